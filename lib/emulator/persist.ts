@@ -1,0 +1,45 @@
+import * as v from 'valibot'
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { EmulatorError } from './errors.ts'
+import { EmulatorStateSchema, emptyState, type EmulatorState } from './state.ts'
+
+/** Reads the persisted state, or starts empty when the file does not exist yet. */
+export function loadState(path: string): EmulatorState {
+  if (!existsSync(path)) return emptyState()
+  let json: unknown
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'))
+  } catch (cause) {
+    throw corrupt(path, 'it is not valid JSON', cause)
+  }
+  const result = v.safeParse(EmulatorStateSchema, json)
+  if (!result.success) {
+    const issue = result.issues[0]
+    throw corrupt(path, `${v.getDotPath(issue) ?? 'the top level'}: ${issue.message}`)
+  }
+  return result.output
+}
+
+/**
+ * Writes synchronously to a temp file and renames it over the target: a reader or a crash never
+ * sees half a file, and requests cannot interleave their writes.
+ */
+export function saveState(path: string, state: EmulatorState): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
+    const temp = `${path}.${process.pid}.tmp`
+    writeFileSync(temp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 })
+    renameSync(temp, path)
+  } catch (cause) {
+    throw new EmulatorError('EMULATOR_STATE_UNSAVED', `could not save the emulator state to ${path}`, { cause })
+  }
+}
+
+function corrupt(path: string, detail: string, cause?: unknown): EmulatorError {
+  return new EmulatorError(
+    'EMULATOR_STATE_CORRUPT',
+    `emulator state file ${path} is corrupt (${detail}); fix it or delete it to start empty`,
+    { cause },
+  )
+}

@@ -1,0 +1,122 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { ApiError } from './errors.ts'
+import { rollFaults, type FaultRoll, type RateLimiter } from './faults.ts'
+import { parseJson, readBody, sendJson, type ParsedBody, type Reply } from './http.ts'
+import type { ResolvedOptions } from './options.ts'
+import { saveState } from './persist.ts'
+import type { RouteTable } from './route.ts'
+import type { EmulatorState } from './state.ts'
+
+export interface RequestLogEntry {
+  method: string
+  path: string
+  /** null when the response was dropped. */
+  status: number | null
+  outcome: 'handled' | 'rate-limited' | 'unauthorized' | 'fault' | 'dropped-before' | 'dropped-after'
+  /** The parsed JSON request body, when there was one. */
+  body?: unknown
+}
+
+/** The log keeps the most recent entries only, so a long-running emulator does not grow forever. */
+export const MAX_LOG_ENTRIES = 10_000
+
+export interface PipelineContext {
+  options: ResolvedOptions
+  state: EmulatorState
+  log: RequestLogEntry[]
+  routes: RouteTable
+  random: () => number
+  limiter: RateLimiter | null
+  /** Known once the server listens. */
+  origin: string
+}
+
+/**
+ * Per request: latency → maybe drop → rate limit → Authorization → maybe injected 500 → route
+ * handler (persisting a successful mutation) → maybe drop → send.
+ */
+export function createRequestListener(ctx: PipelineContext): RequestListener {
+  return (req, res) => {
+    // Rolled on arrival, before any await, so the fault sequence follows request order and the seed.
+    const roll = rollFaults(ctx.random, ctx.options.dropRate, ctx.options.errorRate)
+    serve(ctx, req, res, roll).catch((error: unknown) => {
+      sendJson(res, errorReply(new ApiError('internal', String(error))))
+    })
+  }
+}
+
+async function serve(
+  ctx: PipelineContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  roll: FaultRoll,
+): Promise<void> {
+  const method = req.method ?? 'GET'
+  const url = new URL(req.url ?? '/', 'http://emulator.invalid')
+  const parsed = parseJson(await readBody(req))
+  const record = (outcome: RequestLogEntry['outcome'], status: number | null) => {
+    const entry: RequestLogEntry = { method, path: url.pathname, status, outcome }
+    if (parsed.ok && parsed.value !== null) entry.body = parsed.value
+    ctx.log.push(entry)
+    if (ctx.log.length > MAX_LOG_ENTRIES) ctx.log.splice(0, ctx.log.length - MAX_LOG_ENTRIES)
+  }
+
+  if (ctx.options.latencyMs > 0) await sleep(ctx.options.latencyMs)
+  if (roll.drop === 'before') {
+    record('dropped-before', null)
+    req.socket.destroy()
+    return
+  }
+
+  let outcome: RequestLogEntry['outcome'] = 'handled'
+  let reply: Reply
+  const retryAfter = ctx.limiter?.take(Date.now()) ?? null
+  if (retryAfter !== null) {
+    outcome = 'rate-limited'
+    reply = errorReply(new ApiError('rateLimited'), { 'retry-after': String(retryAfter) })
+  } else if (!isAuthorized(ctx, req)) {
+    outcome = 'unauthorized'
+    const message = req.headers.authorization
+      ? 'the project id or management key is wrong'
+      : 'missing Authorization header: expected "Bearer <projectId>:<managementKey>"'
+    reply = errorReply(new ApiError('unauthorized', message))
+  } else if (roll.fault) {
+    outcome = 'fault'
+    reply = errorReply(new ApiError('fault', 'injected by the emulator (errorRate); nothing was changed'))
+  } else {
+    reply = dispatch(ctx, method, url, parsed)
+  }
+
+  if (roll.drop === 'after') {
+    record('dropped-after', null)
+    req.socket.destroy()
+    return
+  }
+  record(outcome, reply.status)
+  sendJson(res, reply)
+}
+
+function isAuthorized(ctx: PipelineContext, req: IncomingMessage): boolean {
+  return req.headers.authorization === `Bearer ${ctx.options.projectId}:${ctx.options.managementKey}`
+}
+
+function dispatch(ctx: PipelineContext, method: string, url: URL, parsed: ParsedBody): Reply {
+  try {
+    const route = ctx.routes[`${method} ${url.pathname}`]
+    if (!route) throw new ApiError('noRoute', `no management API route for ${method} ${url.pathname}`)
+    // Only POST bodies matter; a GET's body is ignored like any HTTP server would.
+    if (method === 'POST' && !parsed.ok) throw new ApiError('malformed', `the body is not valid JSON: ${parsed.reason}`)
+    const body = method === 'POST' && parsed.ok ? parsed.value : null
+    const result = route.handle({ state: ctx.state, body, query: url.searchParams, origin: ctx.origin })
+    if (route.mutates && ctx.options.persistPath) saveState(ctx.options.persistPath, ctx.state)
+    return { status: 200, body: result }
+  } catch (error) {
+    if (error instanceof ApiError) return errorReply(error)
+    return errorReply(new ApiError('internal', error instanceof Error ? error.message : String(error)))
+  }
+}
+
+function errorReply(error: ApiError, headers?: Record<string, string>): Reply {
+  return { status: error.status, body: error.body, headers }
+}

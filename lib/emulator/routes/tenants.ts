@@ -1,0 +1,179 @@
+import * as v from 'valibot'
+import { randomBytes } from 'node:crypto'
+import { ApiError } from '../errors.ts'
+import { mutation, query, type HandlerContext, type RouteTable } from '../route.ts'
+import { AttributeValueSchema, RoleInheritanceSchema, type EmulatorState, type StoredTenant } from '../state.ts'
+import { parseBody, requireQuery, StringList } from '../validate.ts'
+import { allTenants, assertDomainsFree, assertNameFree, findTenant, serveTenant } from './tenant-store.ts'
+
+// Tenant CRUD and search (descope-api.md §2.1). Settings and admin links have their own modules.
+
+const AttributesSchema = v.record(v.string(), AttributeValueSchema)
+
+// Fields that create and update both take. nullish: other SDKs may send null for "not set".
+// authType is not taken: it reflects SSO configuration, which the emulator does not model.
+const TenantFields = {
+  name: v.string(),
+  selfProvisioningDomains: v.nullish(StringList),
+  customAttributes: v.nullish(AttributesSchema),
+  enforceSSO: v.nullish(v.boolean()),
+  enforceSSOExclusions: v.nullish(StringList),
+  federatedAppIds: v.nullish(StringList),
+  disabled: v.nullish(v.boolean()),
+  roleInheritance: v.nullish(RoleInheritanceSchema),
+}
+const CreateBody = v.object({ id: v.nullish(v.string()), parent: v.nullish(v.string()), ...TenantFields })
+const UpdateBody = v.object({ id: v.string(), ...TenantFields })
+const DefaultRolesBody = v.object({ id: v.string(), defaultRoles: v.nullish(StringList) })
+const DeleteBody = v.object({ id: v.string(), cascade: v.nullish(v.boolean()) })
+const SearchBody = v.object({
+  tenantIds: v.nullish(StringList),
+  tenantNames: v.nullish(StringList),
+  tenantSelfProvisioningDomains: v.nullish(StringList),
+  customAttributes: v.nullish(AttributesSchema),
+  parentTenantId: v.nullish(v.string()),
+  // Not sent by node; OAS lists the first two, Go sends authType.
+  tenantSSODomains: v.nullish(StringList),
+  topLevelOnly: v.nullish(v.boolean()),
+  authType: v.nullish(v.string()),
+})
+
+type EditableFields = v.InferOutput<typeof UpdateBody>
+
+/** Every editable field, with omitted ones at their defaults: update replaces the whole tenant (README). */
+function editable(body: Omit<EditableFields, 'id'>) {
+  return {
+    name: body.name,
+    selfProvisioningDomains: body.selfProvisioningDomains ?? [],
+    customAttributes: body.customAttributes ?? {},
+    enforceSSO: body.enforceSSO ?? false,
+    enforceSSOExclusions: body.enforceSSOExclusions ?? [],
+    federatedAppIds: body.federatedAppIds ?? [],
+    disabled: body.disabled ?? false,
+    roleInheritance: body.roleInheritance ?? '',
+  }
+}
+
+/** The real id format is UNCONFIRMED; this mimics the 28-character shape of other Descope ids. */
+function generateTenantId(state: EmulatorState): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+  for (;;) {
+    const id = `T2${Array.from(randomBytes(26), (byte) => alphabet[byte % alphabet.length]).join('')}`
+    if (!state.tenants[id]) return id
+  }
+}
+
+function create({ state, body }: HandlerContext) {
+  const request = parseBody(CreateBody, body, ['name'])
+  if (request.id === '') throw new ApiError('invalid', 'id must not be empty; omit it to have one generated')
+  if (request.id && state.tenants[request.id]) {
+    throw new ApiError('alreadyExists', `tenant "${request.id}" already exists`)
+  }
+  const parent = request.parent ?? ''
+  if (parent && !state.tenants[parent]) throw new ApiError('invalid', `parent tenant "${parent}" does not exist`)
+  const fields = editable(request)
+  assertNameFree(state, fields.name)
+  assertDomainsFree(state, fields.selfProvisioningDomains)
+
+  const id = request.id ?? generateTenantId(state)
+  // Keys in the order of descope-api.md §3.1, so served JSON reads like the docs.
+  state.tenants[id] = {
+    id,
+    name: fields.name,
+    selfProvisioningDomains: fields.selfProvisioningDomains,
+    customAttributes: fields.customAttributes,
+    authType: 'none',
+    domains: [],
+    createdTime: Math.floor(Date.now() / 1000), // epoch seconds
+    disabled: fields.disabled,
+    enforceSSO: fields.enforceSSO,
+    enforceSSOExclusions: fields.enforceSSOExclusions,
+    federatedAppIds: fields.federatedAppIds,
+    parent,
+    defaultRoles: [],
+    roleInheritance: fields.roleInheritance,
+  }
+  return { id }
+}
+
+function update({ state, body }: HandlerContext) {
+  const request = parseBody(UpdateBody, body, ['id', 'name'])
+  const current = findTenant(state, request.id)
+  const fields = editable(request)
+  assertNameFree(state, fields.name, current.id)
+  assertDomainsFree(state, fields.selfProvisioningDomains, current.id)
+  // parent is not updatable; defaultRoles have their own endpoint, so both survive an update.
+  state.tenants[current.id] = { ...current, ...fields }
+  return {}
+}
+
+function updateDefaultRoles({ state, body }: HandlerContext) {
+  const request = parseBody(DefaultRolesBody, body, ['id'])
+  const current = findTenant(state, request.id)
+  // Roles are not emulated yet, so role names are not checked against existing roles.
+  state.tenants[current.id] = { ...current, defaultRoles: request.defaultRoles ?? [] }
+  return {}
+}
+
+function remove({ state, body }: HandlerContext) {
+  // cascade only concerns users and access keys, which the emulator does not hold.
+  const request = parseBody(DeleteBody, body, ['id'])
+  const tenant = serveTenant(state, findTenant(state, request.id))
+  if (tenant.successors.length > 0) {
+    throw new ApiError(
+      'invalid',
+      `tenant "${tenant.id}" has sub-tenants (${tenant.successors.join(', ')}); delete them first`,
+    )
+  }
+  delete state.tenants[tenant.id]
+  delete state.tenantSettings[tenant.id]
+  return {}
+}
+
+/** Unwrapped, as node, Go and Python expect (§2.1 DISCREPANCY: OAS and the docs wrap it in {tenant}). */
+function load({ state, query: params }: HandlerContext) {
+  return serveTenant(state, findTenant(state, requireQuery(params, 'id')))
+}
+
+function loadAll({ state }: HandlerContext) {
+  return { tenants: allTenants(state).map((tenant) => serveTenant(state, tenant)) }
+}
+
+/**
+ * Matching is UNCONFIRMED (§2.1); assumed: filters combine with AND, a list matches any of its
+ * values exactly, domains compare case-insensitively, an empty list or value is no filter, and a
+ * custom attribute matches when equal (or, given a list, when the tenant's scalar is in it).
+ */
+function search({ state, body }: HandlerContext) {
+  const filter = parseBody(SearchBody, body)
+  const anyOf = (list: string[] | null | undefined, test: (value: string) => boolean) =>
+    !list || list.length === 0 || list.some(test)
+  const domains = filter.tenantSelfProvisioningDomains?.map((d) => d.toLowerCase())
+  const matches = (tenant: StoredTenant) =>
+    anyOf(filter.tenantIds, (id) => id === tenant.id) &&
+    anyOf(filter.tenantNames, (name) => name === tenant.name) &&
+    anyOf(domains, (domain) => tenant.selfProvisioningDomains.some((d) => d.toLowerCase() === domain)) &&
+    Object.entries(filter.customAttributes ?? {}).every(([key, wanted]) =>
+      attributeMatches(tenant.customAttributes[key], wanted),
+    ) &&
+    (!filter.parentTenantId || tenant.parent === filter.parentTenantId) &&
+    anyOf(filter.tenantSSODomains, (domain) => tenant.domains.includes(domain)) &&
+    (!filter.topLevelOnly || tenant.parent === '') &&
+    (!filter.authType || tenant.authType === filter.authType)
+  return { tenants: allTenants(state).filter(matches).map((tenant) => serveTenant(state, tenant)) }
+}
+
+function attributeMatches(actual: unknown, wanted: unknown): boolean {
+  if (Array.isArray(wanted) && !Array.isArray(actual)) return wanted.includes(actual)
+  return JSON.stringify(actual) === JSON.stringify(wanted)
+}
+
+export const tenantRoutes: RouteTable = {
+  'POST /v1/mgmt/tenant/create': mutation(create),
+  'POST /v1/mgmt/tenant/update': mutation(update),
+  'POST /v1/mgmt/tenant/updateDefaultRoles': mutation(updateDefaultRoles),
+  'POST /v1/mgmt/tenant/delete': mutation(remove),
+  'GET /v1/mgmt/tenant': query(load),
+  'GET /v1/mgmt/tenant/all': query(loadAll),
+  'POST /v1/mgmt/tenant/search': query(search),
+}

@@ -1,0 +1,63 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { randomInt } from 'node:crypto'
+import { createRateLimiter, mulberry32 } from './faults.ts'
+import { resolveOptions, type EmulatorOptions } from './options.ts'
+import { loadState } from './persist.ts'
+import { createRequestListener, type PipelineContext, type RequestLogEntry } from './pipeline.ts'
+import { routes } from './routes/index.ts'
+import { emptyState, type EmulatorState } from './state.ts'
+
+export interface Emulator {
+  /** http://127.0.0.1:PORT, no trailing slash: pass it as node-sdk's `baseUrl`. */
+  url: string
+  projectId: string
+  managementKey: string
+  /** Every request, in the order their fate was decided (the latest MAX_LOG_ENTRIES only). */
+  log: RequestLogEntry[]
+  /** The live in-memory state; tests may read it (and seed it) directly. */
+  state: EmulatorState
+  /** Stops listening and closes every connection, keep-alive ones included. */
+  close(): Promise<void>
+}
+
+/** Starts a local Descope management API. Rejects with an EmulatorError on bad options or a corrupt state file. */
+export async function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
+  const resolved = resolveOptions(options)
+  const ctx: PipelineContext = {
+    options: resolved,
+    state: resolved.persistPath ? loadState(resolved.persistPath) : emptyState(),
+    log: [],
+    routes,
+    random: mulberry32(resolved.seed ?? randomInt(2 ** 31)),
+    limiter: resolved.rateLimit ? createRateLimiter(resolved.rateLimit.requests, resolved.rateLimit.windowMs) : null,
+    origin: '',
+  }
+  const server = createServer(createRequestListener(ctx))
+  const { port } = await listen(server, resolved.port, resolved.host)
+  const host = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host
+  ctx.origin = `http://${host}:${port}`
+
+  return {
+    url: ctx.origin,
+    projectId: resolved.projectId,
+    managementKey: resolved.managementKey,
+    log: ctx.log,
+    state: ctx.state,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve()) // also resolves (with an error we ignore) when already closed
+        server.closeAllConnections()
+      }),
+  }
+}
+
+function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => {
+      server.off('error', reject)
+      resolve(server.address() as AddressInfo)
+    })
+  })
+}

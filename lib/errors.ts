@@ -1,0 +1,124 @@
+// The toolkit's error hierarchy. Every error has a stable `code` (tests assert on it, not on
+// wording) and its class decides the exit code, in one place: `exitCodeFor`.
+import path from 'node:path'
+
+/** Exit codes, after Terraform's -detailed-exitcode. The README documents them. */
+export const ExitCode = {
+  ok: 0,
+  failure: 1,
+  changesPending: 2,
+  invalidConfig: 3,
+} as const
+
+export class DescopeMgmtError extends Error {
+  readonly code: string
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = new.target.name
+    this.code = code
+  }
+}
+
+/** One problem in a file the user wrote: which file, where in it, what is wrong, how to fix it. */
+export interface ConfigIssue {
+  file: string
+  /** dotted path inside the file (`tenants[2].name`), or '' for the file as a whole */
+  path: string
+  message: string
+  fix?: string
+}
+
+/** Configuration or usage the user must correct. Exit 3. Carries every issue found, not just the first. */
+export class ConfigError extends DescopeMgmtError {
+  readonly issues: ConfigIssue[]
+  constructor(code: string, issues: ConfigIssue[], options?: { cause?: unknown }) {
+    super(code, formatIssues(issues), options)
+    this.issues = issues
+  }
+}
+
+/** A flag the task does not know, a missing argument: exit 3 with the task's usage. */
+export class UsageError extends DescopeMgmtError {
+  constructor(message: string) {
+    super('USAGE', message)
+  }
+}
+
+/** What the Descope API answered (or failed to answer), without the management key. Exit 1. */
+export class ApiError extends DescopeMgmtError {
+  readonly status: number | undefined
+  readonly errorCode: string | undefined
+  readonly method: string
+  readonly path: string
+  readonly description: string | undefined
+  constructor(fields: {
+    status?: number
+    errorCode?: string
+    description?: string
+    detail?: string
+    method: string
+    path: string
+    cause?: unknown
+  }) {
+    const what = fields.status
+      ? `${fields.status}${fields.errorCode ? ` ${fields.errorCode}` : ''}`
+      : 'no response'
+    const why = [fields.description, fields.detail].filter(Boolean).join(': ')
+    super(
+      fields.status ? `API_${fields.status}` : 'API_NETWORK',
+      `${fields.method} ${fields.path} failed (${what})${why ? `: ${why}` : ''}${hintFor(fields.status)}`,
+      { cause: fields.cause },
+    )
+    this.status = fields.status
+    this.errorCode = fields.errorCode
+    this.method = fields.method
+    this.path = fields.path
+    this.description = fields.description
+  }
+  get isUnauthorized() { return this.status === 401 || this.status === 403 }
+  get isNotFound() { return this.status === 404 }
+  /** a 4xx other than auth and rate limit: the request itself was refused */
+  get isRejected() {
+    return this.status !== undefined && this.status >= 400 && this.status < 500 &&
+      !this.isUnauthorized && this.status !== 429
+  }
+}
+
+/** Some changes of an apply failed; the others went through. Exit 1. */
+export class ApplyFailedError extends DescopeMgmtError {
+  constructor(failed: number, skipped: number) {
+    super('APPLY_FAILED', `${failed} change(s) failed and ${skipped} were skipped; re-run sync to converge once the cause is fixed`)
+  }
+}
+
+/** Another apply holds the environment's lock. Exit 1. */
+export class LockedError extends DescopeMgmtError {}
+
+function hintFor(status: number | undefined): string {
+  if (status === 401 || status === 403) {
+    return '. Check the environment\'s projectId and managementKey (is the key valid, and for this project?)'
+  }
+  if (status === 429) return '. Rate limited even after retries: lower `throttle` in descope.config.ts'
+  if (status === undefined) return '. Check the network and the environment\'s baseUrl'
+  return ''
+}
+
+export function formatIssues(issues: ConfigIssue[]): string {
+  return issues
+    .map((issue) => {
+      const where = issue.path ? `${issue.file}: ${issue.path}` : issue.file
+      return `${where}: ${issue.message}${issue.fix ? ` (fix: ${issue.fix})` : ''}`
+    })
+    .join('\n')
+}
+
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof ConfigError || error instanceof UsageError) return ExitCode.invalidConfig
+  return ExitCode.failure
+}
+
+/** A file as messages show it: relative to the working directory when inside it, else absolute. */
+export function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), file)
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file
+}
