@@ -84,13 +84,6 @@ export class ApiError extends DescopeMgmtError {
   }
 }
 
-/** Some changes of an apply failed; the others went through. Exit 1. */
-export class ApplyFailedError extends DescopeMgmtError {
-  constructor(failed: number, skipped: number) {
-    super('APPLY_FAILED', `${failed} change(s) failed and ${skipped} were skipped; re-run sync to converge once the cause is fixed`)
-  }
-}
-
 /** Another apply holds the environment's lock. Exit 1. */
 export class LockedError extends DescopeMgmtError {}
 

@@ -1,0 +1,114 @@
+// The one way to the Descope API: a got instance per environment with the base URL, the
+// management bearer token, JSON, timeouts, retries, and one p-throttle gate awaited in a
+// request hook, so that retries wait their turn too. Failures become ApiErrors that carry
+// the HTTP status, Descope's errorCode, the method and the path, and never the key.
+import got, { HTTPError, RequestError, type Got } from 'got'
+import pThrottle from 'p-throttle'
+import type { ConsolaInstance } from 'consola'
+import type { Config } from './config.ts'
+import { ApiError } from './errors.ts'
+import { RETRY_STATUS_CODES, retryDelay, type RetryPolicy } from './retry.ts'
+
+export interface ClientOptions {
+  /** e.g. https://api.descope.com; defaults from the project id (descope-api.md §1.1) */
+  baseUrl?: string
+  projectId: string
+  managementKey: string
+  throttle: Config['throttle']
+  retry: RetryPolicy
+  timeoutMs: number
+  log?: ConsolaInstance
+}
+
+export interface ApiClient {
+  get<T>(path: string, query?: Record<string, string>): Promise<T>
+  post<T>(path: string, body?: object): Promise<T>
+  readonly baseUrl: string
+  /** requests sent, retries included: for summaries and benchmarks */
+  readonly stats: { requests: number; retries: number }
+}
+
+/** The node SDK's rule: a project id longer than 28 characters carries its region after the P. */
+export function defaultBaseUrl(projectId: string): string {
+  const region = projectId.slice(1, -27)
+  return `https://api.${region ? `${region}.` : ''}descope.com`
+}
+
+export function createClient(options: ClientOptions): ApiClient {
+  const baseUrl = (options.baseUrl ?? defaultBaseUrl(options.projectId)).replace(/\/+$/, '')
+  const stats = { requests: 0, retries: 0 }
+  const gate = pThrottle({ limit: options.throttle.limit, interval: options.throttle.intervalMs })(() => {})
+  const http: Got = got.extend({
+    prefixUrl: baseUrl,
+    headers: {
+      authorization: `Bearer ${options.projectId}:${options.managementKey}`,
+      'x-descope-project-id': options.projectId,
+      'user-agent': 'descope-mgmt',
+    },
+    responseType: 'json',
+    timeout: { request: options.timeoutMs },
+    retry: {
+      limit: options.retry.limit,
+      // Every Descope mutation is a POST. Retrying one is safe because the apply engine
+      // confirms a create or delete that failed after a retry against the live state.
+      methods: ['GET', 'POST'],
+      statusCodes: RETRY_STATUS_CODES,
+      maxRetryAfter: options.retry.maxRetryAfterMs,
+      enforceRetryRules: true,
+      calculateDelay: ({ attemptCount, retryAfter }) => retryDelay(attemptCount, retryAfter, options.retry),
+    },
+    hooks: {
+      beforeRequest: [async () => {
+        await gate()
+        stats.requests++
+      }],
+      beforeRetry: [(error, retryCount) => {
+        stats.retries++
+        const request = error.options
+        const path = request.url instanceof URL ? request.url.pathname : request.url
+        options.log?.debug(`retrying ${request.method} ${path} (retry ${retryCount}): ${reason(error)}`)
+      }],
+    },
+  })
+
+  async function send<T>(method: 'GET' | 'POST', path: string, init: object): Promise<T> {
+    try {
+      return (await http(path.replace(/^\//, ''), { method, ...init })).body as T
+    } catch (error) {
+      throw toApiError(error, method, path)
+    }
+  }
+
+  return {
+    baseUrl,
+    stats,
+    get: (path, query) => send('GET', path, query ? { searchParams: query } : {}),
+    post: (path, body) => send('POST', path, { json: body ?? {} }),
+  }
+}
+
+function reason(error: RequestError): string {
+  return error.response ? `HTTP ${error.response.statusCode}` : (error.code ?? error.message)
+}
+
+/** Descope's error body → ApiError. got's own error is not kept as the cause: its options hold the key. */
+function toApiError(error: unknown, method: string, path: string): ApiError {
+  if (error instanceof HTTPError) {
+    const body = (typeof error.response.body === 'object' ? error.response.body : {}) as Record<string, unknown>
+    return new ApiError({
+      status: error.response.statusCode,
+      errorCode: asString(body.errorCode),
+      description: asString(body.errorDescription),
+      detail: asString(body.errorMessage),
+      method,
+      path,
+    })
+  }
+  if (error instanceof RequestError) {
+    const detail = error.response ? `HTTP ${error.response.statusCode} with a body that is not JSON` : (error.code ?? error.message)
+    return new ApiError({ method, path, status: error.response?.statusCode, detail, cause: Object.assign(new Error(error.message), { code: error.code }) })
+  }
+  return new ApiError({ method, path, detail: String((error as Error)?.message ?? error) })
+}
+
+const asString = (value: unknown) => (typeof value === 'string' && value ? value : undefined)

@@ -1,0 +1,115 @@
+// descope.config.ts: found with cosmiconfig from the working directory up to the project root,
+// imported through tsx (cosmiconfig's own TypeScript loader breaks with TypeScript 7), validated.
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { cosmiconfig } from 'cosmiconfig'
+import { register } from 'tsx/esm/api'
+import * as v from 'valibot'
+import { ConfigError, displayPath } from './errors.ts'
+import type { Plugin } from './plugin.ts'
+import { validate } from './validate.ts'
+
+export const CONFIG_FILE = 'descope.config.ts'
+
+const positiveInteger = v.pipe(v.number(), v.integer(), v.minValue(1))
+const nonNegativeInteger = v.pipe(v.number(), v.integer(), v.minValue(0))
+
+/** How fast the client may send: at most `limit` requests per `intervalMs`, retries included. */
+export const ThrottleSchema = v.strictObject({
+  limit: positiveInteger,
+  intervalMs: positiveInteger,
+})
+
+/** When and how long the client waits before trying a request again. */
+export const RetrySchema = v.strictObject({
+  /** retries after the first attempt */
+  limit: nonNegativeInteger,
+  /** first backoff; doubles each attempt, plus up to 50% jitter */
+  baseDelayMs: nonNegativeInteger,
+  /** cap on one backoff (a longer Retry-After still wins) */
+  maxDelayMs: nonNegativeInteger,
+  /** a Retry-After longer than this fails the request instead of waiting */
+  maxRetryAfterMs: nonNegativeInteger,
+})
+
+const PluginSchema = v.custom<Plugin>(
+  (value) => typeof value === 'object' && value !== null && typeof (value as Plugin).name === 'string' && Array.isArray((value as Plugin).handlers),
+  'must be a plugin object ({ name, handlers }) as returned by a plugin factory such as tenants()',
+)
+
+export const ConfigSchema = v.strictObject({
+  plugins: v.pipe(v.array(PluginSchema), v.minLength(1, 'needs at least one plugin')),
+  /** the environment used when --env is not given */
+  defaultEnvironment: v.optional(v.string(), 'local'),
+  /** where environment files live, relative to descope.config.ts */
+  environmentsDir: v.optional(v.string(), 'environments'),
+  throttle: v.optional(ThrottleSchema, { limit: 100, intervalMs: 60_000 }),
+  retry: v.optional(RetrySchema, { limit: 6, baseDelayMs: 500, maxDelayMs: 20_000, maxRetryAfterMs: 120_000 }),
+  /** per request, per attempt */
+  timeoutMs: v.optional(positiveInteger, 30_000),
+  /** changes applied at the same time */
+  concurrency: v.optional(positiveInteger, 4),
+  /** environments whose apply needs a typed confirmation or --yes (an environment file may say `protected: true`) */
+  protectedEnvironments: v.optional(v.array(v.string()), ['prod']),
+})
+
+export type ConfigInput = v.InferInput<typeof ConfigSchema>
+export type Config = v.InferOutput<typeof ConfigSchema> & {
+  /** the directory of descope.config.ts: relative paths resolve from here */
+  root: string
+  file: string
+}
+
+/** Identity helper that only adds typing to descope.config.ts. */
+export const defineConfig = (config: ConfigInput): ConfigInput => config
+
+/**
+ * Imports the config through tsx into the process's one module graph, so its plugins share
+ * lib/'s classes (`instanceof ApiError` holds). Tasks already run under tsx; elsewhere its
+ * loader is registered first. (tsx's tsImport() would load a second copy of lib/ in a
+ * namespace of its own, and cosmiconfig's TypeScript loader breaks with TypeScript 7.)
+ */
+async function importThroughTsx(file: string): Promise<unknown> {
+  const url = pathToFileURL(file).href
+  let module: { default?: unknown }
+  try {
+    module = await import(url)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error
+    register()
+    module = await import(url)
+  }
+  return module.default ?? module
+}
+
+export async function loadConfig(cwd = process.cwd()): Promise<Config> {
+  const explorer = cosmiconfig('descope', {
+    searchPlaces: [CONFIG_FILE],
+    loaders: { '.ts': importThroughTsx },
+    searchStrategy: 'project',
+    cache: false,
+  })
+  let found
+  try {
+    found = await explorer.search(cwd)
+  } catch (error) {
+    throw new ConfigError('CONFIG_LOAD', [{
+      file: CONFIG_FILE,
+      path: '',
+      message: `could not be loaded: ${(error as Error).message}`,
+      fix: 'fix the TypeScript error it reports; the file must `export default defineConfig({...})`',
+    }], { cause: error })
+  }
+  if (!found) {
+    throw new ConfigError('CONFIG_NOT_FOUND', [{
+      file: CONFIG_FILE,
+      path: '',
+      message: `not found in ${cwd} or any parent directory up to the project root (the one with package.json)`,
+      fix: 'run the task from inside a descope-mgmt project',
+    }])
+  }
+  const file = displayPath(found.filepath)
+  const { output, issues } = validate(ConfigSchema, found.config, () => file)
+  if (!output) throw new ConfigError('CONFIG_INVALID', issues)
+  return { ...output, root: path.dirname(found.filepath), file: found.filepath }
+}

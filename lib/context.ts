@@ -1,0 +1,90 @@
+// connect(): everything a task or a one-off script needs for one environment: the validated
+// config and environment, the plugins' handlers in dependency order, and the one throttled,
+// retrying client (pointed at the embedded emulator when the environment asks for it).
+import path from 'node:path'
+import type { ConsolaInstance } from 'consola'
+import { createClient, type ApiClient } from './client.ts'
+import { loadConfig, type Config } from './config.ts'
+import { startEmulator, type Emulator } from './emulator/index.ts'
+import { loadEnvironment, type Environment } from './environment.ts'
+import { createLogger, registerSecret } from './log.ts'
+import { resolveHandlers, type HandlerContext, type ResourceHandler } from './plugin.ts'
+
+export interface Context {
+  config: Config
+  env: Environment
+  /** in dependency order: a type after the types it depends on */
+  handlers: ResourceHandler<any, any>[]
+  client: ApiClient
+  projectId: string
+  log: ConsolaInstance
+  /** the embedded emulator, when the environment has an `emulator` section */
+  emulator?: Emulator
+  /** what a handler gets: the client and a logger tagged with its type */
+  handlerContext(type: string): HandlerContext
+  handler(type: string): ResourceHandler<any, any>
+  /** stops the embedded emulator; call it when done (tasks do) */
+  close(): Promise<void>
+}
+
+export interface ConnectOptions {
+  /** where to look for descope.config.ts (default: the working directory, then upward) */
+  cwd?: string
+  log?: ConsolaInstance
+  /** the process environment for ${VAR} substitution */
+  variables?: Record<string, string | undefined>
+}
+
+export async function connect(envName?: string, options: ConnectOptions = {}): Promise<Context> {
+  const log = options.log ?? createLogger()
+  const config = await loadConfig(options.cwd)
+  const handlers = resolveHandlers(config.plugins)
+  const env = loadEnvironment(envName ?? config.defaultEnvironment, config, handlers, options.variables)
+  registerSecret(env.managementKey)
+
+  const emulator = env.emulator
+    ? await startEmulator({
+        ...env.emulator,
+        persistPath: env.emulator.persist && path.resolve(config.root, env.emulator.persist),
+        ...(env.projectId ? { projectId: env.projectId } : {}),
+        ...(env.managementKey ? { managementKey: env.managementKey } : {}),
+      })
+    : undefined
+  const projectId = emulator?.projectId ?? env.projectId!
+  const client = createClient({
+    baseUrl: emulator?.url ?? env.baseUrl,
+    projectId,
+    managementKey: emulator?.managementKey ?? env.managementKey!,
+    throttle: env.throttle,
+    retry: env.retry,
+    timeoutMs: config.timeoutMs,
+    log: log.withTag('client'),
+  })
+  const byType = new Map(handlers.map((handler) => [handler.type, handler]))
+  return {
+    config,
+    env,
+    handlers,
+    client,
+    projectId,
+    log,
+    emulator,
+    handlerContext: (type) => ({ env: env.name, client, log: log.withTag(type) }),
+    handler: (type) => {
+      const handler = byType.get(type)
+      if (!handler) throw new Error(`no configured plugin handles "${type}"; known types: ${[...byType.keys()].join(', ')}`)
+      return handler
+    },
+    close: async () => { await emulator?.close() },
+  }
+}
+
+/** Runs `work` with a connected context and always closes it. */
+export async function withContext<T>(envName: string | undefined, options: ConnectOptions, work: (ctx: Context) => Promise<T>): Promise<T> {
+  const ctx = await connect(envName, options)
+  try {
+    return await work(ctx)
+  } finally {
+    await ctx.close()
+  }
+}

@@ -1,0 +1,45 @@
+// Field-level differences between a declared item and its live counterpart. Only fields the
+// file declares are compared: an undeclared field is not managed and never shows as a change.
+import { isDeepStrictEqual } from 'node:util'
+
+export interface FieldChange {
+  /** dotted path: `name`, `customAttributes.plan` */
+  path: string
+  /** live value; undefined when absent */
+  from: unknown
+  /** desired value; undefined when the field goes away */
+  to: unknown
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value)
+
+/** Changes that turn `live` into `declared`, for the fields `declared` sets. */
+export function diffDeclared(declared: object, live: object): FieldChange[] {
+  const liveFields = live as Record<string, unknown>
+  return Object.entries(declared)
+    .filter(([, value]) => value !== undefined)
+    .flatMap(([field, value]) => diffValues(field, liveFields[field], value))
+}
+
+/** Every field of a new item, as changes from nothing. */
+export function describeNew(item: object): FieldChange[] {
+  return Object.entries(item)
+    .filter(([, value]) => value !== undefined)
+    .map(([path, to]) => ({ path, from: undefined, to }))
+}
+
+/** Objects are compared key by key so a plan names the one attribute that changed; arrays whole. */
+function diffValues(path: string, from: unknown, to: unknown): FieldChange[] {
+  if (isPlainObject(from) && isPlainObject(to)) {
+    const keys = [...new Set([...Object.keys(from), ...Object.keys(to)])].sort()
+    return keys.flatMap((key) => diffValues(`${path}.${key}`, from[key], to[key]))
+  }
+  return isDeepStrictEqual(from, to) ? [] : [{ path, from, to }]
+}
+
+/** The full state an update must send: live values, overlaid by every field the file declares. */
+export function overlay<T extends object>(live: T, declared: T): T {
+  const defined = Object.entries(declared).filter(([, value]) => value !== undefined)
+  return { ...live, ...Object.fromEntries(defined) }
+}

@@ -1,0 +1,23 @@
+// Reads the live state: one list call per type, normalized to the declared shape.
+import type { Context } from './context.ts'
+import type { LiveState } from './plan.ts'
+
+/** The types an environment manages, plus the types they reference (to check references). */
+export function typesToRead(ctx: Pick<Context, 'handlers' | 'env'>): string[] {
+  const wanted = new Set<string>()
+  for (const handler of ctx.handlers) {
+    if (!ctx.env.declared.has(handler.type)) continue
+    wanted.add(handler.type)
+    handler.dependsOn?.forEach((type) => wanted.add(type))
+  }
+  return ctx.handlers.map((handler) => handler.type).filter((type) => wanted.has(type))
+}
+
+export async function readLive(ctx: Pick<Context, 'handler' | 'handlerContext'>, types: string[]): Promise<LiveState> {
+  const lists = await Promise.all(types.map(async (type) => {
+    const handler = ctx.handler(type)
+    const items = await handler.list(ctx.handlerContext(type))
+    return [type, items.map((item) => handler.normalize(item) as object)] as const
+  }))
+  return new Map(lists)
+}

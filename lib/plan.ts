@@ -1,0 +1,136 @@
+// The plan: what must change so that live matches what the environment declares. Pure: it
+// takes the declared and the (normalized) live items and returns changes, or refuses with
+// configuration issues when the change could not be carried out safely.
+import type { Environment } from './environment.ts'
+import { ConfigError, type ConfigIssue } from './errors.ts'
+import { describeNew, diffDeclared, overlay, type FieldChange } from './diff.ts'
+import type { Reference, ResourceHandler } from './plugin.ts'
+
+export type Op = 'create' | 'update' | 'delete'
+
+export interface Change {
+  op: Op
+  type: string
+  key: string
+  fields: FieldChange[]
+  /** create/update: the full desired state; delete: the live item */
+  item: object
+  /** update/delete: the normalized live item */
+  live?: object
+}
+
+export interface Plan {
+  environment: string
+  /** creates and updates in dependency order, then deletes in reverse dependency order */
+  changes: Change[]
+  /** live items that no file declares, left alone without --prune */
+  unmanaged: Reference[]
+  /** the types the environment manages (declares a section for) */
+  types: string[]
+}
+
+/** Normalized live items per type. */
+export type LiveState = Map<string, object[]>
+
+export interface PlanOptions {
+  /** delete live items that no file declares */
+  prune: boolean
+}
+
+type AnyHandler = ResourceHandler<any, any>
+
+export function planChanges(
+  handlers: AnyHandler[],
+  env: Pick<Environment, 'name' | 'declared' | 'sourceOf'>,
+  live: LiveState,
+  options: PlanOptions,
+): Plan {
+  const issues: ConfigIssue[] = []
+  const forward: Change[] = []
+  const deletes: Change[] = []
+  const unmanaged: Reference[] = []
+  const managed = handlers.filter((handler) => env.declared.has(handler.type))
+
+  for (const handler of managed) {
+    const declared = env.declared.get(handler.type) ?? []
+    const liveByKey = new Map((live.get(handler.type) ?? []).map((item) => [handler.key(item), item]))
+    const declaredKeys = new Set<string>()
+    declared.forEach((item, index) => {
+      const key = handler.key(item)
+      declaredKeys.add(key)
+      const current = liveByKey.get(key)
+      const at = (field = '') => ({ file: env.sourceOf(handler.section), path: `${handler.section}[${index}]${field ? `.${field}` : ''}` })
+      if (!current) {
+        if (!handler.create) issues.push({ ...at(), message: `${handler.type} "${key}" does not exist and this plugin cannot create it`, fix: 'create it by hand or remove it from the file' })
+        forward.push({ op: 'create', type: handler.type, key, fields: describeNew(item), item })
+        return
+      }
+      const fields = diffDeclared(item, current)
+      if (!fields.length) return
+      for (const field of fields) {
+        const top = field.path.split('.')[0]!
+        if (handler.immutable?.includes(top)) {
+          issues.push({ ...at(top), message: `${handler.type} "${key}": ${top} cannot be changed once created (live ${JSON.stringify(field.from)}, file ${JSON.stringify(field.to)})`, fix: `set it back to ${JSON.stringify(field.from)}, or delete and re-create the ${handler.type} by hand` })
+        }
+      }
+      if (!handler.update) issues.push({ ...at(), message: `${handler.type} "${key}" differs from live and this plugin cannot update it`, fix: 'change it by hand or match the file to live' })
+      forward.push({ op: 'update', type: handler.type, key, fields, item: overlay(current, item), live: current })
+    })
+    for (const [key, item] of liveByKey) {
+      if (declaredKeys.has(key)) continue
+      if (options.prune && handler.delete) {
+        deletes.push({ op: 'delete', type: handler.type, key, fields: [], item, live: item })
+      } else {
+        unmanaged.push({ type: handler.type, key })
+      }
+    }
+  }
+
+  issues.push(...referenceIssues(handlers, env, live, deletes))
+  if (issues.length) throw new ConfigError('PLAN_REFUSED', issues)
+  return {
+    environment: env.name,
+    changes: [...forward, ...deletes.reverse()],
+    unmanaged,
+    types: managed.map((handler) => handler.type),
+  }
+}
+
+/**
+ * Every reference of a declared item must name an item that is declared or live, and no delete
+ * may remove an item that a declared item still references: refuse before anything is written.
+ */
+function referenceIssues(
+  handlers: AnyHandler[],
+  env: Pick<Environment, 'declared' | 'sourceOf'>,
+  live: LiveState,
+  deletes: Change[],
+): ConfigIssue[] {
+  const byType = new Map(handlers.map((handler) => [handler.type, handler]))
+  const exists = (ref: Reference) => {
+    const handler = byType.get(ref.type)
+    const matches = (item: object) => handler?.key(item) === ref.key
+    return Boolean(env.declared.get(ref.type)?.some(matches) || live.get(ref.type)?.some(matches))
+  }
+  const deleted = new Set(deletes.map((change) => `${change.type}/${change.key}`))
+  const issues: ConfigIssue[] = []
+  for (const handler of handlers) {
+    env.declared.get(handler.type)?.forEach((item, index) => {
+      for (const ref of handler.references?.(item) ?? []) {
+        const where = { file: env.sourceOf(handler.section), path: `${handler.section}[${index}]` }
+        if (!exists(ref)) {
+          issues.push({ ...where, message: `${handler.type} "${handler.key(item)}" references ${ref.type} "${ref.key}", which is neither declared nor live`, fix: `declare ${ref.type} "${ref.key}" or remove the reference` })
+        } else if (deleted.has(`${ref.type}/${ref.key}`)) {
+          issues.push({ ...where, message: `--prune would delete ${ref.type} "${ref.key}", which ${handler.type} "${handler.key(item)}" still references`, fix: `declare ${ref.type} "${ref.key}" or remove the reference first` })
+        }
+      }
+    })
+  }
+  return issues
+}
+
+export function countChanges(changes: Change[]): Record<Op, number> {
+  const counts = { create: 0, update: 0, delete: 0 }
+  for (const change of changes) counts[change.op]++
+  return counts
+}

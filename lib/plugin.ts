@@ -1,0 +1,115 @@
+// The plugin contract. A plugin is a plain object (from a factory function) that contributes
+// resource handlers. A handler states facts about one resource type and does its I/O; matching,
+// diffing, ordering, dry-run, delete gating, retry and logging live once in lib/.
+import type * as v from 'valibot'
+import type { ConsolaInstance } from 'consola'
+import type { ApiClient } from './client.ts'
+import { ConfigError } from './errors.ts'
+
+export interface HandlerContext {
+  /** the environment's name (`dev`) */
+  env: string
+  /** the environment's throttled, retrying client: the only way to the API */
+  client: ApiClient
+  /** tagged with the handler's type */
+  log: ConsolaInstance
+}
+
+/** An item of some type that another item needs to exist first (a role's permission, a tenant's parent). */
+export interface Reference {
+  type: string
+  key: string
+}
+
+/** A problem across declared items (duplicate keys, a domain claimed twice), found before any request. */
+export interface ItemIssue {
+  /** index of the offending item in the section's list */
+  index: number
+  /** field inside that item, '' for the item as a whole */
+  field: string
+  message: string
+  fix: string
+}
+
+export interface ResourceHandler<Item extends object = object, Live = unknown> {
+  /** singular type name: log tag, key in plans, JSON output and backups (`tenant`) */
+  type: string
+  /** key of the list in environment files (`tenants`) */
+  section: string
+  /** validates one declared item; may canonicalize (lower-case, sort) so declared and live compare */
+  schema: v.GenericSchema<unknown, Item>
+  /** types whose items this type's items may reference; creates run after them, deletes before */
+  dependsOn?: string[]
+  /** portable identity, the same in every environment (an id or a name, never a server id) */
+  key(item: Item): string
+  /** the items this item needs to exist first; without it, every item of `dependsOn` types is assumed */
+  references?(item: Item): Reference[]
+  /** fields an update cannot change on the server: the plan refuses such a change */
+  immutable?: string[]
+  /** cross-item checks on the declared list, before any request */
+  check?(items: Item[]): ItemIssue[]
+
+  list(ctx: HandlerContext): Promise<Live[]>
+  /** one live item, or undefined when it does not exist; used to confirm a failed create or delete */
+  load?(key: string, ctx: HandlerContext): Promise<Live | undefined>
+  /** live → the declared shape: drop server-managed fields, sort, make portable */
+  normalize(live: Live): Item
+  /** a missing verb makes the type read-only for that verb; the plan refuses such changes */
+  create?(item: Item, ctx: HandlerContext): Promise<void>
+  /** `item` is the full desired state: live values of fields the file does not declare, overlaid by the declared ones */
+  update?(item: Item, ctx: HandlerContext): Promise<void>
+  delete?(item: Item, ctx: HandlerContext): Promise<void>
+}
+
+export interface Plugin {
+  /** shown in logs and errors */
+  name: string
+  handlers: ResourceHandler<any, any>[]
+}
+
+/** Identity helpers that only add typing. */
+export const definePlugin = (plugin: Plugin): Plugin => plugin
+export const defineHandler = <Item extends object, Live>(handler: ResourceHandler<Item, Live>) =>
+  handler as ResourceHandler<Item, Live> as ResourceHandler<any, any>
+
+/**
+ * The handlers of all plugins, in dependency order (a type after the types it depends on).
+ * Throws on duplicate types or sections, unknown dependencies and cycles: a broken plugin set
+ * is a configuration error, found before anything runs.
+ */
+export function resolveHandlers(plugins: Plugin[]): ResourceHandler<any, any>[] {
+  const byType = new Map<string, ResourceHandler<any, any>>()
+  const sections = new Set<string>()
+  for (const plugin of plugins) {
+    for (const handler of plugin.handlers) {
+      if (byType.has(handler.type) || sections.has(handler.section)) {
+        throw pluginError('PLUGIN_CONFLICT', `plugin "${plugin.name}": resource type "${handler.type}" or section "${handler.section}" is already provided by another plugin`, 'register each plugin once')
+      }
+      byType.set(handler.type, handler)
+      sections.add(handler.section)
+    }
+  }
+  const ordered: ResourceHandler<any, any>[] = []
+  const state = new Map<string, 'visiting' | 'done'>()
+  const visit = (handler: ResourceHandler<any, any>, chain: string[]) => {
+    if (state.get(handler.type) === 'done') return
+    if (state.get(handler.type) === 'visiting') {
+      throw pluginError('PLUGIN_CYCLE', `resource types depend on each other in a cycle: ${[...chain, handler.type].join(' → ')}`, 'fix the plugins\' dependsOn')
+    }
+    state.set(handler.type, 'visiting')
+    for (const dependency of handler.dependsOn ?? []) {
+      const target = byType.get(dependency)
+      if (!target) {
+        throw pluginError('PLUGIN_MISSING_DEPENDENCY', `resource type "${handler.type}" depends on "${dependency}", which no configured plugin provides`, 'add that plugin')
+      }
+      visit(target, [...chain, handler.type])
+    }
+    state.set(handler.type, 'done')
+    ordered.push(handler)
+  }
+  for (const handler of byType.values()) visit(handler, [])
+  return ordered
+}
+
+const pluginError = (code: string, message: string, fix: string) =>
+  new ConfigError(code, [{ file: 'descope.config.ts', path: 'plugins', message, fix }])

@@ -1,0 +1,88 @@
+// How a plan and its outcome read: a field-level diff for people, one JSON document for scripts.
+import { chalk } from 'zx'
+import type { Outcome, OutcomeStatus } from './apply.ts'
+import type { ApiClient } from './client.ts'
+import type { FieldChange } from './diff.ts'
+import { countChanges, type Change, type Plan } from './plan.ts'
+
+const SIGN = { create: '+', update: '~', delete: '-' } as const
+const COLOUR = { create: chalk.green, update: chalk.yellow, delete: chalk.red } as const
+
+const show = (value: unknown) => (value === undefined ? '(none)' : JSON.stringify(value))
+
+function fieldLine(change: Change, field: FieldChange): string {
+  if (change.op === 'create') return `${field.path}: ${show(field.to)}`
+  return `${field.path}: ${show(field.from)} → ${show(field.to)}`
+}
+
+export function summaryLine(plan: Plan): string {
+  if (!plan.changes.length) return 'No changes. Live matches the files.'
+  const counts = countChanges(plan.changes)
+  return `Plan: ${counts.create} to create, ${counts.update} to update, ${counts.delete} to delete`
+}
+
+export function formatPlan(plan: Plan, target: string): string {
+  const lines = [`Plan for ${target}`, '']
+  for (const change of plan.changes) {
+    const colour = COLOUR[change.op]
+    lines.push(colour(`  ${SIGN[change.op]} ${change.op} ${change.type} "${change.key}"`))
+    for (const field of change.fields) lines.push(`      ${fieldLine(change, field)}`)
+  }
+  if (plan.changes.length) lines.push('')
+  if (plan.unmanaged.length) {
+    lines.push('Unmanaged (live, declared in no file; left alone, --prune deletes them):')
+    for (const item of plan.unmanaged) lines.push(chalk.dim(`  ${item.type} "${item.key}"`))
+    lines.push('')
+  }
+  lines.push(chalk.bold(summaryLine(plan)))
+  return lines.join('\n')
+}
+
+export function countOutcomes(outcomes: Outcome[]): Record<OutcomeStatus, number> {
+  const counts = { applied: 0, failed: 0, skipped: 0 }
+  for (const outcome of outcomes) counts[outcome.status]++
+  return counts
+}
+
+export function formatOutcomes(outcomes: Outcome[]): string {
+  const counts = countOutcomes(outcomes)
+  const lines = outcomes
+    .filter((outcome) => outcome.status !== 'applied')
+    .map((outcome) => chalk.red(`  ${outcome.status} ${outcome.change.op} ${outcome.change.type} "${outcome.change.key}": ${outcome.detail}`))
+  const colour = counts.failed || counts.skipped ? chalk.red : chalk.green
+  return [...lines, colour(`Apply: ${counts.applied} applied, ${counts.failed} failed, ${counts.skipped} skipped`)].join('\n')
+}
+
+export interface PlanDocument {
+  environment: string
+  projectId: string
+  applied: boolean
+  changes: Array<{ type: string; key: string; op: Change['op']; fields: FieldChange[]; outcome?: OutcomeStatus; detail?: string }>
+  unmanaged: Plan['unmanaged']
+  summary: Record<Change['op'], number> & Partial<Record<OutcomeStatus, number>>
+  /** HTTP requests this run sent, and how many of them were retries */
+  requests: { sent: number; retried: number }
+}
+
+/** The --json document: one entry per change, with its outcome after an apply. */
+export function planDocument(plan: Plan, client: Pick<ApiClient, 'stats'> & { projectId: string }, outcomes?: Outcome[]): PlanDocument {
+  const byChange = new Map(outcomes?.map((outcome) => [outcome.change, outcome]))
+  return {
+    environment: plan.environment,
+    projectId: client.projectId,
+    applied: Boolean(outcomes),
+    changes: plan.changes.map((change) => {
+      const outcome = byChange.get(change)
+      return {
+        type: change.type,
+        key: change.key,
+        op: change.op,
+        fields: change.fields,
+        ...(outcome ? { outcome: outcome.status, ...(outcome.detail ? { detail: outcome.detail } : {}) } : {}),
+      }
+    }),
+    unmanaged: plan.unmanaged,
+    summary: { ...countChanges(plan.changes), ...(outcomes ? countOutcomes(outcomes) : {}) },
+    requests: { sent: client.stats.requests, retried: client.stats.retries },
+  }
+}

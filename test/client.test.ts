@@ -1,0 +1,118 @@
+// The client against the real emulator over HTTP: retries, Retry-After, throttling, typed errors.
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { createClient, defaultBaseUrl, type ApiClient } from '../lib/client.ts'
+import { ApiError } from '../lib/errors.ts'
+import { startEmulator, type Emulator, type EmulatorOptions } from '../lib/emulator/index.ts'
+
+const fastRetry = { limit: 6, baseDelayMs: 10, maxDelayMs: 50, maxRetryAfterMs: 5000 }
+
+async function withEmulator(options: EmulatorOptions, work: (emulator: Emulator, client: ApiClient) => Promise<void>, clientOptions: Partial<Parameters<typeof createClient>[0]> = {}) {
+  const emulator = await startEmulator(options)
+  try {
+    const client = createClient({
+      baseUrl: emulator.url,
+      projectId: emulator.projectId,
+      managementKey: emulator.managementKey,
+      throttle: { limit: 1000, intervalMs: 1000 },
+      retry: fastRetry,
+      timeoutMs: 5000,
+      ...clientOptions,
+    })
+    await work(emulator, client)
+  } finally {
+    await emulator.close()
+  }
+}
+
+const expectApiError = async (promise: Promise<unknown>): Promise<ApiError> => {
+  try {
+    await promise
+  } catch (error) {
+    assert.instance(error, ApiError)
+    return error as ApiError
+  }
+  assert.unreachable('expected an ApiError')
+  throw new Error('unreachable')
+}
+
+test('the default base URL follows the node SDK: region from a long project id', () => {
+  assert.is(defaultBaseUrl('P2aAc4T2V93bddihGEx2Ryhc8e5Z'), 'https://api.descope.com')
+  assert.is(defaultBaseUrl('Puse12aAc4T2V93bddihGEx2Ryhc8e5Z'), 'https://api.use1.descope.com')
+})
+
+test('GET and POST send the bearer token and parse JSON', () => withEmulator({}, async (emulator, client) => {
+  await client.post('/v1/mgmt/tenant/create', { id: 'acme', name: 'Acme' })
+  const tenant = await client.get<{ id: string; name: string }>('/v1/mgmt/tenant', { id: 'acme' })
+  assert.is(tenant.name, 'Acme')
+  assert.is(client.stats.requests, 2)
+}))
+
+test('a wrong key is a typed 401 that names method and path and never the key', () => withEmulator({}, async (emulator) => {
+  const client = createClient({ baseUrl: emulator.url, projectId: emulator.projectId, managementKey: 'K-wrong-secret-value', throttle: { limit: 100, intervalMs: 1000 }, retry: fastRetry, timeoutMs: 5000 })
+  const error = await expectApiError(client.get('/v1/mgmt/tenant/all'))
+  assert.is(error.status, 401)
+  assert.ok(error.isUnauthorized)
+  assert.is(error.method, 'GET')
+  assert.is(error.path, '/v1/mgmt/tenant/all')
+  assert.ok(error.errorCode)
+  assert.is(client.stats.requests, 1, 'a 401 is not retried')
+  const everything = JSON.stringify({ message: error.message, stack: error.stack, cause: String(error.cause), own: { ...error } })
+  assert.not.match(everything, 'K-wrong-secret-value')
+}))
+
+test('Descope error bodies become ApiErrors with errorCode and description', () => withEmulator({}, async (_emulator, client) => {
+  const error = await expectApiError(client.get('/v1/mgmt/tenant', { id: 'missing' }))
+  assert.is(error.status, 404)
+  assert.ok(error.isNotFound)
+  assert.ok(error.errorCode)
+  assert.match(error.message, 'GET /v1/mgmt/tenant failed (404')
+}))
+
+test('injected 500s are retried until they pass', () => withEmulator({ errorRate: 0.5, seed: 7 }, async (emulator, client) => {
+  for (let i = 0; i < 10; i++) await client.post('/v1/mgmt/tenant/create', { id: `t${i}`, name: `T${i}` })
+  assert.is(Object.keys(emulator.state.tenants).length, 10)
+  assert.ok(client.stats.retries > 0, 'some requests were retried')
+  assert.ok(emulator.log.some((entry) => entry.status === 500))
+}))
+
+test('dropped connections are retried', () => withEmulator({ dropRate: 0.3, seed: 3 }, async (emulator, client) => {
+  for (let i = 0; i < 10; i++) await client.get('/v1/mgmt/tenant/all')
+  assert.ok(emulator.log.some((entry) => entry.outcome.startsWith('dropped')))
+  assert.ok(client.stats.retries > 0)
+}))
+
+test('a 429 waits at least Retry-After before the retry', () => withEmulator({ rateLimit: { requests: 2, windowMs: 1000 } }, async (emulator, client) => {
+  const started = Date.now()
+  for (let i = 0; i < 3; i++) await client.get('/v1/mgmt/tenant/all')
+  const limited = emulator.log.findIndex((entry) => entry.outcome === 'rate-limited')
+  assert.ok(limited >= 0, 'the third request was rate limited first')
+  // Retry-After is whole seconds (at least 1), and the client waits all of it
+  assert.ok(Date.now() - started >= 1000, `took ${Date.now() - started} ms`)
+}))
+
+test('a Retry-After beyond maxRetryAfterMs fails fast with the 429', () => withEmulator({ rateLimit: { requests: 1, windowMs: 60_000 } }, async (_emulator, client) => {
+  await client.get('/v1/mgmt/tenant/all')
+  const error = await expectApiError(client.get('/v1/mgmt/tenant/all'))
+  assert.is(error.status, 429)
+  assert.is(error.errorCode, 'E130429')
+}, { retry: { ...fastRetry, maxRetryAfterMs: 2000 } }))
+
+test('retries pass through the throttle too', () => withEmulator({ errorRate: 1 }, async (emulator, client) => {
+  const started = Date.now()
+  const error = await expectApiError(client.get('/v1/mgmt/tenant/all'))
+  assert.is(error.status, 500)
+  // 1 try + 3 retries through a gate of 2 per 300 ms: at least one full wait
+  assert.is(emulator.log.length, 4)
+  assert.ok(Date.now() - started >= 300, `took ${Date.now() - started} ms`)
+}, { throttle: { limit: 2, intervalMs: 300 }, retry: { ...fastRetry, limit: 3, baseDelayMs: 1, maxDelayMs: 1 } }))
+
+test('an unreachable server is a network ApiError after the retries', async () => {
+  const client = createClient({ baseUrl: 'http://127.0.0.1:9', projectId: 'P2x', managementKey: 'K-x', throttle: { limit: 100, intervalMs: 1000 }, retry: { ...fastRetry, limit: 1 }, timeoutMs: 2000 })
+  const error = await expectApiError(client.get('/v1/mgmt/tenant/all'))
+  assert.is(error.status, undefined)
+  assert.is(error.code, 'API_NETWORK')
+  assert.match(error.message, 'ECONNREFUSED')
+})
+
+test.run()
