@@ -11,7 +11,7 @@ import type { EmulatorState } from './state.ts'
 export interface RequestLogEntry {
   method: string
   path: string
-  /** null when the response was dropped. */
+  /** the status sent; for dropped-after, the one the client never received; null when dropped before handling */
   status: number | null
   outcome: 'handled' | 'rate-limited' | 'unauthorized' | 'fault' | 'dropped-before' | 'dropped-after'
   /** The parsed JSON request body, when there was one. */
@@ -89,7 +89,7 @@ async function serve(
   }
 
   if (roll.drop === 'after') {
-    record('dropped-after', null)
+    record('dropped-after', reply.status)
     req.socket.destroy()
     return
   }
