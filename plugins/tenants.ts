@@ -1,0 +1,130 @@
+// Tenants: id, name, self-provisioning domains, custom attributes, SSO enforcement, disabled,
+// role inheritance and parent (sub-tenants). Descope's tenant update replaces every field
+// (descope-api.md §2.1), so updates always send the full state the engine hands us.
+import * as v from 'valibot'
+import { ApiError } from '../lib/errors.ts'
+import type { ApiClient } from '../lib/client.ts'
+import { defineHandler, definePlugin, type ItemIssue } from '../lib/plugin.ts'
+
+/** A DNS name: labels of letters, digits and inner hyphens, a final label of letters. */
+const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/
+
+const sortedUnique = (values: string[]) => [...new Set(values)].sort()
+
+const AttributeValue = v.union([v.string(), v.number(), v.boolean(), v.array(v.string()), v.null()])
+
+export const TenantSchema = v.strictObject({
+  id: v.pipe(v.string(), v.regex(/^[^\s/?#]+$/, 'must be a non-empty id without spaces, /, ? or #'), v.maxLength(256)),
+  name: v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty')),
+  selfProvisioningDomains: v.optional(v.pipe(
+    v.array(v.pipe(v.string(), v.trim(), v.toLowerCase(), v.regex(DOMAIN, 'must be a domain name such as acme.com (no scheme, path or @)'))),
+    v.transform(sortedUnique),
+  )),
+  customAttributes: v.optional(v.record(v.string(), AttributeValue)),
+  enforceSSO: v.optional(v.boolean()),
+  /** user or group ids exempt from enforceSSO */
+  enforceSSOExclusions: v.optional(v.pipe(v.array(v.string()), v.transform(sortedUnique))),
+  disabled: v.optional(v.boolean()),
+  roleInheritance: v.optional(v.picklist(['', 'none', 'userOnly'])),
+  /** the parent tenant's id; set at creation only */
+  parent: v.optional(v.pipe(v.string(), v.minLength(1))),
+})
+export type Tenant = v.InferOutput<typeof TenantSchema>
+
+/** A tenant as GET /v1/mgmt/tenant/all returns it (descope-api.md §3.1). */
+export interface LiveTenant {
+  id: string
+  name: string
+  selfProvisioningDomains?: string[]
+  customAttributes?: Record<string, unknown>
+  enforceSSO?: boolean
+  enforceSSOExclusions?: string[]
+  disabled?: boolean
+  roleInheritance?: string
+  parent?: string
+  createdTime?: number
+}
+
+/** Typed tenant operations for one-off scripts and the handler below. */
+export function tenantApi(client: ApiClient) {
+  return {
+    loadAll: async () => (await client.get<{ tenants?: LiveTenant[] }>('/v1/mgmt/tenant/all')).tenants ?? [],
+    /** undefined when no tenant has this id */
+    load: async (id: string) => {
+      try {
+        return await client.get<LiveTenant>('/v1/mgmt/tenant', { id })
+      } catch (error) {
+        if (error instanceof ApiError && error.isNotFound) return undefined
+        throw error
+      }
+    },
+    create: (tenant: Tenant) => client.post<{ id: string }>('/v1/mgmt/tenant/create', tenant),
+    /** replaces every field: pass the full state */
+    update: ({ parent: _immutable, ...tenant }: Tenant) => client.post('/v1/mgmt/tenant/update', tenant),
+    delete: (id: string, cascade = false) => client.post('/v1/mgmt/tenant/delete', { id, cascade }),
+  }
+}
+
+export function normalizeTenant(live: LiveTenant): Tenant {
+  return {
+    id: live.id,
+    name: live.name,
+    selfProvisioningDomains: sortedUnique((live.selfProvisioningDomains ?? []).map((domain) => domain.toLowerCase())),
+    customAttributes: (live.customAttributes ?? {}) as Tenant['customAttributes'],
+    enforceSSO: live.enforceSSO ?? false,
+    enforceSSOExclusions: sortedUnique(live.enforceSSOExclusions ?? []),
+    disabled: live.disabled ?? false,
+    roleInheritance: (live.roleInheritance ?? '') as Tenant['roleInheritance'],
+    ...(live.parent ? { parent: live.parent } : {}),
+  }
+}
+
+/** Names unique, no domain claimed twice, no tenant its own ancestor. */
+export function checkTenants(tenants: Tenant[]): ItemIssue[] {
+  const issues: ItemIssue[] = []
+  const names = new Map<string, string>()
+  const domains = new Map<string, string>()
+  tenants.forEach((tenant, index) => {
+    const sameName = names.get(tenant.name.toLowerCase())
+    if (sameName) issues.push({ index, field: 'name', message: `tenant "${tenant.id}" has the name "${tenant.name}", already used by tenant "${sameName}"`, fix: 'give each tenant its own name' })
+    names.set(tenant.name.toLowerCase(), tenant.id)
+    for (const domain of tenant.selfProvisioningDomains ?? []) {
+      const owner = domains.get(domain)
+      if (owner && owner !== tenant.id) issues.push({ index, field: 'selfProvisioningDomains', message: `domain "${domain}" is claimed by tenants "${owner}" and "${tenant.id}"`, fix: 'a domain can self-provision into one tenant only; remove it from one of them' })
+      domains.set(domain, tenant.id)
+    }
+  })
+  const parentOf = new Map(tenants.map((tenant) => [tenant.id, tenant.parent]))
+  tenants.forEach((tenant, index) => {
+    const seen = new Set([tenant.id])
+    for (let at = tenant.parent; at; at = parentOf.get(at)) {
+      if (seen.has(at)) {
+        issues.push({ index, field: 'parent', message: `tenant "${tenant.id}" is its own ancestor (${[...seen, at].join(' → ')})`, fix: 'break the parent cycle' })
+        break
+      }
+      seen.add(at)
+    }
+  })
+  return issues
+}
+
+export default function tenants() {
+  return definePlugin({
+    name: 'tenants',
+    handlers: [defineHandler<Tenant, LiveTenant>({
+      type: 'tenant',
+      section: 'tenants',
+      schema: TenantSchema,
+      key: (tenant) => tenant.id,
+      references: (tenant) => (tenant.parent ? [{ type: 'tenant', key: tenant.parent }] : []),
+      immutable: ['parent'],
+      check: checkTenants,
+      list: (ctx) => tenantApi(ctx.client).loadAll(),
+      load: (id, ctx) => tenantApi(ctx.client).load(id),
+      normalize: normalizeTenant,
+      create: async (tenant, ctx) => { await tenantApi(ctx.client).create(tenant) },
+      update: async (tenant, ctx) => { await tenantApi(ctx.client).update(tenant) },
+      delete: async (tenant, ctx) => { await tenantApi(ctx.client).delete(tenant.id) },
+    })],
+  })
+}

@@ -1,0 +1,69 @@
+// npx tsx tasks/sync.ts --env dev [--apply] [--prune] [--json] [--detailed-exitcode]
+import { confirmProtected } from '../lib/confirm.ts'
+import { withContext, type Context } from '../lib/context.ts'
+import { ExitCode } from '../lib/errors.ts'
+import { formatOutcomes, formatPlan, planDocument } from '../lib/report.ts'
+import { runTask } from '../lib/runner.ts'
+import { sync } from '../lib/sync.ts'
+import type { Plan } from '../lib/plan.ts'
+
+const help = `
+Plan, and with --apply make, the changes that bring a Descope project in line with its files.
+
+Usage: npx tsx tasks/sync.ts [--env <name>] [flags]
+
+  --env <name>          environment: environments/<name>.yaml (default: the config's
+                        defaultEnvironment, "local", the embedded emulator)
+  --apply               carry the plan out; without it nothing is written
+  --prune               also delete live items that no file declares (without it they are
+                        listed as unmanaged and left alone)
+  --yes                 apply to a protected environment (prod) without typing its name
+  --json                print one JSON document on stdout: { changes: [{ type, key, op,
+                        fields, outcome? }], unmanaged, summary }
+  --detailed-exitcode   exit 2 when the plan has changes (for CI)
+  --verbose             log each request retry and more
+  --quiet               log warnings and errors only
+  --help                this text
+
+Exit codes: 0 done, nothing pending; 1 a request or a change failed; 2 changes pending
+(with --detailed-exitcode); 3 invalid configuration or usage.
+
+Examples:
+  npx tsx tasks/sync.ts                            # plan for the local emulator
+  npx tsx tasks/sync.ts --env local --apply        # create what environments/local.yaml declares
+  npx tsx tasks/sync.ts --env dev --json           # the plan as JSON, for scripts
+  npx tsx tasks/sync.ts --env prod --apply --prune # confirm by typing "prod"
+  npx tsx tasks/sync.ts --env staging --detailed-exitcode || echo "staging has pending changes"
+`
+
+const describeTarget = (ctx: Context) =>
+  `environment "${ctx.env.name}" (project ${ctx.projectId} at ${ctx.client.baseUrl}${ctx.emulator ? ', the embedded emulator' : ''})`
+
+await runTask({
+  help,
+  boolean: ['apply', 'prune', 'yes', 'json', 'detailed-exitcode'],
+  string: ['env'],
+  run: (args, log) => withContext(args.env, { log }, async (ctx) => {
+    const print = (text: string) => process.stdout.write(`${text}\n`)
+    let shown = false
+    const showPlan = (plan: Plan) => {
+      if (!args.json && !shown) print(formatPlan(plan, describeTarget(ctx)))
+      shown = true
+    }
+    const { plan, outcomes } = await sync(ctx, {
+      apply: args.apply,
+      prune: args.prune,
+      confirm: async (pending) => {
+        showPlan(pending)
+        await confirmProtected(ctx.env, pending.changes.length, args.yes)
+      },
+    })
+    showPlan(plan)
+    if (args.json) print(JSON.stringify(planDocument(plan, { projectId: ctx.projectId, stats: ctx.client.stats }, outcomes), null, 2))
+    else if (outcomes) print(formatOutcomes(outcomes))
+
+    if (outcomes?.some((outcome) => outcome.status !== 'applied')) return ExitCode.failure
+    if (!args.apply && plan.changes.length && args['detailed-exitcode']) return ExitCode.changesPending
+    return ExitCode.ok
+  }),
+})

@@ -1,0 +1,77 @@
+// A throwaway descope-mgmt project in a temp dir (its own descope.config.ts and environment
+// files, importing this repository's lib/ and plugins/), and a way to run a task in it as a
+// user would: a child process, its stdout, stderr and exit code.
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { createRequire } from 'node:module'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+/** tsx's loader, by absolute URL: a fixture project has no node_modules of its own */
+const TSX = pathToFileURL(createRequire(path.join(REPO, 'package.json')).resolve('tsx')).href
+
+export interface Project {
+  dir: string
+  write(file: string, content: string): void
+  remove(): void
+}
+
+export function createProject(files: Record<string, string> = {}, config = defaultConfig()): Project {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'descope-mgmt-test-'))
+  const write = (file: string, content: string) => {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true })
+    fs.writeFileSync(path.join(dir, file), content)
+  }
+  write('package.json', JSON.stringify({ name: 'fixture', type: 'module', private: true }))
+  write('descope.config.ts', config)
+  for (const [file, content] of Object.entries(files)) write(file, content)
+  return { dir, write, remove: () => fs.rmSync(dir, { recursive: true, force: true }) }
+}
+
+/** descope.config.ts for a fixture project; `extra` is spliced into defineConfig({...}). */
+export function defaultConfig(extra = ''): string {
+  return `
+import { defineConfig } from '${REPO}/lib/index.ts'
+import tenants from '${REPO}/plugins/tenants.ts'
+export default defineConfig({
+  plugins: [tenants()],
+  throttle: { limit: 1000, intervalMs: 1000 },
+  retry: { limit: 6, baseDelayMs: 20, maxDelayMs: 200, maxRetryAfterMs: 10000 },
+  ${extra}
+})
+`
+}
+
+/** An environment file pointing at a running emulator, its key taken from EMULATOR_KEY. */
+export function emulatorEnvironment(emulator: { url: string; projectId: string }, body = ''): string {
+  return `baseUrl: ${emulator.url}\nprojectId: ${emulator.projectId}\nmanagementKey: \${EMULATOR_KEY}\n${body}`
+}
+
+export interface TaskResult {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/** Runs tasks/<task>.ts with `args` in `cwd`, as `npx tsx tasks/<task>.ts` would. */
+export function runTask(task: string, args: string[], options: { cwd: string; env?: Record<string, string>; timeoutMs?: number }): Promise<TaskResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', TSX, path.join(REPO, 'tasks', `${task}.ts`), ...args], {
+      cwd: options.cwd,
+      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk) => (stdout += chunk))
+    child.stderr.on('data', (chunk) => (stderr += chunk))
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000)
+    child.on('error', reject)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code, stdout, stderr })
+    })
+  })
+}
