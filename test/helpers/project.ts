@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 /** tsx's loader, by absolute URL: a fixture project has no node_modules of its own */
-const TSX = pathToFileURL(createRequire(path.join(REPO, 'package.json')).resolve('tsx')).href
+export const TSX = pathToFileURL(createRequire(path.join(REPO, 'package.json')).resolve('tsx')).href
 
 export interface Project {
   dir: string
@@ -55,12 +55,14 @@ export interface TaskResult {
   stderr: string
 }
 
-/** Runs tasks/<task>.ts with `args` in `cwd`, as `npx tsx tasks/<task>.ts` would. */
-export function runTask(task: string, args: string[], options: { cwd: string; env?: Record<string, string>; timeoutMs?: number }): Promise<TaskResult> {
+/** Runs tasks/<task>.ts with `args` in `cwd`, as `npx tsx tasks/<task>.ts` would; an undefined `env` value unsets it. */
+export function runTask(task: string, args: string[], options: { cwd: string; env?: Record<string, string | undefined>; timeoutMs?: number }): Promise<TaskResult> {
   return new Promise((resolve, reject) => {
+    const env: Record<string, string | undefined> = { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...options.env }
+    for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name]
     const child = spawn(process.execPath, ['--import', TSX, path.join(REPO, 'tasks', `${task}.ts`), ...args], {
       cwd: options.cwd,
-      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...options.env },
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let stdout = ''

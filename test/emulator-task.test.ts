@@ -1,0 +1,37 @@
+// tasks/emulator.ts on its own: prints how to reach it, serves the official SDK, stops cleanly.
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import path from 'node:path'
+import DescopeClient from '@descope/node-sdk'
+import { test } from 'uvu'
+import * as assert from 'uvu/assert'
+import { REPO, runTask, TSX } from './helpers/project.ts'
+
+test('prints its URL, project id and key; the node SDK can use it; SIGTERM stops it', async () => {
+  const child = spawn(process.execPath, ['--import', TSX, path.join(REPO, 'tasks/emulator.ts'), '--port', '0', '--seed', '1'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  child.stdout.on('data', (chunk) => (stdout += chunk))
+  try {
+    while (!stdout.includes('Ctrl-C')) await once(child.stdout, 'data')
+    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1]
+    const projectId = /project id:\s+(\S+)/.exec(stdout)?.[1]
+    const managementKey = /management key:\s+(\S+)/.exec(stdout)?.[1]
+    assert.ok(url && projectId && managementKey, stdout)
+    const sdk = DescopeClient({ projectId, managementKey, baseUrl: url }).management
+    assert.ok((await sdk.tenant.createWithId('acme', 'Acme')).ok)
+    assert.equal((await sdk.tenant.loadAll()).data?.map((tenant) => tenant.id), ['acme'])
+  } finally {
+    child.kill('SIGTERM')
+  }
+  const [code] = await once(child, 'close')
+  assert.is(code, 0)
+  assert.match(stdout, 'Descope emulator stopped.')
+})
+
+test('bad flags exit 3 with the reason', async () => {
+  const result = await runTask('emulator', ['--error-rate', '2'], { cwd: REPO })
+  assert.is(result.code, 3)
+  assert.match(result.stderr, '--error-rate must be a ratio between 0 and 1')
+})
+
+test.run()

@@ -1,0 +1,43 @@
+// The shipped environments: `local` works on a fresh clone with no credentials, and the
+// examples for real projects ask for their variables instead of guessing.
+import fs from 'node:fs'
+import path from 'node:path'
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { createProject, REPO, runTask, type Project } from './helpers/project.ts'
+
+const test = suite<{ project: Project }>('shipped environments')
+
+test.before.each((context) => {
+  context.project = createProject()
+  fs.cpSync(path.join(REPO, 'environments'), path.join(context.project.dir, 'environments'), { recursive: true })
+})
+test.after.each((context) => context.project.remove())
+
+test('local: plan, apply, then "No changes", with state kept between runs', async ({ project }) => {
+  const plan = await runTask('sync', [], { cwd: project.dir })
+  assert.is(plan.code, 0, plan.stderr)
+  assert.match(plan.stdout, 'environment "local"')
+  assert.match(plan.stdout, /Plan: \d+ to create, 0 to update, 0 to delete/)
+
+  const applied = await runTask('sync', ['--apply'], { cwd: project.dir })
+  assert.is(applied.code, 0, applied.stderr)
+  assert.match(applied.stdout, /Apply: \d+ applied, 0 failed, 0 skipped/)
+  assert.ok(fs.existsSync(path.join(project.dir, '.descope-emulator/local.json')), 'state persisted')
+
+  const again = await runTask('sync', ['--detailed-exitcode'], { cwd: project.dir })
+  assert.is(again.code, 0, again.stderr)
+  assert.match(again.stdout, 'No changes')
+})
+
+for (const env of ['test', 'devtest', 'dev', 'staging', 'prod']) {
+  test(`${env}: without its variables, an error naming them and exit 3`, async ({ project }) => {
+    const prefix = `DESCOPE_${env.toUpperCase()}`
+    const result = await runTask('sync', ['--env', env], { cwd: project.dir, env: { [`${prefix}_PROJECT_ID`]: undefined, [`${prefix}_MANAGEMENT_KEY`]: undefined } })
+    assert.is(result.code, 3)
+    assert.match(result.stderr, `environments/${env}.yaml: projectId: environment variable ${prefix}_PROJECT_ID is not set`)
+    assert.match(result.stderr, `environments/${env}.yaml: managementKey: environment variable ${prefix}_MANAGEMENT_KEY is not set`)
+  })
+}
+
+test.run()
