@@ -2,11 +2,13 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import DescopeClient from '@descope/node-sdk'
 import { startEmulator, type Emulator, type EmulatorOptions, type RequestLogEntry } from '../lib/emulator/index.ts'
-import { resetState, waitFor } from './helpers/emulator-http.ts'
+import { apiClient, resetState, waitFor } from './helpers/emulator-http.ts'
+import { sample } from './helpers/emulator-samples.ts'
 
-// The official @descope/node-sdk 2.13.0 run against the emulator, for every tenant method the
-// emulator serves: the SdkResponse ({ok, code, data, error}) must come out as descope-api.md §5
-// describes. Faults use 500 and 429 only: node-sdk retries 503/52x with 5 s delays (§4.3).
+// The official @descope/node-sdk 2.13.0 run against the emulator, for every tenant, permission,
+// role, flow and theme method the emulator serves: the SdkResponse ({ok, code, data, error}) must
+// come out as descope-api.md §5 describes. Faults use 500 and 429 only: node-sdk retries 503/52x
+// with 5 s delays (§4.3).
 
 type Sdk = ReturnType<typeof DescopeClient>
 
@@ -27,15 +29,41 @@ async function licenseHandshake(emulator: Emulator): Promise<RequestLogEntry | u
   return find()
 }
 
-const Sdk = suite<Context>('node-sdk tenant methods', {} as Context)
+/** One emulator and one node-sdk client per suite; the state is emptied before each test. */
+function sdkSuite(name: string) {
+  const s = suite<Context>(name, {} as Context)
+  s.before(async (ctx) => {
+    ctx.emulator = await startEmulator()
+    ctx.mgmt = clientFor(ctx.emulator).management
+    ctx.handshake = await licenseHandshake(ctx.emulator)
+  })
+  s.before.each(({ emulator }) => resetState(emulator))
+  s.after(async ({ emulator }) => emulator.close())
+  return s
+}
 
-Sdk.before(async (ctx) => {
-  ctx.emulator = await startEmulator()
-  ctx.mgmt = clientFor(ctx.emulator).management
-  ctx.handshake = await licenseHandshake(ctx.emulator)
-})
-Sdk.before.each(({ emulator }) => resetState(emulator))
-Sdk.after(async ({ emulator }) => emulator.close())
+/** ok, code 200 and no error: what every successful call must give. */
+function assertOk(response: { ok: boolean; code?: number; error?: unknown }, what: string): void {
+  assert.is(response.ok, true, `${what}: ${JSON.stringify(response.error)}`)
+  assert.is(response.code, 200, what)
+  assert.is(response.error, undefined, what)
+}
+
+/** ok:false with the status and code; the error body passes through unchanged (§5.1). */
+function assertSdkError(
+  response: { ok: boolean; code?: number; data?: unknown; error?: { errorCode: string; errorMessage?: string } },
+  code: number,
+  errorCode: string,
+  messagePart: string,
+): void {
+  assert.is(response.ok, false)
+  assert.is(response.code, code)
+  assert.is(response.data, undefined)
+  assert.is(response.error?.errorCode, errorCode)
+  assert.match(response.error?.errorMessage ?? '', messagePart)
+}
+
+const Sdk = sdkSuite('node-sdk tenant methods')
 
 Sdk('the license handshake arrived and succeeded', ({ handshake }) => {
   assert.equal(handshake, { method: 'GET', path: '/v1/mgmt/license', status: 200, outcome: 'handled' })
@@ -90,6 +118,7 @@ Sdk('update → ok, and replaces omitted fields', async ({ mgmt }) => {
 
 Sdk('updateDefaultRoles → ok, visible on load', async ({ mgmt }) => {
   await mgmt.tenant.createWithId('acme', 'Acme')
+  assert.ok((await mgmt.role.create('viewer')).ok, 'default roles must name existing project roles')
   const response = await mgmt.tenant.updateDefaultRoles('acme', ['viewer'])
   assert.is(response.ok, true)
   assert.is(response.code, 200)
@@ -187,6 +216,266 @@ Sdk('validation and duplicate errors come back as ok:false with the error body',
 })
 
 Sdk.run()
+
+// ---------------------------------------------------------------------------------------------
+const Permissions = sdkSuite('node-sdk permission methods')
+
+Permissions('create, createBatch → ok with {}; loadAll → data is body.permissions', async ({ mgmt }) => {
+  const created = await mgmt.permission.create('read', 'Reads')
+  assertOk(created, 'create')
+  assert.equal(created.data as unknown, {}) // node types it `never`; the body is {} (§2.5)
+  // node's Permission type requires systemDefault: accepted, ignored
+  const batch = await mgmt.permission.createBatch([
+    { name: 'write', systemDefault: false },
+    { name: 'admin', description: 'Admins', systemDefault: true },
+  ])
+  assertOk(batch, 'createBatch')
+  assert.equal(batch.data as unknown, {})
+
+  const all = await mgmt.permission.loadAll()
+  assertOk(all, 'loadAll')
+  assert.ok(Array.isArray(all.data))
+  // node's Permission type has no `id`; the wire shape does (§3.3)
+  const withIds = all.data as Array<{ id: string; name: string; description?: string; systemDefault: boolean }>
+  const shape = withIds.map(({ id, ...rest }) => ({ id: typeof id, ...rest }))
+  assert.equal(shape, [
+    { id: 'string', name: 'admin', description: 'Admins', systemDefault: false },
+    { id: 'string', name: 'read', description: 'Reads', systemDefault: false },
+    { id: 'string', name: 'write', description: '', systemDefault: false },
+  ])
+})
+
+Permissions('update, updateWithId, updateBatch → ok; each replaces the description', async ({ mgmt }) => {
+  await mgmt.permission.createBatch([{ name: 'a', description: 'A', systemDefault: false }, { name: 'b', systemDefault: false }])
+  const ids = () => mgmt.permission.loadAll().then((r) => Object.fromEntries(r.data!.map((p) => [p.name, (p as { id?: string }).id])))
+  const { a, b } = await ids()
+
+  assertOk(await mgmt.permission.update('a', 'a1', 'A1'), 'update')
+  assertOk(await mgmt.permission.updateWithId(a!, 'a2'), 'updateWithId')
+  const batch = await mgmt.permission.updateBatch([{ id: b!, newName: 'b2', description: 'B2' }])
+  assertOk(batch, 'updateBatch')
+  assert.equal(batch.data as unknown, {})
+  assert.equal((await mgmt.permission.loadAll()).data?.map((p) => [p.name, p.description]), [['a2', ''], ['b2', 'B2']])
+})
+
+Permissions('delete, deleteWithId, deleteBatch → ok', async ({ mgmt }) => {
+  await mgmt.permission.createBatch(['a', 'b', 'c', 'd'].map((name) => ({ name, systemDefault: false })))
+  const byName = Object.fromEntries((await mgmt.permission.loadAll()).data!.map((p) => [p.name, (p as { id?: string }).id!]))
+  assertOk(await mgmt.permission.delete('a'), 'delete')
+  assertOk(await mgmt.permission.deleteWithId(byName.b!), 'deleteWithId')
+  assertOk(await mgmt.permission.deleteBatch(['c'], [byName.d!]), 'deleteBatch')
+  assert.equal((await mgmt.permission.loadAll()).data, [])
+})
+
+Permissions('errors: duplicate 409, unknown 404, missing newName 400', async ({ mgmt }) => {
+  await mgmt.permission.create('read')
+  // 409 E990409 / 404 E990404 are the emulator's choices: the real answers are UNCONFIRMED (§4.2)
+  assertSdkError(await mgmt.permission.create('read'), 409, 'E990409', 'read')
+  assertSdkError(await mgmt.permission.update('nope', 'x'), 404, 'E990404', 'nope')
+  assertSdkError(await mgmt.permission.deleteWithId('PRMnope'), 404, 'E990404', 'PRMnope')
+  assertSdkError(await mgmt.permission.update('read', ''), 400, 'E011002', 'newName')
+})
+
+Permissions.run()
+
+// ---------------------------------------------------------------------------------------------
+const Roles = sdkSuite('node-sdk role methods')
+
+/** A tenant and two permissions. */
+async function seedRoles(mgmt: Sdk['management']) {
+  assertOk(await mgmt.tenant.createWithId('acme', 'Acme'), 'tenant')
+  assertOk(await mgmt.permission.createBatch([{ name: 'read', systemDefault: false }, { name: 'write', systemDefault: false }]), 'permissions')
+}
+
+Roles('create → ok; data is the created role (OAS), though node types it never', async ({ mgmt }) => {
+  await seedRoles(mgmt)
+  const created = await mgmt.role.create('editor', 'Edits', ['read', 'write'], undefined, true)
+  assertOk(created, 'create')
+  // Departure from node's type, on purpose: the emulator answers the Role as OAS describes (§2.4)
+  const role = created.data as unknown as Record<string, unknown>
+  assert.match(String(role.id), /^ROL/)
+  assert.type(role.createdTime, 'number')
+  assert.equal({ ...role, id: 0, createdTime: 0 }, {
+    id: 0, name: 'editor', description: 'Edits', permissionNames: ['read', 'write'], createdTime: 0, tenantId: '', default: true, private: false,
+  })
+  assertOk(await mgmt.role.create('editor', undefined, undefined, 'acme'), 'same name in a tenant')
+})
+
+Roles('createBatch → data is body.roles; loadAll → data is body.roles', async ({ mgmt }) => {
+  await seedRoles(mgmt)
+  const batch = await mgmt.role.createBatch([
+    { name: 'viewer', permissionNames: ['read'], createdTime: 0 },
+    { name: 'viewer', permissionNames: [], createdTime: 0, tenantId: 'acme', default: true },
+  ])
+  assertOk(batch, 'createBatch')
+  assert.ok(Array.isArray(batch.data))
+  assert.equal(batch.data?.map((r) => [r.name, r.tenantId, r.permissionNames, r.default]), [
+    ['viewer', '', ['read'], false],
+    ['viewer', 'acme', [], true],
+  ])
+  const all = await mgmt.role.loadAll()
+  assertOk(all, 'loadAll')
+  assert.equal(all.data, batch.data)
+})
+
+Roles('update, updateWithId, updateBatch → ok; full replace', async ({ mgmt }) => {
+  await seedRoles(mgmt)
+  const [project, scoped] = (await mgmt.role.createBatch([
+    { name: 'r', description: 'R', permissionNames: ['read'], createdTime: 0, default: true },
+    { name: 'r', permissionNames: [], createdTime: 0, tenantId: 'acme' },
+  ])).data!
+
+  const byName = await mgmt.role.update('r', 'r1', undefined, ['write'])
+  assertOk(byName, 'update')
+  // as for create, the answer is the updated Role (OAS, §2.4) where node types it `never`
+  assert.equal(byName.data as unknown, { ...project, name: 'r1', description: '', permissionNames: ['write'], default: false })
+  const byId = await mgmt.role.updateWithId(scoped!.id!, 'r2', 'Scoped', ['read'], 'acme', true)
+  assertOk(byId, 'updateWithId')
+  assert.equal(byId.data as unknown, { ...scoped, name: 'r2', description: 'Scoped', permissionNames: ['read'], default: true })
+
+  const batch = await mgmt.role.updateBatch([{ id: project!.id!, newName: 'r3', permissionNames: ['read', 'write'] }])
+  assertOk(batch, 'updateBatch')
+  assert.equal(batch.data, [{ ...project, name: 'r3', description: '', permissionNames: ['read', 'write'], default: false }])
+  assert.equal((await mgmt.role.loadAll()).data?.map((r) => `${r.tenantId}/${r.name}`), ['/r3', 'acme/r2'])
+})
+
+Roles('delete, deleteWithId, deleteBatch → ok', async ({ mgmt }) => {
+  await seedRoles(mgmt)
+  const roles = (await mgmt.role.createBatch(
+    ['a', 'b', 'c', 'd'].map((name) => ({ name, permissionNames: [], createdTime: 0, tenantId: 'acme' })),
+  )).data!
+  await mgmt.role.create('a')
+  assertOk(await mgmt.role.delete('a', 'acme'), 'delete')
+  assertOk(await mgmt.role.deleteWithId(roles[1]!.id!, 'acme'), 'deleteWithId')
+  assertOk(await mgmt.role.deleteBatch(['c'], 'acme', [roles[3]!.id!]), 'deleteBatch')
+  assert.equal((await mgmt.role.loadAll()).data?.map((r) => `${r.tenantId}/${r.name}`), ['/a'])
+  assertOk(await mgmt.role.delete('a'), 'delete at project level')
+  assert.equal((await mgmt.role.loadAll()).data, [])
+})
+
+Roles('search → data is body.roles', async ({ mgmt }) => {
+  await seedRoles(mgmt)
+  await mgmt.role.createBatch([
+    { name: 'Admin', permissionNames: ['write'], createdTime: 0 },
+    { name: 'viewer', permissionNames: ['read'], createdTime: 0 },
+    { name: 'tenant admin', permissionNames: ['write'], createdTime: 0, tenantId: 'acme' },
+  ])
+  const names = async (options: Parameters<Sdk['management']['role']['search']>[0]) => {
+    const found = await mgmt.role.search(options)
+    assertOk(found, 'search')
+    assert.ok(Array.isArray(found.data))
+    return found.data?.map((r) => r.name)
+  }
+  assert.equal(await names({}), ['Admin', 'viewer', 'tenant admin'])
+  assert.equal(await names({ tenantIds: ['acme'] }), ['tenant admin'])
+  assert.equal(await names({ tenantIds: ['acme'], includeProjectRoles: true, permissionNames: ['write'] }), ['Admin', 'tenant admin'])
+  assert.equal(await names({ roleNameLike: 'admin' }), ['Admin', 'tenant admin'])
+  assert.equal(await names({ roleNames: ['viewer'] }), ['viewer'])
+})
+
+Roles('errors: unknown permission or tenant 400, duplicate 409, unknown role 404', async ({ mgmt }) => {
+  await seedRoles(mgmt)
+  assertSdkError(await mgmt.role.create('r', undefined, ['fly']), 400, 'E011003', '"fly"')
+  assertSdkError(await mgmt.role.create('r', undefined, undefined, 'nope'), 400, 'E011003', 'nope')
+  await mgmt.role.create('r')
+  assertSdkError(await mgmt.role.create('r'), 409, 'E990409', '"r"')
+  assertSdkError(await mgmt.role.update('r', 'x', undefined, undefined, 'acme'), 404, 'E990404', 'acme')
+  assertSdkError(await mgmt.role.createBatch([{ name: 's', permissionNames: [], createdTime: 0 }, { name: 'r', permissionNames: [], createdTime: 0 }]), 409, 'E990409', '"r"')
+  assert.equal((await mgmt.role.loadAll()).data?.map((r) => r.name), ['r'], 'the failed batch left nothing')
+})
+
+Roles.run()
+
+// ---------------------------------------------------------------------------------------------
+const Flows = sdkSuite('node-sdk flow methods (v1 export/import)')
+
+const SIGN_IN = () => sample('flows-v2/sign-in.json')
+
+Flows('list → data is the whole {flows, total} object', async ({ mgmt, emulator }) => {
+  const empty = await mgmt.flow.list()
+  assertOk(empty, 'list')
+  assert.equal(empty.data, { flows: [], total: 0 })
+  await apiClient(emulator)('POST', '/v2/mgmt/flow/import', { flow: SIGN_IN() })
+  const listed = await mgmt.flow.list()
+  assert.equal(listed.data, { flows: [{ id: 'sign-in', name: 'Sign In', description: SIGN_IN().metadata.description, disabled: false }], total: 1 })
+})
+
+Flows('export → data is {flow, screens} (v1) of a flow imported in v2', async ({ mgmt, emulator }) => {
+  await apiClient(emulator)('POST', '/v2/mgmt/flow/import', { flow: SIGN_IN() })
+  const exported = await mgmt.flow.export('sign-in')
+  assertOk(exported, 'export')
+  const { flow, screens } = exported.data!
+  assert.is(flow.id, 'sign-in')
+  assert.is(flow.name, 'Sign In')
+  assert.is(flow.disabled, false)
+  assert.equal(flow.dsl, SIGN_IN().contents)
+  assert.type(flow.etag, 'string')
+  assert.equal(screens.map((s) => s.id), SIGN_IN().screens.map((s: { screenId: string }) => s.screenId))
+  assert.ok(screens.every((s) => s.flowId === 'sign-in'))
+  assert.equal(screens[0]?.htmlTemplate, SIGN_IN().screens[0].contents)
+})
+
+Flows('import → data is the stored {flow, screens}; the v2 export then matches the original', async ({ mgmt, emulator }) => {
+  const call = apiClient(emulator)
+  await call('POST', '/v2/mgmt/flow/import', { flow: SIGN_IN() })
+  const { flow, screens } = (await mgmt.flow.export('sign-in')).data!
+  await mgmt.flow.delete(['sign-in'])
+
+  const imported = await mgmt.flow.import('sign-in', flow, screens)
+  assertOk(imported, 'import')
+  assert.equal(imported.data?.screens, screens.map((s) => ({ ...s, version: 1 })))
+  assert.equal({ ...imported.data?.flow, etag: 'x', modifiedTime: 'x' }, { ...flow, etag: 'x', modifiedTime: 'x' })
+  assert.is.not(imported.data?.flow.etag, flow.etag, 'a new etag per import')
+  const v2 = (await call('POST', '/v2/mgmt/flow/export', { flowId: 'sign-in' })).body.flow
+  const { version: _v, etag: _e, modifiedTime: _m, ...metadata } = v2.metadata
+  assert.equal({ ...v2, metadata }, { ...SIGN_IN(), references: {} })
+})
+
+Flows('import without screens, then delete → ok', async ({ mgmt }) => {
+  const imported = await mgmt.flow.import('mine', { id: 'mine', name: 'Mine', dsl: { startTask: 's', tasks: {} }, disabled: false })
+  assertOk(imported, 'import')
+  assert.equal(imported.data?.screens, [])
+  assert.is((await mgmt.flow.list()).data?.total, 1)
+  const deleted = await mgmt.flow.delete(['mine'])
+  assertOk(deleted, 'delete')
+  assert.equal(deleted.data as unknown, {})
+  assert.equal((await mgmt.flow.list()).data, { flows: [], total: 0 })
+})
+
+Flows('errors: export of a missing flow 404, import of something that is no flow 400', async ({ mgmt }) => {
+  assertSdkError(await mgmt.flow.export('nope'), 404, 'E990404', 'nope')
+  assertSdkError(await mgmt.flow.delete(['nope']), 404, 'E990404', 'nope')
+  const notAFlow = { id: 'x', name: 'X', dsl: 'graph', disabled: false }
+  assertSdkError(await mgmt.flow.import('x', notAFlow), 400, 'E011003', 'flow.dsl')
+})
+
+Flows.run()
+
+// ---------------------------------------------------------------------------------------------
+const Theme = sdkSuite('node-sdk theme methods (v1)')
+
+Theme('export of a project that never imported one → the default empty theme', async ({ mgmt }) => {
+  const exported = await mgmt.theme.export()
+  assertOk(exported, 'export')
+  // version, componentsVersion and codeMode are in the wire shape (§3.6), not in node's Theme type
+  assert.equal(exported.data as unknown, { theme: { id: 'theme', cssTemplate: {}, version: 0, componentsVersion: '', codeMode: false } })
+})
+
+Theme('import → data is {theme}; export returns it; v2 sees cssTemplate as styles', async ({ mgmt, emulator }) => {
+  const styles = sample('theme-v2/basicstyle.json').styles
+  const imported = await mgmt.theme.import({ id: 'theme', cssTemplate: styles })
+  assertOk(imported, 'import')
+  assert.equal(imported.data as unknown, { theme: { id: 'theme', cssTemplate: styles, version: 1, componentsVersion: '', codeMode: false } })
+  assert.equal((await mgmt.theme.export()).data, imported.data)
+  const v2 = await apiClient(emulator)('POST', '/v2/mgmt/theme/export')
+  assert.equal(v2.body.theme.styles, styles)
+})
+
+Theme('import without a cssTemplate → 400', async ({ mgmt }) => {
+  assertSdkError(await mgmt.theme.import({ id: 'theme' }), 400, 'E011003', 'cssTemplate')
+})
+
+Theme.run()
 
 // ---------------------------------------------------------------------------------------------
 const Faults = suite('node-sdk under faults')

@@ -8,41 +8,16 @@ import {
   EMULATOR_PROJECT_ID,
   EmulatorError,
   startEmulator,
-  type Emulator,
-  type EmulatorOptions,
 } from '../lib/emulator/index.ts'
-import { apiClient, assertApiError, resetState, type ApiCall } from './helpers/emulator-http.ts'
+import { assertApiError, type ApiCall } from './helpers/emulator-http.ts'
+import { sample } from './helpers/emulator-samples.ts'
+import { emulatorSuite, withEmulator } from './helpers/emulator-suite.ts'
 
-// Real HTTP against the emulator: every tenant endpoint, the protocol edges, faults and persistence.
-
-interface Shared {
-  emulator: Emulator
-  call: ApiCall
-}
-
-function sharedSuite(name: string) {
-  const s = suite<Shared>(name, {} as Shared)
-  s.before(async (ctx) => {
-    ctx.emulator = await startEmulator()
-    ctx.call = apiClient(ctx.emulator)
-  })
-  s.before.each((ctx) => resetState(ctx.emulator))
-  s.after(async (ctx) => ctx.emulator.close())
-  return s
-}
-
-/** Runs `fn` against an emulator with its own options, closing it whatever happens. */
-async function withEmulator(options: EmulatorOptions, fn: (emulator: Emulator, call: ApiCall) => Promise<void>) {
-  const emulator = await startEmulator(options)
-  try {
-    await fn(emulator, apiClient(emulator))
-  } finally {
-    await emulator.close()
-  }
-}
+// Real HTTP against the emulator: every tenant endpoint, the protocol edges, faults and persistence
+// (of every family). Permissions, roles, flows and the theme have their own emulator-*.test.ts files.
 
 // ---------------------------------------------------------------------------------------------
-const Tenants = sharedSuite('tenants')
+const Tenants = emulatorSuite('tenants')
 
 Tenants('constants have the real id and key shapes, without looking like a leaked key', () => {
   assert.is(EMULATOR_PROJECT_ID.length, 28)
@@ -142,7 +117,8 @@ Tenants('update replaces every field; parent, defaultRoles and createdTime survi
     disabled: true,
     roleInheritance: 'none',
   })
-  await call('POST', '/v1/mgmt/tenant/updateDefaultRoles', { id: 'acme', defaultRoles: ['viewer'] })
+  await call('POST', '/v1/mgmt/role/create', { name: 'viewer' })
+  assert.is((await call('POST', '/v1/mgmt/tenant/updateDefaultRoles', { id: 'acme', defaultRoles: ['viewer'] })).status, 200)
   const createdTime = emulator.state.tenants.acme?.createdTime
 
   const updated = await call('POST', '/v1/mgmt/tenant/update', { id: 'acme', name: 'Acme Corp', parent: 'ignored' })
@@ -173,8 +149,10 @@ Tenants('update errors: unknown id, missing name, taken name or domain', async (
   assert.is((await update({ id: 'a', name: 'A', selfProvisioningDomains: ['a.com'] })).status, 200, 'own domain is fine')
 })
 
-Tenants('updateDefaultRoles sets and clears; unknown id is 404', async ({ call, emulator }) => {
+Tenants('updateDefaultRoles sets and clears; unknown id is 404; roles must exist', async ({ call, emulator }) => {
   await call('POST', '/v1/mgmt/tenant/create', { id: 'acme', name: 'Acme' })
+  await call('POST', '/v1/mgmt/role/create/batch', { roles: [{ name: 'a' }, { name: 'b' }] })
+  await call('POST', '/v1/mgmt/role/create', { name: 'scoped', tenantId: 'acme' })
   const set = await call('POST', '/v1/mgmt/tenant/updateDefaultRoles', { id: 'acme', defaultRoles: ['a', 'b'] })
   assert.is(set.status, 200)
   assert.equal(set.body, {})
@@ -183,6 +161,12 @@ Tenants('updateDefaultRoles sets and clears; unknown id is 404', async ({ call, 
   assert.equal(emulator.state.tenants.acme?.defaultRoles, [])
   assertApiError(await call('POST', '/v1/mgmt/tenant/updateDefaultRoles', { id: 'x', defaultRoles: [] }), 404, 'E990404')
   assertApiError(await call('POST', '/v1/mgmt/tenant/updateDefaultRoles', { id: 'acme', defaultRoles: 'a' }), 400, 'E011003')
+  // only project-level roles can be default roles: a tenant-scoped one is refused like a missing one
+  for (const missing of ['nope', 'scoped']) {
+    const refused = await call('POST', '/v1/mgmt/tenant/updateDefaultRoles', { id: 'acme', defaultRoles: ['a', missing] })
+    assertApiError(refused, 400, 'E011003', `"${missing}"`)
+  }
+  assert.equal(emulator.state.tenants.acme?.defaultRoles, [], 'a refused update changes nothing')
 })
 
 Tenants('delete removes the tenant and its settings; errors', async ({ call, emulator }) => {
@@ -349,7 +333,7 @@ Tenants('admin links: generate (v2) points at the emulator, revoke (v1)', async 
 Tenants.run()
 
 // ---------------------------------------------------------------------------------------------
-const Protocol = sharedSuite('protocol')
+const Protocol = emulatorSuite('protocol')
 
 Protocol('missing or wrong Authorization is a 401 JSON error, before the handler', async ({ call, emulator }) => {
   const body = { id: 'acme', name: 'Acme' }
@@ -559,14 +543,59 @@ Persistence('state round-trips through the file; parent dir 0700, file 0600, no 
   assert.equal(Object.keys(JSON.parse(await readFile(persistPath, 'utf8')).tenants), ['root'])
 })
 
+Persistence('permissions, roles, flows and the theme persist and reload', async ({ dir }) => {
+  const persistPath = join(dir, 'families.json')
+  let before: Record<string, unknown> = {}
+  const snapshot = async (call: ApiCall) => ({
+    permissions: (await call('GET', '/v1/mgmt/permission/all')).body,
+    roles: (await call('GET', '/v1/mgmt/role/all')).body,
+    flows: (await call('POST', '/v1/mgmt/flow/list', {})).body,
+    flow: (await call('POST', '/v2/mgmt/flow/export', { flowId: 'references-flow' })).body,
+    theme: (await call('POST', '/v2/mgmt/theme/export')).body,
+  })
+  await withEmulator({ persistPath }, async (_emulator, call) => {
+    await call('POST', '/v1/mgmt/tenant/create', { id: 'acme', name: 'Acme' })
+    await call('POST', '/v1/mgmt/permission/create', { name: 'read', description: 'Reads' })
+    await call('POST', '/v1/mgmt/role/create', { name: 'My User Role', permissionNames: ['read'] })
+    await call('POST', '/v1/mgmt/role/create', { name: 'My User Role', tenantId: 'acme' })
+    assert.is((await call('POST', '/v2/mgmt/flow/import', { flow: sample('flows-v2/test-roleflow-references-flow.json') })).status, 200)
+    assert.is((await call('POST', '/v2/mgmt/theme/import', { theme: sample('theme-v2/basicstyle.json') })).status, 200)
+    // a refused batch is not half-saved
+    assertApiError(await call('POST', '/v1/mgmt/role/create/batch', { roles: [{ name: 'x' }, { name: 'x' }] }), 409, 'E990409')
+    before = await snapshot(call)
+  })
+  const saved = JSON.parse(await readFile(persistPath, 'utf8'))
+  assert.equal(Object.keys(saved), ['tenants', 'tenantSettings', 'permissions', 'roles', 'flows', 'theme'])
+  assert.is(Object.keys(saved.roles).length, 2)
+  assert.is(saved.flows['references-flow'].version, 1)
+
+  await withEmulator({ persistPath }, async (_emulator, call) => {
+    assert.equal(await snapshot(call), before)
+    await call('POST', '/v1/mgmt/permission/delete', { name: 'read' })
+    await call('POST', '/v2/mgmt/flow/import', { flow: sample('flows-v2/test-basicflow.json') })
+  })
+  const after = JSON.parse(await readFile(persistPath, 'utf8'))
+  assert.equal(after.permissions, {})
+  assert.equal(Object.values(after.roles).map((role: any) => role.permissionNames), [[], []])
+  assert.equal(Object.keys(after.flows).sort(), ['basic-flow', 'references-flow'])
+})
+
 Persistence('a missing file starts empty; a state file without newer keys still loads', async ({ dir }) => {
+  const empty = { tenants: {}, tenantSettings: {}, permissions: {}, roles: {}, flows: {}, theme: null }
   await withEmulator({ persistPath: join(dir, 'absent.json') }, async (emulator) => {
-    assert.equal(emulator.state, { tenants: {}, tenantSettings: {} })
+    assert.equal(emulator.state, empty)
   })
   const older = join(dir, 'older.json')
   await writeFile(older, '{}')
   await withEmulator({ persistPath: older }, async (emulator) => {
-    assert.equal(emulator.state, { tenants: {}, tenantSettings: {} })
+    assert.equal(emulator.state, empty)
+  })
+  // a file written before permissions, roles, flows and the theme existed: tenants only
+  const tenantsOnly = join(dir, 'tenants-only.json')
+  await writeFile(tenantsOnly, JSON.stringify({ tenants: {}, tenantSettings: {} }))
+  await withEmulator({ persistPath: tenantsOnly }, async (emulator, call) => {
+    assert.equal(emulator.state, empty)
+    assert.equal((await call('GET', '/v1/mgmt/role/all')).body, { roles: [] })
   })
 })
 

@@ -28,7 +28,7 @@ export const API_ERRORS = {
   internal: { status: 500, errorCode: 'E990599', errorDescription: 'Internal emulator error' },
 } as const
 
-export type ApiErrorKind = keyof typeof API_ERRORS
+export type ReplyErrorKind = keyof typeof API_ERRORS
 
 export interface ErrorBody {
   errorCode: string
@@ -37,19 +37,19 @@ export interface ErrorBody {
 }
 
 // The rate-limit message is the one the real API sends (PY test fixture, §4.2).
-const DEFAULT_MESSAGES: Partial<Record<ApiErrorKind, string>> = {
+const DEFAULT_MESSAGES: Partial<Record<ReplyErrorKind, string>> = {
   rateLimited: 'API rate limit exceeded.',
 }
 
 /** Thrown by route handlers; the server turns it into a JSON error response. */
-export class ApiError extends Error {
-  readonly kind: ApiErrorKind
+export class ReplyError extends Error {
+  readonly kind: ReplyErrorKind
   readonly status: number
 
-  constructor(kind: ApiErrorKind, message?: string) {
+  constructor(kind: ReplyErrorKind, message?: string) {
     const detail = message ?? DEFAULT_MESSAGES[kind] ?? API_ERRORS[kind].errorDescription
     super(detail)
-    this.name = 'ApiError'
+    this.name = 'ReplyError'
     this.kind = kind
     this.status = API_ERRORS[kind].status
   }

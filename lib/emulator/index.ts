@@ -1,6 +1,16 @@
 // The local Descope management API emulator (DESIGN.md "The emulator"). Only re-exports.
-export { EMULATOR_MANAGEMENT_KEY, EMULATOR_PROJECT_ID, type EmulatorOptions } from './options.ts'
+export { EMULATOR_MANAGEMENT_KEY, EMULATOR_PROJECT_ID, FaultOptionEntries, type EmulatorOptions } from './options.ts'
 export { startEmulator, type Emulator } from './server.ts'
 export { MAX_LOG_ENTRIES, type RequestLogEntry } from './pipeline.ts'
-export { API_ERRORS, EmulatorError, type ApiErrorKind, type EmulatorErrorCode, type ErrorBody } from './errors.ts'
-export type { EmulatorState, StoredTenant, StoredTenantSettings, Tenant } from './state.ts'
+export { API_ERRORS, EmulatorError, type ReplyErrorKind, type EmulatorErrorCode, type ErrorBody } from './errors.ts'
+export type {
+  EmulatorState,
+  JsonObject,
+  Permission,
+  Role,
+  StoredFlow,
+  StoredTenant,
+  StoredTenantSettings,
+  StoredTheme,
+  Tenant,
+} from './state.ts'

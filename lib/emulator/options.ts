@@ -38,22 +38,27 @@ export interface EmulatorOptions {
 const Ratio = v.pipe(v.number(), v.minValue(0), v.maxValue(1))
 const NonNegativeInteger = v.pipe(v.number(), v.integer(), v.minValue(0))
 
-const OptionsSchema = v.object({
-  projectId: v.optional(v.pipe(v.string(), v.nonEmpty()), EMULATOR_PROJECT_ID),
-  managementKey: v.optional(v.pipe(v.string(), v.nonEmpty()), EMULATOR_MANAGEMENT_KEY),
-  host: v.optional(v.string(), '127.0.0.1'),
-  port: v.optional(v.pipe(NonNegativeInteger, v.maxValue(65535)), 0),
-  persistPath: v.optional(v.pipe(v.string(), v.nonEmpty())),
+/** How slow or hostile the emulator is; also what an environment file's `emulator:` accepts. */
+export const FaultOptionEntries = {
   rateLimit: v.optional(
-    v.object({
+    v.strictObject({
       requests: v.pipe(NonNegativeInteger, v.minValue(1)),
-      windowMs: v.pipe(v.number(), v.gtValue(0)),
+      windowMs: v.pipe(NonNegativeInteger, v.minValue(1)),
     }),
   ),
   latencyMs: v.optional(NonNegativeInteger, 0),
   errorRate: v.optional(Ratio, 0),
   dropRate: v.optional(Ratio, 0),
   seed: v.optional(v.pipe(v.number(), v.integer())),
+}
+
+const OptionsSchema = v.object({
+  projectId: v.optional(v.pipe(v.string(), v.nonEmpty()), EMULATOR_PROJECT_ID),
+  managementKey: v.optional(v.pipe(v.string(), v.nonEmpty()), EMULATOR_MANAGEMENT_KEY),
+  host: v.optional(v.string(), '127.0.0.1'),
+  port: v.optional(v.pipe(NonNegativeInteger, v.maxValue(65535)), 0),
+  persistPath: v.optional(v.pipe(v.string(), v.nonEmpty())),
+  ...FaultOptionEntries,
 })
 
 export type ResolvedOptions = v.InferOutput<typeof OptionsSchema>

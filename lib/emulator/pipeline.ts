@@ -1,6 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { ApiError } from './errors.ts'
+import { ReplyError } from './errors.ts'
 import { rollFaults, type FaultRoll, type RateLimiter } from './faults.ts'
 import { parseJson, readBody, sendJson, type ParsedBody, type Reply } from './http.ts'
 import type { ResolvedOptions } from './options.ts'
@@ -41,7 +41,7 @@ export function createRequestListener(ctx: PipelineContext): RequestListener {
     // Rolled on arrival, before any await, so the fault sequence follows request order and the seed.
     const roll = rollFaults(ctx.random, ctx.options.dropRate, ctx.options.errorRate)
     serve(ctx, req, res, roll).catch((error: unknown) => {
-      sendJson(res, errorReply(new ApiError('internal', String(error))))
+      sendJson(res, errorReply(new ReplyError('internal', String(error))))
     })
   }
 }
@@ -74,16 +74,16 @@ async function serve(
   const retryAfter = ctx.limiter?.take(Date.now()) ?? null
   if (retryAfter !== null) {
     outcome = 'rate-limited'
-    reply = errorReply(new ApiError('rateLimited'), { 'retry-after': String(retryAfter) })
+    reply = errorReply(new ReplyError('rateLimited'), { 'retry-after': String(retryAfter) })
   } else if (!isAuthorized(ctx, req)) {
     outcome = 'unauthorized'
     const message = req.headers.authorization
       ? 'the project id or management key is wrong'
       : 'missing Authorization header: expected "Bearer <projectId>:<managementKey>"'
-    reply = errorReply(new ApiError('unauthorized', message))
+    reply = errorReply(new ReplyError('unauthorized', message))
   } else if (roll.fault) {
     outcome = 'fault'
-    reply = errorReply(new ApiError('fault', 'injected by the emulator (errorRate); nothing was changed'))
+    reply = errorReply(new ReplyError('fault', 'injected by the emulator (errorRate); nothing was changed'))
   } else {
     reply = dispatch(ctx, method, url, parsed)
   }
@@ -104,19 +104,19 @@ function isAuthorized(ctx: PipelineContext, req: IncomingMessage): boolean {
 function dispatch(ctx: PipelineContext, method: string, url: URL, parsed: ParsedBody): Reply {
   try {
     const route = ctx.routes[`${method} ${url.pathname}`]
-    if (!route) throw new ApiError('noRoute', `no management API route for ${method} ${url.pathname}`)
+    if (!route) throw new ReplyError('noRoute', `no management API route for ${method} ${url.pathname}`)
     // Only POST bodies matter; a GET's body is ignored like any HTTP server would.
-    if (method === 'POST' && !parsed.ok) throw new ApiError('malformed', `the body is not valid JSON: ${parsed.reason}`)
+    if (method === 'POST' && !parsed.ok) throw new ReplyError('malformed', `the body is not valid JSON: ${parsed.reason}`)
     const body = method === 'POST' && parsed.ok ? parsed.value : null
     const result = route.handle({ state: ctx.state, body, query: url.searchParams, origin: ctx.origin })
     if (route.mutates && ctx.options.persistPath) saveState(ctx.options.persistPath, ctx.state)
     return { status: 200, body: result }
   } catch (error) {
-    if (error instanceof ApiError) return errorReply(error)
-    return errorReply(new ApiError('internal', error instanceof Error ? error.message : String(error)))
+    if (error instanceof ReplyError) return errorReply(error)
+    return errorReply(new ReplyError('internal', error instanceof Error ? error.message : String(error)))
   }
 }
 
-function errorReply(error: ApiError, headers?: Record<string, string>): Reply {
+function errorReply(error: ReplyError, headers?: Record<string, string>): Reply {
   return { status: error.status, body: error.body, headers }
 }

@@ -1,7 +1,7 @@
 import type { EmulatorState } from './state.ts'
 
 /** What a handler gets: the live state and the already-parsed request. */
-export interface HandlerContext {
+export interface RouteContext {
   state: EmulatorState
   /** Parsed JSON body of a POST; null when there was none. */
   body: unknown
@@ -10,8 +10,8 @@ export interface HandlerContext {
   origin: string
 }
 
-/** Returns the JSON object to send with 200, or throws an ApiError. Must validate before mutating. */
-export type Handler = (ctx: HandlerContext) => object
+/** Returns the JSON object to send with 200, or throws an ReplyError. Must validate before mutating. */
+export type Handler = (ctx: RouteContext) => object
 
 export interface Route {
   handle: Handler

@@ -1,8 +1,8 @@
 import * as v from 'valibot'
 
 // The emulator's whole state: a plain JSON-serialisable object. The schemas are the one source
-// of truth for both the TypeScript types and the check of a persisted file. New resource families
-// (permissions, roles, flows, theme) add a key with a default, so older state files still load.
+// of truth for both the TypeScript types and the check of a persisted file. Every key added after
+// the first release has a default, so older state files still load.
 
 export const AttributeValueSchema = v.union([
   v.string(),
@@ -68,13 +68,76 @@ export const StoredTenantSettingsSchema = v.object({
 })
 export type StoredTenantSettings = v.InferOutput<typeof StoredTenantSettingsSchema>
 
+/** A permission as stored and served (§3.3). Ids are the emulator's own ('PRM' + 25 characters). */
+export const PermissionSchema = v.object({
+  id: v.string(),
+  name: v.string(),
+  description: v.string(),
+  systemDefault: v.boolean(),
+})
+export type Permission = v.InferOutput<typeof PermissionSchema>
+
+/**
+ * A role as stored and served (§3.3). `tenantId` is '' for a project-level role (always present,
+ * never omitted, like a tenant's `parent`). A role's identity is (tenantId, name).
+ */
+export const RoleSchema = v.object({
+  id: v.string(),
+  name: v.string(),
+  description: v.string(),
+  permissionNames: v.array(v.string()),
+  createdTime: v.number(),
+  tenantId: v.string(),
+  default: v.boolean(),
+  private: v.boolean(),
+})
+export type Role = v.InferOutput<typeof RoleSchema>
+
+/** Arbitrary JSON objects: flow and theme contents are opaque to the emulator. */
+export const JsonObjectSchema = v.record(v.string(), v.unknown())
+export type JsonObject = v.InferOutput<typeof JsonObjectSchema>
+
+/**
+ * A flow in the v2 export shape (§3.5) plus the fields the server maintains itself: `version`
+ * (+1 per import), `etag` (new per import) and `modifiedTime` (epoch ms as a string, as protobuf
+ * renders int64). `references.roles` holds THIS project's role ids.
+ */
+export const StoredFlowSchema = v.object({
+  flowId: v.string(),
+  metadata: JsonObjectSchema,
+  contents: JsonObjectSchema,
+  screens: v.array(JsonObjectSchema),
+  references: JsonObjectSchema,
+  version: v.number(),
+  etag: v.string(),
+  modifiedTime: v.string(),
+})
+export type StoredFlow = v.InferOutput<typeof StoredFlowSchema>
+
+/** The project's one theme in the v2 shape (§3.6) plus the server-managed `version`. */
+export const StoredThemeSchema = v.object({
+  styles: JsonObjectSchema,
+  componentsVersion: v.string(),
+  references: JsonObjectSchema,
+  version: v.number(),
+})
+export type StoredTheme = v.InferOutput<typeof StoredThemeSchema>
+
 export const EmulatorStateSchema = v.object({
   tenants: v.optional(v.record(v.string(), StoredTenantSchema), {}),
   /** Only tenants whose settings were configured have an entry; the rest read the defaults. */
   tenantSettings: v.optional(v.record(v.string(), StoredTenantSettingsSchema), {}),
+  /** Keyed by id. */
+  permissions: v.optional(v.record(v.string(), PermissionSchema), {}),
+  /** Keyed by id; project-level and tenant-scoped roles together. */
+  roles: v.optional(v.record(v.string(), RoleSchema), {}),
+  /** Keyed by flowId. */
+  flows: v.optional(v.record(v.string(), StoredFlowSchema), {}),
+  /** null until a theme is imported; export then serves a default empty theme. */
+  theme: v.optional(v.nullable(StoredThemeSchema), null),
 })
 export type EmulatorState = v.InferOutput<typeof EmulatorStateSchema>
 
 export function emptyState(): EmulatorState {
-  return { tenants: {}, tenantSettings: {} }
+  return { tenants: {}, tenantSettings: {}, permissions: {}, roles: {}, flows: {}, theme: null }
 }

@@ -1,5 +1,5 @@
 import * as v from 'valibot'
-import { ApiError } from './errors.ts'
+import { ReplyError } from './errors.ts'
 
 /**
  * Checks a request body against a schema. Required keys that are missing, null or '' answer
@@ -13,15 +13,15 @@ export function parseBody<TSchema extends v.GenericSchema>(
 ): v.InferOutput<TSchema> {
   const input = body ?? {} // Go sends no body at all on some POSTs
   if (typeof input !== 'object' || Array.isArray(input)) {
-    throw new ApiError('invalid', 'the request body must be a JSON object')
+    throw new ReplyError('invalid', 'the request body must be a JSON object')
   }
   const record = input as Record<string, unknown>
   const missing = required.filter((key) => record[key] === undefined || record[key] === null || record[key] === '')
-  if (missing.length > 0) throw new ApiError('missingArguments', `missing required field(s): ${missing.join(', ')}`)
+  if (missing.length > 0) throw new ReplyError('missingArguments', `missing required field(s): ${missing.join(', ')}`)
   const result = v.safeParse(schema, record)
   if (!result.success) {
     const detail = result.issues.map((issue) => `${v.getDotPath(issue) ?? 'body'}: ${issue.message}`)
-    throw new ApiError('invalid', detail.join('; '))
+    throw new ReplyError('invalid', detail.join('; '))
   }
   return result.output
 }
@@ -29,8 +29,19 @@ export function parseBody<TSchema extends v.GenericSchema>(
 /** A required query parameter, e.g. `id` on GET /v1/mgmt/tenant. */
 export function requireQuery(query: URLSearchParams, name: string): string {
   const value = query.get(name)
-  if (!value) throw new ApiError('missingArguments', `missing required query parameter: ${name}`)
+  if (!value) throw new ReplyError('missingArguments', `missing required query parameter: ${name}`)
   return value
 }
 
 export const StringList = v.array(v.string())
+
+/** A JSON object with any keys, kept as sent. Arrays are refused (v.record and v.looseObject let them through). */
+export const PlainObject = v.custom<Record<string, unknown>>(
+  (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+  (issue) => `Invalid type: Expected a JSON object but received ${issue.received}`,
+)
+
+/** A JSON object with some typed keys; every other key is kept as sent. */
+export function objectWith<TEntries extends v.ObjectEntries>(entries: TEntries) {
+  return v.pipe(PlainObject, v.looseObject(entries))
+}

@@ -1,5 +1,5 @@
 import * as assert from 'uvu/assert'
-import type { Emulator } from '../../lib/emulator/index.ts'
+import type { Emulator, EmulatorState } from '../../lib/emulator/index.ts'
 
 // Real-HTTP helpers for the emulator suites: one call shape, one way to assert a Descope error.
 
@@ -49,10 +49,10 @@ export function assertApiError(response: ApiResponse, status: number, errorCode:
   if (messagePart !== undefined) assert.match(response.body.errorMessage, messagePart)
 }
 
-/** Empties the state in place (the emulator holds a reference to the same object). */
+/** Empties the state in place (the emulator holds a reference to the same top-level object). */
 export function resetState(emulator: Emulator): void {
-  for (const id of Object.keys(emulator.state.tenants)) delete emulator.state.tenants[id]
-  for (const id of Object.keys(emulator.state.tenantSettings)) delete emulator.state.tenantSettings[id]
+  const empty: EmulatorState = { tenants: {}, tenantSettings: {}, permissions: {}, roles: {}, flows: {}, theme: null }
+  Object.assign(emulator.state, empty)
   emulator.log.length = 0
 }
 

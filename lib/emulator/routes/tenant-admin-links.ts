@@ -1,6 +1,6 @@
 import * as v from 'valibot'
 import { randomBytes } from 'node:crypto'
-import { query, type HandlerContext, type RouteTable } from '../route.ts'
+import { query, type RouteContext, type RouteTable } from '../route.ts'
 import { parseBody } from '../validate.ts'
 import { findTenant } from './tenant-store.ts'
 
@@ -23,7 +23,7 @@ const GenerateBody = v.object({
 })
 const RevokeBody = v.object({ tenantId: v.string(), ssoId: v.nullish(v.string()) })
 
-function generate({ state, body, origin }: HandlerContext) {
+function generate({ state, body, origin }: RouteContext) {
   const request = parseBody(GenerateBody, body, ['tenantId'])
   const tenant = findTenant(state, request.tenantId)
   const token = randomBytes(16).toString('hex')
@@ -33,7 +33,7 @@ function generate({ state, body, origin }: HandlerContext) {
   return { adminSSOConfigurationLink: link.href }
 }
 
-function revoke({ state, body }: HandlerContext) {
+function revoke({ state, body }: RouteContext) {
   const request = parseBody(RevokeBody, body, ['tenantId'])
   findTenant(state, request.tenantId)
   return {}

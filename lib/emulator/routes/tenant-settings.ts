@@ -1,5 +1,5 @@
 import * as v from 'valibot'
-import { mutation, query, type HandlerContext, type RouteTable } from '../route.ts'
+import { mutation, query, type RouteContext, type RouteTable } from '../route.ts'
 import type { StoredTenantSettings } from '../state.ts'
 import { parseBody, requireQuery, StringList } from '../validate.ts'
 import { assertDomainsFree, findTenant } from './tenant-store.ts'
@@ -60,7 +60,7 @@ function unalias(body: unknown): unknown {
   return { inactivityTime: InactivityTime, inactivityTimeUnit: InactivityTimeUnit, ...rest }
 }
 
-function getSettings({ state, query: params }: HandlerContext) {
+function getSettings({ state, query: params }: RouteContext) {
   const tenant = findTenant(state, requireQuery(params, 'id'))
   return {
     domains: tenant.domains,
@@ -74,7 +74,7 @@ function getSettings({ state, query: params }: HandlerContext) {
  * Assumed to replace every setting, like tenant update: omitted ones go back to the defaults.
  * Exception: selfProvisioningDomains belongs to the tenant, so it changes only when sent.
  */
-function configureSettings({ state, body }: HandlerContext) {
+function configureSettings({ state, body }: RouteContext) {
   const { tenantId, selfProvisioningDomains, ...settings } = parseBody(SettingsBody, unalias(body), ['tenantId'])
   const tenant = findTenant(state, tenantId)
   if (selfProvisioningDomains) {

@@ -1,4 +1,4 @@
-import { ApiError } from '../errors.ts'
+import { ReplyError } from '../errors.ts'
 import type { EmulatorState, StoredTenant, Tenant } from '../state.ts'
 
 // Reads and invariant checks over the stored tenants, shared by the tenant route modules.
@@ -6,7 +6,7 @@ import type { EmulatorState, StoredTenant, Tenant } from '../state.ts'
 /** The stored tenant, or a 404 naming the id. */
 export function findTenant(state: EmulatorState, id: string): StoredTenant {
   const tenant = state.tenants[id]
-  if (!tenant) throw new ApiError('notFound', `tenant "${id}" does not exist`)
+  if (!tenant) throw new ReplyError('notFound', `tenant "${id}" does not exist`)
   return tenant
 }
 
@@ -26,7 +26,7 @@ export function serveTenant(state: EmulatorState, tenant: StoredTenant): Tenant 
 /** Tenant names are assumed unique within a project (UNCONFIRMED; exact, case-sensitive match). */
 export function assertNameFree(state: EmulatorState, name: string, selfId?: string): void {
   const holder = Object.values(state.tenants).find((t) => t.name === name && t.id !== selfId)
-  if (holder) throw new ApiError('alreadyExists', `tenant name "${name}" is already used by tenant "${holder.id}"`)
+  if (holder) throw new ReplyError('alreadyExists', `tenant name "${name}" is already used by tenant "${holder.id}"`)
 }
 
 /**
@@ -40,7 +40,7 @@ export function assertDomainsFree(state: EmulatorState, domains: readonly string
       (t) => t.id !== selfId && t.selfProvisioningDomains.some((d) => d.toLowerCase() === wanted),
     )
     if (holder) {
-      throw new ApiError('alreadyExists', `self-provisioning domain "${domain}" is already claimed by tenant "${holder.id}"`)
+      throw new ReplyError('alreadyExists', `self-provisioning domain "${domain}" is already claimed by tenant "${holder.id}"`)
     }
   }
 }

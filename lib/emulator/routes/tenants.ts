@@ -1,9 +1,10 @@
 import * as v from 'valibot'
-import { randomBytes } from 'node:crypto'
-import { ApiError } from '../errors.ts'
-import { mutation, query, type HandlerContext, type RouteTable } from '../route.ts'
+import { ReplyError } from '../errors.ts'
+import { randomId } from '../ids.ts'
+import { mutation, query, type RouteContext, type RouteTable } from '../route.ts'
 import { AttributeValueSchema, RoleInheritanceSchema, type EmulatorState, type StoredTenant } from '../state.ts'
 import { parseBody, requireQuery, StringList } from '../validate.ts'
+import { assertProjectRolesExist, deleteTenantRoles } from './role-store.ts'
 import { allTenants, assertDomainsFree, assertNameFree, findTenant, serveTenant } from './tenant-store.ts'
 
 // Tenant CRUD and search (descope-api.md §2.1). Settings and admin links have their own modules.
@@ -56,21 +57,17 @@ function editable(body: Omit<EditableFields, 'id'>) {
 
 /** The real id format is UNCONFIRMED; this mimics the 28-character shape of other Descope ids. */
 function generateTenantId(state: EmulatorState): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
-  for (;;) {
-    const id = `T2${Array.from(randomBytes(26), (byte) => alphabet[byte % alphabet.length]).join('')}`
-    if (!state.tenants[id]) return id
-  }
+  return randomId('T2', 26, (id) => state.tenants[id] !== undefined)
 }
 
-function create({ state, body }: HandlerContext) {
+function create({ state, body }: RouteContext) {
   const request = parseBody(CreateBody, body, ['name'])
-  if (request.id === '') throw new ApiError('invalid', 'id must not be empty; omit it to have one generated')
+  if (request.id === '') throw new ReplyError('invalid', 'id must not be empty; omit it to have one generated')
   if (request.id && state.tenants[request.id]) {
-    throw new ApiError('alreadyExists', `tenant "${request.id}" already exists`)
+    throw new ReplyError('alreadyExists', `tenant "${request.id}" already exists`)
   }
   const parent = request.parent ?? ''
-  if (parent && !state.tenants[parent]) throw new ApiError('invalid', `parent tenant "${parent}" does not exist`)
+  if (parent && !state.tenants[parent]) throw new ReplyError('invalid', `parent tenant "${parent}" does not exist`)
   const fields = editable(request)
   assertNameFree(state, fields.name)
   assertDomainsFree(state, fields.selfProvisioningDomains)
@@ -96,7 +93,7 @@ function create({ state, body }: HandlerContext) {
   return { id }
 }
 
-function update({ state, body }: HandlerContext) {
+function update({ state, body }: RouteContext) {
   const request = parseBody(UpdateBody, body, ['id', 'name'])
   const current = findTenant(state, request.id)
   const fields = editable(request)
@@ -107,35 +104,37 @@ function update({ state, body }: HandlerContext) {
   return {}
 }
 
-function updateDefaultRoles({ state, body }: HandlerContext) {
+function updateDefaultRoles({ state, body }: RouteContext) {
   const request = parseBody(DefaultRolesBody, body, ['id'])
   const current = findTenant(state, request.id)
-  // Roles are not emulated yet, so role names are not checked against existing roles.
-  state.tenants[current.id] = { ...current, defaultRoles: request.defaultRoles ?? [] }
+  const defaultRoles = request.defaultRoles ?? []
+  assertProjectRolesExist(state, defaultRoles, 'defaultRoles')
+  state.tenants[current.id] = { ...current, defaultRoles }
   return {}
 }
 
-function remove({ state, body }: HandlerContext) {
+function remove({ state, body }: RouteContext) {
   // cascade only concerns users and access keys, which the emulator does not hold.
   const request = parseBody(DeleteBody, body, ['id'])
   const tenant = serveTenant(state, findTenant(state, request.id))
   if (tenant.successors.length > 0) {
-    throw new ApiError(
+    throw new ReplyError(
       'invalid',
       `tenant "${tenant.id}" has sub-tenants (${tenant.successors.join(', ')}); delete them first`,
     )
   }
   delete state.tenants[tenant.id]
   delete state.tenantSettings[tenant.id]
+  deleteTenantRoles(state, tenant.id)
   return {}
 }
 
 /** Unwrapped, as node, Go and Python expect (§2.1 DISCREPANCY: OAS and the docs wrap it in {tenant}). */
-function load({ state, query: params }: HandlerContext) {
+function load({ state, query: params }: RouteContext) {
   return serveTenant(state, findTenant(state, requireQuery(params, 'id')))
 }
 
-function loadAll({ state }: HandlerContext) {
+function loadAll({ state }: RouteContext) {
   return { tenants: allTenants(state).map((tenant) => serveTenant(state, tenant)) }
 }
 
@@ -144,7 +143,7 @@ function loadAll({ state }: HandlerContext) {
  * values exactly, domains compare case-insensitively, an empty list or value is no filter, and a
  * custom attribute matches when equal (or, given a list, when the tenant's scalar is in it).
  */
-function search({ state, body }: HandlerContext) {
+function search({ state, body }: RouteContext) {
   const filter = parseBody(SearchBody, body)
   const anyOf = (list: string[] | null | undefined, test: (value: string) => boolean) =>
     !list || list.length === 0 || list.some(test)
