@@ -1,6 +1,8 @@
 // One apply at a time per environment on this machine: a lock file holding the owner's pid.
-// A lock whose process is gone is stale and taken over. (Descope has no server-side lock, so
-// two machines are not kept apart; CI should serialise applies per environment itself.)
+// A lock whose process is gone is stale and is taken over, under a second, short-lived
+// "takeover" lock, so that two processes finding the same stale lock never both win.
+// (Descope has no server-side lock, so two machines are not kept apart; CI should serialise
+// applies per environment itself.)
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -8,8 +10,12 @@ import { LockedError } from './errors.ts'
 
 interface LockOwner { pid: number; host: string; since: string }
 
+/** A takeover lock older than this was left by a process that died mid-takeover. */
+const TAKEOVER_STALE_MS = 10_000
+
 export function lockDir(): string {
-  return process.env.DESCOPE_LOCK_DIR ?? path.join(os.tmpdir(), 'descope-mgmt-locks')
+  const user = os.userInfo().username.replace(/[^A-Za-z0-9_.-]/g, '_')
+  return process.env.DESCOPE_LOCK_DIR ?? path.join(os.tmpdir(), `descope-mgmt-locks-${user}`)
 }
 
 /** Takes the lock for `name` (environment and project) and returns its release function. */
@@ -17,27 +23,52 @@ export function acquireLock(name: string): () => void {
   fs.mkdirSync(lockDir(), { recursive: true, mode: 0o700 })
   const file = path.join(lockDir(), `${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.lock`)
   const owner: LockOwner = { pid: process.pid, host: os.hostname(), since: new Date().toISOString() }
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      fs.writeFileSync(file, JSON.stringify(owner), { flag: 'wx', mode: 0o600 })
-      return () => fs.rmSync(file, { force: true })
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-      const holder = readOwner(file)
-      if (holder && isAlive(holder)) {
-        throw new LockedError('LOCKED', `another apply to this environment is running (pid ${holder.pid} on ${holder.host}, since ${holder.since}); wait for it, or delete ${file} if that process is gone`)
-      }
-      fs.rmSync(file, { force: true }) // stale: its process is gone
-    }
+  const release = () => fs.rmSync(file, { force: true })
+  if (tryCreate(file, owner)) return release
+  if (!takeOverIfStale(file)) {
+    const holder = readOwner(file)
+    const who = holder ? `pid ${holder.pid} on ${holder.host}, since ${holder.since}` : 'another process'
+    throw new LockedError('LOCKED', `another apply to this environment is running (${who}); wait for it, or delete ${file} if that process is gone`)
   }
-  throw new LockedError('LOCKED', `could not take the lock ${file}; another apply took it at the same moment, try again`)
+  if (tryCreate(file, owner)) return release
+  throw new LockedError('LOCKED', `another apply took the lock ${file} at the same moment; try again`)
 }
+
+function tryCreate(file: string, owner: LockOwner): boolean {
+  try {
+    fs.writeFileSync(file, JSON.stringify(owner), { flag: 'wx', mode: 0o600 })
+    return true
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
+    throw error
+  }
+}
+
+/** Removes the lock if its owner is gone, holding the takeover lock while it looks. */
+function takeOverIfStale(file: string): boolean {
+  const takeover = `${file}.takeover`
+  if (!tryCreate(takeover, { pid: process.pid, host: os.hostname(), since: new Date().toISOString() })) {
+    const age = Date.now() - (fs.statSync(takeover, { throwIfNoEntry: false })?.mtimeMs ?? Date.now())
+    if (age > TAKEOVER_STALE_MS) fs.rmSync(takeover, { force: true })
+    return false
+  }
+  try {
+    const holder = readOwner(file)
+    if (holder ? isAlive(holder) : isFresh(file)) return false // an unreadable fresh lock may be mid-write
+    fs.rmSync(file, { force: true }) // stale: its process is gone
+    return true
+  } finally {
+    fs.rmSync(takeover, { force: true })
+  }
+}
+
+const isFresh = (file: string) => Date.now() - (fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0) < 2000
 
 function readOwner(file: string): LockOwner | undefined {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as LockOwner
   } catch {
-    return undefined // unreadable or half-written: treat as stale
+    return undefined
   }
 }
 

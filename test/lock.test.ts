@@ -1,0 +1,69 @@
+// The apply lock: one holder at a time, a dead holder's lock taken over by exactly one process.
+import { spawn, spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { LockedError } from '../lib/errors.ts'
+import { acquireLock } from '../lib/lock.ts'
+import { REPO, TSX } from './helpers/project.ts'
+
+const test = suite<{ dir: string }>('lock')
+
+test.before.each((context) => {
+  context.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'descope-mgmt-locks-test-'))
+  process.env.DESCOPE_LOCK_DIR = context.dir
+})
+test.after.each((context) => {
+  delete process.env.DESCOPE_LOCK_DIR
+  fs.rmSync(context.dir, { recursive: true, force: true })
+})
+
+test('a held lock refuses a second apply, naming the holder; release frees it', () => {
+  const release = acquireLock('dev-P2x')
+  try {
+    acquireLock('dev-P2x')
+    assert.unreachable('the second acquire must fail')
+  } catch (error) {
+    assert.instance(error, LockedError)
+    assert.match((error as Error).message, `pid ${process.pid}`)
+  }
+  release()
+  acquireLock('dev-P2x')()
+})
+
+/** A pid that is certainly not running: a child that has already exited. */
+const deadPid = () => spawnSync(process.execPath, ['-e', '']).pid!
+
+test('racing processes over a stale lock never hold it at the same time', async ({ dir }) => {
+  const stale = () => fs.writeFileSync(path.join(dir, 'dev-P2x.lock'), JSON.stringify({ pid: deadPid(), host: os.hostname(), since: '2020-01-01T00:00:00Z' }))
+  // every racer starts its attempt at the same instant, once all of them have booted
+  const script = (at: number) => `
+    import { acquireLock } from ${JSON.stringify(path.join(REPO, 'lib/lock.ts'))}
+    while (Date.now() < ${at}) {}
+    try {
+      acquireLock('dev-P2x')
+      const start = Date.now()
+      // hold it, then die without releasing: a later racer must see a stale lock
+      setTimeout(() => console.log('held ' + start + ' ' + Date.now()), 300)
+    } catch { console.log('lost') }`
+  for (let round = 0; round < 3; round++) {
+    stale()
+    const at = Date.now() + 2000
+    const racers = Array.from({ length: 4 }, () => new Promise<string>((resolve) => {
+      const child = spawn(process.execPath, ['--import', TSX, '--input-type=module', '-e', script(at)], { env: { ...process.env, DESCOPE_LOCK_DIR: dir } })
+      let out = ''
+      child.stdout.on('data', (chunk) => (out += chunk))
+      child.on('close', () => resolve(out.trim()))
+    }))
+    const results = await Promise.all(racers)
+    const held = results.filter((result) => result.startsWith('held')).map((result) => result.split(' ').slice(1).map(Number) as [number, number]).sort((a, b) => a[0] - b[0])
+    assert.ok(held.length >= 1, `round ${round}: ${results.join(', ')}`)
+    for (let i = 1; i < held.length; i++) {
+      assert.ok(held[i]![0] >= held[i - 1]![1], `round ${round}: two holders at once: ${results.join(" | ")}`)
+    }
+  }
+})
+
+test.run()
