@@ -1,16 +1,23 @@
 // The project's configuration: which resource types are managed, how fast and how
 // persistently the client talks to Descope, and which environments need a confirmation.
 import { defineConfig } from './lib/index.ts'
+import flows from './plugins/flows.ts'
+import permissions from './plugins/permissions.ts'
+import roles from './plugins/roles.ts'
 import tenants from './plugins/tenants.ts'
+import theme from './plugins/theme.ts'
 
 export default defineConfig({
-  plugins: [tenants()],
+  // the order does not matter: types are applied in the order their dependencies need
+  plugins: [permissions(), roles(), tenants(), flows(), theme()],
   defaultEnvironment: 'local',
   environmentsDir: 'environments',
+  // where tasks/export-flows.ts writes flows and the theme, and where sync reads them
+  exportDir: 'environments/exported',
   // Descope documents 100 requests per 60 s for the raw API (descope-api.md §4.3); a window
   // that size keeps a big apply from ever seeing a 429. Environments may override it.
   throttle: { limit: 100, intervalMs: 60_000 },
-  retry: { limit: 6, baseDelayMs: 500, maxDelayMs: 20_000, maxRetryAfterMs: 120_000 },
+  retry: { limit: 6, baseDelayMs: 500, maxDelayMs: 20_000, maxRetryAfterMs: 120_000, maxRateLimitWaitMs: 600_000 },
   timeoutMs: 30_000,
   concurrency: 4,
   protectedEnvironments: ['prod'],

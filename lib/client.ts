@@ -7,7 +7,7 @@ import pThrottle from 'p-throttle'
 import type { ConsolaInstance } from 'consola'
 import type { Config } from './config.ts'
 import { ApiError } from './errors.ts'
-import { RETRY_STATUS_CODES, retryDelay, type RetryPolicy } from './retry.ts'
+import { RETRY_ERROR_CODES, RETRY_STATUS_CODES, retryDelay, type RetryPolicy, type RetryState } from './retry.ts'
 
 export interface ClientOptions {
   /** e.g. https://api.descope.com; defaults from the project id (descope-api.md §1.1) */
@@ -18,6 +18,8 @@ export interface ClientOptions {
   retry: RetryPolicy
   timeoutMs: number
   log?: ConsolaInstance
+  /** what to check after a 401 or 403: which file and variables hold the credentials */
+  unauthorizedHint?: string
 }
 
 export interface ApiClient {
@@ -38,6 +40,9 @@ export function createClient(options: ClientOptions): ApiClient {
   const baseUrl = (options.baseUrl ?? defaultBaseUrl(options.projectId)).replace(/\/+$/, '')
   const stats = { requests: 0, retries: 0 }
   const gate = pThrottle({ limit: options.throttle.limit, interval: options.throttle.intervalMs })(() => {})
+  // A 429 means the server's window is spent for every request, not just the one that got it:
+  // hold them all back until its Retry-After has passed.
+  let pausedUntil = 0
   const http: Got = got.extend({
     prefixUrl: baseUrl,
     headers: {
@@ -48,17 +53,26 @@ export function createClient(options: ClientOptions): ApiClient {
     responseType: 'json',
     timeout: { request: options.timeoutMs },
     retry: {
-      limit: options.retry.limit,
-      // Every Descope mutation is a POST. Retrying one is safe because the apply engine
-      // confirms a create or delete that failed after a retry against the live state.
+      // lib/retry.ts decides, with budgets of its own; got's limit only bounds a runaway loop.
+      // Every Descope mutation is a POST. Retrying one is safe in sync because the apply engine
+      // verifies a create or delete that failed after a retry against the live state.
+      limit: 1000,
       methods: ['GET', 'POST'],
-      statusCodes: RETRY_STATUS_CODES,
-      maxRetryAfter: options.retry.maxRetryAfterMs,
-      enforceRetryRules: true,
-      calculateDelay: ({ attemptCount, retryAfter }) => retryDelay(attemptCount, retryAfter, options.retry),
+      statusCodes: [429, ...RETRY_STATUS_CODES],
+      errorCodes: RETRY_ERROR_CODES,
+      maxRetryAfter: Number.POSITIVE_INFINITY,
+      calculateDelay: ({ error, retryAfter }) => {
+        const state = (error.options.context.retry ??= { failures: 0, rateLimitedMs: 0 }) as RetryState
+        const status = error.response?.statusCode
+        const delay = retryDelay({ status, code: error.code, retryAfterMs: retryAfter }, state, options.retry)
+        if (status === 429 && delay) pausedUntil = Math.max(pausedUntil, Date.now() + delay)
+        return delay
+      },
     },
     hooks: {
       beforeRequest: [async () => {
+        const paused = pausedUntil - Date.now()
+        if (paused > 0) await new Promise((resolve) => setTimeout(resolve, paused))
         await gate()
         stats.requests++
       }],
@@ -75,7 +89,7 @@ export function createClient(options: ClientOptions): ApiClient {
     try {
       return (await http(path.replace(/^\//, ''), { method, ...init })).body as T
     } catch (error) {
-      throw toApiError(error, method, path)
+      throw toApiError(error, method, path, options.unauthorizedHint)
     }
   }
 
@@ -92,11 +106,13 @@ function reason(error: RequestError): string {
 }
 
 /** Descope's error body → ApiError. got's own error is not kept as the cause: its options hold the key. */
-function toApiError(error: unknown, method: string, path: string): ApiError {
+function toApiError(error: unknown, method: string, path: string, unauthorizedHint?: string): ApiError {
   if (error instanceof HTTPError) {
     const body = (typeof error.response.body === 'object' ? error.response.body : {}) as Record<string, unknown>
+    const status = error.response.statusCode
     return new ApiError({
-      status: error.response.statusCode,
+      status,
+      hint: status === 401 || status === 403 ? unauthorizedHint : undefined,
       errorCode: asString(body.errorCode),
       description: asString(body.errorDescription),
       detail: asString(body.errorMessage),

@@ -20,17 +20,23 @@ export const ThrottleSchema = v.strictObject({
   intervalMs: positiveInteger,
 })
 
-/** When and how long the client waits before trying a request again. */
+/** When and how long the client waits before trying a request again (see lib/retry.ts). */
 export const RetrySchema = v.strictObject({
-  /** retries after the first attempt */
+  /** retries after 5xx answers and network errors, per request */
   limit: nonNegativeInteger,
-  /** first backoff; doubles each attempt, plus up to 50% jitter */
+  /** first backoff; it doubles each retry, and half of it is random jitter */
   baseDelayMs: nonNegativeInteger,
-  /** cap on one backoff (a longer Retry-After still wins) */
+  /** cap on one backoff */
   maxDelayMs: nonNegativeInteger,
-  /** a Retry-After longer than this fails the request instead of waiting */
+  /** a 429 asking for a longer wait than this fails the request instead */
   maxRetryAfterMs: nonNegativeInteger,
+  /** 429s do not use up `limit`; this bounds the total time one request waits for them */
+  maxRateLimitWaitMs: nonNegativeInteger,
 })
+
+const RETRY_DEFAULTS: v.InferOutput<typeof RetrySchema> = {
+  limit: 6, baseDelayMs: 500, maxDelayMs: 20_000, maxRetryAfterMs: 120_000, maxRateLimitWaitMs: 600_000,
+}
 
 const PluginSchema = v.custom<Plugin>(
   (value) => typeof value === 'object' && value !== null && typeof (value as Plugin).name === 'string' && Array.isArray((value as Plugin).handlers),
@@ -43,8 +49,11 @@ export const ConfigSchema = v.strictObject({
   defaultEnvironment: v.optional(v.string(), 'local'),
   /** where environment files live, relative to descope.config.ts */
   environmentsDir: v.optional(v.string(), 'environments'),
+  /** where export-flows writes flows and the theme, and where sync reads them, relative to descope.config.ts */
+  exportDir: v.optional(v.string(), 'environments/exported'),
   throttle: v.optional(ThrottleSchema, { limit: 100, intervalMs: 60_000 }),
-  retry: v.optional(RetrySchema, { limit: 6, baseDelayMs: 500, maxDelayMs: 20_000, maxRetryAfterMs: 120_000 }),
+  /** any field left out takes its default */
+  retry: v.optional(v.pipe(v.partial(RetrySchema), v.transform((retry) => ({ ...RETRY_DEFAULTS, ...retry }))), {}),
   /** per request, per attempt */
   timeoutMs: v.optional(positiveInteger, 30_000),
   /** changes applied at the same time */

@@ -7,7 +7,7 @@ import { createClient, type ApiClient } from './client.ts'
 import { loadConfig, type Config } from './config.ts'
 import { startEmulator, type Emulator } from './emulator/index.ts'
 import { loadEnvironment, type Environment } from './environment.ts'
-import { createLogger, registerSecret } from './log.ts'
+import { createLogger } from './log.ts'
 import { resolveHandlers, type HandlerContext, type ResourceHandler } from './plugin.ts'
 
 export interface Context {
@@ -40,7 +40,6 @@ export async function connect(envName?: string, options: ConnectOptions = {}): P
   const config = await loadConfig(options.cwd)
   const handlers = resolveHandlers(config.plugins)
   const env = loadEnvironment(envName ?? config.defaultEnvironment, config, handlers, options.variables)
-  registerSecret(env.managementKey)
 
   const emulator = env.emulator
     ? await startEmulator({
@@ -59,6 +58,7 @@ export async function connect(envName?: string, options: ConnectOptions = {}): P
     retry: env.retry,
     timeoutMs: config.timeoutMs,
     log: log.withTag('client'),
+    unauthorizedHint: env.credentialsHint,
   })
   const byType = new Map(handlers.map((handler) => [handler.type, handler]))
   return {

@@ -4,40 +4,38 @@ import fs from 'node:fs'
 import path from 'node:path'
 import * as v from 'valibot'
 import { RetrySchema, ThrottleSchema, type Config } from './config.ts'
+import { FaultOptionEntries } from './emulator/index.ts'
 import { readEnvironmentFile } from './env-file.ts'
 import { ConfigError, displayPath, type ConfigIssue } from './errors.ts'
 import type { ItemIssue, ResourceHandler } from './plugin.ts'
+import { registerSecret } from './log.ts'
 import { isSingleReference, substitute } from './substitute.ts'
 import { formatPath, validate } from './validate.ts'
 
-const ratio = v.pipe(v.number(), v.minValue(0), v.maxValue(1))
-const nonNegativeInteger = v.pipe(v.number(), v.integer(), v.minValue(0))
 
 /** Options of the embedded emulator: an environment with this section talks to a local one. */
 export const EmulatorSettingsSchema = v.strictObject({
   /** state file, relative to the project root; omitted = in memory only */
   persist: v.optional(v.pipe(v.string(), v.minLength(1))),
-  rateLimit: v.optional(v.strictObject({
-    requests: v.pipe(v.number(), v.integer(), v.minValue(1)),
-    windowMs: v.pipe(v.number(), v.integer(), v.minValue(1)),
-  })),
-  latencyMs: v.optional(nonNegativeInteger),
-  /** ratio of requests answered with an injected 500 */
-  errorRate: v.optional(ratio),
-  /** ratio of connections dropped without an answer */
-  dropRate: v.optional(ratio),
-  seed: v.optional(v.pipe(v.number(), v.integer())),
+  ...FaultOptionEntries,
 })
 export type EmulatorSettings = v.InferOutput<typeof EmulatorSettingsSchema>
 
 const connectionEntries = {
   projectId: v.optional(v.pipe(v.string(), v.regex(/^P[A-Za-z0-9]{3,}$/, 'must be a Descope project id (P followed by letters and digits)'))),
   managementKey: v.optional(v.pipe(v.string(), v.minLength(1, 'is empty'))),
-  baseUrl: v.optional(v.pipe(v.string(), v.url('must be a URL such as https://api.descope.com'))),
+  baseUrl: v.optional(v.pipe(
+    v.string(),
+    v.url('must be a URL such as https://api.descope.com'),
+    // the bearer token carries the management key: never send it in the clear off this machine
+    v.check((url) => url.startsWith('https://') || /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/.test(url), 'must use https:// (plain http:// only to this machine)'),
+  )),
   protected: v.optional(v.boolean()),
   emulator: v.optional(EmulatorSettingsSchema),
   throttle: v.optional(v.partial(ThrottleSchema)),
   retry: v.optional(v.partial(RetrySchema)),
+  /** where exported flows and the theme live, relative to the project root (default: the config's) */
+  exportDir: v.optional(v.pipe(v.string(), v.minLength(1))),
 }
 
 export interface Environment {
@@ -51,10 +49,14 @@ export interface Environment {
   emulator?: EmulatorSettings
   throttle: Config['throttle']
   retry: Config['retry']
+  /** where the credentials come from, for the advice after a 401 */
+  credentialsHint: string
+  /** where this environment's flow and theme files live (absolute) */
+  exportDir: string
   /** declared items per resource type; a type whose section the file omits is not managed here */
   declared: Map<string, object[]>
-  /** which file declared a section (for messages) */
-  sourceOf(section: string): string
+  /** where the `index`th declared item of a type is written, for messages */
+  locate(type: string, index: number, field?: string): { file: string; path: string }
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/
@@ -67,7 +69,7 @@ export function listEnvironments(config: Config): string[] {
   const dir = environmentsDir(config)
   if (!fs.existsSync(dir)) return []
   return fs.readdirSync(dir)
-    .filter((file) => file.endsWith('.yaml') && !file.startsWith('base'))
+    .filter((file) => file.endsWith('.yaml') && file !== 'base.yaml')
     .map((file) => file.slice(0, -'.yaml'.length))
     .sort()
 }
@@ -97,6 +99,8 @@ export function loadEnvironment(
     issues.push({ file: fileFor(['managementKey']), path: 'managementKey', message: 'is written literally; secrets must not live in files under git', fix: 'write managementKey: ${SOME_VARIABLE} and export that variable' })
   }
   const values = substitute(merged.values, variables, fileFor, issues)
+  // before anything can report it: a validation message may quote the value it received
+  registerSecret((values as { managementKey?: unknown }).managementKey)
 
   // Connection settings first, then each section on its own, so that one broken section does
   // not hide the problems of another, and cross-item checks run on every valid section.
@@ -106,12 +110,22 @@ export function loadEnvironment(
     ...Object.fromEntries(handlers.map((handler) => [handler.section, v.optional(v.unknown())])),
   })
   const { output } = collect(validate(schema, values, fileFor), issues)
+  // A file may protect an environment, never unprotect one the config protects (a shared base
+  // file saying `protected: false` must not silently open prod).
+  const protectedByConfig = config.protectedEnvironments.includes(name)
+  if (output?.protected === false && protectedByConfig) {
+    issues.push({ file: fileFor(['protected']), path: 'protected', message: `cannot be false: environment "${name}" is protected by descope.config.ts (protectedEnvironments)`, fix: 'remove it; to unprotect, change protectedEnvironments in descope.config.ts' })
+  }
   if (output) issues.push(...connectionIssues(output, fileFor))
+  const exportDir = path.resolve(config.root, (output?.exportDir as string | undefined) ?? config.exportDir)
   const declared = new Map<string, object[]>()
+  const origins = new Map<string, Entry[]>()
   for (const handler of handlers) {
     if (record[handler.section] === undefined) continue
-    const items = validateSection(handler, record[handler.section], fileFor, issues)
-    if (items) declared.set(handler.type, items)
+    const section = validateSection(handler, record[handler.section], fileFor, issues, exportDir)
+    if (!section) continue
+    declared.set(handler.type, section.items)
+    origins.set(handler.type, section.entries)
   }
   if (issues.length || !output) throw new ConfigError('ENV_INVALID', issues)
 
@@ -121,19 +135,25 @@ export function loadEnvironment(
     projectId: output.projectId,
     managementKey: output.managementKey,
     baseUrl: output.baseUrl,
-    protected: output.protected ?? config.protectedEnvironments.includes(name),
+    protected: protectedByConfig || output.protected === true,
     emulator: output.emulator,
     throttle: { ...config.throttle, ...output.throttle },
     retry: { ...config.retry, ...output.retry },
+    exportDir,
+    credentialsHint: credentialsHint(merged.values, fileFor),
     declared,
-    sourceOf: (section) => merged.sources[section] ?? merged.file,
+    locate: (type, index, field) => {
+      const entry = origins.get(type)?.[index]
+      return { file: entry?.file ?? merged.file, path: formatPath([...(entry?.at ?? []), ...(field ? [field] : [])]) }
+    },
   }
 }
 
-/** Adds validation issues, except at paths already reported (a missing ${VAR} also fails the type check). */
+/** Adds validation issues, except at places already reported (a missing ${VAR} also fails the type check). */
 function collect<T>(result: { output: T | undefined; issues: ConfigIssue[] }, into: ConfigIssue[]) {
-  const reported = new Set(into.map((issue) => issue.path))
-  into.push(...result.issues.filter((issue) => !reported.has(issue.path)))
+  const place = (issue: ConfigIssue) => `${issue.file}\0${issue.path}`
+  const reported = new Set(into.map(place))
+  into.push(...result.issues.filter((issue) => !reported.has(place(issue))))
   return result
 }
 
@@ -157,6 +177,14 @@ function connectionIssues(
   return issues
 }
 
+interface Entry {
+  raw: unknown
+  /** the file the item is written in: the environment file, or its own file (a flow) */
+  file: string
+  /** where the item sits inside that file */
+  at: (string | number)[]
+}
+
 /**
  * Validates a section item by item, so that one bad item does not hide a duplicate key or a
  * shared domain among the others: cross-item checks run on every item that is valid.
@@ -166,24 +194,50 @@ function validateSection(
   raw: unknown,
   fileFor: (at: (string | number)[]) => string,
   issues: ConfigIssue[],
-): object[] | undefined {
-  const list = collect(validate(v.array(v.unknown()), raw, fileFor, [handler.section]), issues).output
-  if (!list) return undefined
-  const valid: { item: object; index: number }[] = []
-  list.forEach((raw, index) => {
-    const { output } = collect(validate(handler.schema, raw, fileFor, [handler.section, index]), issues)
-    if (output) valid.push({ item: output, index })
-  })
-  const items = valid.map(({ item }) => item)
-  for (const issue of [...duplicateKeys(handler, items, (i) => valid[i]!.index), ...(handler.check?.(items) ?? [])]) {
-    const at = [handler.section, valid[issue.index]!.index, ...(issue.field ? [issue.field] : [])]
-    issues.push({ file: fileFor(at), path: formatPath(at), message: issue.message, fix: issue.fix })
+  dir: string,
+): { items: object[]; entries: Entry[] } | undefined {
+  const entries = sectionEntries(handler, raw, fileFor, issues, dir)
+  if (!entries) return undefined
+  const valid: { item: object; entry: Entry }[] = []
+  for (const entry of entries) {
+    const { output } = collect(validate(handler.schema, entry.raw, () => entry.file, entry.at), issues)
+    if (output) valid.push({ item: output, entry })
   }
-  return valid.length === list.length ? items : undefined
+  const items = valid.map(({ item }) => item)
+  const where = (index: number) => valid[index]!.entry
+  for (const issue of [...duplicateKeys(handler, items, where), ...(handler.check?.(items) ?? [])]) {
+    const { file, at } = where(issue.index)
+    issues.push({ file, path: formatPath([...at, ...(issue.field ? [issue.field] : [])]), message: issue.message, fix: issue.fix })
+  }
+  return valid.length === entries.length ? { items, entries } : undefined
+}
+
+/** The raw items of a section: inline in the environment file, or read from their own files. */
+function sectionEntries(
+  handler: ResourceHandler<any, any>,
+  raw: unknown,
+  fileFor: (at: (string | number)[]) => string,
+  issues: ConfigIssue[],
+  dir: string,
+): Entry[] | undefined {
+  if (handler.files) {
+    const { output, issues: found } = validate(handler.files.section, raw, fileFor, [handler.section])
+    collect({ output, issues: found }, issues)
+    if (found.length) return undefined
+    try {
+      return handler.files.expand(output, { dir }).map(({ item, file }) => ({ raw: item, file: displayPath(file), at: [] }))
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error
+      issues.push(...error.issues)
+      return undefined
+    }
+  }
+  const list = collect(validate(v.array(v.unknown()), raw, fileFor, [handler.section]), issues).output
+  return list?.map((item, index) => ({ raw: item, file: fileFor([handler.section, index]), at: [handler.section, index] }))
 }
 
 /** Keys identify items across environments, so two items with one key are always a mistake. */
-function duplicateKeys(handler: ResourceHandler<any, any>, items: object[], positionOf: (index: number) => number): ItemIssue[] {
+function duplicateKeys(handler: ResourceHandler<any, any>, items: object[], where: (index: number) => Entry): ItemIssue[] {
   const first = new Map<string, number>()
   return items.flatMap((item, index) => {
     const key = handler.key(item)
@@ -192,6 +246,18 @@ function duplicateKeys(handler: ResourceHandler<any, any>, items: object[], posi
       first.set(key, index)
       return []
     }
-    return [{ index, field: '', message: `${handler.type} "${key}" is declared twice (also at ${handler.section}[${positionOf(earlier)}])`, fix: 'merge the two entries or give one another key' }]
+    return [{ index, field: '', message: `${handler.type} "${key}" is declared twice (also at ${describeEntry(where(earlier))})`, fix: 'merge the two entries or give one another key' }]
   })
+}
+
+const describeEntry = (entry: Entry) => (entry.at.length ? formatPath(entry.at) : entry.file)
+
+/** "Check projectId (environments/dev.yaml, from $DESCOPE_DEV_PROJECT_ID) and managementKey (...)" */
+function credentialsHint(raw: Record<string, unknown>, fileFor: (at: string[]) => string): string {
+  const describe = (field: string) => {
+    const value = raw[field]
+    const variable = typeof value === 'string' ? /^\$\{(\w+)\}$/.exec(value)?.[1] : undefined
+    return `${field} (${fileFor([field])}${variable ? `, from $${variable}` : ''})`
+  }
+  return `Check ${describe('projectId')} and ${describe('managementKey')}: is the key valid, and for this project?`
 }

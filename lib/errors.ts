@@ -58,15 +58,17 @@ export class ApiError extends DescopeMgmtError {
     detail?: string
     method: string
     path: string
+    /** replaces the generic advice for this status */
+    hint?: string
     cause?: unknown
   }) {
     const what = fields.status
       ? `${fields.status}${fields.errorCode ? ` ${fields.errorCode}` : ''}`
       : 'no response'
-    const why = [fields.description, fields.detail].filter(Boolean).join(': ')
+    const why = [fields.description, fields.detail].filter(Boolean).join(': ').replace(/\.+$/, '')
     super(
       fields.status ? `API_${fields.status}` : 'API_NETWORK',
-      `${fields.method} ${fields.path} failed (${what})${why ? `: ${why}` : ''}${hintFor(fields.status)}`,
+      `${fields.method} ${fields.path} failed (${what})${why ? `: ${why}` : ''}${fields.hint ? `. ${fields.hint}` : hintFor(fields.status)}`,
       { cause: fields.cause },
     )
     this.status = fields.status

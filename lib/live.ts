@@ -2,13 +2,15 @@
 import type { Context } from './context.ts'
 import type { LiveState } from './plan.ts'
 
-/** The types an environment manages, plus the types they reference (to check references). */
+/** The types an environment manages, plus the types their items reference (to check references). */
 export function typesToRead(ctx: Pick<Context, 'handlers' | 'env'>): string[] {
   const wanted = new Set<string>()
   for (const handler of ctx.handlers) {
-    if (!ctx.env.declared.has(handler.type)) continue
+    const items = ctx.env.declared.get(handler.type)
+    if (!items) continue
     wanted.add(handler.type)
     handler.dependsOn?.forEach((type) => wanted.add(type))
+    for (const item of items) handler.references?.(item).forEach((ref) => wanted.add(ref.type))
   }
   return ctx.handlers.map((handler) => handler.type).filter((type) => wanted.has(type))
 }

@@ -5,14 +5,19 @@ import { createConsola, LogLevels, type ConsolaInstance, type ConsolaReporter } 
 const secrets = new Set<string>()
 
 /** Registers a value (a management key) that must never appear in output. */
-export function registerSecret(value: string | undefined): void {
-  if (value && value.length >= 4) secrets.add(value)
+export function registerSecret(value: unknown): void {
+  if (typeof value === 'string' && value.length >= 4) secrets.add(value)
 }
 
 export function redact(text: string): string {
   let result = text
   for (const secret of secrets) result = result.split(secret).join('[redacted]')
   return result
+}
+
+/** stdout: plans, reports and JSON documents, redacted like the logs. */
+export function print(text: string): void {
+  process.stdout.write(`${redact(text)}\n`)
 }
 
 const redactArg = (arg: unknown): unknown => {

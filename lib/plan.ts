@@ -41,7 +41,7 @@ type AnyHandler = ResourceHandler<any, any>
 
 export function planChanges(
   handlers: AnyHandler[],
-  env: Pick<Environment, 'name' | 'declared' | 'sourceOf'>,
+  env: Pick<Environment, 'name' | 'declared' | 'locate'>,
   live: LiveState,
   options: PlanOptions,
 ): Plan {
@@ -59,7 +59,7 @@ export function planChanges(
       const key = handler.key(item)
       declaredKeys.add(key)
       const current = liveByKey.get(key)
-      const at = (field = '') => ({ file: env.sourceOf(handler.section), path: `${handler.section}[${index}]${field ? `.${field}` : ''}` })
+      const at = (field?: string) => env.locate(handler.type, index, field)
       if (!current) {
         if (!handler.create) issues.push({ ...at(), message: `${handler.type} "${key}" does not exist and this plugin cannot create it`, fix: 'create it by hand or remove it from the file' })
         forward.push({ op: 'create', type: handler.type, key, fields: describeNew(item), item })
@@ -77,7 +77,7 @@ export function planChanges(
       forward.push({ op: 'update', type: handler.type, key, fields, item: overlay(current, item), live: current })
     })
     for (const [key, item] of liveByKey) {
-      if (declaredKeys.has(key)) continue
+      if (declaredKeys.has(key) || handler.builtIn?.(item)) continue
       if (options.prune && handler.delete) {
         deletes.push({ op: 'delete', type: handler.type, key, fields: [], item, live: item })
       } else {
@@ -87,6 +87,7 @@ export function planChanges(
   }
 
   issues.push(...referenceIssues(handlers, env, live, deletes))
+  issues.push(...claimIssues(managed, env, live, deletes))
   if (issues.length) throw new ConfigError('PLAN_REFUSED', issues)
   return {
     environment: env.name,
@@ -102,7 +103,7 @@ export function planChanges(
  */
 function referenceIssues(
   handlers: AnyHandler[],
-  env: Pick<Environment, 'declared' | 'sourceOf'>,
+  env: Pick<Environment, 'declared' | 'locate'>,
   live: LiveState,
   deletes: Change[],
 ): ConfigIssue[] {
@@ -117,12 +118,46 @@ function referenceIssues(
   for (const handler of handlers) {
     env.declared.get(handler.type)?.forEach((item, index) => {
       for (const ref of handler.references?.(item) ?? []) {
-        const where = { file: env.sourceOf(handler.section), path: `${handler.section}[${index}]` }
+        if (!byType.has(ref.type)) continue // a type no configured plugin manages cannot be checked
+        const where = env.locate(handler.type, index)
         if (!exists(ref)) {
           issues.push({ ...where, message: `${handler.type} "${handler.key(item)}" references ${ref.type} "${ref.key}", which is neither declared nor live`, fix: `declare ${ref.type} "${ref.key}" or remove the reference` })
         } else if (deleted.has(`${ref.type}/${ref.key}`)) {
           issues.push({ ...where, message: `--prune would delete ${ref.type} "${ref.key}", which ${handler.type} "${handler.key(item)}" still references`, fix: `declare ${ref.type} "${ref.key}" or remove the reference first` })
         }
+      }
+    })
+  }
+  return issues
+}
+
+/** A declared item may not take a claim (a domain) from a live item that keeps it. */
+function claimIssues(
+  handlers: AnyHandler[],
+  env: Pick<Environment, 'declared' | 'locate'>,
+  live: LiveState,
+  deletes: Change[],
+): ConfigIssue[] {
+  const issues: ConfigIssue[] = []
+  for (const handler of handlers) {
+    if (!handler.claims) continue
+    const declared = env.declared.get(handler.type) ?? []
+    const declaredByKey = new Map(declared.map((item) => [handler.key(item), item]))
+    const deleted = new Set(deletes.filter((change) => change.type === handler.type).map((change) => change.key))
+    // what each live item will hold after the apply: a deleted one nothing, a declared one what
+    // its update leaves it (fields the file does not declare keep their live values)
+    const keepers = new Map<string, string>()
+    for (const item of live.get(handler.type) ?? []) {
+      const key = handler.key(item)
+      if (deleted.has(key)) continue
+      const mine = declaredByKey.get(key)
+      for (const claim of handler.claims(mine ? overlay(item, mine) : item)) keepers.set(claim, key)
+    }
+    declared.forEach((item, index) => {
+      for (const claim of handler.claims!(item)) {
+        const holder = keepers.get(claim)
+        if (holder === undefined || holder === handler.key(item)) continue
+        issues.push({ ...env.locate(handler.type, index), message: `${handler.type} "${handler.key(item)}" claims ${claim}, which live ${handler.type} "${holder}" holds and will keep`, fix: `declare ${handler.type} "${holder}" without it, or delete "${holder}" (--prune deletes it if no file declares it)` })
       }
     })
   }

@@ -38,26 +38,54 @@ export interface ResourceHandler<Item extends object = object, Live = unknown> {
   section: string
   /** validates one declared item; may canonicalize (lower-case, sort) so declared and live compare */
   schema: v.GenericSchema<unknown, Item>
-  /** types whose items this type's items may reference; creates run after them, deletes before */
+  /**
+   * types whose items this type's items may reference; creates run after them, deletes before.
+   * A type no configured plugin provides is simply not there to wait for.
+   */
   dependsOn?: string[]
   /** portable identity, the same in every environment (an id or a name, never a server id) */
   key(item: Item): string
   /** the items this item needs to exist first; without it, every item of `dependsOn` types is assumed */
   references?(item: Item): Reference[]
+  /**
+   * values only one item of this type may hold at a time (`domain:acme.com`): a change that
+   * takes one over runs after the change that gives it up, and the plan refuses to take one
+   * from a live item that keeps it
+   */
+  claims?(item: Item): string[]
   /** fields an update cannot change on the server: the plan refuses such a change */
   immutable?: string[]
+  /** live items that every project has (built-ins): never listed as unmanaged, never pruned */
+  builtIn?(item: Item): boolean
   /** cross-item checks on the declared list, before any request */
   check?(items: Item[]): ItemIssue[]
+
+  /**
+   * For types declared by reference to files rather than inline (`flows: all`): validates the
+   * section's value and returns the raw items with the file each came from. Each item is then
+   * validated with `schema`, and its problems are reported against its own file.
+   */
+  files?: {
+    section: v.GenericSchema
+    expand(value: any, where: { dir: string }): { item: unknown; file: string }[]
+  }
 
   list(ctx: HandlerContext): Promise<Live[]>
   /** one live item, or undefined when it does not exist; used to confirm a failed create or delete */
   load?(key: string, ctx: HandlerContext): Promise<Live | undefined>
-  /** live → the declared shape: drop server-managed fields, sort, make portable */
+  /**
+   * live → the declared shape: drop server-managed fields, sort, make portable. It must keep
+   * every field an update would otherwise reset (Descope updates replace every field), since an
+   * update sends this shape overlaid with what the file declares.
+   */
   normalize(live: Live): Item
   /** a missing verb makes the type read-only for that verb; the plan refuses such changes */
   create?(item: Item, ctx: HandlerContext): Promise<void>
-  /** `item` is the full desired state: live values of fields the file does not declare, overlaid by the declared ones */
-  update?(item: Item, ctx: HandlerContext): Promise<void>
+  /**
+   * `item` is the full desired state: live values of fields the file does not declare,
+   * overlaid by the declared ones; `live` is what it replaces (to skip calls that change nothing).
+   */
+  update?(item: Item, ctx: HandlerContext, live: Item): Promise<void>
   delete?(item: Item, ctx: HandlerContext): Promise<void>
 }
 
@@ -74,7 +102,7 @@ export const defineHandler = <Item extends object, Live>(handler: ResourceHandle
 
 /**
  * The handlers of all plugins, in dependency order (a type after the types it depends on).
- * Throws on duplicate types or sections, unknown dependencies and cycles: a broken plugin set
+ * Throws on duplicate types or sections and on dependency cycles: a broken plugin set
  * is a configuration error, found before anything runs.
  */
 export function resolveHandlers(plugins: Plugin[]): ResourceHandler<any, any>[] {
@@ -99,10 +127,7 @@ export function resolveHandlers(plugins: Plugin[]): ResourceHandler<any, any>[] 
     state.set(handler.type, 'visiting')
     for (const dependency of handler.dependsOn ?? []) {
       const target = byType.get(dependency)
-      if (!target) {
-        throw pluginError('PLUGIN_MISSING_DEPENDENCY', `resource type "${handler.type}" depends on "${dependency}", which no configured plugin provides`, 'add that plugin')
-      }
-      visit(target, [...chain, handler.type])
+      if (target) visit(target, [...chain, handler.type])
     }
     state.set(handler.type, 'done')
     ordered.push(handler)

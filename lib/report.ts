@@ -8,7 +8,15 @@ import { countChanges, type Change, type Plan } from './plan.ts'
 const SIGN = { create: '+', update: '~', delete: '-' } as const
 const COLOUR = { create: chalk.green, update: chalk.yellow, delete: chalk.red } as const
 
-const show = (value: unknown) => (value === undefined ? '(none)' : JSON.stringify(value))
+/** A flow differs in deep places with big values: keep a text plan readable, --json has it all. */
+const MAX_VALUE = 100
+const MAX_FIELDS = 12
+
+const show = (value: unknown) => {
+  if (value === undefined) return '(none)'
+  const text = JSON.stringify(value)
+  return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 1)}…` : text
+}
 
 function fieldLine(change: Change, field: FieldChange): string {
   if (change.op === 'create') return `${field.path}: ${show(field.to)}`
@@ -26,7 +34,8 @@ export function formatPlan(plan: Plan, target: string): string {
   for (const change of plan.changes) {
     const colour = COLOUR[change.op]
     lines.push(colour(`  ${SIGN[change.op]} ${change.op} ${change.type} "${change.key}"`))
-    for (const field of change.fields) lines.push(`      ${fieldLine(change, field)}`)
+    for (const field of change.fields.slice(0, MAX_FIELDS)) lines.push(`      ${fieldLine(change, field)}`)
+    if (change.fields.length > MAX_FIELDS) lines.push(chalk.dim(`      … and ${change.fields.length - MAX_FIELDS} more (--json lists all)`))
   }
   if (plan.changes.length) lines.push('')
   if (plan.unmanaged.length) {

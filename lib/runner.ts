@@ -2,7 +2,7 @@
 import { minimist } from 'zx'
 import type { ConsolaInstance } from 'consola'
 import { ConfigError, DescopeMgmtError, exitCodeFor, UsageError } from './errors.ts'
-import { createLogger, redact } from './log.ts'
+import { createLogger, print, redact } from './log.ts'
 
 export type Args = minimist.ParsedArgs
 
@@ -11,6 +11,8 @@ export interface Task {
   help: string
   boolean?: string[]
   string?: string[]
+  /** flag values when not given (a boolean flag defaults to false otherwise) */
+  defaults?: Record<string, unknown>
   /** whether the task takes positional arguments */
   positional?: boolean
   run(args: Args, log: ConsolaInstance): Promise<number>
@@ -26,6 +28,7 @@ export async function runTask(task: Task, argv = process.argv.slice(2)): Promise
     boolean: [...COMMON_BOOLEAN, ...(task.boolean ?? [])],
     string: task.string ?? [],
     alias: { h: 'help' },
+    default: task.defaults ?? {},
     unknown: (arg) => {
       if (arg.startsWith('-') && !known.has(arg.replace(/^--?(no-)?/, '').split('=')[0]!)) unknown.push(arg)
       return true
@@ -35,7 +38,7 @@ export async function runTask(task: Task, argv = process.argv.slice(2)): Promise
   let code: number
   try {
     if (args.help) {
-      process.stdout.write(`${task.help.trim()}\n`)
+      print(task.help.trim())
       code = 0
     } else {
       if (unknown.length) throw new UsageError(`unknown flag ${unknown.join(', ')}; see --help`)
@@ -47,7 +50,7 @@ export async function runTask(task: Task, argv = process.argv.slice(2)): Promise
     }
   } catch (error) {
     report(error, log, args.verbose)
-    if (args.json) process.stdout.write(`${JSON.stringify({ error: errorDocument(error) }, null, 2)}\n`)
+    if (args.json) print(JSON.stringify({ error: errorDocument(error) }, null, 2))
     code = exitCodeFor(error)
   }
   process.exitCode = code
@@ -68,12 +71,12 @@ function report(error: unknown, log: ConsolaInstance, verbose: boolean): void {
   }
 }
 
-/** With --json, a failure is a JSON document too, so scripts always have one to parse. */
+/** With --json, a failure is a JSON document too, so scripts always have one to parse (print redacts it). */
 function errorDocument(error: unknown) {
-  if (!(error instanceof Error)) return { code: 'UNKNOWN', message: redact(String(error)) }
+  if (!(error instanceof Error)) return { code: 'UNKNOWN', message: String(error) }
   return {
     code: error instanceof DescopeMgmtError ? error.code : 'UNEXPECTED',
-    message: redact(error.message),
+    message: error.message,
     ...(error instanceof ConfigError ? { issues: error.issues } : {}),
   }
 }

@@ -1,10 +1,13 @@
 // `${VAR}` in environment files, replaced from the process environment. `$${` stands for a
 // literal `${`. Every missing variable is reported with the file and field that use it.
 import type { ConfigIssue } from './errors.ts'
+import { registerSecret } from './log.ts'
 import { formatPath } from './validate.ts'
 
 const REFERENCE = /\$(\$?)\{([^}]*)\}/g
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+/** Values of variables named like this are redacted from every output, wherever they end up. */
+const SECRET_NAME = /KEY|SECRET|TOKEN|PASSWORD|CREDENTIAL/i
 
 /** True when `value` is exactly one `${VAR}` reference: how secrets must be written. */
 export const isSingleReference = (value: unknown): boolean =>
@@ -29,6 +32,7 @@ export function substitute(
         issues.push({ file: fileFor(path), path: formatPath(path), message: `environment variable ${name} is not set`, fix: `export ${name}=... before running, or remove the reference` })
         return match
       }
+      if (SECRET_NAME.test(name)) registerSecret(resolved)
       return resolved
     })
   }

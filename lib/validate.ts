@@ -45,6 +45,10 @@ function describe(issue: v.BaseIssue<unknown>, root: v.GenericSchema, path: (str
   if (issue.kind === 'schema' && issue.received === 'undefined') {
     return { message: `is required (expected ${issue.expected})`, fix: 'add the field' }
   }
+  if (issue.kind === 'schema') {
+    return { message: issue.message, fix: `write ${issue.expected === 'boolean' ? 'true or false' : `a value of type ${issue.expected}`}${issue.expected === 'boolean' || issue.expected === 'number' ? ', without quotes' : ''}` }
+  }
+  // validations (a pattern, a length) carry their own advice in the message
   return { message: issue.message, fix: undefined }
 }
 

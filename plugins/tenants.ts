@@ -1,6 +1,8 @@
 // Tenants: id, name, self-provisioning domains, custom attributes, SSO enforcement, disabled,
-// role inheritance and parent (sub-tenants). Descope's tenant update replaces every field
-// (descope-api.md §2.1), so updates always send the full state the engine hands us.
+// role inheritance, parent (sub-tenants) and default roles. Descope's tenant update replaces
+// every field (descope-api.md §2.1), so updates always send the full state the engine hands us;
+// default roles have an endpoint of their own.
+import { isDeepStrictEqual } from 'node:util'
 import * as v from 'valibot'
 import { ApiError } from '../lib/errors.ts'
 import type { ApiClient } from '../lib/client.ts'
@@ -24,10 +26,14 @@ export const TenantSchema = v.strictObject({
   enforceSSO: v.optional(v.boolean()),
   /** user or group ids exempt from enforceSSO */
   enforceSSOExclusions: v.optional(v.pipe(v.array(v.string()), v.transform(sortedUnique))),
+  /** ids of the federated (SSO) applications the tenant may use */
+  federatedAppIds: v.optional(v.pipe(v.array(v.string()), v.transform(sortedUnique))),
   disabled: v.optional(v.boolean()),
   roleInheritance: v.optional(v.picklist(['', 'none', 'userOnly'])),
   /** the parent tenant's id; set at creation only */
   parent: v.optional(v.pipe(v.string(), v.minLength(1))),
+  /** project-level role names given to the tenant's new users */
+  defaultRoles: v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(1))), v.transform(sortedUnique))),
 })
 export type Tenant = v.InferOutput<typeof TenantSchema>
 
@@ -39,9 +45,11 @@ export interface LiveTenant {
   customAttributes?: Record<string, unknown>
   enforceSSO?: boolean
   enforceSSOExclusions?: string[]
+  federatedAppIds?: string[]
   disabled?: boolean
   roleInheritance?: string
   parent?: string
+  defaultRoles?: string[]
   createdTime?: number
 }
 
@@ -58,10 +66,12 @@ export function tenantApi(client: ApiClient) {
         throw error
       }
     },
-    create: (tenant: Tenant) => client.post<{ id: string }>('/v1/mgmt/tenant/create', tenant),
-    /** replaces every field: pass the full state */
-    update: ({ parent: _immutable, ...tenant }: Tenant) => client.post('/v1/mgmt/tenant/update', tenant),
-    delete: (id: string, cascade = false) => client.post('/v1/mgmt/tenant/delete', { id, cascade }),
+    /** creates the tenant; default roles need updateDefaultRoles afterwards */
+    create: ({ defaultRoles: _separate, ...tenant }: Tenant) => client.post<{ id: string }>('/v1/mgmt/tenant/create', tenant),
+    /** replaces every field but the parent (fixed) and the default roles (their own endpoint) */
+    update: ({ parent: _immutable, defaultRoles: _separate, ...tenant }: Tenant) => client.post('/v1/mgmt/tenant/update', tenant),
+    updateDefaultRoles: (id: string, defaultRoles: string[]) => client.post('/v1/mgmt/tenant/updateDefaultRoles', { id, defaultRoles }),
+    delete: (id: string) => client.post('/v1/mgmt/tenant/delete', { id }),
   }
 }
 
@@ -73,9 +83,11 @@ export function normalizeTenant(live: LiveTenant): Tenant {
     customAttributes: (live.customAttributes ?? {}) as Tenant['customAttributes'],
     enforceSSO: live.enforceSSO ?? false,
     enforceSSOExclusions: sortedUnique(live.enforceSSOExclusions ?? []),
+    federatedAppIds: sortedUnique(live.federatedAppIds ?? []),
     disabled: live.disabled ?? false,
     roleInheritance: (live.roleInheritance ?? '') as Tenant['roleInheritance'],
     ...(live.parent ? { parent: live.parent } : {}),
+    defaultRoles: sortedUnique(live.defaultRoles ?? []),
   }
 }
 
@@ -115,15 +127,34 @@ export default function tenants() {
       type: 'tenant',
       section: 'tenants',
       schema: TenantSchema,
+      dependsOn: ['role'],
       key: (tenant) => tenant.id,
-      references: (tenant) => (tenant.parent ? [{ type: 'tenant', key: tenant.parent }] : []),
+      references: (tenant) => [
+        ...(tenant.parent ? [{ type: 'tenant', key: tenant.parent }] : []),
+        ...(tenant.defaultRoles ?? []).map((role) => ({ type: 'role', key: role })),
+      ],
       immutable: ['parent'],
+      // Descope lets one tenant at a time hold a self-provisioning domain, or a name
+      claims: (tenant) => [
+        `name "${tenant.name.toLowerCase()}"`,
+        ...(tenant.selfProvisioningDomains ?? []).map((domain) => `domain "${domain}"`),
+      ],
       check: checkTenants,
       list: (ctx) => tenantApi(ctx.client).loadAll(),
       load: (id, ctx) => tenantApi(ctx.client).load(id),
       normalize: normalizeTenant,
-      create: async (tenant, ctx) => { await tenantApi(ctx.client).create(tenant) },
-      update: async (tenant, ctx) => { await tenantApi(ctx.client).update(tenant) },
+      create: async (tenant, ctx) => {
+        const api = tenantApi(ctx.client)
+        await api.create(tenant)
+        if (tenant.defaultRoles?.length) await api.updateDefaultRoles(tenant.id, tenant.defaultRoles)
+      },
+      update: async (tenant, ctx, live) => {
+        const api = tenantApi(ctx.client)
+        const { defaultRoles, ...fields } = tenant
+        const { defaultRoles: liveDefaultRoles, ...liveFields } = live
+        if (!isDeepStrictEqual(fields, liveFields)) await api.update(tenant)
+        if (!isDeepStrictEqual(defaultRoles ?? [], liveDefaultRoles ?? [])) await api.updateDefaultRoles(tenant.id, defaultRoles ?? [])
+      },
       delete: async (tenant, ctx) => { await tenantApi(ctx.client).delete(tenant.id) },
     })],
   })

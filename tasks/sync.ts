@@ -3,6 +3,7 @@ import { confirmProtected } from '../lib/confirm.ts'
 import { withContext, type Context } from '../lib/context.ts'
 import { ExitCode } from '../lib/errors.ts'
 import { formatOutcomes, formatPlan, planDocument } from '../lib/report.ts'
+import { print } from '../lib/log.ts'
 import { runTask } from '../lib/runner.ts'
 import { sync } from '../lib/sync.ts'
 import type { Plan } from '../lib/plan.ts'
@@ -44,7 +45,6 @@ await runTask({
   boolean: ['apply', 'prune', 'yes', 'json', 'detailed-exitcode'],
   string: ['env'],
   run: (args, log) => withContext(args.env, { log }, async (ctx) => {
-    const print = (text: string) => process.stdout.write(`${text}\n`)
     let shown = false
     const showPlan = (plan: Plan) => {
       if (!args.json && !shown) print(formatPlan(plan, describeTarget(ctx)))

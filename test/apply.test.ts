@@ -7,7 +7,7 @@ import { quietContext, thingStore, type Thing, type ThingStore } from './helpers
 const environment = (declared: Record<string, object[]>) => ({
   name: 'test',
   declared: new Map(Object.entries(declared)),
-  sourceOf: () => 'environments/test.yaml',
+  locate: (type: string, index: number, field?: string) => ({ file: 'environments/test.yaml', path: `${type}s[${index}]${field ? `.${field}` : ''}` }),
 })
 
 async function apply(stores: ThingStore[], declared: Record<string, Thing[]>, options: { prune?: boolean; concurrency?: number } = {}) {
@@ -83,7 +83,7 @@ test('a create that failed after it landed is confirmed against live, not report
   store.failures.set('create:a', 'after')
   const [outcome] = await apply([store], { thing: [{ name: 'a', colour: 'red' }] })
   assert.is(outcome!.status, 'applied')
-  assert.match(outcome!.detail!, 'confirmed')
+  assert.match(outcome!.detail!, "verified")
   assert.equal(store.calls, ['create:a'], 'nothing is sent twice')
 })
 
@@ -93,7 +93,7 @@ test('a delete that failed after it landed is confirmed gone', async () => {
   store.failures.set('delete:a', 'after')
   const [outcome] = await apply([store], { thing: [] }, { prune: true })
   assert.is(outcome!.status, 'applied')
-  assert.match(outcome!.detail!, 'confirmed gone')
+  assert.match(outcome!.detail!, "verified gone")
 })
 
 test('a create that really failed stays failed', async () => {
@@ -103,6 +103,34 @@ test('a create that really failed stays failed', async () => {
   assert.is(outcome!.status, 'failed')
   assert.ok(outcome!.error)
   assert.not.ok(store.items.has('a'))
+})
+
+test('a change that takes a claim runs after the change that gives it up', async () => {
+  const store = thingStore('thing', { claimsColour: true })
+  store.items.set('a', { name: 'a', colour: 'red' })
+  store.items.set('b', { name: 'b', colour: 'blue' })
+  const order: string[] = []
+  store.onWrite = async (call) => {
+    // the taker would run first if it could: it is listed first and the giver is slow
+    if (call === 'update:a') await new Promise((resolve) => setTimeout(resolve, 20))
+    order.push(call)
+  }
+  const outcomes = await apply([store], { thing: [{ name: 'b', colour: 'red' }, { name: 'a', colour: 'green' }] })
+  assert.ok(outcomes.every((outcome) => outcome.status === 'applied'))
+  assert.equal(order, ['update:a', 'update:b'])
+})
+
+test('two items swapping a claim is refused before anything is written', async () => {
+  const store = thingStore('thing', { claimsColour: true })
+  store.items.set('a', { name: 'a', colour: 'red' })
+  store.items.set('b', { name: 'b', colour: 'blue' })
+  try {
+    await apply([store], { thing: [{ name: 'a', colour: 'blue' }, { name: 'b', colour: 'red' }] })
+    assert.unreachable('a swap cannot be ordered')
+  } catch (error) {
+    assert.is((error as { code?: string }).code, 'PLAN_CYCLE')
+  }
+  assert.equal(store.calls, [])
 })
 
 test.run()

@@ -5,7 +5,7 @@ import { createClient, defaultBaseUrl, type ApiClient } from '../lib/client.ts'
 import { ApiError } from '../lib/errors.ts'
 import { startEmulator, type Emulator, type EmulatorOptions } from '../lib/emulator/index.ts'
 
-const fastRetry = { limit: 6, baseDelayMs: 10, maxDelayMs: 50, maxRetryAfterMs: 5000 }
+const fastRetry = { limit: 6, baseDelayMs: 10, maxDelayMs: 50, maxRetryAfterMs: 5000, maxRateLimitWaitMs: 10_000 }
 
 async function withEmulator(options: EmulatorOptions, work: (emulator: Emulator, client: ApiClient) => Promise<void>, clientOptions: Partial<Parameters<typeof createClient>[0]> = {}) {
   const emulator = await startEmulator(options)

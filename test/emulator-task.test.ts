@@ -12,7 +12,11 @@ test('prints its URL, project id and key; the node SDK can use it; SIGTERM stops
   let stdout = ''
   child.stdout.on('data', (chunk) => (stdout += chunk))
   try {
-    while (!stdout.includes('Ctrl-C')) await once(child.stdout, 'data')
+    // ready once it says how to stop it; if it dies first, fail instead of waiting forever
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', () => stdout.includes('Ctrl-C') && resolve())
+      child.on('close', (code) => reject(new Error(`the emulator exited (${code}) before it was ready: ${stdout}`)))
+    })
     const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1]
     const projectId = /project id:\s+(\S+)/.exec(stdout)?.[1]
     const managementKey = /management key:\s+(\S+)/.exec(stdout)?.[1]

@@ -18,7 +18,8 @@ test('local: plan, apply, then "No changes", with state kept between runs', asyn
   const plan = await runTask('sync', [], { cwd: project.dir })
   assert.is(plan.code, 0, plan.stderr)
   assert.match(plan.stdout, 'environment "local"')
-  assert.match(plan.stdout, /Plan: \d+ to create, 0 to update, 0 to delete/)
+  // a new project already has a (default) theme: the theme is an update
+  assert.match(plan.stdout, /Plan: \d+ to create, 1 to update, 0 to delete/)
 
   const applied = await runTask('sync', ['--apply'], { cwd: project.dir })
   assert.is(applied.code, 0, applied.stderr)

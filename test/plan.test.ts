@@ -7,7 +7,7 @@ import { thingStore } from './helpers/handlers.ts'
 const env = (declared: Record<string, object[]>) => ({
   name: 'test',
   declared: new Map(Object.entries(declared)),
-  sourceOf: (section: string) => `environments/test.yaml (${section})`,
+  locate: (type: string, index: number, field?: string) => ({ file: 'environments/test.yaml', path: `${type}s[${index}]${field ? `.${field}` : ''}` }),
 })
 const live = (items: Record<string, object[]>): LiveState => new Map(Object.entries(items))
 const thing = thingStore('thing').handler
@@ -107,6 +107,30 @@ test('creates come in dependency order, deletes in reverse', () => {
     env({ part: [{ name: 'new-part' }], machine: [{ name: 'new-machine' }] }),
     live({ part: [{ name: 'old-part' }], machine: [{ name: 'old-machine' }] }), { prune: true })
   assert.equal(plan.changes.map(({ op, type }) => `${op}:${type}`), ['create:part', 'create:machine', 'delete:machine', 'delete:part'])
+})
+
+test('taking a claim from a live item that keeps it is refused; from one that gives it up is fine', () => {
+  const claiming = thingStore('thing', { claimsColour: true }).handler
+  const state = live({ thing: [{ name: 'a', colour: 'red', size: 1 }] })
+  try {
+    // "a" is not declared: it keeps red
+    planChanges([claiming], env({ thing: [{ name: 'b', colour: 'red' }] }), state, { prune: false })
+    assert.unreachable('should refuse')
+  } catch (error) {
+    assert.instance(error, ConfigError)
+    assert.match((error as ConfigError).issues[0]!.message, 'claims colour red, which live thing "a" holds and will keep')
+  }
+  try {
+    // "a" is declared, but not its colour: its update keeps red
+    planChanges([claiming], env({ thing: [{ name: 'a', size: 2 }, { name: 'b', colour: 'red' }] }), state, { prune: false })
+    assert.unreachable('should refuse')
+  } catch (error) {
+    assert.instance(error, ConfigError)
+  }
+  const released = planChanges([claiming], env({ thing: [{ name: 'a', colour: 'green' }, { name: 'b', colour: 'red' }] }), state, { prune: false })
+  assert.is(released.changes.length, 2)
+  const pruned = planChanges([claiming], env({ thing: [{ name: 'b', colour: 'red' }] }), state, { prune: true })
+  assert.equal(pruned.changes.map(({ op, key }) => `${op}:${key}`), ['create:b', 'delete:a'])
 })
 
 test.run()

@@ -78,6 +78,8 @@ test('a tenant changed out of band is a field-level update; apply restores it an
   // update replaces every field: name changes, and `disabled` (which the file does not declare) is set
   const changed = await sdk.tenant.update('acme', 'Acme Renamed', ['acme.com'], { plan: 'free' }, false, true)
   assert.ok(changed.ok, JSON.stringify(changed.error))
+  // a field no SDK method sets, and the file does not declare
+  emulator.state.tenants.acme!.federatedAppIds = ['app-1']
 
   const plan = JSON.parse((await sync('--json')).stdout)
   assert.equal(plan.changes, [{
@@ -96,6 +98,7 @@ test('a tenant changed out of band is a field-level update; apply restores it an
   assert.is(restored.data?.name, 'Acme Corporation')
   assert.equal(restored.data?.customAttributes, { plan: 'enterprise' })
   assert.is(restored.data?.disabled, true, 'a field the file does not declare survives the update')
+  assert.equal(emulator.state.tenants.acme!.federatedAppIds, ['app-1'], 'so does one that no SDK method sets')
   assert.match((await sync()).stdout, 'No changes')
 })
 
@@ -118,7 +121,7 @@ test('live tenants no file declares are listed as unmanaged, and deleted only wi
 const badInputs: Record<string, { file: string; expect: RegExp; env?: Record<string, string> }> = {
   'malformed YAML': { file: 'tenants:\n  - id: [acme\n', expect: /dev\.yaml: is not valid YAML at line \d+/ },
   'an unknown field': { file: `${TENANTS}  - id: x\n    name: X\n    enforceSso: true\n`, expect: /tenants\[3\]\.enforceSso: unknown field "enforceSso" \(fix: did you mean "enforceSSO"/ },
-  'a wrong type': { file: 'tenants:\n  - id: acme\n    name: Acme\n    disabled: "no"\n', expect: /tenants\[0\]\.disabled: Invalid type: Expected boolean/ },
+  'a wrong type': { file: 'tenants:\n  - id: acme\n    name: Acme\n    disabled: "no"\n', expect: /tenants\[0\]\.disabled: Invalid type: Expected boolean but received "no" \(fix: write true or false, without quotes\)/ },
   'a duplicate tenant id': { file: `${TENANTS}  - id: acme\n    name: Acme Again\n`, expect: /tenants\[3\]: tenant "acme" is declared twice/ },
   'a domain claimed twice': { file: `${TENANTS}  - id: other\n    name: Other\n    selfProvisioningDomains: [acme.com]\n`, expect: /tenants\[3\]\.selfProvisioningDomains: domain "acme\.com" is claimed by tenants "acme" and "other"/ },
   'a missing ${VAR}': { file: `${TENANTS}  - id: x\n    name: \${TENANT_X_NAME}\n`, expect: /tenants\[3\]\.name: environment variable TENANT_X_NAME is not set \(fix: export TENANT_X_NAME=/ },
@@ -139,8 +142,8 @@ for (const [name, bad] of Object.entries(badInputs)) {
 test('a wrong management key: exit 1 with a 401 that says what to check, and never the key', async ({ project, emulator }) => {
   const result = await runTask('sync', ['--env', 'dev', '--apply'], { cwd: project.dir, env: { EMULATOR_KEY: 'K-not-the-right-key' } })
   assert.is(result.code, 1)
-  assert.match(result.stderr, 'GET /v1/mgmt/tenant/all failed (401')
-  assert.match(result.stderr, 'managementKey')
+  assert.match(result.stderr, /GET \/v1\/mgmt\/\w+\/all failed \(401/)
+  assert.match(result.stderr, 'managementKey (environments/dev.yaml, from $EMULATOR_KEY)')
   assert.not.match(result.stderr + result.stdout, 'K-not-the-right-key')
   assert.is(writes(emulator).length, 0)
 })
@@ -173,6 +176,28 @@ test('usage errors exit 3; --help explains every flag', async ({ sync }) => {
   const help = await sync('--help')
   assert.is(help.code, 0)
   for (const flag of ['--env', '--apply', '--prune', '--yes', '--json', '--detailed-exitcode', 'Examples']) assert.match(help.stdout, flag)
+})
+
+test('a domain moving between tenants: the tenant giving it up is updated first', async ({ sync, emulator, project }) => {
+  assert.is((await sync('--apply')).code, 0)
+  emulator.log.length = 0
+  project.write('environments/dev.yaml', emulatorEnvironment(emulator, TENANTS
+    .replace('selfProvisioningDomains: [acme.com]', 'selfProvisioningDomains: []')
+    .replace('  - id: globex\n    name: Globex\n', '  - id: globex\n    name: Globex\n    selfProvisioningDomains: [acme.com]\n')))
+  const result = await sync('--apply')
+  assert.is(result.code, 0, result.stderr)
+  const updates = emulator.log.filter((entry) => entry.path === '/v1/mgmt/tenant/update').map((entry) => (entry.body as { id: string }).id)
+  assert.equal(updates, ['acme', 'globex'])
+})
+
+test('taking a domain that a live tenant keeps is refused before anything is written', async ({ sync, emulator, project }) => {
+  assert.ok((await sdkFor(emulator).tenant.createWithId('stray', 'Stray', ['globex.com'])).ok)
+  project.write('environments/dev.yaml', emulatorEnvironment(emulator, TENANTS.replace('  - id: globex\n    name: Globex\n', '  - id: globex\n    name: Globex\n    selfProvisioningDomains: [globex.com]\n')))
+  emulator.log.length = 0
+  const result = await sync('--apply')
+  assert.is(result.code, 3)
+  assert.match(result.stderr, 'tenants[1]: tenant "globex" claims domain "globex.com", which live tenant "stray" holds and will keep')
+  assert.is(writes(emulator).length, 0)
 })
 
 test('works from a sub-directory of the project', async ({ project, emulator }) => {

@@ -17,7 +17,7 @@ export interface ThingStore {
   onWrite?: (call: string) => Promise<void>
 }
 
-export function thingStore(type: string, options: { dependsOn?: string[]; references?: boolean } = {}): ThingStore {
+export function thingStore(type: string, options: { dependsOn?: string[]; references?: boolean; claimsColour?: boolean } = {}): ThingStore {
   const store: ThingStore = { items: new Map(), calls: [], failures: new Map(), handler: undefined! }
   const write = async (op: string, key: string, effect: () => void) => {
     const call = `${op}:${key}`
@@ -35,6 +35,7 @@ export function thingStore(type: string, options: { dependsOn?: string[]; refere
     dependsOn: options.dependsOn,
     key: (item) => item.name,
     references: options.references ? (item) => (item.needs ?? []).map((key) => ({ type: options.dependsOn?.[0] ?? type, key })) : undefined,
+    claims: options.claimsColour ? (item) => (item.colour ? [`colour ${item.colour}`] : []) : undefined,
     list: async () => [...store.items.values()],
     normalize: (item) => ({ ...item }),
     create: (item) => write('create', item.name, () => store.items.set(item.name, { ...item })),

@@ -34,9 +34,13 @@ export function createProject(files: Record<string, string> = {}, config = defau
 export function defaultConfig(extra = ''): string {
   return `
 import { defineConfig } from '${REPO}/lib/index.ts'
+import flows from '${REPO}/plugins/flows.ts'
+import permissions from '${REPO}/plugins/permissions.ts'
+import roles from '${REPO}/plugins/roles.ts'
 import tenants from '${REPO}/plugins/tenants.ts'
+import theme from '${REPO}/plugins/theme.ts'
 export default defineConfig({
-  plugins: [tenants()],
+  plugins: [permissions(), roles(), tenants(), flows(), theme()],
   throttle: { limit: 1000, intervalMs: 1000 },
   retry: { limit: 6, baseDelayMs: 20, maxDelayMs: 200, maxRetryAfterMs: 10000 },
   ${extra}

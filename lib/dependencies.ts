@@ -1,0 +1,69 @@
+// Which changes must succeed before which: the order of an apply, from the items' references
+// and claims. Pure, so it is tested without any I/O.
+import { DescopeMgmtError } from './errors.ts'
+import type { Change } from './plan.ts'
+import type { Reference, ResourceHandler } from './plugin.ts'
+
+type AnyHandler = ResourceHandler<any, any>
+
+/**
+ * change → the changes that must succeed before it:
+ * - a create or update waits for the creates of the items it references;
+ * - a delete waits for every change of an item whose live state references it;
+ * - a create or update that takes a claim (a domain) waits for the change that gives it up;
+ * - a handler without `references` is ordered by type: after every change of its `dependsOn`.
+ * Throws on a cycle, which would wait forever.
+ */
+export function dependencyGraph(changes: Change[], handlers: AnyHandler[]): Map<Change, Change[]> {
+  const byType = new Map(handlers.map((handler) => [handler.type, handler]))
+  const refsOf = (type: string, item: object): Reference[] | undefined => byType.get(type)?.references?.(item)
+  const claimsOf = (type: string, item: object | undefined) => new Set(item ? byType.get(type)?.claims?.(item) ?? [] : [])
+  const creates = new Map<string, Change>()
+  for (const change of changes) if (change.op === 'create') creates.set(`${change.type}/${change.key}`, change)
+  const graph = new Map<Change, Change[]>()
+  const add = (change: Change, before: Change | undefined) => {
+    if (before && before !== change) graph.set(change, [...(graph.get(change) ?? []), before])
+  }
+  for (const change of changes) {
+    const handler = byType.get(change.type)!
+    if (change.op === 'delete') {
+      for (const other of changes) {
+        if (other === change || !other.live) continue
+        const refs = refsOf(other.type, other.live)
+        const referencesThis = refs
+          ? refs.some((ref) => ref.type === change.type && ref.key === change.key)
+          : byType.get(other.type)?.dependsOn?.includes(change.type)
+        if (referencesThis) add(change, other)
+      }
+      continue
+    }
+    const refs = refsOf(change.type, change.item)
+    if (refs) refs.forEach((ref) => add(change, creates.get(`${ref.type}/${ref.key}`)))
+    else changes.filter((other) => other.op === 'create' && handler.dependsOn?.includes(other.type)).forEach((other) => add(change, other))
+    const taking = claimsOf(change.type, change.item)
+    for (const other of changes) {
+      if (other === change || other.type !== change.type || !other.live) continue
+      const kept = claimsOf(other.type, other.op === 'delete' ? undefined : other.item)
+      const released = [...claimsOf(other.type, other.live)].filter((claim) => !kept.has(claim))
+      if (released.some((claim) => taking.has(claim))) add(change, other)
+    }
+  }
+  assertAcyclic(changes, graph)
+  return graph
+}
+
+/** A cycle would wait forever (two tenants swapping a domain): it must be applied in two steps. */
+function assertAcyclic(changes: Change[], graph: Map<Change, Change[]>) {
+  const state = new Map<Change, 'visiting' | 'done'>()
+  const visit = (change: Change, chain: Change[]) => {
+    if (state.get(change) === 'done') return
+    if (state.get(change) === 'visiting') {
+      const cycle = [...chain, change].map((c) => `${c.op} ${c.type} "${c.key}"`).join(' → ')
+      throw new DescopeMgmtError('PLAN_CYCLE', `changes depend on each other in a cycle: ${cycle}; apply them in two steps (first release, then claim); nothing was written`)
+    }
+    state.set(change, 'visiting')
+    for (const before of graph.get(change) ?? []) visit(before, [...chain, change])
+    state.set(change, 'done')
+  }
+  changes.forEach((change) => visit(change, []))
+}

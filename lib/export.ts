@@ -1,0 +1,68 @@
+// export-flows: live flows and the theme → one deterministic file each under a directory.
+// Everything is fetched and checked before the first write, so a refused flow id or a failed
+// request leaves the directory as it was; each file is then written atomically.
+import fs from 'node:fs'
+import path from 'node:path'
+import type { Context } from './context.ts'
+import { ConfigError, displayPath, type ConfigIssue } from './errors.ts'
+import { stableJson, writeFileAtomic } from './json-file.ts'
+import { exportFlows, flowFile, SAFE_FLOW_ID } from '../plugins/flows.ts'
+import { themeApi, themeFile } from '../plugins/theme.ts'
+
+export interface ExportOptions {
+  /** the directory to write into (flows/<id>.json and theme.json) */
+  dir: string
+  /** only these flows; all when omitted (and files of flows no longer live are removed) */
+  flows?: string[]
+  theme: boolean
+}
+
+export type FileState = 'written' | 'unchanged' | 'removed'
+export interface ExportedFile {
+  /** relative to the export directory */
+  file: string
+  state: FileState
+  /** what the file should hold; undefined for a file to remove */
+  content?: string
+}
+
+/** The files an export would produce, compared with what is on disk; nothing is written. */
+export async function planExport(ctx: Context, options: ExportOptions): Promise<ExportedFile[]> {
+  const flows = await exportFlows(ctx.client, options.flows)
+  const issues: ConfigIssue[] = []
+  for (const id of options.flows ?? []) {
+    if (!flows.some((flow) => flow.flowId === id)) issues.push({ file: '--flow', path: id, message: `environment "${ctx.env.name}" has no flow "${id}"`, fix: 'check the id with the Descope console or list the flows with an export of all' })
+  }
+  for (const flow of flows) {
+    if (!SAFE_FLOW_ID.test(flow.flowId)) issues.push({ file: displayPath(options.dir), path: flow.flowId, message: `flow id ${JSON.stringify(flow.flowId)} is not a safe file name (or would escape the directory); refusing to write it`, fix: 'rename the flow in Descope, or export the others with --flow' })
+  }
+  if (issues.length) throw new ConfigError('EXPORT_REFUSED', issues)
+
+  const wanted = new Map(flows.map((flow) => [flowFile(options.dir, flow.flowId), stableJson(flow)]))
+  if (options.theme) wanted.set(themeFile(options.dir), stableJson(await themeApi(ctx.client).export()))
+  const files: ExportedFile[] = [...wanted].map(([file, content]) => ({
+    file: path.relative(options.dir, file),
+    state: readIfExists(file) === content ? 'unchanged' : 'written',
+    content,
+  }))
+  if (!options.flows) {
+    const flowsDir = path.join(options.dir, 'flows')
+    const present = fs.existsSync(flowsDir) ? fs.readdirSync(flowsDir).filter((name) => name.endsWith('.json')) : []
+    for (const name of present) {
+      if (!wanted.has(path.join(flowsDir, name))) files.push({ file: path.join('flows', name), state: 'removed' })
+    }
+  }
+  return files.sort((a, b) => a.file.localeCompare(b.file))
+}
+
+/** Writes (atomically) or removes every file that differs. */
+export function writeExport(dir: string, files: ExportedFile[]): void {
+  for (const { file, state, content } of files) {
+    if (state === 'written') writeFileAtomic(path.join(dir, file), content!)
+    if (state === 'removed') fs.rmSync(path.join(dir, file))
+  }
+}
+
+function readIfExists(file: string): string | undefined {
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined
+}

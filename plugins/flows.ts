@@ -1,0 +1,121 @@
+// Authentication flows, deployed from files: `<exportDir>/flows/<flowId>.json`, in Descope's
+// v2 export format, as tasks/export-flows.ts writes them. An environment lists the flows it
+// wants (`flows: all`, or `flows: [sign-up-or-in, ...]`); sync imports those whose portable
+// content differs from live. The role names a flow references must exist first.
+import fs from 'node:fs'
+import path from 'node:path'
+import * as v from 'valibot'
+import type { ApiClient } from '../lib/client.ts'
+import { ConfigError, displayPath, type ConfigIssue } from '../lib/errors.ts'
+import { readJsonFile } from '../lib/json-file.ts'
+import { portableReferences, referencedRoles, withoutServerFields } from '../lib/exported.ts'
+import { defineHandler, definePlugin } from '../lib/plugin.ts'
+
+/** Flow ids become file names: letters, digits, `.`, `_` and `-`, not starting with a dot. */
+export const SAFE_FLOW_ID = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/
+
+export const FlowIdSchema = v.pipe(v.string(), v.regex(SAFE_FLOW_ID, 'must be a safe file name: letters, digits, ".", "_" and "-", not starting with "."'))
+
+const JsonObject = v.record(v.string(), v.unknown())
+
+/** A flow in Descope's v2 export format, made portable (see normalizeFlow). */
+export const FlowSchema = v.pipe(
+  v.looseObject({
+    flowId: FlowIdSchema,
+    metadata: JsonObject,
+    contents: JsonObject,
+    screens: v.array(JsonObject),
+    references: v.optional(JsonObject),
+  }),
+  v.transform((flow) => normalizeFlow(flow)),
+)
+export type Flow = { flowId: string; metadata: Record<string, unknown>; contents: Record<string, unknown>; screens: Record<string, unknown>[]; references?: Record<string, unknown> }
+
+/** Drops what the server rewrites on its own and blanks per-project reference ids. */
+export function normalizeFlow(flow: Record<string, unknown>): Flow {
+  const { references, metadata, ...rest } = withoutServerFields(flow)
+  const portable = portableReferences(references)
+  return {
+    ...rest,
+    metadata: withoutServerFields((metadata ?? {}) as Record<string, unknown>, true),
+    ...(portable ? { references: portable } : {}),
+  } as Flow
+}
+
+export const flowFile = (dir: string, flowId: string) => path.join(dir, 'flows', `${flowId}.json`)
+
+/** The flow files an environment's `flows:` asks for, each parsed, with its file. */
+export function readFlowFiles(selection: 'all' | string[], dir: string): { item: unknown; file: string }[] {
+  const flowsDir = path.join(dir, 'flows')
+  if (selection === 'all' && !fs.existsSync(flowsDir)) {
+    throw flowError(flowsDir, `does not exist, so "flows: all" has nothing to deploy`, 'run tasks/export-flows.ts first, or list the flows by id')
+  }
+  const ids = selection === 'all'
+    ? fs.readdirSync(flowsDir).filter((name) => name.endsWith('.json')).map((name) => name.slice(0, -'.json'.length)).sort()
+    : selection
+  const issues: ConfigIssue[] = []
+  const found = ids.flatMap((id) => {
+    const file = flowFile(dir, id)
+    if (!fs.existsSync(file)) {
+      issues.push(flowIssue(file, `flow "${id}" is listed but has no file`, `run tasks/export-flows.ts --flow ${id} against the environment that has it, or remove it from the list`))
+      return []
+    }
+    try {
+      const item = readJsonFile(file)
+      const declared = (item as { flowId?: unknown } | null)?.flowId
+      if (declared !== undefined && declared !== id) {
+        issues.push(flowIssue(file, `says flowId "${String(declared)}" but is named after "${id}"`, `rename the file to ${String(declared)}.json or correct its flowId`))
+      }
+      return [{ item, file }]
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error
+      issues.push(...error.issues)
+      return []
+    }
+  })
+  if (issues.length) throw new ConfigError('FLOW_FILE', issues)
+  return found
+}
+
+const flowIssue = (file: string, message: string, fix: string): ConfigIssue => ({ file: displayPath(file), path: '', message, fix })
+const flowError = (file: string, message: string, fix: string) => new ConfigError('FLOW_FILE', [flowIssue(file, message, fix)])
+
+/** Typed flow operations (v2 export/import, as the Go SDK and CLI use) for scripts and the handler. */
+export function flowApi(client: ApiClient) {
+  return {
+    list: async () => (await client.post<{ flows?: { id: string; name?: string; disabled?: boolean }[] }>('/v1/mgmt/flow/list', {})).flows ?? [],
+    export: async (flowId: string) => (await client.post<{ flow: Record<string, unknown> }>('/v2/mgmt/flow/export', { flowId })).flow,
+    import: (flow: Flow) => client.post('/v2/mgmt/flow/import', { flow }),
+    delete: (flowIds: string[]) => client.post('/v1/mgmt/flow/delete', { ids: flowIds }),
+  }
+}
+
+/** Every live flow in portable form: one list call, then one export per flow. */
+export async function exportFlows(client: ApiClient, only?: string[]): Promise<Flow[]> {
+  const api = flowApi(client)
+  const ids = (await api.list()).map((flow) => flow.id).filter((id) => !only || only.includes(id)).sort()
+  return Promise.all(ids.map(async (id) => normalizeFlow({ flowId: id, ...(await api.export(id)) })))
+}
+
+export default function flows() {
+  return definePlugin({
+    name: 'flows',
+    handlers: [defineHandler<Flow, Flow>({
+      type: 'flow',
+      section: 'flows',
+      schema: FlowSchema,
+      dependsOn: ['role'],
+      key: (flow) => flow.flowId,
+      references: (flow) => referencedRoles(flow.references).map((name) => ({ type: 'role', key: name })),
+      files: {
+        section: v.union([v.literal('all'), v.array(FlowIdSchema)], 'must be "all" or a list of flow ids'),
+        expand: (selection: 'all' | string[], { dir }) => readFlowFiles(selection, dir),
+      },
+      list: (ctx) => exportFlows(ctx.client),
+      normalize: (flow) => flow,
+      create: async (flow, ctx) => { await flowApi(ctx.client).import(flow) },
+      update: async (flow, ctx) => { await flowApi(ctx.client).import(flow) },
+      delete: async (flow, ctx) => { await flowApi(ctx.client).delete([flow.flowId]) },
+    })],
+  })
+}

@@ -1,0 +1,60 @@
+// Permissions: name and description. Descope's update replaces every field and addresses a
+// permission by name (descope-api.md §2.5). Built-in permissions (systemDefault) are never
+// changed or pruned, but roles may name them.
+import * as v from 'valibot'
+import type { ApiClient } from '../lib/client.ts'
+import { defineHandler, definePlugin } from '../lib/plugin.ts'
+
+export const PermissionSchema = v.strictObject({
+  name: v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty')),
+  description: v.optional(v.string()),
+})
+export type Permission = v.InferOutput<typeof PermissionSchema> & {
+  /** live only: a permission every Descope project has */
+  systemDefault?: true
+}
+
+/** A permission as GET /v1/mgmt/permission/all returns it (§3.3). */
+export interface LivePermission {
+  id?: string
+  name: string
+  description?: string
+  systemDefault?: boolean
+}
+
+/** Typed permission operations for one-off scripts and the handler below. */
+export function permissionApi(client: ApiClient) {
+  return {
+    loadAll: async () => (await client.get<{ permissions?: LivePermission[] }>('/v1/mgmt/permission/all')).permissions ?? [],
+    create: (permission: Permission) => client.post('/v1/mgmt/permission/create', { name: permission.name, description: permission.description }),
+    /** replaces every field; `newName` renames */
+    update: (name: string, permission: Permission) => client.post('/v1/mgmt/permission/update', { name, newName: permission.name, description: permission.description }),
+    delete: (name: string) => client.post('/v1/mgmt/permission/delete', { name }),
+  }
+}
+
+export function normalizePermission(live: LivePermission): Permission {
+  return {
+    name: live.name,
+    description: live.description ?? '',
+    ...(live.systemDefault ? { systemDefault: true as const } : {}),
+  }
+}
+
+export default function permissions() {
+  return definePlugin({
+    name: 'permissions',
+    handlers: [defineHandler<Permission, LivePermission>({
+      type: 'permission',
+      section: 'permissions',
+      schema: PermissionSchema,
+      key: (permission) => permission.name,
+      builtIn: (permission) => permission.systemDefault === true,
+      list: (ctx) => permissionApi(ctx.client).loadAll(),
+      normalize: normalizePermission,
+      create: async (permission, ctx) => { await permissionApi(ctx.client).create(permission) },
+      update: async (permission, ctx) => { await permissionApi(ctx.client).update(permission.name, permission) },
+      delete: async (permission, ctx) => { await permissionApi(ctx.client).delete(permission.name) },
+    })],
+  })
+}

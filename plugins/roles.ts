@@ -1,0 +1,86 @@
+// Roles: name, description, permissions, the default flag, and tenant-scoped roles (a role
+// with a tenantId; the same name may exist once per tenant and once for the project). A
+// role's key is its name, or `<tenantId>/<name>` for a tenant's role. Descope's update
+// replaces every field (descope-api.md §2.4), so the engine hands us the full state.
+import * as v from 'valibot'
+import type { ApiClient } from '../lib/client.ts'
+import { defineHandler, definePlugin } from '../lib/plugin.ts'
+
+const sortedUnique = (values: string[]) => [...new Set(values)].sort()
+
+export const RoleSchema = v.strictObject({
+  name: v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.regex(/^[^/]+$/, 'must not contain /')),
+  description: v.optional(v.string()),
+  permissionNames: v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(1))), v.transform(sortedUnique))),
+  /** scopes the role to one tenant; part of the role's identity, so it cannot change */
+  tenantId: v.optional(v.pipe(v.string(), v.minLength(1))),
+  /** given to new users automatically */
+  default: v.optional(v.boolean()),
+  /** hidden from tenant admins */
+  private: v.optional(v.boolean()),
+})
+export type Role = v.InferOutput<typeof RoleSchema>
+
+/** A role as GET /v1/mgmt/role/all returns it (§3.3). */
+export interface LiveRole {
+  id?: string
+  name: string
+  description?: string
+  permissionNames?: string[]
+  tenantId?: string
+  default?: boolean
+  private?: boolean
+}
+
+export const roleKey = (role: Pick<Role, 'name' | 'tenantId'>) => (role.tenantId ? `${role.tenantId}/${role.name}` : role.name)
+
+/** Typed role operations for one-off scripts and the handler below. */
+export function roleApi(client: ApiClient) {
+  const body = (role: Role) => ({
+    description: role.description,
+    permissionNames: role.permissionNames,
+    tenantId: role.tenantId,
+    default: role.default,
+    private: role.private,
+  })
+  return {
+    loadAll: async () => (await client.get<{ roles?: LiveRole[] }>('/v1/mgmt/role/all')).roles ?? [],
+    create: (role: Role) => client.post('/v1/mgmt/role/create', { name: role.name, ...body(role) }),
+    /** replaces every field; `newName` renames */
+    update: (name: string, role: Role) => client.post('/v1/mgmt/role/update', { name, newName: role.name, ...body(role) }),
+    delete: (role: Pick<Role, 'name' | 'tenantId'>) => client.post('/v1/mgmt/role/delete', { name: role.name, tenantId: role.tenantId }),
+  }
+}
+
+export function normalizeRole(live: LiveRole): Role {
+  return {
+    name: live.name,
+    description: live.description ?? '',
+    permissionNames: sortedUnique(live.permissionNames ?? []),
+    ...(live.tenantId ? { tenantId: live.tenantId } : {}),
+    default: live.default ?? false,
+    private: live.private ?? false,
+  }
+}
+
+export default function roles() {
+  return definePlugin({
+    name: 'roles',
+    handlers: [defineHandler<Role, LiveRole>({
+      type: 'role',
+      section: 'roles',
+      schema: RoleSchema,
+      dependsOn: ['permission'],
+      key: roleKey,
+      references: (role) => [
+        ...(role.permissionNames ?? []).map((name) => ({ type: 'permission', key: name })),
+        ...(role.tenantId ? [{ type: 'tenant', key: role.tenantId }] : []),
+      ],
+      list: (ctx) => roleApi(ctx.client).loadAll(),
+      normalize: normalizeRole,
+      create: async (role, ctx) => { await roleApi(ctx.client).create(role) },
+      update: async (role, ctx) => { await roleApi(ctx.client).update(role.name, role) },
+      delete: async (role, ctx) => { await roleApi(ctx.client).delete(role) },
+    })],
+  })
+}

@@ -1,0 +1,67 @@
+// The project's theme, deployed from `<exportDir>/theme.json` (Descope's v2 export format, as
+// tasks/export-flows.ts writes it) when an environment says `theme: true`. A project always has
+// exactly one theme, so it is only ever updated, never created or deleted.
+import fs from 'node:fs'
+import path from 'node:path'
+import * as v from 'valibot'
+import type { ApiClient } from '../lib/client.ts'
+import { ConfigError, displayPath } from '../lib/errors.ts'
+import { readJsonFile } from '../lib/json-file.ts'
+import { portableReferences, referencedRoles, withoutServerFields } from '../lib/exported.ts'
+import { defineHandler, definePlugin } from '../lib/plugin.ts'
+
+export const THEME_KEY = 'theme'
+
+export const ThemeSchema = v.pipe(
+  v.looseObject({
+    styles: v.record(v.string(), v.unknown()),
+    componentsVersion: v.optional(v.string()),
+    references: v.optional(v.record(v.string(), v.unknown())),
+  }),
+  v.transform((theme) => normalizeTheme(theme)),
+)
+export type Theme = { styles: Record<string, unknown>; componentsVersion?: string; references?: Record<string, unknown> }
+
+export function normalizeTheme(theme: Record<string, unknown>): Theme {
+  const { references, ...rest } = withoutServerFields(theme)
+  const portable = portableReferences(references)
+  return { ...rest, ...(portable ? { references: portable } : {}) } as Theme
+}
+
+export const themeFile = (dir: string) => path.join(dir, 'theme.json')
+
+/** Typed theme operations (v2 export/import) for scripts and the handler below. */
+export function themeApi(client: ApiClient) {
+  return {
+    export: async () => normalizeTheme((await client.post<{ theme: Record<string, unknown> }>('/v2/mgmt/theme/export')).theme ?? {}),
+    import: (theme: Theme) => client.post('/v2/mgmt/theme/import', { theme }),
+  }
+}
+
+export default function theme() {
+  return definePlugin({
+    name: 'theme',
+    handlers: [defineHandler<Theme, Theme>({
+      type: 'theme',
+      section: 'theme',
+      schema: ThemeSchema,
+      dependsOn: ['role'],
+      key: () => THEME_KEY,
+      references: (item) => referencedRoles(item.references).map((name) => ({ type: 'role', key: name })),
+      files: {
+        section: v.literal(true, 'must be true (deploy theme.json) or left out'),
+        expand: (_on: true, { dir }) => {
+          const file = themeFile(dir)
+          if (!fs.existsSync(file)) {
+            throw new ConfigError('THEME_FILE', [{ file: displayPath(file), path: '', message: 'does not exist, so "theme: true" has nothing to deploy', fix: 'run tasks/export-flows.ts first' }])
+          }
+          return [{ item: readJsonFile(file), file }]
+        },
+      },
+      list: async (ctx) => [await themeApi(ctx.client).export()],
+      normalize: (item) => item,
+      create: async (item, ctx) => { await themeApi(ctx.client).import(item) },
+      update: async (item, ctx) => { await themeApi(ctx.client).import(item) },
+    })],
+  })
+}

@@ -1,0 +1,115 @@
+// Permissions, roles and tenants together through tasks/sync.ts against the emulator: order,
+// references, out-of-band edits, renames, pruning and built-ins.
+import DescopeClient from '@descope/node-sdk'
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { startEmulator, type Emulator } from '../lib/emulator/index.ts'
+import { createProject, emulatorEnvironment, runTask, type Project } from './helpers/project.ts'
+
+const DECLARED = `permissions:
+  - { name: projects.read, description: Read projects }
+  - { name: projects.write, description: Change projects }
+roles:
+  - { name: Viewer, permissionNames: [projects.read], default: true }
+  - { name: Editor, description: Works on projects, permissionNames: [projects.read, projects.write] }
+  - { name: Owner, tenantId: acme, permissionNames: [projects.write] }
+tenants:
+  - { id: acme, name: Acme, defaultRoles: [Viewer] }
+`
+
+const test = suite<{ emulator: Emulator; project: Project; sync(...args: string[]): ReturnType<typeof runTask>; declare(body: string): void }>('permissions and roles')
+
+test.before.each(async (context) => {
+  context.emulator = await startEmulator()
+  context.project = createProject()
+  context.declare = (body) => context.project.write('environments/dev.yaml', emulatorEnvironment(context.emulator, body))
+  context.declare(DECLARED)
+  context.sync = (...args) => runTask('sync', ['--env', 'dev', ...args], { cwd: context.project.dir, env: { EMULATOR_KEY: context.emulator.managementKey } })
+})
+test.after.each(async (context) => {
+  await context.emulator.close()
+  context.project.remove()
+})
+
+const sdkFor = (emulator: Emulator) =>
+  DescopeClient({ projectId: emulator.projectId, managementKey: emulator.managementKey, baseUrl: emulator.url }).management
+/** "METHOD path" of every request that changed something, in order */
+const writes = (emulator: Emulator) => emulator.log
+  .filter((entry) => entry.method === 'POST' && entry.status === 200 && !/(search|list|export)$/.test(entry.path))
+  .map((entry) => `${entry.path.replace('/v1/mgmt/', '')} ${JSON.stringify(entry.body)}`)
+
+test('creates permissions, then roles, then the tenant and its scoped role; then no changes', async ({ sync, emulator }) => {
+  const applied = await sync('--apply')
+  assert.is(applied.code, 0, applied.stderr)
+  assert.match(applied.stdout, 'Apply: 6 applied, 0 failed, 0 skipped')
+  const order = writes(emulator).map((line) => line.split(' ')[0])
+  const at = (path: string, name: string) => writes(emulator).findIndex((line) => line.startsWith(path) && line.includes(`"${name}"`))
+  assert.ok(at('permission/create', 'projects.write') < at('role/create', 'Editor'), order.join())
+  assert.ok(at('tenant/create', 'acme') < at('role/create', 'Owner'), 'a tenant-scoped role after its tenant')
+  assert.ok(at('role/create', 'Viewer') < at('tenant/updateDefaultRoles', 'acme'), 'default roles after the role exists')
+
+  const roles = (await sdkFor(emulator).role.loadAll()).data ?? []
+  const owner = roles.find((role) => role.name === 'Owner')
+  assert.is(owner?.tenantId, 'acme')
+  assert.is((await sdkFor(emulator).tenant.load('acme')).data?.defaultRoles?.[0], 'Viewer')
+
+  const again = await sync('--detailed-exitcode')
+  assert.is(again.code, 0, again.stdout)
+  assert.match(again.stdout, 'No changes')
+})
+
+test('a role naming a permission neither declared nor live: exit 3 before any request', async ({ declare, sync, emulator }) => {
+  declare(DECLARED.replace('permissionNames: [projects.write] }', 'permissionNames: [projects.delete] }'))
+  const result = await sync('--apply')
+  assert.is(result.code, 3)
+  assert.match(result.stderr, 'roles[2]: role "acme/Owner" references permission "projects.delete", which is neither declared nor live')
+  assert.equal(writes(emulator), [])
+})
+
+test('a role edited out of band shows its changed fields; apply restores it', async ({ sync, emulator }) => {
+  assert.is((await sync('--apply')).code, 0)
+  const edited = await sdkFor(emulator).role.update('Editor', 'Editor', 'changed in the console', ['projects.read'])
+  assert.ok(edited.ok, JSON.stringify(edited.error))
+  const plan = JSON.parse((await sync('--json')).stdout)
+  assert.equal(plan.changes.map((change: { key: string; op: string }) => `${change.op} ${change.key}`), ['update Editor'])
+  assert.equal(plan.changes[0].fields.map((field: { path: string }) => field.path), ['description', 'permissionNames'])
+  assert.is((await sync('--apply')).code, 0)
+  const editor = (await sdkFor(emulator).role.loadAll()).data?.find((role) => role.name === 'Editor')
+  assert.equal(editor?.permissionNames?.slice().sort(), ['projects.read', 'projects.write'])
+  assert.is(editor?.description, 'Works on projects')
+})
+
+test('renaming a permission: the new one is created, roles move to it, then the old one is pruned', async ({ declare, sync, emulator }) => {
+  assert.is((await sync('--apply')).code, 0)
+  emulator.log.length = 0
+  declare(DECLARED.replaceAll('projects.write', 'projects.edit'))
+  const result = await sync('--apply', '--prune')
+  assert.is(result.code, 0, result.stderr)
+  const log = writes(emulator)
+  const at = (prefix: string) => log.findIndex((line) => line.startsWith(prefix))
+  assert.ok(at('permission/create') >= 0 && at('permission/create') < at('role/update'), log.join('\n'))
+  assert.ok(at('role/update') < at('permission/delete'), log.join('\n'))
+  const permissions = ((await sdkFor(emulator).permission.loadAll()).data ?? []).map((permission) => permission.name).sort()
+  assert.equal(permissions, ['projects.edit', 'projects.read'])
+  assert.match((await sync('--prune')).stdout, 'No changes')
+})
+
+test('pruning a permission a declared role still names is refused, with nothing written', async ({ sync, emulator, declare }) => {
+  assert.is((await sync('--apply')).code, 0)
+  emulator.log.length = 0
+  declare(DECLARED.replace('  - { name: projects.write, description: Change projects }\n', ''))
+  const result = await sync('--apply', '--prune')
+  assert.is(result.code, 3)
+  assert.match(result.stderr, '--prune would delete permission "projects.write", which role "Editor" still references')
+  assert.equal(writes(emulator), [])
+})
+
+test('built-in permissions are neither unmanaged nor pruned', async ({ sync, emulator }) => {
+  emulator.state.permissions['builtin'] = { id: 'builtin', name: 'User Admin', description: 'built in', systemDefault: true }
+  const result = await sync('--apply', '--prune')
+  assert.is(result.code, 0, result.stderr)
+  assert.not.match(result.stdout, 'User Admin')
+  assert.ok(Object.values(emulator.state.permissions).some((permission) => permission.name === 'User Admin'))
+})
+
+test.run()
