@@ -8,8 +8,8 @@ import { ApiError } from '../lib/errors.ts'
 import type { ApiClient } from '../lib/client.ts'
 import { defineHandler, definePlugin, type ItemIssue } from '../lib/plugin.ts'
 
-/** A DNS name: labels of letters, digits and inner hyphens, a final label of letters. */
-const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/
+/** A DNS name: labels of letters, digits and inner hyphens; a final label of letters, or punycode (xn--). */
+const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/
 
 const sortedUnique = (values: string[]) => [...new Set(values)].sort()
 

@@ -4,7 +4,7 @@ import { FLOW_SAMPLES, sample } from './helpers/emulator-samples.ts'
 import { emulatorSuite, withEmulator } from './helpers/emulator-suite.ts'
 
 // Real HTTP against the emulator: flow list/delete, v2 and v1 export/import (descope-api.md §2.2,
-// §3.4, §3.5) with the real exports in ../shared/samples, server-managed fields, and references
+// §3.4, §3.5) with the real exports in test/fixtures/descope-samples, server-managed fields, and references
 // that are per project.
 
 const Flows = emulatorSuite('flows')

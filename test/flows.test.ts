@@ -8,7 +8,6 @@ import * as assert from 'uvu/assert'
 import { startEmulator, type Emulator } from '../lib/emulator/index.ts'
 import { createProject, emulatorEnvironment, REPO, runTask, type Project } from './helpers/project.ts'
 
-const SAMPLES = path.resolve(REPO, '../shared/samples')
 const ROLES = 'roles:\n  - { name: Editor }\n'
 
 interface Context {

@@ -148,6 +148,18 @@ test('a wrong management key: exit 1 with a 401 that says what to check, and nev
   assert.is(writes(emulator).length, 0)
 })
 
+test('a secret quoted by a validation message is redacted, in text and in JSON', async ({ project, emulator }) => {
+  project.write('environments/dev.yaml', emulatorEnvironment(emulator, 'protected: ${EMULATOR_KEY}\ntenants: []\n'))
+  const secret = 'K-secret-value-that-must-not-show'
+  for (const args of [[], ['--json']]) {
+    const result = await runTask('sync', ['--env', 'dev', ...args], { cwd: project.dir, env: { EMULATOR_KEY: secret } })
+    assert.is(result.code, 3)
+    assert.match(result.stderr + result.stdout, 'protected')
+    assert.not.match(result.stderr + result.stdout, secret)
+    assert.match(result.stderr + result.stdout, '[redacted]')
+  }
+})
+
 test('--json reports an error as a JSON document too', async ({ project, emulator }) => {
   project.write('environments/dev.yaml', emulatorEnvironment(emulator, 'tenants:\n  - id: acme\n'))
   const result = await runTask('sync', ['--env', 'dev', '--json'], { cwd: project.dir, env: { EMULATOR_KEY: emulator.managementKey } })

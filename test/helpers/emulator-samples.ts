@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs'
 
-// The real v2 flow and theme exports in ../shared/samples (see its README), read as fixtures.
+// Real v2 flow and theme exports from public repositories (test/fixtures/descope-samples, whose
+// README names each source), read as fixtures. Kept in the repository so tests need nothing beside it.
 
-const SAMPLES = new URL('../../../shared/samples/', import.meta.url)
+const SAMPLES = new URL('../fixtures/descope-samples/', import.meta.url)
 
 /** A fresh parsed copy of a sample file, e.g. sample('flows-v2/sign-in.json'). */
 export function sample(file: string): any {
