@@ -58,6 +58,15 @@ export const ConfigSchema = v.strictObject({
   timeoutMs: v.optional(positiveInteger, 30_000),
   /** changes applied at the same time */
   concurrency: v.optional(positiveInteger, 4),
+  /** where backups go and how long they stay */
+  backups: v.optional(v.strictObject({
+    /** relative to descope.config.ts; default ~/.descope-mgmt/backups ($DESCOPE_BACKUP_DIR and --backup-dir win) */
+    dir: v.optional(v.pipe(v.string(), v.minLength(1))),
+    /** `backup prune` removes backups older than this... */
+    retentionDays: v.optional(positiveInteger, 30),
+    /** ...except the newest few of each environment */
+    keep: v.optional(positiveInteger, 5),
+  }), {}),
   /** environments whose apply needs a typed confirmation or --yes (an environment file may say `protected: true`) */
   protectedEnvironments: v.optional(v.array(v.string()), ['prod']),
 })

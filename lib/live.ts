@@ -3,7 +3,7 @@ import type { Context } from './context.ts'
 import type { LiveState } from './plan.ts'
 
 /** The types an environment manages, plus the types their items reference (to check references). */
-export function typesToRead(ctx: Pick<Context, 'handlers' | 'env'>): string[] {
+export function typesToRead(ctx: { handlers: Context['handlers']; env: Pick<Context['env'], 'declared'> }): string[] {
   const wanted = new Set<string>()
   for (const handler of ctx.handlers) {
     const items = ctx.env.declared.get(handler.type)

@@ -19,12 +19,17 @@ Usage: npx tsx tasks/sync.ts [--env <name>] [flags]
   --prune               also delete live items that no file declares (without it they are
                         listed as unmanaged and left alone)
   --yes                 apply to a protected environment (prod) without typing its name
+  --backup-dir <dir>    where the backup taken before an apply goes (default: $DESCOPE_BACKUP_DIR,
+                        the config's backups.dir, or ~/.descope-mgmt/backups)
   --json                print one JSON document on stdout: { changes: [{ type, key, op,
                         fields, outcome? }], unmanaged, summary }
   --detailed-exitcode   exit 2 when the plan has changes (for CI)
   --verbose             log each request retry and more
   --quiet               log warnings and errors only
   --help                this text
+
+An apply that changes something first backs the environment up (see tasks/backup.ts); if the
+backup cannot be written, nothing is applied.
 
 Exit codes: 0 done, nothing pending; 1 a request or a change failed; 2 changes pending
 (with --detailed-exitcode); 3 invalid configuration or usage.
@@ -43,24 +48,25 @@ const describeTarget = (ctx: Context) =>
 await runTask({
   help,
   boolean: ['apply', 'prune', 'yes', 'json', 'detailed-exitcode'],
-  string: ['env'],
+  string: ['env', 'backup-dir'],
   run: (args, log) => withContext(args.env, { log }, async (ctx) => {
     let shown = false
     const showPlan = (plan: Plan) => {
       if (!args.json && !shown) print(formatPlan(plan, describeTarget(ctx)))
       shown = true
     }
-    const { plan, outcomes } = await sync(ctx, {
+    const { plan, outcomes, backup } = await sync(ctx, {
       apply: args.apply,
       prune: args.prune,
+      backupDir: args['backup-dir'],
       confirm: async (pending) => {
         showPlan(pending)
         await confirmProtected(ctx.env, pending.changes.length, args.yes)
       },
     })
     showPlan(plan)
-    if (args.json) print(JSON.stringify(planDocument(plan, { projectId: ctx.projectId, stats: ctx.client.stats }, outcomes), null, 2))
-    else if (outcomes) print(formatOutcomes(outcomes))
+    if (args.json) print(JSON.stringify({ ...planDocument(plan, { projectId: ctx.projectId, stats: ctx.client.stats }, outcomes), ...(backup ? { backup } : {}) }, null, 2))
+    else if (outcomes) print(`Backup: ${backup}\n${formatOutcomes(outcomes)}`)
 
     if (outcomes?.some((outcome) => outcome.status !== 'applied')) return ExitCode.failure
     if (!args.apply && plan.changes.length && args['detailed-exitcode']) return ExitCode.changesPending

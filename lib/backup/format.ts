@@ -1,0 +1,73 @@
+// The backup file: JSON, validated on read. Metadata says where and when it was taken; the
+// items are the normalized, portable form of every resource type, sorted by key, so that an
+// unchanged project backs up to the same items in the same order (and the same content hash).
+import { createHash } from 'node:crypto'
+import * as v from 'valibot'
+import { ConfigError, displayPath } from '../errors.ts'
+import { stableJson } from '../json-file.ts'
+import { formatPath } from '../validate.ts'
+
+export const BACKUP_FORMAT = 'descope-mgmt-backup'
+export const BACKUP_VERSION = 1
+
+export const OPERATIONS = ['manual', 'sync', 'restore'] as const
+export type Operation = (typeof OPERATIONS)[number]
+
+export const BackupMetadataSchema = v.strictObject({
+  format: v.literal(BACKUP_FORMAT),
+  version: v.literal(BACKUP_VERSION),
+  /** UTC, ISO 8601 */
+  createdAt: v.pipe(v.string(), v.isoTimestamp()),
+  /** what took it: a `backup create`, or the apply of a sync or a restore */
+  operation: v.picklist(OPERATIONS),
+  user: v.string(),
+  /** the commit of the project's configuration, with `-dirty` when it had local changes */
+  gitCommit: v.nullable(v.string()),
+  environment: v.string(),
+  projectId: v.string(),
+  toolVersion: v.string(),
+  /** items per type */
+  counts: v.record(v.string(), v.number()),
+  /** sha256 of the items, as stable JSON */
+  contentHash: v.pipe(v.string(), v.regex(/^sha256:[0-9a-f]{64}$/)),
+})
+export type BackupMetadata = v.InferOutput<typeof BackupMetadataSchema>
+
+export const BackupSchema = v.strictObject({
+  metadata: BackupMetadataSchema,
+  items: v.record(v.string(), v.array(v.record(v.string(), v.unknown()))),
+})
+export type Backup = v.InferOutput<typeof BackupSchema>
+
+export function contentHash(items: Backup['items']): string {
+  return `sha256:${createHash('sha256').update(stableJson(items)).digest('hex')}`
+}
+
+/**
+ * Parses and checks a backup file's text. A truncated or edited file, another format, or a
+ * newer format version is a clear error naming the file, never a guess.
+ */
+export function parseBackup(text: string, file: string): Backup {
+  const shown = displayPath(file)
+  const fail = (message: string, fix: string, path = '') => new ConfigError('BACKUP_INVALID', [{ file: shown, path, message, fix }])
+  let raw: unknown
+  try {
+    raw = JSON.parse(text)
+  } catch (error) {
+    throw fail(`is not valid JSON (truncated or damaged?): ${(error as Error).message}`, 'use another backup; `backup list` shows which are readable')
+  }
+  const metadata = (raw as { metadata?: { format?: unknown; version?: unknown } } | null)?.metadata
+  if (metadata?.format !== BACKUP_FORMAT) throw fail('is not a descope-mgmt backup', 'pass a file that `backup create` wrote')
+  if (typeof metadata.version === 'number' && metadata.version > BACKUP_VERSION) {
+    throw fail(`is format version ${metadata.version}; this descope-mgmt reads version ${BACKUP_VERSION} and older`, 'upgrade descope-mgmt to restore it')
+  }
+  const result = v.safeParse(BackupSchema, raw)
+  if (!result.success) {
+    const first = result.issues[0]!
+    throw fail(first.message, 'use another backup; this one was changed or damaged', formatPath((first.path ?? []).map((item) => item.key as string | number)))
+  }
+  if (contentHash(result.output.items) !== result.output.metadata.contentHash) {
+    throw fail('does not match its content hash (edited or damaged)', 'use another backup')
+  }
+  return result.output
+}

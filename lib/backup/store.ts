@@ -1,0 +1,99 @@
+// Where backups live and how they are written, listed, found and pruned.
+// <root>/<projectId>/<UTC time>-<environment>-<operation>.json; directories 0700, files 0600,
+// written atomically. The root is --backup-dir, else $DESCOPE_BACKUP_DIR, else the config's
+// backups.dir, else ~/.descope-mgmt/backups.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type { Config } from '../config.ts'
+import { ConfigError, DescopeMgmtError, displayPath } from '../errors.ts'
+import { stableJson, writeFileAtomic } from '../json-file.ts'
+import { redact } from '../log.ts'
+import { parseBackup, type Backup, type BackupMetadata } from './format.ts'
+
+export function backupRoot(config: Pick<Config, 'root' | 'backups'>, override?: string): string {
+  const chosen = override ?? process.env.DESCOPE_BACKUP_DIR ?? (config.backups.dir && path.resolve(config.root, config.backups.dir))
+  return path.resolve(chosen || path.join(os.homedir(), '.descope-mgmt', 'backups'))
+}
+
+const safeName = (value: string) => value.replace(/[^A-Za-z0-9_.-]/g, '_')
+
+/** Writes a backup and returns its path. Refuses, writing nothing, if a known secret is in it. */
+export function writeBackup(root: string, backup: Backup): string {
+  const content = stableJson(backup)
+  if (redact(content) !== content) {
+    throw new DescopeMgmtError('BACKUP_SECRET', 'refusing to write a backup that contains a secret (the management key or a *KEY/*SECRET/*TOKEN variable\'s value); a plugin normalizes a secret field into its items and must drop it')
+  }
+  const dir = path.join(root, safeName(backup.metadata.projectId))
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
+  fs.chmodSync(dir, 0o700)
+  const { createdAt, environment, operation } = backup.metadata
+  const stamp = createdAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')
+  let file = path.join(dir, `${stamp}-${safeName(environment)}-${operation}.json`)
+  for (let n = 2; fs.existsSync(file); n++) file = path.join(dir, `${stamp}-${safeName(environment)}-${operation}-${n}.json`)
+  writeFileAtomic(file, content, 0o600)
+  return file
+}
+
+export function readBackup(file: string): Backup {
+  if (!fs.existsSync(file)) {
+    throw new ConfigError('BACKUP_NOT_FOUND', [{ file: displayPath(file), path: '', message: 'does not exist', fix: 'pass a path `backup list` shows, or "latest"' }])
+  }
+  return parseBackup(fs.readFileSync(file, 'utf8'), file)
+}
+
+export type BackupEntry =
+  | { file: string; size: number; ok: true; metadata: BackupMetadata }
+  | { file: string; size: number; ok: false; problem: string; modifiedAt: string }
+
+/** Every backup under the root, newest first; an unreadable file is listed with its problem. */
+export function listBackups(root: string, environment?: string): BackupEntry[] {
+  if (!fs.existsSync(root)) return []
+  const entries: BackupEntry[] = []
+  for (const project of fs.readdirSync(root, { withFileTypes: true })) {
+    if (!project.isDirectory()) continue
+    const dir = path.join(root, project.name)
+    for (const name of fs.readdirSync(dir).filter((name) => name.endsWith('.json'))) {
+      const file = path.join(dir, name)
+      const stat = fs.statSync(file)
+      try {
+        const { metadata } = parseBackup(fs.readFileSync(file, 'utf8'), file)
+        entries.push({ file, size: stat.size, ok: true, metadata })
+      } catch (error) {
+        const problem = error instanceof ConfigError ? error.issues[0]!.message : (error as Error).message
+        entries.push({ file, size: stat.size, ok: false, problem, modifiedAt: stat.mtime.toISOString() })
+      }
+    }
+  }
+  const time = (entry: BackupEntry) => (entry.ok ? entry.metadata.createdAt : entry.modifiedAt)
+  return entries
+    .filter((entry) => !environment || !entry.ok || entry.metadata.environment === environment)
+    .sort((a, b) => time(b).localeCompare(time(a)) || b.file.localeCompare(a.file))
+}
+
+/** The newest readable backup of an environment. */
+export function latestBackup(root: string, environment: string): string {
+  const latest = listBackups(root, environment).find((entry) => entry.ok)
+  if (!latest) {
+    throw new ConfigError('BACKUP_NOT_FOUND', [{ file: displayPath(root), path: '', message: `holds no readable backup of environment "${environment}"`, fix: `run \`backup create --env ${environment}\`, or pass a backup file` }])
+  }
+  return latest.file
+}
+
+/**
+ * Backups older than `retentionDays`, except the newest `keep` of each environment (whatever
+ * their age). Unreadable files are left alone: they are for a person to look at.
+ */
+export function backupsToPrune(root: string, options: { retentionDays: number; keep: number; now?: Date }): string[] {
+  const cutoff = (options.now ?? new Date()).getTime() - options.retentionDays * 86_400_000
+  const seen = new Map<string, number>()
+  const doomed: string[] = []
+  for (const entry of listBackups(root)) {
+    if (!entry.ok) continue
+    const group = `${entry.metadata.projectId}/${entry.metadata.environment}`
+    const rank = (seen.get(group) ?? 0) + 1
+    seen.set(group, rank)
+    if (rank > options.keep && Date.parse(entry.metadata.createdAt) < cutoff) doomed.push(entry.file)
+  }
+  return doomed
+}
