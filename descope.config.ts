@@ -21,4 +21,6 @@ export default defineConfig({
   timeoutMs: 30_000,
   concurrency: 4,
   protectedEnvironments: ['prod'],
+  // backups go to ~/.descope-mgmt/backups/<projectId>/ unless dir (or DESCOPE_BACKUP_DIR) says otherwise
+  backups: { retentionDays: 30, keep: 5 },
 })
