@@ -4,7 +4,7 @@
 // because a retried request may already have gone through (a connection lost after the write).
 import { dependencyGraph } from './dependencies.ts'
 import { ApiError } from './errors.ts'
-import { diffDeclared, overlay } from './diff.ts'
+import { compareItem } from './diff.ts'
 import type { Change } from './plan.ts'
 import type { HandlerContext, ResourceHandler } from './plugin.ts'
 
@@ -93,11 +93,11 @@ async function verifyAgainstLive(change: Change, handler: AnyHandler, ctx: Handl
   const live = raw === undefined ? undefined : handler.normalize(raw)
   if (change.op === 'delete') return live ? undefined : 'verified gone after the request failed'
   if (!live) return undefined
-  const differences = diffDeclared(change.item, live)
-  if (!differences.length) return 'verified: it exists as declared after the request failed'
+  const { fields, state } = compareItem(handler.ownedWhole, change.item, live)
+  if (!fields.length) return 'verified: it exists as declared after the request failed'
   // an item that exists with a different immutable field (another parent) is not ours to finish
-  if (!handler.update || differences.some((field) => handler.immutable?.includes(field.path.split('.')[0]!))) return undefined
-  await handler.update(overlay(live, change.item), ctx, live)
+  if (!handler.update || fields.some((field) => handler.immutable?.includes(field.path.split('.')[0]!))) return undefined
+  await handler.update(state, ctx, live)
   return 'it existed after the request failed; updated it to match'
 }
 

@@ -67,6 +67,16 @@ export const ConfigSchema = v.strictObject({
     /** ...except the newest few of each environment */
     keep: v.optional(positiveInteger, 5),
   }), {}),
+  /** what tasks/drift.ts leaves out, per resource type */
+  drift: v.optional(v.strictObject({
+    /** field paths never compared, and item keys skipped: `{ tenant: { fields: [customAttributes.region], keys: [sandbox] } }` */
+    ignore: v.optional(v.record(v.string(), v.strictObject({
+      fields: v.optional(v.array(v.string())),
+      keys: v.optional(v.array(v.string())),
+    })), {}),
+    /** field paths that differ between environments by design: skipped by --against only */
+    environmentSpecific: v.optional(v.record(v.string(), v.array(v.string())), {}),
+  }), {}),
   /** environments whose apply needs a typed confirmation or --yes (an environment file may say `protected: true`) */
   protectedEnvironments: v.optional(v.array(v.string()), ['prod']),
 })

@@ -33,13 +33,15 @@ export interface ConnectOptions {
   log?: ConsolaInstance
   /** the process environment for ${VAR} substitution */
   variables?: Record<string, string | undefined>
+  /** false: do not read the files that sections such as `flows: all` name (export-flows writes them) */
+  expandFiles?: boolean
 }
 
 export async function connect(envName?: string, options: ConnectOptions = {}): Promise<Context> {
   const log = options.log ?? createLogger()
   const config = await loadConfig(options.cwd)
   const handlers = resolveHandlers(config.plugins)
-  const env = loadEnvironment(envName ?? config.defaultEnvironment, config, handlers, options.variables)
+  const env = loadEnvironment(envName ?? config.defaultEnvironment, config, handlers, options.variables, options.expandFiles)
 
   const emulator = env.emulator
     ? await startEmulator({

@@ -8,7 +8,7 @@ type AnyHandler = ResourceHandler<any, any>
 
 /**
  * change → the changes that must succeed before it:
- * - a create or update waits for the creates of the items it references;
+ * - a create or update waits for the creates (or renames) of the items it references;
  * - a delete waits for every change of an item whose live state references it;
  * - a create or update that takes a claim (a domain) waits for the change that gives it up;
  * - a handler without `references` is ordered by type: after every change of its `dependsOn`.
@@ -18,8 +18,12 @@ export function dependencyGraph(changes: Change[], handlers: AnyHandler[]): Map<
   const byType = new Map(handlers.map((handler) => [handler.type, handler]))
   const refsOf = (type: string, item: object): Reference[] | undefined => byType.get(type)?.references?.(item)
   const claimsOf = (type: string, item: object | undefined) => new Set(item ? byType.get(type)?.claims?.(item) ?? [] : [])
+  // the changes that bring a key into being: creates, and updates that rename an item to it
   const creates = new Map<string, Change>()
-  for (const change of changes) if (change.op === 'create') creates.set(`${change.type}/${change.key}`, change)
+  for (const change of changes) {
+    const renames = change.op === 'update' && change.live && byType.get(change.type)?.key(change.live) !== change.key
+    if (change.op === 'create' || renames) creates.set(`${change.type}/${change.key}`, change)
+  }
   const graph = new Map<Change, Change[]>()
   const add = (change: Change, before: Change | undefined) => {
     if (before && before !== change) graph.set(change, [...(graph.get(change) ?? []), before])

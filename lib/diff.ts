@@ -22,6 +22,21 @@ export function diffDeclared(declared: object, live: object): FieldChange[] {
     .flatMap(([field, value]) => diffValues(field, liveFields[field], value))
 }
 
+/** Changes that turn `live` into `desired`, for every field either has. */
+export function diffWhole(desired: object, live: object): FieldChange[] {
+  return diffValues('', live, desired).map((change) => ({ ...change, path: change.path.slice(1) }))
+}
+
+/**
+ * What an item's update must change, and the state to send: only the declared fields, over
+ * the live item; or, for a type a file states whole (an exported flow), the file as it is.
+ */
+export function compareItem<T extends object>(ownedWhole: boolean | undefined, desired: T, live: T): { fields: FieldChange[]; state: T } {
+  return ownedWhole
+    ? { fields: diffWhole(desired, live), state: desired }
+    : { fields: diffDeclared(desired, live), state: overlay(live, desired) }
+}
+
 /** Every field of a new item, as changes from nothing. */
 export function describeNew(item: object): FieldChange[] {
   return Object.entries(item)

@@ -53,9 +53,11 @@ export interface Environment {
   credentialsHint: string
   /** where this environment's flow and theme files live (absolute) */
   exportDir: string
+  /** types whose section names some items only (`flows: [a, b]`): their other live items are never pruned */
+  partial: Set<string>
   /** declared items per resource type; a type whose section the file omits is not managed here */
   declared: Map<string, object[]>
-  /** where the `index`th declared item of a type is written, for messages */
+  /** where the `index`th declared item of a type is written, for messages (index -1: the environment's file) */
   locate(type: string, index: number, field?: string): { file: string; path: string }
 }
 
@@ -79,6 +81,8 @@ export function loadEnvironment(
   config: Config,
   handlers: ResourceHandler<any, any>[],
   variables: Record<string, string | undefined> = process.env,
+  /** false: leave sections that name files (flows: all) unread; export-flows writes those files */
+  expandFiles = true,
 ): Environment {
   const file = path.join(environmentsDir(config), `${name}.yaml`)
   if (!NAME.test(name) || !fs.existsSync(file)) {
@@ -120,9 +124,12 @@ export function loadEnvironment(
   const exportDir = path.resolve(config.root, (output?.exportDir as string | undefined) ?? config.exportDir)
   const declared = new Map<string, object[]>()
   const origins = new Map<string, Entry[]>()
+  const partial = new Set<string>()
   for (const handler of handlers) {
-    if (record[handler.section] === undefined) continue
-    const section = validateSection(handler, record[handler.section], fileFor, issues, exportDir)
+    const value = record[handler.section]
+    if (value === undefined || (handler.files && !expandFiles)) continue
+    if (handler.files?.exhaustive?.(value) === false) partial.add(handler.type)
+    const section = validateSection(handler, value, fileFor, issues, exportDir)
     if (!section) continue
     declared.set(handler.type, section.items)
     origins.set(handler.type, section.entries)
@@ -140,6 +147,7 @@ export function loadEnvironment(
     throttle: { ...config.throttle, ...output.throttle },
     retry: { ...config.retry, ...output.retry },
     exportDir,
+    partial,
     credentialsHint: credentialsHint(merged.values, fileFor),
     declared,
     locate: (type, index, field) => {

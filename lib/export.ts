@@ -33,8 +33,13 @@ export async function planExport(ctx: Context, options: ExportOptions): Promise<
   for (const id of options.flows ?? []) {
     if (!flows.some((flow) => flow.flowId === id)) issues.push({ file: '--flow', path: id, message: `environment "${ctx.env.name}" has no flow "${id}"`, fix: 'check the id with the Descope console or list the flows with an export of all' })
   }
+  const lowerCased = new Map<string, string>()
   for (const flow of flows) {
     if (!SAFE_FLOW_ID.test(flow.flowId)) issues.push({ file: displayPath(options.dir), path: flow.flowId, message: `flow id ${JSON.stringify(flow.flowId)} is not a safe file name (or would escape the directory); refusing to write it`, fix: 'rename the flow in Descope, or export the others with --flow' })
+    // on a case-insensitive file system (macOS, Windows) two such flows would share one file
+    const twin = lowerCased.get(flow.flowId.toLowerCase())
+    if (twin) issues.push({ file: displayPath(options.dir), path: flow.flowId, message: `flow ids "${twin}" and "${flow.flowId}" differ only in case and would share one file on some systems`, fix: 'rename one of them in Descope' })
+    lowerCased.set(flow.flowId.toLowerCase(), flow.flowId)
   }
   if (issues.length) throw new ConfigError('EXPORT_REFUSED', issues)
 

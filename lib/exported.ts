@@ -14,9 +14,24 @@ const isEmpty = (value: unknown) =>
 type Json = Record<string, unknown>
 const isObject = (value: unknown): value is Json => value !== null && typeof value === 'object' && !Array.isArray(value)
 
-/** Drops server-managed fields, and empty ones (the console and CLI omit them, the server may not). */
-export function withoutServerFields(value: Json, dropEmpty = false): Json {
-  return Object.fromEntries(Object.entries(value).filter(([key, field]) => !SERVER_MANAGED.has(key) && !(dropEmpty && isEmpty(field))))
+/** Drops the fields the server rewrites on its own. */
+export function withoutServerFields(value: Json): Json {
+  return Object.fromEntries(Object.entries(value).filter(([key]) => !SERVER_MANAGED.has(key)))
+}
+
+/**
+ * Drops empty values at every depth (the console and the CLI omit them, the server may send
+ * them): '', false, null, [] and {} mean the same as absent. Array elements stay in place.
+ */
+export function withoutEmpty(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutEmpty)
+  if (!isObject(value)) return value
+  const kept: Json = {}
+  for (const [key, field] of Object.entries(value)) {
+    const stripped = withoutEmpty(field)
+    if (!isEmpty(stripped)) kept[key] = stripped
+  }
+  return kept
 }
 
 /** `references`: maps of name → per-project id become name → '', lists stay, empty ones go. */
@@ -24,8 +39,9 @@ export function portableReferences(references: unknown): Json | undefined {
   if (!isObject(references)) return undefined
   const portable: Json = {}
   for (const [kind, value] of Object.entries(references)) {
-    if (isEmpty(value)) continue
-    portable[kind] = isObject(value) ? Object.fromEntries(Object.keys(value).sort().map((name) => [name, ''])) : value
+    // a map's names matter, not its ids (blank already in a portable file)
+    const kept = isObject(value) ? Object.fromEntries(Object.keys(value).sort().map((name) => [name, ''])) : withoutEmpty(value)
+    if (!isEmpty(kept)) portable[kind] = kept
   }
   return Object.keys(portable).length ? portable : undefined
 }

@@ -2,8 +2,12 @@
 import type { Context } from './context.ts'
 import type { LiveState } from './plan.ts'
 
-/** The types an environment manages, plus the types their items reference (to check references). */
-export function typesToRead(ctx: { handlers: Context['handlers']; env: Pick<Context['env'], 'declared'> }): string[] {
+/**
+ * The types an environment manages, plus the types their items reference (to check
+ * references), plus, when pruning, the types that may reference them (a delete must not break
+ * a live item of a type this environment does not manage).
+ */
+export function typesToRead(ctx: { handlers: Context['handlers']; env: Pick<Context['env'], 'declared'> }, prune = false): string[] {
   const wanted = new Set<string>()
   for (const handler of ctx.handlers) {
     const items = ctx.env.declared.get(handler.type)
@@ -11,6 +15,11 @@ export function typesToRead(ctx: { handlers: Context['handlers']; env: Pick<Cont
     wanted.add(handler.type)
     handler.dependsOn?.forEach((type) => wanted.add(type))
     for (const item of items) handler.references?.(item).forEach((ref) => wanted.add(ref.type))
+  }
+  if (prune) {
+    for (const handler of ctx.handlers) {
+      if (handler.dependsOn?.some((type) => ctx.env.declared.has(type))) wanted.add(handler.type)
+    }
   }
   return ctx.handlers.map((handler) => handler.type).filter((type) => wanted.has(type))
 }

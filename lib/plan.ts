@@ -3,7 +3,8 @@
 // configuration issues when the change could not be carried out safely.
 import type { Environment } from './environment.ts'
 import { ConfigError, type ConfigIssue } from './errors.ts'
-import { describeNew, diffDeclared, overlay, type FieldChange } from './diff.ts'
+import { dependencyGraph } from './dependencies.ts'
+import { compareItem, describeNew, type FieldChange } from './diff.ts'
 import type { Reference, ResourceHandler } from './plugin.ts'
 
 export type Op = 'create' | 'update' | 'delete'
@@ -21,7 +22,7 @@ export interface Change {
 
 export interface Plan {
   environment: string
-  /** creates and updates in dependency order, then deletes in reverse dependency order */
+  /** in an order apply could run them one by one: each after the changes it depends on */
   changes: Change[]
   /** live items that no file declares, left alone without --prune */
   unmanaged: Reference[]
@@ -41,7 +42,7 @@ type AnyHandler = ResourceHandler<any, any>
 
 export function planChanges(
   handlers: AnyHandler[],
-  env: Pick<Environment, 'name' | 'declared' | 'locate'>,
+  env: Pick<Environment, 'name' | 'declared' | 'locate'> & { partial?: Set<string> },
   live: LiveState,
   options: PlanOptions,
 ): Plan {
@@ -54,19 +55,29 @@ export function planChanges(
   for (const handler of managed) {
     const declared = env.declared.get(handler.type) ?? []
     const liveByKey = new Map((live.get(handler.type) ?? []).map((item) => [handler.key(item), item]))
-    const declaredKeys = new Set<string>()
-    declared.forEach((item, index) => {
-      const key = handler.key(item)
-      declaredKeys.add(key)
-      const current = liveByKey.get(key)
+    const declaredKeys = new Set(declared.map((item) => handler.key(item)))
+    const renamed = new Set<string>()
+    declared.forEach((declaredItem, index) => {
+      const key = handler.key(declaredItem)
+      const { item, from } = renameOf(handler, declaredItem)
+      let current = liveByKey.get(key)
+      // `renamedFrom`: the live item under its old key becomes this one (an update, not a delete and a create)
+      if (!current && from !== undefined && !declaredKeys.has(from) && liveByKey.has(from)) {
+        current = liveByKey.get(from)
+        renamed.add(from)
+      }
       const at = (field?: string) => env.locate(handler.type, index, field)
       if (!current) {
         if (!handler.create) issues.push({ ...at(), message: `${handler.type} "${key}" does not exist and this plugin cannot create it`, fix: 'create it by hand or remove it from the file' })
         forward.push({ op: 'create', type: handler.type, key, fields: describeNew(item), item })
         return
       }
-      const fields = diffDeclared(item, current)
+      const { fields, state } = compareItem(handler.ownedWhole, item, current)
       if (!fields.length) return
+      if (handler.builtIn?.(current)) {
+        issues.push({ ...at(), message: `${handler.type} "${key}" is built into every Descope project and cannot be changed (${fields.map((field) => field.path).join(', ')} differ)`, fix: 'remove it from the file, or declare it as it is live' })
+        return
+      }
       for (const field of fields) {
         const top = field.path.split('.')[0]!
         if (handler.immutable?.includes(top)) {
@@ -74,11 +85,11 @@ export function planChanges(
         }
       }
       if (!handler.update) issues.push({ ...at(), message: `${handler.type} "${key}" differs from live and this plugin cannot update it`, fix: 'change it by hand or match the file to live' })
-      forward.push({ op: 'update', type: handler.type, key, fields, item: overlay(current, item), live: current })
+      forward.push({ op: 'update', type: handler.type, key, fields, item: state, live: current })
     })
     for (const [key, item] of liveByKey) {
-      if (declaredKeys.has(key) || handler.builtIn?.(item)) continue
-      if (options.prune && handler.delete) {
+      if (declaredKeys.has(key) || renamed.has(key) || handler.builtIn?.(item)) continue
+      if (options.prune && handler.delete && !env.partial?.has(handler.type)) {
         deletes.push({ op: 'delete', type: handler.type, key, fields: [], item, live: item })
       } else {
         unmanaged.push({ type: handler.type, key })
@@ -91,7 +102,7 @@ export function planChanges(
   if (issues.length) throw new ConfigError('PLAN_REFUSED', issues)
   return {
     environment: env.name,
-    changes: [...forward, ...deletes.reverse()],
+    changes: inApplyOrder([...forward, ...deletes.reverse()], handlers),
     unmanaged,
     types: managed.map((handler) => handler.type),
   }
@@ -127,6 +138,14 @@ function referenceIssues(
         }
       }
     })
+    // a type this environment does not manage keeps its live references: a delete would break them
+    if (env.declared.has(handler.type)) continue
+    for (const item of live.get(handler.type) ?? []) {
+      for (const ref of handler.references?.(item) ?? []) {
+        if (!deleted.has(`${ref.type}/${ref.key}`)) continue
+        issues.push({ ...env.locate(ref.type, -1), message: `--prune would delete ${ref.type} "${ref.key}", which live ${handler.type} "${handler.key(item)}" still references (${handler.section} are not managed in this environment)`, fix: `declare ${ref.type} "${ref.key}", or manage ${handler.section} here and drop the reference first` })
+      }
+    }
   }
   return issues
 }
@@ -151,7 +170,7 @@ function claimIssues(
       const key = handler.key(item)
       if (deleted.has(key)) continue
       const mine = declaredByKey.get(key)
-      for (const claim of handler.claims(mine ? overlay(item, mine) : item)) keepers.set(claim, key)
+      for (const claim of handler.claims(mine ? compareItem(handler.ownedWhole, mine, item).state : item)) keepers.set(claim, key)
     }
     declared.forEach((item, index) => {
       for (const claim of handler.claims!(item)) {
@@ -162,6 +181,29 @@ function claimIssues(
     })
   }
   return issues
+}
+
+/** A declared item without its `renamedFrom` marker (never compared or sent), and the old key it names. */
+function renameOf(handler: AnyHandler, item: object): { item: object; from?: string } {
+  const from = handler.renamedFrom?.(item)
+  if (from === undefined) return { item }
+  const { renamedFrom: _marker, ...rest } = item as Record<string, unknown>
+  return { item: rest, from }
+}
+
+/** The changes in an order apply could run them one by one (and a cycle refused now). */
+function inApplyOrder(changes: Change[], handlers: AnyHandler[]): Change[] {
+  const before = dependencyGraph(changes, handlers)
+  const ordered: Change[] = []
+  const placed = new Set<Change>()
+  const place = (change: Change) => {
+    if (placed.has(change)) return
+    placed.add(change)
+    ;(before.get(change) ?? []).forEach(place)
+    ordered.push(change)
+  }
+  changes.forEach(place)
+  return ordered
 }
 
 export function countChanges(changes: Change[]): Record<Op, number> {

@@ -53,6 +53,19 @@ export interface ResourceHandler<Item extends object = object, Live = unknown> {
    * from a live item that keeps it
    */
   claims?(item: Item): string[]
+  /**
+   * the file states the whole item (an exported flow): every field is compared, and an update
+   * sends the file's item as it is, instead of the live item overlaid with the declared fields
+   */
+  ownedWhole?: boolean
+  /** fields that hold per-project values (ids of users or apps): not compared between environments */
+  environmentSpecific?: string[]
+  /**
+   * the old key of an item the file renames (`renamedFrom: Editors` on a role): the live item
+   * under that key is updated into this one, keeping what hangs on it (users' roles), instead of
+   * being deleted and created anew. The item's `renamedFrom` field is never compared or sent.
+   */
+  renamedFrom?(item: Item): string | undefined
   /** fields an update cannot change on the server: the plan refuses such a change */
   immutable?: string[]
   /** live items that every project has (built-ins): never listed as unmanaged, never pruned */
@@ -68,6 +81,8 @@ export interface ResourceHandler<Item extends object = object, Live = unknown> {
   files?: {
     section: v.GenericSchema
     expand(value: any, where: { dir: string }): { item: unknown; file: string }[]
+    /** false when the value names some items only (`flows: [a, b]`): other live items are never pruned */
+    exhaustive?(value: any): boolean
   }
 
   list(ctx: HandlerContext): Promise<Live[]>

@@ -25,12 +25,12 @@ export function restore(ctx: Context, backup: Backup, file: string, options: Res
   const target = {
     name: ctx.env.name,
     declared,
-    locate: (type: string, index: number, field?: string) => ({ file: shown, path: formatPath(['items', type, index, ...(field ? [field] : [])]) }),
+    locate: (type: string, index: number, field?: string) => ({ file: shown, path: index < 0 ? '' : formatPath(['items', type, index, ...(field ? [field] : [])]) }),
   }
   return runPlan(ctx, {
     apply: options.apply,
     operation: 'restore',
-    types: typesToRead({ handlers: ctx.handlers, env: target }),
+    types: typesToRead({ handlers: ctx.handlers, env: target }, options.prune),
     plan: (live) => planChanges(ctx.handlers, target, live, { prune: options.prune }),
     confirm: options.confirm,
     backupDir: options.backupDir,

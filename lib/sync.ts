@@ -18,7 +18,7 @@ export function sync(ctx: Context, options: SyncOptions): Promise<RunPlanResult>
   return runPlan(ctx, {
     ...options,
     operation: 'sync',
-    types: typesToRead(ctx),
+    types: typesToRead(ctx, options.prune),
     plan: (live) => planChanges(ctx.handlers, ctx.env, live, { prune: options.prune }),
   })
 }

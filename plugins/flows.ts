@@ -6,9 +6,9 @@ import fs from 'node:fs'
 import path from 'node:path'
 import * as v from 'valibot'
 import type { ApiClient } from '../lib/client.ts'
-import { ConfigError, displayPath, type ConfigIssue } from '../lib/errors.ts'
+import { ApiError, ConfigError, displayPath, type ConfigIssue } from '../lib/errors.ts'
 import { readJsonFile } from '../lib/json-file.ts'
-import { portableReferences, referencedRoles, withoutServerFields } from '../lib/exported.ts'
+import { portableReferences, referencedRoles, withoutEmpty, withoutServerFields } from '../lib/exported.ts'
 import { defineHandler, definePlugin } from '../lib/plugin.ts'
 
 /** Flow ids become file names: letters, digits, `.`, `_` and `-`, not starting with a dot. */
@@ -31,13 +31,18 @@ export const FlowSchema = v.pipe(
 )
 export type Flow = { flowId: string; metadata: Record<string, unknown>; contents: Record<string, unknown>; screens: Record<string, unknown>[]; references?: Record<string, unknown> }
 
-/** Drops what the server rewrites on its own and blanks per-project reference ids. */
+/**
+ * Drops what the server rewrites on its own, and empty values where the console and the CLI
+ * omit them (metadata, references, screens' interactions), and blanks per-project reference ids.
+ */
 export function normalizeFlow(flow: Record<string, unknown>): Flow {
-  const { references, metadata, ...rest } = withoutServerFields(flow)
+  const { references, metadata, screens, ...rest } = withoutServerFields(flow)
   const portable = portableReferences(references)
   return {
     ...rest,
-    metadata: withoutServerFields((metadata ?? {}) as Record<string, unknown>, true),
+    metadata: withoutEmpty(withoutServerFields((metadata ?? {}) as Record<string, unknown>)),
+    screens: ((screens ?? []) as Record<string, unknown>[]).map(({ interactions, ...screen }) =>
+      (interactions === undefined ? screen : { ...screen, interactions: withoutEmpty(interactions) })),
     ...(portable ? { references: portable } : {}),
   } as Flow
 }
@@ -85,6 +90,15 @@ export function flowApi(client: ApiClient) {
   return {
     list: async () => (await client.post<{ flows?: { id: string; name?: string; disabled?: boolean }[] }>('/v1/mgmt/flow/list', {})).flows ?? [],
     export: async (flowId: string) => (await client.post<{ flow: Record<string, unknown> }>('/v2/mgmt/flow/export', { flowId })).flow,
+    /** one flow in portable form, or undefined when there is none with this id */
+    load: async (flowId: string) => {
+      try {
+        return normalizeFlow({ flowId, ...(await client.post<{ flow: Record<string, unknown> }>('/v2/mgmt/flow/export', { flowId })).flow })
+      } catch (error) {
+        if (error instanceof ApiError && error.isNotFound) return undefined
+        throw error
+      }
+    },
     import: (flow: Flow) => client.post('/v2/mgmt/flow/import', { flow }),
     delete: (flowIds: string[]) => client.post('/v1/mgmt/flow/delete', { ids: flowIds }),
   }
@@ -105,13 +119,17 @@ export default function flows() {
       section: 'flows',
       schema: FlowSchema,
       dependsOn: ['role'],
+      ownedWhole: true,
       key: (flow) => flow.flowId,
       references: (flow) => referencedRoles(flow.references).map((name) => ({ type: 'role', key: name })),
       files: {
         section: v.union([v.literal('all'), v.array(FlowIdSchema)], 'must be "all" or a list of flow ids'),
         expand: (selection: 'all' | string[], { dir }) => readFlowFiles(selection, dir),
+        // a list deploys those flows; only `all` says there are no others
+        exhaustive: (selection: 'all' | string[]) => selection === 'all',
       },
       list: (ctx) => exportFlows(ctx.client),
+      load: (flowId, ctx) => flowApi(ctx.client).load(flowId),
       normalize: (flow) => flow,
       create: async (flow, ctx) => { await flowApi(ctx.client).import(flow) },
       update: async (flow, ctx) => { await flowApi(ctx.client).import(flow) },

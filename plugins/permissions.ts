@@ -8,6 +8,8 @@ import { defineHandler, definePlugin } from '../lib/plugin.ts'
 export const PermissionSchema = v.strictObject({
   name: v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty')),
   description: v.optional(v.string()),
+  /** the permission's previous name: rename it in place (roles follow) */
+  renamedFrom: v.optional(v.pipe(v.string(), v.minLength(1))),
 })
 export type Permission = v.InferOutput<typeof PermissionSchema> & {
   /** live only: a permission every Descope project has */
@@ -53,7 +55,8 @@ export default function permissions() {
       list: (ctx) => permissionApi(ctx.client).loadAll(),
       normalize: normalizePermission,
       create: async (permission, ctx) => { await permissionApi(ctx.client).create(permission) },
-      update: async (permission, ctx) => { await permissionApi(ctx.client).update(permission.name, permission) },
+      renamedFrom: (permission) => permission.renamedFrom,
+      update: async (permission, ctx, live) => { await permissionApi(ctx.client).update(live.name, permission) },
       delete: async (permission, ctx) => { await permissionApi(ctx.client).delete(permission.name) },
     })],
   })

@@ -4,9 +4,8 @@
 // replaces every field (descope-api.md §2.4), so the engine hands us the full state.
 import * as v from 'valibot'
 import type { ApiClient } from '../lib/client.ts'
+import { sortedUnique } from '../lib/normalize.ts'
 import { defineHandler, definePlugin } from '../lib/plugin.ts'
-
-const sortedUnique = (values: string[]) => [...new Set(values)].sort()
 
 export const RoleSchema = v.strictObject({
   name: v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.regex(/^[^/]+$/, 'must not contain /')),
@@ -18,6 +17,8 @@ export const RoleSchema = v.strictObject({
   default: v.optional(v.boolean()),
   /** hidden from tenant admins */
   private: v.optional(v.boolean()),
+  /** the role's previous name: rename it in place, keeping it on the users who have it */
+  renamedFrom: v.optional(v.pipe(v.string(), v.minLength(1))),
 })
 export type Role = v.InferOutput<typeof RoleSchema>
 
@@ -79,7 +80,8 @@ export default function roles() {
       list: (ctx) => roleApi(ctx.client).loadAll(),
       normalize: normalizeRole,
       create: async (role, ctx) => { await roleApi(ctx.client).create(role) },
-      update: async (role, ctx) => { await roleApi(ctx.client).update(role.name, role) },
+      renamedFrom: (role) => (role.renamedFrom === undefined ? undefined : roleKey({ name: role.renamedFrom, tenantId: role.tenantId })),
+      update: async (role, ctx, live) => { await roleApi(ctx.client).update(live.name, role) },
       delete: async (role, ctx) => { await roleApi(ctx.client).delete(role) },
     })],
   })

@@ -6,12 +6,11 @@ import { isDeepStrictEqual } from 'node:util'
 import * as v from 'valibot'
 import { ApiError } from '../lib/errors.ts'
 import type { ApiClient } from '../lib/client.ts'
+import { sortedUnique } from '../lib/normalize.ts'
 import { defineHandler, definePlugin, type ItemIssue } from '../lib/plugin.ts'
 
 /** A DNS name: labels of letters, digits and inner hyphens; a final label of letters, or punycode (xn--). */
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/
-
-const sortedUnique = (values: string[]) => [...new Set(values)].sort()
 
 const AttributeValue = v.union([v.string(), v.number(), v.boolean(), v.array(v.string()), v.null()])
 
@@ -134,6 +133,8 @@ export default function tenants() {
         ...(tenant.defaultRoles ?? []).map((role) => ({ type: 'role', key: role })),
       ],
       immutable: ['parent'],
+      // user, group and application ids are the project's own
+      environmentSpecific: ['enforceSSOExclusions', 'federatedAppIds'],
       // Descope lets one tenant at a time hold a self-provisioning domain, or a name
       claims: (tenant) => [
         `name "${tenant.name.toLowerCase()}"`,

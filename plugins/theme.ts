@@ -46,6 +46,7 @@ export default function theme() {
       section: 'theme',
       schema: ThemeSchema,
       dependsOn: ['role'],
+      ownedWhole: true,
       key: () => THEME_KEY,
       references: (item) => referencedRoles(item.references).map((name) => ({ type: 'role', key: name })),
       files: {

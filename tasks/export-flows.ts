@@ -22,7 +22,8 @@ Usage: npx tsx tasks/export-flows.ts [--env <name>] [flags]
                  environments/exported)
   --no-theme     leave the theme out
   --check        write nothing; exit 2 when the files differ from live, 0 when they match
-  --json         print { dir, files: [{ file, state }] } on stdout
+  --json         print { dir, check, files: [{ file, state }] } on stdout; state is written,
+                 unchanged or removed (with --check: differs, matches or not-live)
   --verbose      log each request retry and more
   --help         this text
 
@@ -33,15 +34,16 @@ Examples:
   npx tsx tasks/export-flows.ts --env dev --out /tmp/dev-flows
 `
 
-const VERB = { written: 'wrote', unchanged: 'unchanged', removed: 'removed' } as const
-const CHECK_VERB = { written: 'differs', unchanged: 'matches', removed: 'not live' } as const
+const VERB = { written: 'written', unchanged: 'unchanged', removed: 'removed' } as const
+const CHECK_VERB = { written: 'differs', unchanged: 'matches', removed: 'not-live' } as const
 
 await runTask({
   help,
   boolean: ['check', 'json', 'theme'],
   string: ['env', 'flow', 'out'],
   defaults: { theme: true },
-  run: (args, log) => withContext(args.env, { log }, async (ctx) => {
+  // the environment's own flow files may be missing or broken: exporting is how they are mended
+  run: (args, log) => withContext(args.env, { log, expandFiles: false }, async (ctx) => {
     const flows = args.flow === undefined ? undefined : String(args.flow).split(',').map((id) => id.trim()).filter(Boolean)
     if (flows?.length === 0) throw new UsageError('--flow needs at least one flow id; see --help')
     const dir = args.out ? path.resolve(args.out) : ctx.env.exportDir
@@ -51,7 +53,7 @@ await runTask({
     const verbs = args.check ? CHECK_VERB : VERB
     const shown = displayPath(dir)
     if (args.json) {
-      print(JSON.stringify({ dir: shown, check: Boolean(args.check), files: files.map(({ file, state }) => ({ file, state })) }, null, 2))
+      print(JSON.stringify({ dir: shown, check: Boolean(args.check), files: files.map(({ file, state }) => ({ file, state: verbs[state] })) }, null, 2))
     } else {
       print(`${args.check ? 'Checked' : 'Exported'} environment "${ctx.env.name}" ${args.check ? 'against' : 'into'} ${shown}:`)
       for (const { file, state } of files) print(`  ${verbs[state].padEnd(9)} ${file}`)

@@ -78,8 +78,8 @@ test('export twice gives identical bytes; --check passes; an out-of-band change 
 
   const check = await run('export-flows', 'source', '--out', out, '--check', '--json')
   assert.is(check.code, 2)
-  const differing = JSON.parse(check.stdout).files.filter((file: { state: string }) => file.state !== 'unchanged')
-  assert.equal(differing, [{ file: 'flows/references-flow.json', state: 'written' }])
+  const differing = JSON.parse(check.stdout).files.filter((file: { state: string }) => file.state !== 'matches')
+  assert.equal(differing, [{ file: 'flows/references-flow.json', state: 'differs' }])
   assert.equal(snapshot(out), before, '--check writes nothing')
 
   assert.is((await run('export-flows', 'source', '--out', out)).code, 0)
@@ -101,6 +101,42 @@ test('promotion: export from one environment, sync another from the files; then 
   // the target's own export equals the source's, byte for byte
   assert.is((await run('export-flows', 'target', '--out', 'from-target')).code, 0)
   assert.equal(snapshot(path.join(project.dir, 'from-target')), snapshot(path.join(project.dir, 'promoted')))
+})
+
+test('promotion converges when a flow stops referencing a role: the file is the whole flow', async ({ run, project }) => {
+  assert.is((await run('sync', 'source', '--apply')).code, 0)
+  assert.is((await run('export-flows', 'source', '--out', 'promoted')).code, 0)
+  assert.is((await run('sync', 'target', '--apply')).code, 0)
+  // the flow drops its role reference in the source environment, through the files
+  const file = path.join(project.dir, 'environments/exported/flows/references-flow.json')
+  const flow = JSON.parse(fs.readFileSync(file, 'utf8'))
+  delete flow.references
+  fs.writeFileSync(file, JSON.stringify(flow))
+  const changed = await run('sync', 'source', '--apply', '--json')
+  assert.is(changed.code, 0, changed.stderr)
+  assert.equal(JSON.parse(changed.stdout).changes[0].fields, [{ path: 'references', from: { roles: { Editor: '' } } }])
+  assert.is((await run('export-flows', 'source', '--out', 'promoted')).code, 0)
+  assert.is((await run('sync', 'target', '--apply')).code, 0)
+  assert.is((await run('export-flows', 'target', '--out', 'promoted', '--check')).code, 0, 'the target now matches the promoted files')
+})
+
+test('export-flows works when the flow files it is meant to write are missing or broken', async ({ run, project }) => {
+  assert.is((await run('sync', 'source', '--apply')).code, 0)
+  project.write('environments/exported/flows/sign-up-or-in.json', '{ broken')
+  fs.rmSync(path.join(project.dir, 'environments/exported/theme.json'))
+  const exported = await run('export-flows', 'source')
+  assert.is(exported.code, 0, exported.stderr)
+  assert.match(exported.stdout, 'written   flows/sign-up-or-in.json')
+  assert.is((await run('sync', 'source', '--detailed-exitcode')).code, 0, 'the mended files match live')
+})
+
+test('a flow list deploys those flows and never prunes the others', async ({ run, project, source }) => {
+  assert.is((await run('sync', 'source', '--apply')).code, 0)
+  project.write('environments/source.yaml', read(project, 'environments/source.yaml').replace('flows: all', 'flows: [sign-up-or-in]'))
+  const result = await run('sync', 'source', '--apply', '--prune')
+  assert.is(result.code, 0, result.stderr)
+  assert.match(result.stdout, 'flow "references-flow"')
+  assert.ok(source.state.flows['references-flow'], 'an unlisted flow stays')
 })
 
 const badFlows: Record<string, { setup(project: Project): void; expect: RegExp }> = {

@@ -43,7 +43,11 @@ test('creates permissions, then roles, then the tenant and its scoped role; then
   assert.is(applied.code, 0, applied.stderr)
   assert.match(applied.stdout, 'Apply: 6 applied, 0 failed, 0 skipped')
   const order = writes(emulator).map((line) => line.split(' ')[0])
-  const at = (path: string, name: string) => writes(emulator).findIndex((line) => line.startsWith(path) && line.includes(`"${name}"`))
+  const at = (path: string, name: string) => {
+    const index = writes(emulator).findIndex((line) => line.startsWith(path) && line.includes(`"${name}"`))
+    assert.ok(index >= 0, `${path} ${name} was sent`)
+    return index
+  }
   assert.ok(at('permission/create', 'projects.write') < at('role/create', 'Editor'), order.join())
   assert.ok(at('tenant/create', 'acme') < at('role/create', 'Owner'), 'a tenant-scoped role after its tenant')
   assert.ok(at('role/create', 'Viewer') < at('tenant/updateDefaultRoles', 'acme'), 'default roles after the role exists')
@@ -86,8 +90,12 @@ test('renaming a permission: the new one is created, roles move to it, then the 
   const result = await sync('--apply', '--prune')
   assert.is(result.code, 0, result.stderr)
   const log = writes(emulator)
-  const at = (prefix: string) => log.findIndex((line) => line.startsWith(prefix))
-  assert.ok(at('permission/create') >= 0 && at('permission/create') < at('role/update'), log.join('\n'))
+  const at = (prefix: string) => {
+    const index = log.findIndex((line) => line.startsWith(prefix))
+    assert.ok(index >= 0, `${prefix} was sent: ${log.join('\n')}`)
+    return index
+  }
+  assert.ok(at('permission/create') < at('role/update'), log.join('\n'))
   assert.ok(at('role/update') < at('permission/delete'), log.join('\n'))
   const permissions = ((await sdkFor(emulator).permission.loadAll()).data ?? []).map((permission) => permission.name).sort()
   assert.equal(permissions, ['projects.edit', 'projects.read'])
@@ -101,6 +109,38 @@ test('pruning a permission a declared role still names is refused, with nothing 
   const result = await sync('--apply', '--prune')
   assert.is(result.code, 3)
   assert.match(result.stderr, '--prune would delete permission "projects.write", which role "Editor" still references')
+  assert.equal(writes(emulator), [])
+})
+
+test('renamedFrom renames a role and a permission in place: same ids, nothing deleted', async ({ declare, sync, emulator }) => {
+  assert.is((await sync('--apply')).code, 0)
+  const idOf = (name: string) => Object.values(emulator.state.roles).find((role) => role.name === name && !role.tenantId)?.id
+  const editorId = idOf('Editor')
+  emulator.log.length = 0
+  declare(DECLARED
+    .replace('{ name: Editor,', '{ name: Editors, renamedFrom: Editor,')
+    .replace('{ name: projects.write, description: Change projects }', '{ name: projects.edit, renamedFrom: projects.write, description: Change projects }')
+    .replaceAll('permissionNames: [projects.write]', 'permissionNames: [projects.edit]')
+    .replace('permissionNames: [projects.read, projects.write]', 'permissionNames: [projects.read, projects.edit]'))
+  const plan = await sync('--prune')
+  assert.match(plan.stdout, '~ update permission "projects.edit"')
+  assert.match(plan.stdout, 'name: "projects.write" → "projects.edit"')
+  assert.match(plan.stdout, '~ update role "Editors"')
+  assert.not.match(plan.stdout, '- delete')
+  const applied = await sync('--apply', '--prune')
+  assert.is(applied.code, 0, applied.stderr)
+  assert.is(idOf('Editors'), editorId, 'the same role, renamed')
+  assert.equal(writes(emulator).filter((line) => /create|delete/.test(line.split(' ')[0]!)), [])
+  assert.match((await sync('--prune')).stdout, 'No changes')
+})
+
+test('--prune will not delete a permission that live roles name when roles are not managed here', async ({ declare, sync, emulator }) => {
+  assert.is((await sync('--apply')).code, 0)
+  emulator.log.length = 0
+  declare('permissions:\n  - { name: projects.write, description: Change projects }\n')
+  const result = await sync('--apply', '--prune')
+  assert.is(result.code, 3)
+  assert.match(result.stderr, '--prune would delete permission "projects.read", which live role "Viewer" still references (roles are not managed in this environment)')
   assert.equal(writes(emulator), [])
 })
 

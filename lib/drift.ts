@@ -1,0 +1,74 @@
+// Drift: what differs between a desired state (an environment's files, or another
+// environment's live state) and an environment's live state, item by item. Pure; read-only by
+// construction: it only ever sees lists that were already read.
+import { compareItem, type FieldChange } from './diff.ts'
+import type { LiveState } from './plan.ts'
+import type { ResourceHandler } from './plugin.ts'
+
+export type DriftKind = 'changed' | 'missing' | 'unmanaged'
+
+export interface Difference {
+  type: string
+  key: string
+  /** changed: differs; missing: desired, not live; unmanaged: live, not desired */
+  kind: DriftKind
+  /** for changed items: the differing fields, live (`from`) and desired (`to`) */
+  fields?: FieldChange[]
+}
+
+export interface DriftRules {
+  /** per type: field paths never compared, and item keys skipped */
+  ignore: Record<string, { fields?: string[]; keys?: string[] }>
+  /** per type: field paths that differ between environments by design (compared with files, not with --against) */
+  environmentSpecific: Record<string, string[]>
+}
+
+type AnyHandler = ResourceHandler<any, any>
+
+/**
+ * Compares `desired` with `live` for every type `desired` has. `betweenEnvironments` also
+ * skips the fields that are specific to an environment (the config's and the plugins').
+ */
+export function findDrift(handlers: AnyHandler[], desired: LiveState, live: LiveState, rules: DriftRules, betweenEnvironments = false): Difference[] {
+  const differences: Difference[] = []
+  for (const handler of handlers) {
+    const wanted = desired.get(handler.type)
+    if (!wanted) continue
+    const ignored = [
+      ...(rules.ignore[handler.type]?.fields ?? []),
+      ...(betweenEnvironments ? [...(rules.environmentSpecific[handler.type] ?? []), ...(handler.environmentSpecific ?? [])] : []),
+    ]
+    const skipped = new Set(rules.ignore[handler.type]?.keys ?? [])
+    const counted = (item: object) => !skipped.has(handler.key(item)) && !handler.builtIn?.(item)
+    const liveByKey = new Map((live.get(handler.type) ?? []).filter(counted).map((item) => [handler.key(item), item]))
+    const wantedKeys = new Set<string>()
+    for (const item of wanted.filter(counted)) {
+      const key = handler.key(item)
+      wantedKeys.add(key)
+      const current = liveByKey.get(key)
+      if (!current) {
+        differences.push({ type: handler.type, key, kind: 'missing' })
+        continue
+      }
+      // between environments both sides are whole live items: compare every field
+      const fields = compareItem(handler.ownedWhole || betweenEnvironments, item, current).fields
+        .filter((field) => !ignored.some((path) => matches(path, field.path)))
+      if (fields.length) differences.push({ type: handler.type, key, kind: 'changed', fields })
+    }
+    for (const key of liveByKey.keys()) {
+      if (!wantedKeys.has(key)) differences.push({ type: handler.type, key, kind: 'unmanaged' })
+    }
+  }
+  return differences
+}
+
+/** `customAttributes` covers `customAttributes.plan`; `*` stands for one path segment. */
+function matches(pattern: string, path: string): boolean {
+  const want = pattern.split('.')
+  const have = path.split('.')
+  return want.length <= have.length && want.every((segment, i) => segment === '*' || segment === have[i])
+}
+
+/** Drift that fails a check: unmanaged items only when strict. */
+export const counts = (differences: Difference[], strict: boolean) =>
+  differences.filter((difference) => strict || difference.kind !== 'unmanaged').length

@@ -1,0 +1,4 @@
+// Small helpers plugins use to put live and declared values in one canonical form.
+
+/** A set of strings in one order, so that ['b', 'a', 'a'] and ['a', 'b'] compare equal. */
+export const sortedUnique = (values: string[]): string[] => [...new Set(values)].sort()
