@@ -23,4 +23,6 @@ export default defineConfig({
   protectedEnvironments: ['prod'],
   // backups go to ~/.descope-mgmt/backups/<projectId>/ unless dir (or DESCOPE_BACKUP_DIR) says otherwise
   backups: { retentionDays: 30, keep: 5 },
+  // what tasks/drift.ts leaves out: ignore.<type>.fields / .keys, and environmentSpecific.<type>
+  drift: { ignore: {}, environmentSpecific: {} },
 })

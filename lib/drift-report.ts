@@ -1,0 +1,110 @@
+// How drift reads: text grouped by environment and type (colour when the terminal allows),
+// Markdown for a pull-request comment or a CI job summary, and one JSON document.
+import { chalk } from 'zx'
+import type { DriftResult } from './drift-check.ts'
+import { counts, type Difference, type DriftKind } from './drift.ts'
+
+const MAX_VALUE = 80
+const show = (value: unknown) => {
+  if (value === undefined) return '(none)'
+  const text = JSON.stringify(value)
+  return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 1)}…` : text
+}
+
+const SIGN: Record<DriftKind, string> = { changed: '~', missing: '+', unmanaged: '?' }
+const COLOUR: Record<DriftKind, (text: string) => string> = { changed: chalk.yellow, missing: chalk.green, unmanaged: chalk.dim }
+const MEANING: Record<DriftKind, string> = { changed: 'differs', missing: 'desired, not live', unmanaged: 'live, not desired' }
+
+const desiredName = (result: DriftResult) => (result.against === 'files' ? 'files' : `"${result.against}"`)
+const heading = (result: DriftResult) =>
+  `environment "${result.environment}"${result.projectId ? ` (project ${result.projectId})` : ''} against ${result.against === 'files' ? 'its files' : `environment "${result.against}"`}`
+
+function groupByType(differences: Difference[]): Map<string, Difference[]> {
+  const groups = new Map<string, Difference[]>()
+  for (const difference of differences) groups.set(difference.type, [...(groups.get(difference.type) ?? []), difference])
+  return groups
+}
+
+export function summarize(results: DriftResult[], strict: boolean) {
+  const all = results.flatMap((result) => result.differences)
+  const count = (kind: DriftKind) => all.filter((difference) => difference.kind === kind).length
+  return {
+    changed: count('changed'),
+    missing: count('missing'),
+    unmanaged: count('unmanaged'),
+    drift: counts(all, strict),
+    failed: results.filter((result) => result.error).length,
+  }
+}
+
+function summaryLine(results: DriftResult[], strict: boolean): string {
+  const s = summarize(results, strict)
+  const failed = s.failed ? `; ${s.failed} check(s) could not be completed` : ''
+  if (!s.drift && !s.unmanaged) return `No drift.${failed}`
+  const unmanaged = s.unmanaged ? `, ${s.unmanaged} unmanaged${strict ? '' : ' (not drift without --strict)'}` : ''
+  return `${s.drift ? 'Drift' : 'No drift'}: ${s.changed} changed, ${s.missing} missing${unmanaged}${failed}`
+}
+
+export function formatText(results: DriftResult[], strict: boolean): string {
+  const lines: string[] = []
+  for (const result of results) {
+    lines.push(chalk.bold(`Drift of ${heading(result)}`))
+    if (result.error) lines.push(chalk.red(`  could not be checked: ${result.error.message.split('\n').join('\n  ')}`))
+    else if (!result.differences.length) lines.push(`  nothing differs`)
+    for (const [type, differences] of groupByType(result.differences)) {
+      lines.push(`  ${type}`)
+      for (const difference of differences) {
+        lines.push(COLOUR[difference.kind](`    ${SIGN[difference.kind]} ${difference.kind} "${difference.key}" (${MEANING[difference.kind]})`))
+        for (const field of difference.fields ?? []) lines.push(`        ${field.path}: live ${show(field.from)}, ${desiredName(result)} ${show(field.to)}`)
+      }
+    }
+    lines.push('')
+  }
+  lines.push(chalk.bold(summaryLine(results, strict)))
+  return lines.join('\n')
+}
+
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ')
+
+export function formatMarkdown(results: DriftResult[], strict: boolean): string {
+  const lines = [`## Descope drift`, '', `**${summaryLine(results, strict)}**`, '']
+  for (const result of results) {
+    lines.push(`### ${cell(heading(result))}`, '')
+    if (result.error) {
+      lines.push(`:x: could not be checked: ${cell(result.error.message)}`, '')
+      continue
+    }
+    if (!result.differences.length) {
+      lines.push('Nothing differs.', '')
+      continue
+    }
+    lines.push('| type | key | kind | differences |', '| --- | --- | --- | --- |')
+    for (const difference of result.differences) {
+      const fields = (difference.fields ?? []).map((field) => `\`${field.path}\`: live \`${cell(show(field.from))}\`, ${cell(desiredName(result))} \`${cell(show(field.to))}\``).join('<br>')
+      lines.push(`| ${difference.type} | ${cell(difference.key)} | ${difference.kind} | ${fields || MEANING[difference.kind]} |`)
+    }
+    lines.push('')
+  }
+  return lines.join('\n')
+}
+
+export function driftDocument(results: DriftResult[], strict: boolean) {
+  return {
+    strict,
+    summary: summarize(results, strict),
+    environments: results.map(({ environment, projectId, against, error, differences }) => ({
+      environment, projectId, against, differences: differences.length, ...(error ? { error } : {}),
+    })),
+    differences: results.flatMap((result) => result.differences.map((difference) => ({
+      environment: result.environment,
+      against: result.against,
+      type: difference.type,
+      key: difference.key,
+      kind: difference.kind,
+      ...(difference.fields ? {
+        paths: difference.fields.map((field) => field.path),
+        fields: difference.fields.map((field) => ({ path: field.path, live: field.from, desired: field.to })),
+      } : {}),
+    }))),
+  }
+}
