@@ -130,7 +130,7 @@ test('taking a claim from a live item that keeps it is refused; from one that gi
   const released = planChanges([claiming], env({ thing: [{ name: 'a', colour: 'green' }, { name: 'b', colour: 'red' }] }), state, { prune: false })
   assert.is(released.changes.length, 2)
   const pruned = planChanges([claiming], env({ thing: [{ name: 'b', colour: 'red' }] }), state, { prune: true })
-  assert.equal(pruned.changes.map(({ op, key }) => `${op}:${key}`), ['create:b', 'delete:a'])
+  assert.equal(pruned.changes.map(({ op, key }) => `${op}:${key}`), ['delete:a', 'create:b'], 'in apply order: given up, then taken')
 })
 
 test.run()

@@ -62,8 +62,15 @@ export interface TaskResult {
 /** Runs tasks/<task>.ts with `args` in `cwd`, as `npx tsx tasks/<task>.ts` would; an undefined `env` value unsets it. */
 export function runTask(task: string, args: string[], options: { cwd: string; env?: Record<string, string | undefined>; timeoutMs?: number }): Promise<TaskResult> {
   return new Promise((resolve, reject) => {
-    // backups stay inside the fixture, never in the user's home directory
-    const env: Record<string, string | undefined> = { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', DESCOPE_BACKUP_DIR: path.join(options.cwd, '.backups'), ...options.env }
+    // backups and locks stay inside the fixture: never in the user's home, never shared by test files running at once
+    const env: Record<string, string | undefined> = {
+      ...process.env,
+      FORCE_COLOR: '0',
+      NO_COLOR: '1',
+      DESCOPE_BACKUP_DIR: path.join(options.cwd, '.backups'),
+      DESCOPE_LOCK_DIR: path.join(options.cwd, '.locks'),
+      ...options.env,
+    }
     for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name]
     const child = spawn(process.execPath, ['--import', TSX, path.join(REPO, 'tasks', `${task}.ts`), ...args], {
       cwd: options.cwd,

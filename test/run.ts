@@ -1,0 +1,43 @@
+// `npm test`: every test/*.test.ts file through uvu under tsx, a few files at once (most of
+// their time is spent waiting on child processes and timers), each file's output printed
+// whole when it ends, then the totals in uvu's own words. Exit 1 if any file failed.
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = path.dirname(fileURLToPath(import.meta.url))
+const only = process.argv[2] ? new RegExp(process.argv[2]) : undefined
+const files = fs.readdirSync(root).filter((name) => name.endsWith('.test.ts') && (!only || only.test(name))).sort()
+const workers = Math.max(2, Math.min(4, os.availableParallelism() + 1))
+const uvu = path.join(root, '..', 'node_modules', 'uvu', 'bin.js')
+const escape = (name: string) => `^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`
+
+interface FileResult { total: number; passed: number; skipped: number; code: number | null }
+
+function run(file: string): Promise<FileResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [uvu, '-r', 'tsx', path.relative(process.cwd(), root), escape(file)], { env: process.env })
+    let output = ''
+    child.stdout.on('data', (chunk) => (output += chunk))
+    child.stderr.on('data', (chunk) => (output += chunk))
+    child.on('close', (code) => {
+      process.stdout.write(output.replace(/\n\s*Total:[\s\S]*$/, '\n'))
+      const plain = output.replace(/\x1b\[[0-9;]*m/g, '')
+      const number = (label: string) => Number(new RegExp(`${label}:\\s+(\\d+)`).exec(plain)?.[1] ?? 0)
+      resolve({ total: number('Total'), passed: number('Passed'), skipped: number('Skipped'), code })
+    })
+  })
+}
+
+const started = Date.now()
+const queue = [...files]
+const results: FileResult[] = []
+await Promise.all(Array.from({ length: workers }, async () => {
+  for (let file = queue.shift(); file; file = queue.shift()) results.push(await run(file))
+}))
+const sum = (key: 'total' | 'passed' | 'skipped') => results.reduce((total, result) => total + result[key], 0)
+const crashed = results.filter((result) => result.code !== 0 && result.total === result.passed + result.skipped).length
+process.stdout.write(`\n  Total:     ${sum('total') + crashed}\n  Passed:    ${sum('passed')}\n  Skipped:   ${sum('skipped')}\n  Duration:  ${Date.now() - started}ms\n  Files:     ${files.length}, ${workers} at a time\n\n`)
+process.exitCode = results.some((result) => result.code !== 0) || !files.length ? 1 : 0
