@@ -55,7 +55,7 @@ async function checkOne(name: string, options: { against?: string; log: ConsolaI
 
 async function againstFiles(ctx: Context): Promise<Difference[]> {
   const live = await readLive(ctx, [...ctx.env.declared.keys()])
-  return findDrift(ctx.handlers, ctx.env.declared, live, rules(ctx))
+  return findDrift(ctx.handlers, ctx.env.declared, live, rules(ctx), false, ctx.env.partial)
 }
 
 async function againstEnvironment(ctx: Context, reference: LiveState): Promise<Difference[]> {

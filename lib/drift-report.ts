@@ -2,14 +2,10 @@
 // Markdown for a pull-request comment or a CI job summary, and one JSON document.
 import { chalk } from 'zx'
 import type { DriftResult } from './drift-check.ts'
-import { counts, type Difference, type DriftKind } from './drift.ts'
+import { driftCount, type Difference, type DriftKind } from './drift.ts'
+import { showValue } from './report.ts'
 
-const MAX_VALUE = 80
-const show = (value: unknown) => {
-  if (value === undefined) return '(none)'
-  const text = JSON.stringify(value)
-  return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 1)}…` : text
-}
+const show = (value: unknown) => showValue(value, 80)
 
 const SIGN: Record<DriftKind, string> = { changed: '~', missing: '+', unmanaged: '?' }
 const COLOUR: Record<DriftKind, (text: string) => string> = { changed: chalk.yellow, missing: chalk.green, unmanaged: chalk.dim }
@@ -32,17 +28,18 @@ export function summarize(results: DriftResult[], strict: boolean) {
     changed: count('changed'),
     missing: count('missing'),
     unmanaged: count('unmanaged'),
-    drift: counts(all, strict),
+    drift: driftCount(all, strict),
     failed: results.filter((result) => result.error).length,
   }
 }
 
 function summaryLine(results: DriftResult[], strict: boolean): string {
   const s = summarize(results, strict)
-  const failed = s.failed ? `; ${s.failed} check(s) could not be completed` : ''
-  if (!s.drift && !s.unmanaged) return `No drift.${failed}`
   const unmanaged = s.unmanaged ? `, ${s.unmanaged} unmanaged${strict ? '' : ' (not drift without --strict)'}` : ''
-  return `${s.drift ? 'Drift' : 'No drift'}: ${s.changed} changed, ${s.missing} missing${unmanaged}${failed}`
+  const found = `${s.changed} changed, ${s.missing} missing${unmanaged}`
+  if (s.failed) return `Check incomplete: ${s.failed} environment(s) could not be checked; elsewhere ${found}`
+  if (!s.drift && !s.unmanaged) return 'No drift.'
+  return `${s.drift ? 'Drift' : 'No drift'}: ${found}`
 }
 
 export function formatText(results: DriftResult[], strict: boolean): string {
@@ -93,7 +90,7 @@ export function driftDocument(results: DriftResult[], strict: boolean) {
     strict,
     summary: summarize(results, strict),
     environments: results.map(({ environment, projectId, against, error, differences }) => ({
-      environment, projectId, against, differences: differences.length, ...(error ? { error } : {}),
+      environment, projectId, against, ...(error ? { error } : { differences: differences.length }),
     })),
     differences: results.flatMap((result) => result.differences.map((difference) => ({
       environment: result.environment,

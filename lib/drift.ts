@@ -2,6 +2,7 @@
 // environment's live state) and an environment's live state, item by item. Pure; read-only by
 // construction: it only ever sees lists that were already read.
 import { compareItem, type FieldChange } from './diff.ts'
+import { matchItems } from './match.ts'
 import type { LiveState } from './plan.ts'
 import type { ResourceHandler } from './plugin.ts'
 
@@ -29,7 +30,7 @@ type AnyHandler = ResourceHandler<any, any>
  * Compares `desired` with `live` for every type `desired` has. `betweenEnvironments` also
  * skips the fields that are specific to an environment (the config's and the plugins').
  */
-export function findDrift(handlers: AnyHandler[], desired: LiveState, live: LiveState, rules: DriftRules, betweenEnvironments = false): Difference[] {
+export function findDrift(handlers: AnyHandler[], desired: LiveState, live: LiveState, rules: DriftRules, betweenEnvironments = false, partial?: Set<string>): Difference[] {
   const differences: Difference[] = []
   for (const handler of handlers) {
     const wanted = desired.get(handler.type)
@@ -39,36 +40,31 @@ export function findDrift(handlers: AnyHandler[], desired: LiveState, live: Live
       ...(betweenEnvironments ? [...(rules.environmentSpecific[handler.type] ?? []), ...(handler.environmentSpecific ?? [])] : []),
     ]
     const skipped = new Set(rules.ignore[handler.type]?.keys ?? [])
-    const counted = (item: object) => !skipped.has(handler.key(item)) && !handler.builtIn?.(item)
-    const liveByKey = new Map((live.get(handler.type) ?? []).filter(counted).map((item) => [handler.key(item), item]))
-    const wantedKeys = new Set<string>()
-    for (const item of wanted.filter(counted)) {
-      const key = handler.key(item)
-      wantedKeys.add(key)
-      const current = liveByKey.get(key)
+    const { matches, leftovers } = matchItems(handler, wanted, live.get(handler.type) ?? [], (key) => skipped.has(key))
+    for (const { key, item, live: current } of matches) {
       if (!current) {
         differences.push({ type: handler.type, key, kind: 'missing' })
         continue
       }
       // between environments both sides are whole live items: compare every field
       const fields = compareItem(handler.ownedWhole || betweenEnvironments, item, current).fields
-        .filter((field) => !ignored.some((path) => matches(path, field.path)))
+        .filter((field) => !ignored.some((path) => covers(path, field.path)))
       if (fields.length) differences.push({ type: handler.type, key, kind: 'changed', fields })
     }
-    for (const key of liveByKey.keys()) {
-      if (!wantedKeys.has(key)) differences.push({ type: handler.type, key, kind: 'unmanaged' })
-    }
+    // a selection of some items (flows: [a, b]) says nothing about the others
+    if (partial?.has(handler.type)) continue
+    for (const [key] of leftovers) differences.push({ type: handler.type, key, kind: 'unmanaged' })
   }
   return differences
 }
 
 /** `customAttributes` covers `customAttributes.plan`; `*` stands for one path segment. */
-function matches(pattern: string, path: string): boolean {
+function covers(pattern: string, path: string): boolean {
   const want = pattern.split('.')
   const have = path.split('.')
   return want.length <= have.length && want.every((segment, i) => segment === '*' || segment === have[i])
 }
 
-/** Drift that fails a check: unmanaged items only when strict. */
-export const counts = (differences: Difference[], strict: boolean) =>
+/** How many differences fail a check: unmanaged items only when strict. */
+export const driftCount = (differences: Difference[], strict: boolean) =>
   differences.filter((difference) => strict || difference.kind !== 'unmanaged').length

@@ -31,9 +31,12 @@ export interface ConfigIssue {
 /** Configuration or usage the user must correct. Exit 3. Carries every issue found, not just the first. */
 export class ConfigError extends DescopeMgmtError {
   readonly issues: ConfigIssue[]
-  constructor(code: string, issues: ConfigIssue[], options?: { cause?: unknown }) {
+  /** what the problems are about, for the heading ("invalid configuration", "unusable backup") */
+  readonly title: string
+  constructor(code: string, issues: ConfigIssue[], options?: { cause?: unknown; title?: string }) {
     super(code, formatIssues(issues), options)
     this.issues = issues
+    this.title = options?.title ?? 'invalid configuration'
   }
 }
 

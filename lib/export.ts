@@ -5,6 +5,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { Context } from './context.ts'
 import { ConfigError, displayPath, type ConfigIssue } from './errors.ts'
+import { byCodeUnit } from './normalize.ts'
 import { stableJson, writeFileAtomic } from './json-file.ts'
 import { exportFlows, flowFile, SAFE_FLOW_ID } from '../plugins/flows.ts'
 import { themeApi, themeFile } from '../plugins/theme.ts'
@@ -57,7 +58,7 @@ export async function planExport(ctx: Context, options: ExportOptions): Promise<
       if (!wanted.has(path.join(flowsDir, name))) files.push({ file: path.join('flows', name), state: 'removed' })
     }
   }
-  return files.sort((a, b) => a.file.localeCompare(b.file))
+  return files.sort((a, b) => byCodeUnit(a.file, b.file))
 }
 
 /** Writes (atomically) or removes every file that differs. */

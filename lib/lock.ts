@@ -14,7 +14,7 @@ interface LockOwner { pid: number; host: string; since: string }
 const TAKEOVER_STALE_MS = 10_000
 
 export function lockDir(): string {
-  const user = os.userInfo().username.replace(/[^A-Za-z0-9_.-]/g, '_')
+  const user = String(process.getuid?.() ?? os.userInfo().username)
   return process.env.DESCOPE_LOCK_DIR ?? path.join(os.tmpdir(), `descope-mgmt-locks-${user}`)
 }
 

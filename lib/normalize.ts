@@ -2,3 +2,6 @@
 
 /** A set of strings in one order, so that ['b', 'a', 'a'] and ['a', 'b'] compare equal. */
 export const sortedUnique = (values: string[]): string[] => [...new Set(values)].sort()
+
+/** Order by UTF-16 code unit: the same on every machine, whatever its locale. */
+export const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)

@@ -5,6 +5,7 @@ import type { Environment } from './environment.ts'
 import { ConfigError, type ConfigIssue } from './errors.ts'
 import { dependencyGraph } from './dependencies.ts'
 import { compareItem, describeNew, type FieldChange } from './diff.ts'
+import { matchItems } from './match.ts'
 import type { Reference, ResourceHandler } from './plugin.ts'
 
 export type Op = 'create' | 'update' | 'delete'
@@ -53,30 +54,19 @@ export function planChanges(
   const managed = handlers.filter((handler) => env.declared.has(handler.type))
 
   for (const handler of managed) {
-    const declared = env.declared.get(handler.type) ?? []
-    const liveByKey = new Map((live.get(handler.type) ?? []).map((item) => [handler.key(item), item]))
-    const declaredKeys = new Set(declared.map((item) => handler.key(item)))
-    const renamed = new Set<string>()
-    declared.forEach((declaredItem, index) => {
-      const key = handler.key(declaredItem)
-      const { item, from } = renameOf(handler, declaredItem)
-      let current = liveByKey.get(key)
-      // `renamedFrom`: the live item under its old key becomes this one (an update, not a delete and a create)
-      if (!current && from !== undefined && !declaredKeys.has(from) && liveByKey.has(from)) {
-        current = liveByKey.get(from)
-        renamed.add(from)
-      }
+    const { matches, leftovers } = matchItems(handler, env.declared.get(handler.type) ?? [], live.get(handler.type) ?? [])
+    for (const { index, key, item, live: current } of matches) {
       const at = (field?: string) => env.locate(handler.type, index, field)
       if (!current) {
         if (!handler.create) issues.push({ ...at(), message: `${handler.type} "${key}" does not exist and this plugin cannot create it`, fix: 'create it by hand or remove it from the file' })
         forward.push({ op: 'create', type: handler.type, key, fields: describeNew(item), item })
-        return
+        continue
       }
       const { fields, state } = compareItem(handler.ownedWhole, item, current)
-      if (!fields.length) return
+      if (!fields.length) continue
       if (handler.builtIn?.(current)) {
         issues.push({ ...at(), message: `${handler.type} "${key}" is built into every Descope project and cannot be changed (${fields.map((field) => field.path).join(', ')} differ)`, fix: 'remove it from the file, or declare it as it is live' })
-        return
+        continue
       }
       for (const field of fields) {
         const top = field.path.split('.')[0]!
@@ -86,9 +76,8 @@ export function planChanges(
       }
       if (!handler.update) issues.push({ ...at(), message: `${handler.type} "${key}" differs from live and this plugin cannot update it`, fix: 'change it by hand or match the file to live' })
       forward.push({ op: 'update', type: handler.type, key, fields, item: state, live: current })
-    })
-    for (const [key, item] of liveByKey) {
-      if (declaredKeys.has(key) || renamed.has(key) || handler.builtIn?.(item)) continue
+    }
+    for (const [key, item] of leftovers) {
       if (options.prune && handler.delete && !env.partial?.has(handler.type)) {
         deletes.push({ op: 'delete', type: handler.type, key, fields: [], item, live: item })
       } else {
@@ -181,14 +170,6 @@ function claimIssues(
     })
   }
   return issues
-}
-
-/** A declared item without its `renamedFrom` marker (never compared or sent), and the old key it names. */
-function renameOf(handler: AnyHandler, item: object): { item: object; from?: string } {
-  const from = handler.renamedFrom?.(item)
-  if (from === undefined) return { item }
-  const { renamedFrom: _marker, ...rest } = item as Record<string, unknown>
-  return { item: rest, from }
 }
 
 /** The changes in an order apply could run them one by one (and a cycle refused now). */

@@ -12,24 +12,27 @@ const COLOUR = { create: chalk.green, update: chalk.yellow, delete: chalk.red } 
 const MAX_VALUE = 100
 const MAX_FIELDS = 12
 
-const show = (value: unknown) => {
+/** A value as JSON, cut to `max` characters. */
+export function showValue(value: unknown, max = MAX_VALUE): string {
   if (value === undefined) return '(none)'
   const text = JSON.stringify(value)
-  return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 1)}…` : text
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text
 }
+const show = (value: unknown) => showValue(value)
 
 function fieldLine(change: Change, field: FieldChange): string {
   if (change.op === 'create') return `${field.path}: ${show(field.to)}`
   return `${field.path}: ${show(field.from)} → ${show(field.to)}`
 }
 
-export function summaryLine(plan: Plan): string {
-  if (!plan.changes.length) return 'No changes. Live matches the files.'
+export function summaryLine(plan: Plan, desired = 'the files'): string {
+  if (!plan.changes.length) return `No changes. Live matches ${desired}.`
   const counts = countChanges(plan.changes)
   return `Plan: ${counts.create} to create, ${counts.update} to update, ${counts.delete} to delete`
 }
 
-export function formatPlan(plan: Plan, target: string): string {
+/** `desired` names what live is brought in line with: the files, or a backup. */
+export function formatPlan(plan: Plan, target: string, desired = 'the files'): string {
   const lines = [`Plan for ${target}`, '']
   for (const change of plan.changes) {
     const colour = COLOUR[change.op]
@@ -39,11 +42,11 @@ export function formatPlan(plan: Plan, target: string): string {
   }
   if (plan.changes.length) lines.push('')
   if (plan.unmanaged.length) {
-    lines.push('Unmanaged (live, declared in no file; left alone, --prune deletes them):')
+    lines.push(`Unmanaged (live, not in ${desired}; left alone, --prune deletes them):`)
     for (const item of plan.unmanaged) lines.push(chalk.dim(`  ${item.type} "${item.key}"`))
     lines.push('')
   }
-  lines.push(chalk.bold(summaryLine(plan)))
+  lines.push(chalk.bold(summaryLine(plan, desired)))
   return lines.join('\n')
 }
 

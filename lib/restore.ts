@@ -3,11 +3,11 @@
 // it is now, and deleting items the backup lacks only with --prune. A backup of one
 // environment restores into another: that is how a project is cloned.
 import type { Context } from './context.ts'
-import { ConfigError, displayPath, UsageError, type ConfigIssue } from './errors.ts'
+import { displayPath, UsageError } from './errors.ts'
 import { typesToRead } from './live.ts'
 import { planChanges, type Plan } from './plan.ts'
 import { runPlan, type RunPlanResult } from './run-plan.ts'
-import { formatPath, validate } from './validate.ts'
+import { formatPath } from './validate.ts'
 import type { Backup } from './backup/format.ts'
 
 export interface RestoreOptions {
@@ -20,7 +20,7 @@ export interface RestoreOptions {
 }
 
 export function restore(ctx: Context, backup: Backup, file: string, options: RestoreOptions): Promise<RunPlanResult> {
-  const declared = declaredFromBackup(ctx, backup, file, options.types)
+  const declared = declaredFromBackup(ctx, backup, options.types)
   const shown = displayPath(file)
   const target = {
     name: ctx.env.name,
@@ -37,25 +37,20 @@ export function restore(ctx: Context, backup: Backup, file: string, options: Res
   })
 }
 
-/** The backup's items of the chosen types, each validated as if an environment file declared it. */
-function declaredFromBackup(ctx: Context, backup: Backup, file: string, only?: string[]): Map<string, object[]> {
+/**
+ * The backup's items of the chosen types. They are what normalize() made of live items, and the
+ * content hash has shown them unchanged, so they are taken as they are: a live value an
+ * environment file could not declare (a role name with a slash) restores all the same.
+ */
+function declaredFromBackup(ctx: Context, backup: Backup, only?: string[]): Map<string, object[]> {
   const known = ctx.handlers.map((handler) => handler.type)
   for (const type of only ?? []) {
     if (!known.includes(type)) throw new UsageError(`--type ${type}: no configured plugin handles it; known types: ${known.join(', ')}`)
     if (!backup.items[type]) throw new UsageError(`--type ${type}: the backup holds no ${type} items`)
   }
-  const issues: ConfigIssue[] = []
-  const declared = new Map<string, object[]>()
-  for (const handler of ctx.handlers) {
-    const items = backup.items[handler.type]
-    if (!items || (only && !only.includes(handler.type))) continue
-    const valid = items.flatMap((item, index) => {
-      const result = validate(handler.schema, item, () => displayPath(file), ['items', handler.type, index])
-      issues.push(...result.issues)
-      return result.output ? [result.output as object] : []
-    })
-    declared.set(handler.type, valid)
-  }
-  if (issues.length) throw new ConfigError('BACKUP_INVALID', issues)
-  return declared
+  const unknown = Object.keys(backup.items).filter((type) => !known.includes(type) && (!only || only.includes(type)))
+  if (unknown.length) ctx.log.warn(`the backup holds ${unknown.join(', ')} items, which no configured plugin handles; they are not restored`)
+  return new Map(ctx.handlers
+    .filter((handler) => backup.items[handler.type] && (!only || only.includes(handler.type)))
+    .map((handler) => [handler.type, backup.items[handler.type]!]))
 }

@@ -60,7 +60,7 @@ export async function runTask(task: Task, argv = process.argv.slice(2)): Promise
 
 function report(error: unknown, log: ConsolaInstance, verbose: boolean): void {
   if (error instanceof ConfigError) {
-    log.error(`invalid configuration (${error.issues.length} problem${error.issues.length === 1 ? '' : 's'}):`)
+    log.error(`${error.title} (${error.issues.length} problem${error.issues.length === 1 ? '' : 's'}):`)
     for (const line of error.message.split('\n')) process.stderr.write(`  ${redact(line)}\n`)
     return
   }

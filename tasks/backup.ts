@@ -23,12 +23,14 @@ Usage: npx tsx tasks/backup.ts <command> [flags]
   list [--env <name>]              every backup, newest first: time, environment, project,
                                    operation, user, item counts, size (unreadable files too)
   restore <file|latest> --env <name>
-                                   plan with the backup as the desired state and show the diff;
+                                   plan with the backup as the desired state and show the diff
+                                   (latest: the newest backup of this environment and project,
+                                   not counting those a restore took of what it replaced);
                                    with --apply carry it out like a sync (lock, confirmation for
                                    protected environments, a backup of the environment first).
                                    A backup of another environment restores into this one: that
                                    is how a project is cloned.
-  prune                            remove backups older than the retention period, always
+  prune [--env <name>]             remove backups older than the retention period, always
                                    keeping the newest few of each environment
 
 Flags:
@@ -80,20 +82,20 @@ await runTask({
       }
       if (rest.length !== 1) throw new UsageError('restore takes one backup: a file, or "latest"; see --help')
       const root = backupRoot(ctx.config, args['backup-dir'])
-      const file = rest[0] === 'latest' ? latestBackup(root, ctx.env.name) : path.resolve(rest[0]!)
+      const file = rest[0] === 'latest' ? latestBackup(root, ctx.env.name, ctx.projectId) : path.resolve(rest[0]!)
       const backup = readBackup(file)
       const source = backup.metadata
       const header = [
         `Restoring ${displayPath(file)}`,
         `  a backup of environment "${source.environment}" (project ${source.projectId}), taken ${source.createdAt} by ${source.user} (${source.operation})`,
         `  into environment "${ctx.env.name}" (project ${ctx.projectId})`,
-        ...(source.projectId !== ctx.projectId || source.environment !== ctx.env.name
-          ? [`  ⚠ another environment: this makes "${ctx.env.name}" a copy of "${source.environment}"`]
+        ...(source.projectId !== ctx.projectId
+          ? [`  ⚠ another project (${source.projectId} → ${ctx.projectId}): this makes "${ctx.env.name}" a copy of "${source.environment}"`]
           : []),
       ].join('\n')
       let shown = false
       const showPlan = (plan: Plan) => {
-        if (!args.json && !shown) print(`${header}\n\n${formatPlan(plan, `environment "${ctx.env.name}"`)}`)
+        if (!args.json && !shown) print(`${header}\n\n${formatPlan(plan, `environment "${ctx.env.name}"`, 'the backup')}`)
         shown = true
       }
       const result = await restore(ctx, backup, file, {
@@ -166,7 +168,7 @@ async function prune(args: Args): Promise<number> {
   }
   const retentionDays = number('retention-days', config.backups.retentionDays)
   const keep = number('keep', config.backups.keep)
-  const doomed = backupsToPrune(root, { retentionDays, keep })
+  const doomed = backupsToPrune(root, { retentionDays, keep, environment: args.env })
   if (!args['dry-run']) for (const file of doomed) fs.rmSync(file)
   if (args.json) {
     print(JSON.stringify({ dir: root, retentionDays, keep, dryRun: Boolean(args['dry-run']), removed: doomed }, null, 2))

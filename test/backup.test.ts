@@ -101,7 +101,37 @@ test('if the backup cannot be written, nothing is applied', async ({ run, dev, p
   project.write('not-a-directory', 'x')
   const result = await run('sync', '--env', 'dev', '--apply', '--backup-dir', path.join(project.dir, 'not-a-directory'))
   assert.is(result.code, 1)
+  assert.match(result.stderr, 'could not write the backup into')
+  assert.match(result.stderr, 'nothing was applied')
   assert.equal(dev.log.filter((entry) => entry.method === 'POST' && /create|update|import|delete/.test(entry.path) && !entry.path.includes('export')), [])
+})
+
+test('running the same restore latest again restores the same backup, not the snapshot the first run took', async ({ run, dev }) => {
+  assert.is((await run('sync', '--env', 'dev', '--apply')).code, 0)
+  const original = JSON.parse((await run('backup', 'create', '--env', 'dev', '--json')).stdout).backup as string
+  assert.ok((await sdkFor(dev).tenant.delete('globex')).ok)
+  assert.is((await run('backup', 'restore', 'latest', '--env', 'dev', '--apply')).code, 0)
+  const again = await run('backup', 'restore', 'latest', '--env', 'dev', '--json')
+  assert.is(again.code, 0, again.stderr)
+  const document = JSON.parse(again.stdout)
+  assert.is(document.restoring.file, original)
+  assert.equal(document.changes, [], 'converged: nothing left to restore')
+})
+
+test('latest is a backup of this project, not of another one with the same environment name', async ({ run, dev, project }) => {
+  assert.is((await run('backup', 'create', '--env', 'dev')).code, 0)
+  // a newer backup of another project whose environment is also called dev
+  const items = { tenant: [] }
+  writeBackup(path.join(project.dir, '.backups'), {
+    metadata: {
+      format: BACKUP_FORMAT, version: BACKUP_VERSION, createdAt: new Date(Date.now() + 60_000).toISOString(), operation: 'manual',
+      user: 'someone', gitCommit: null, environment: 'dev', projectId: 'P2someOtherProject', toolVersion: '0', counts: { tenant: 0 }, contentHash: contentHash(items),
+    },
+    items,
+  })
+  const result = await run('backup', 'restore', 'latest', '--env', 'dev', '--json')
+  assert.is(result.code, 0, result.stderr)
+  assert.is(JSON.parse(result.stdout).restoring.projectId, dev.projectId)
 })
 
 test('a backup of one environment restores into an empty other: every item reproduced', async ({ run }) => {
@@ -109,7 +139,7 @@ test('a backup of one environment restores into an empty other: every item repro
   const source = JSON.parse((await run('backup', 'create', '--env', 'dev', '--json')).stdout).backup as string
   const plan = await run('backup', 'restore', source, '--env', 'copy')
   assert.match(plan.stdout, 'a backup of environment "dev"')
-  assert.match(plan.stdout, 'this makes "copy" a copy of "dev"')
+  assert.match(plan.stdout, 'another project (P2emulatorLocalProject000001 → P2emulatorCopyProject0000003): this makes "copy" a copy of "dev"')
   assert.is((await run('backup', 'restore', source, '--env', 'copy', '--apply')).code, 0)
   const copied = JSON.parse((await run('backup', 'create', '--env', 'copy', '--json')).stdout).backup as string
   assert.is(hashOf(copied), hashOf(source))
@@ -146,8 +176,10 @@ test('truncated, newer-format and missing files: clear errors, and list still li
     assert.is(result.code, 3, file)
     assert.match(result.stderr, message)
   }
+  fs.symlinkSync(path.join(dir, 'gone.json'), path.join(dir, 'dangling.json'))
   const listed = await run('backup', 'list')
-  assert.is(listed.code, 0)
+  assert.is(listed.code, 0, listed.stderr)
+  assert.match(listed.stdout, /UNREADABLE .*no such file/)
   assert.match(listed.stdout, /UNREADABLE .*is not valid JSON/)
   assert.match(listed.stdout, /UNREADABLE .*format version 2/)
   assert.match(listed.stdout, /dev\s+P2emulator\w+\s+manual/)

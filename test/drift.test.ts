@@ -40,7 +40,8 @@ test.after.each(async (context) => {
 })
 
 const sdkFor = (emulator: Emulator) => DescopeClient({ projectId: emulator.projectId, managementKey: emulator.managementKey, baseUrl: emulator.url }).management
-const onlyReads = (emulator: Emulator) => emulator.log.every((entry) => entry.method === 'GET' || /\/(list|export|search)$/.test(entry.path))
+/** it was read, and nothing but read */
+const onlyReads = (emulator: Emulator) => emulator.log.length > 0 && emulator.log.every((entry) => entry.method === 'GET' || /\/(list|export|search)$/.test(entry.path))
 
 test('after an apply nothing differs: exit 0', async ({ run, dev }) => {
   const result = await run('--env', 'dev')
@@ -77,6 +78,7 @@ test('a tenant renamed and a permission removed from a role out of band: exit 2,
   assert.match(markdown.stdout, '| tenant | acme | changed | `name`: live `"Acme Renamed"`, files `"Acme"` |')
   assert.match(markdown.stdout, '| role | Editor | changed | `permissionNames`:')
   assert.ok(onlyReads(dev), 'drift never writes')
+
 })
 
 test('a tenant created out of band is unmanaged: exit 0, or 2 with --strict; an ignored key is not reported', async ({ run, dev }) => {
@@ -88,7 +90,7 @@ test('a tenant created out of band is unmanaged: exit 0, or 2 with --strict; an 
   assert.is((await run('--env', 'dev', '--strict')).code, 2)
 })
 
-test('--against: two environments that differ in one role and one flow report exactly those', async ({ run, staging, project }) => {
+test('--against: two environments that differ in one role and one flow report exactly those', async ({ run, staging, dev, project }) => {
   const sdk = sdkFor(staging)
   assert.ok((await sdk.role.update('Editor', 'Editor', 'staging only', ['projects.read', 'projects.write'])).ok)
   const flow = await sdk.flow.export('references-flow')
@@ -104,7 +106,26 @@ test('--against: two environments that differ in one role and one flow report ex
     ['flow', 'references-flow', 'changed', ['metadata.name']],
   ])
   assert.ok(onlyReads(staging))
+  assert.ok(onlyReads(dev), 'the reference environment is only read too')
   void project
+})
+
+test('after a rename with renamedFrom, drift agrees with sync; a declared built-in is not missing', async ({ run, dev, project }) => {
+  dev.state.permissions['builtin'] = { id: 'builtin', name: 'User Admin', description: 'built in', systemDefault: true }
+  // rename a permission in place, and the role that names it, as a user would
+  const renamed = DECLARED
+    .replace('{ name: projects.write }', '{ name: projects.edit, renamedFrom: projects.write }\n  - { name: User Admin, description: built in }')
+    .replace('[projects.read, projects.write]', '[projects.read, projects.edit]')
+  project.write('environments/dev.yaml', emulatorEnvironment(dev, renamed).replace('${EMULATOR_KEY}', '${DEV_KEY}'))
+  const before = await run('--env', 'dev', '--json')
+  assert.equal(JSON.parse(before.stdout).differences.map((d: { key: string; kind: string; paths?: string[] }) => [d.key, d.kind, d.paths]), [
+    ['projects.edit', 'changed', ['name']],
+    ['Editor', 'changed', ['permissionNames']],
+  ])
+  assert.is((await run('sync', '--env', 'dev', '--apply')).code, 0)
+  const after = await run('--env', 'dev')
+  assert.is(after.code, 0, after.stdout)
+  assert.match(after.stdout, 'No drift.')
 })
 
 test('several environments in one run: one report, one exit code; a failed check is exit 1 and does not hide the others', async ({ run, dev, project }) => {

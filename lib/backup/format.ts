@@ -49,7 +49,7 @@ export function contentHash(items: Backup['items']): string {
  */
 export function parseBackup(text: string, file: string): Backup {
   const shown = displayPath(file)
-  const fail = (message: string, fix: string, path = '') => new ConfigError('BACKUP_INVALID', [{ file: shown, path, message, fix }])
+  const fail = (message: string, fix: string, path = '') => new ConfigError('BACKUP_INVALID', [{ file: shown, path, message, fix }], { title: 'unusable backup' })
   let raw: unknown
   try {
     raw = JSON.parse(text)
@@ -58,8 +58,11 @@ export function parseBackup(text: string, file: string): Backup {
   }
   const metadata = (raw as { metadata?: { format?: unknown; version?: unknown } } | null)?.metadata
   if (metadata?.format !== BACKUP_FORMAT) throw fail('is not a descope-mgmt backup', 'pass a file that `backup create` wrote')
-  if (typeof metadata.version === 'number' && metadata.version > BACKUP_VERSION) {
-    throw fail(`is format version ${metadata.version}; this descope-mgmt reads version ${BACKUP_VERSION} and older`, 'upgrade descope-mgmt to restore it')
+  if (metadata.version !== BACKUP_VERSION) {
+    if (typeof metadata.version === 'number' && metadata.version > BACKUP_VERSION) {
+      throw fail(`is format version ${metadata.version}; this descope-mgmt reads version ${BACKUP_VERSION} and older`, 'upgrade descope-mgmt to restore it')
+    }
+    throw fail(`has format version ${JSON.stringify(metadata.version)}, which no descope-mgmt wrote`, 'use another backup; this one was changed or damaged')
   }
   const result = v.safeParse(BackupSchema, raw)
   if (!result.success) {

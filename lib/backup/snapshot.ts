@@ -8,6 +8,7 @@ import type { Context } from '../context.ts'
 import { readLive } from '../live.ts'
 import type { LiveState } from '../plan.ts'
 import { BACKUP_FORMAT, BACKUP_VERSION, contentHash, type Backup, type Operation } from './format.ts'
+import { byCodeUnit } from '../normalize.ts'
 import { backupRoot, writeBackup } from './store.ts'
 
 const TOOL_VERSION = (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
@@ -19,8 +20,7 @@ export function snapshot(ctx: Pick<Context, 'handlers' | 'env' | 'projectId'>, l
     if (!list) continue
     items[handler.type] = list
       .filter((item) => !handler.builtIn?.(item))
-      .sort((a, b) => handler.key(a).localeCompare(handler.key(b)))
-      .map((item) => ({ ...item }) as Record<string, unknown>)
+      .sort((a, b) => byCodeUnit(handler.key(a), handler.key(b))) as Record<string, unknown>[]
   }
   return {
     metadata: {
@@ -28,7 +28,7 @@ export function snapshot(ctx: Pick<Context, 'handlers' | 'env' | 'projectId'>, l
       version: BACKUP_VERSION,
       createdAt: new Date().toISOString(),
       operation,
-      user: os.userInfo().username,
+      user: currentUser(),
       gitCommit,
       environment: ctx.env.name,
       projectId: ctx.projectId,
@@ -37,6 +37,15 @@ export function snapshot(ctx: Pick<Context, 'handlers' | 'env' | 'projectId'>, l
       contentHash: contentHash(items),
     },
     items,
+  }
+}
+
+/** Who took it; a container's uid may have no passwd entry, and that must not stop a backup. */
+function currentUser(): string {
+  try {
+    return os.userInfo().username
+  } catch {
+    return process.env.USER || process.env.LOGNAME || `uid ${process.getuid?.() ?? '?'}`
   }
 }
 

@@ -9,10 +9,11 @@ import type { Config } from '../config.ts'
 import { ConfigError, DescopeMgmtError, displayPath } from '../errors.ts'
 import { stableJson, writeFileAtomic } from '../json-file.ts'
 import { redact } from '../log.ts'
+import { byCodeUnit } from '../normalize.ts'
 import { parseBackup, type Backup, type BackupMetadata } from './format.ts'
 
 export function backupRoot(config: Pick<Config, 'root' | 'backups'>, override?: string): string {
-  const chosen = override ?? process.env.DESCOPE_BACKUP_DIR ?? (config.backups.dir && path.resolve(config.root, config.backups.dir))
+  const chosen = override || process.env.DESCOPE_BACKUP_DIR || (config.backups.dir && path.resolve(config.root, config.backups.dir))
   return path.resolve(chosen || path.join(os.homedir(), '.descope-mgmt', 'backups'))
 }
 
@@ -25,19 +26,36 @@ export function writeBackup(root: string, backup: Backup): string {
     throw new DescopeMgmtError('BACKUP_SECRET', 'refusing to write a backup that contains a secret (the management key or a *KEY/*SECRET/*TOKEN variable\'s value); a plugin normalizes a secret field into its items and must drop it')
   }
   const dir = path.join(root, safeName(backup.metadata.projectId))
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
-  fs.chmodSync(dir, 0o700)
   const { createdAt, environment, operation } = backup.metadata
   const stamp = createdAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')
-  let file = path.join(dir, `${stamp}-${safeName(environment)}-${operation}.json`)
-  for (let n = 2; fs.existsSync(file); n++) file = path.join(dir, `${stamp}-${safeName(environment)}-${operation}-${n}.json`)
-  writeFileAtomic(file, content, 0o600)
-  return file
+  const base = path.join(dir, `${stamp}-${safeName(environment)}-${operation}`)
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
+    fs.chmodSync(dir, 0o700)
+    const temp = `${base}.${process.pid}.tmp`
+    writeFileAtomic(temp, content, 0o600)
+    try {
+      // link, not rename: it fails instead of replacing a backup written in the same second
+      for (let n = 1; ; n++) {
+        const file = n === 1 ? `${base}.json` : `${base}-${n}.json`
+        try {
+          fs.linkSync(temp, file)
+          return file
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+        }
+      }
+    } finally {
+      fs.rmSync(temp, { force: true })
+    }
+  } catch (error) {
+    throw new DescopeMgmtError('BACKUP_WRITE', `could not write the backup into ${displayPath(dir)}: ${(error as Error).message}; nothing was applied. Point --backup-dir or DESCOPE_BACKUP_DIR at a writable directory`, { cause: error })
+  }
 }
 
 export function readBackup(file: string): Backup {
   if (!fs.existsSync(file)) {
-    throw new ConfigError('BACKUP_NOT_FOUND', [{ file: displayPath(file), path: '', message: 'does not exist', fix: 'pass a path `backup list` shows, or "latest"' }])
+    throw new ConfigError('BACKUP_NOT_FOUND', [{ file: displayPath(file), path: '', message: 'does not exist', fix: 'pass a path `backup list` shows, or "latest"' }], { title: 'unusable backup' })
   }
   return parseBackup(fs.readFileSync(file, 'utf8'), file)
 }
@@ -55,27 +73,36 @@ export function listBackups(root: string, environment?: string): BackupEntry[] {
     const dir = path.join(root, project.name)
     for (const name of fs.readdirSync(dir).filter((name) => name.endsWith('.json'))) {
       const file = path.join(dir, name)
-      const stat = fs.statSync(file)
+      let size = 0
       try {
+        const stat = fs.statSync(file)
+        size = stat.size
         const { metadata } = parseBackup(fs.readFileSync(file, 'utf8'), file)
-        entries.push({ file, size: stat.size, ok: true, metadata })
+        entries.push({ file, size, ok: true, metadata })
       } catch (error) {
+        // a damaged file, a dangling link, a file pruned meanwhile: listed, never fatal
         const problem = error instanceof ConfigError ? error.issues[0]!.message : (error as Error).message
-        entries.push({ file, size: stat.size, ok: false, problem, modifiedAt: stat.mtime.toISOString() })
+        const modifiedAt = fs.lstatSync(file, { throwIfNoEntry: false })?.mtime.toISOString() ?? new Date(0).toISOString()
+        entries.push({ file, size, ok: false, problem, modifiedAt })
       }
     }
   }
   const time = (entry: BackupEntry) => (entry.ok ? entry.metadata.createdAt : entry.modifiedAt)
   return entries
     .filter((entry) => !environment || !entry.ok || entry.metadata.environment === environment)
-    .sort((a, b) => time(b).localeCompare(time(a)) || b.file.localeCompare(a.file))
+    .sort((a, b) => byCodeUnit(time(b), time(a)) || byCodeUnit(b.file, a.file))
 }
 
-/** The newest readable backup of an environment. */
-export function latestBackup(root: string, environment: string): string {
-  const latest = listBackups(root, environment).find((entry) => entry.ok)
+/**
+ * The newest readable backup of this environment of this project, except the snapshots a
+ * restore takes of what it replaces: running the same `restore latest` again must restore the
+ * same backup, not undo the first run.
+ */
+export function latestBackup(root: string, environment: string, projectId: string): string {
+  const latest = listBackups(root, environment).find((entry) =>
+    entry.ok && entry.metadata.projectId === projectId && entry.metadata.operation !== 'restore')
   if (!latest) {
-    throw new ConfigError('BACKUP_NOT_FOUND', [{ file: displayPath(root), path: '', message: `holds no readable backup of environment "${environment}"`, fix: `run \`backup create --env ${environment}\`, or pass a backup file` }])
+    throw new ConfigError('BACKUP_NOT_FOUND', [{ file: displayPath(root), path: '', message: `holds no backup of environment "${environment}" (project ${projectId}) to restore`, fix: `run \`backup create --env ${environment}\`, or pass a backup file (\`backup list\` shows them)` }])
   }
   return latest.file
 }
@@ -84,11 +111,11 @@ export function latestBackup(root: string, environment: string): string {
  * Backups older than `retentionDays`, except the newest `keep` of each environment (whatever
  * their age). Unreadable files are left alone: they are for a person to look at.
  */
-export function backupsToPrune(root: string, options: { retentionDays: number; keep: number; now?: Date }): string[] {
+export function backupsToPrune(root: string, options: { retentionDays: number; keep: number; environment?: string; now?: Date }): string[] {
   const cutoff = (options.now ?? new Date()).getTime() - options.retentionDays * 86_400_000
   const seen = new Map<string, number>()
   const doomed: string[] = []
-  for (const entry of listBackups(root)) {
+  for (const entry of listBackups(root, options.environment)) {
     if (!entry.ok) continue
     const group = `${entry.metadata.projectId}/${entry.metadata.environment}`
     const rank = (seen.get(group) ?? 0) + 1

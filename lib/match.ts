@@ -1,0 +1,50 @@
+// Which live item each desired item is: by key, or by the old key a `renamedFrom` names. One
+// matching for sync, restore and drift, so they never disagree about what is the same item.
+import type { ResourceHandler } from './plugin.ts'
+
+type AnyHandler = ResourceHandler<any, any>
+
+export interface Match {
+  /** position in the desired list */
+  index: number
+  key: string
+  /** the desired item, without its `renamedFrom` marker (never compared or sent) */
+  item: object
+  /** the live item it is, if any */
+  live?: object
+}
+
+export interface Matching {
+  matches: Match[]
+  /** live items no desired item is: [key, item], built-ins left out */
+  leftovers: [string, object][]
+}
+
+export function matchItems(handler: AnyHandler, desired: object[], live: object[], skip: (key: string) => boolean = () => false): Matching {
+  const liveByKey = new Map(live.map((item) => [handler.key(item), item]))
+  const desiredKeys = new Set(desired.map((item) => handler.key(item)))
+  const taken = new Set<string>()
+  const matches: Match[] = []
+  desired.forEach((declared, index) => {
+    const key = handler.key(declared)
+    if (skip(key)) return
+    const { item, from } = renameOf(handler, declared)
+    let current = liveByKey.get(key)
+    // the live item under its old key becomes this one: an update, not a delete and a create
+    if (!current && from !== undefined && !desiredKeys.has(from) && liveByKey.has(from)) {
+      current = liveByKey.get(from)
+      taken.add(from)
+    }
+    matches.push({ index, key, item, ...(current ? { live: current } : {}) })
+  })
+  const leftovers = [...liveByKey].filter(([key, item]) =>
+    !desiredKeys.has(key) && !taken.has(key) && !skip(key) && !handler.builtIn?.(item))
+  return { matches, leftovers }
+}
+
+function renameOf(handler: AnyHandler, item: object): { item: object; from?: string } {
+  const from = handler.renamedFrom?.(item)
+  if (from === undefined) return { item }
+  const { renamedFrom: _marker, ...rest } = item as Record<string, unknown>
+  return { item: rest, from }
+}
