@@ -4,14 +4,12 @@ import path from 'node:path'
 import { backupsToPrune, backupRoot, latestBackup, listBackups, readBackup, type BackupEntry } from '../lib/backup/store.ts'
 import { takeBackup } from '../lib/backup/snapshot.ts'
 import { loadConfig } from '../lib/config.ts'
-import { confirmProtected } from '../lib/confirm.ts'
 import { withContext } from '../lib/context.ts'
 import { displayPath, ExitCode, UsageError } from '../lib/errors.ts'
 import { print } from '../lib/log.ts'
-import { formatOutcomes, formatPlan, planDocument } from '../lib/report.ts'
+import { presentRun } from '../lib/present-run.ts'
 import { restore } from '../lib/restore.ts'
 import { runTask, type Args } from '../lib/runner.ts'
-import type { Plan } from '../lib/plan.ts'
 
 const help = `
 Snapshots of a Descope project, and one command back.
@@ -93,28 +91,15 @@ await runTask({
           ? [`  ⚠ another project (${source.projectId} → ${ctx.projectId}): this makes "${ctx.env.name}" a copy of "${source.environment}"`]
           : []),
       ].join('\n')
-      let shown = false
-      const showPlan = (plan: Plan) => {
-        if (!args.json && !shown) print(`${header}\n\n${formatPlan(plan, `environment "${ctx.env.name}"`, 'the backup')}`)
-        shown = true
-      }
-      const result = await restore(ctx, backup, file, {
-        apply: args.apply,
-        prune: args.prune,
-        types: typesFlag(args),
-        backupDir: args['backup-dir'],
-        confirm: async (pending) => {
-          showPlan(pending)
-          await confirmProtected(ctx.env, pending.changes.length, args.yes)
-        },
-      })
-      showPlan(result.plan)
-      if (args.json) {
-        print(JSON.stringify({ restoring: { file, ...source }, ...planDocument(result.plan, { projectId: ctx.projectId, stats: ctx.client.stats }, result.outcomes), ...(result.backup ? { backup: result.backup } : {}) }, null, 2))
-      } else if (result.outcomes) {
-        print(`Backup of "${ctx.env.name}" before the restore: ${result.backup}\n${formatOutcomes(result.outcomes)}`)
-      }
-      return result.outcomes?.some((outcome) => outcome.status !== 'applied') ? ExitCode.failure : ExitCode.ok
+      const { code } = await presentRun(ctx, {
+        json: args.json,
+        yes: args.yes,
+        preamble: header,
+        heading: `environment "${ctx.env.name}" (project ${ctx.projectId})`,
+        desired: 'the backup',
+        extra: { restoring: { file, ...source } },
+      }, (confirm) => restore(ctx, backup, file, { apply: args.apply, prune: args.prune, types: typesFlag(args), backupDir: args['backup-dir'], confirm }))
+      return code
     })
   },
 })

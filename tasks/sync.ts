@@ -1,12 +1,9 @@
 // npx tsx tasks/sync.ts --env dev [--apply] [--prune] [--json] [--detailed-exitcode]
-import { confirmProtected } from '../lib/confirm.ts'
 import { withContext, type Context } from '../lib/context.ts'
 import { ExitCode } from '../lib/errors.ts'
-import { formatOutcomes, formatPlan, planDocument } from '../lib/report.ts'
-import { print } from '../lib/log.ts'
+import { presentRun } from '../lib/present-run.ts'
 import { runTask } from '../lib/runner.ts'
 import { sync } from '../lib/sync.ts'
-import type { Plan } from '../lib/plan.ts'
 
 const help = `
 Plan, and with --apply make, the changes that bring a Descope project in line with its files.
@@ -50,26 +47,9 @@ await runTask({
   boolean: ['apply', 'prune', 'yes', 'json', 'detailed-exitcode'],
   string: ['env', 'backup-dir'],
   run: (args, log) => withContext(args.env, { log }, async (ctx) => {
-    let shown = false
-    const showPlan = (plan: Plan) => {
-      if (!args.json && !shown) print(formatPlan(plan, describeTarget(ctx)))
-      shown = true
-    }
-    const { plan, outcomes, backup } = await sync(ctx, {
-      apply: args.apply,
-      prune: args.prune,
-      backupDir: args['backup-dir'],
-      confirm: async (pending) => {
-        showPlan(pending)
-        await confirmProtected(ctx.env, pending.changes.length, args.yes)
-      },
-    })
-    showPlan(plan)
-    if (args.json) print(JSON.stringify({ ...planDocument(plan, { projectId: ctx.projectId, stats: ctx.client.stats }, outcomes), ...(backup ? { backup } : {}) }, null, 2))
-    else if (outcomes) print(`Backup: ${backup}\n${formatOutcomes(outcomes)}`)
-
-    if (outcomes?.some((outcome) => outcome.status !== 'applied')) return ExitCode.failure
-    if (!args.apply && plan.changes.length && args['detailed-exitcode']) return ExitCode.changesPending
-    return ExitCode.ok
+    const { code, result } = await presentRun(ctx, { json: args.json, yes: args.yes, heading: describeTarget(ctx) }, (confirm) =>
+      sync(ctx, { apply: args.apply, prune: args.prune, backupDir: args['backup-dir'], confirm }))
+    if (code === ExitCode.ok && !args.apply && result.plan.changes.length && args['detailed-exitcode']) return ExitCode.changesPending
+    return code
   }),
 })
