@@ -14,7 +14,7 @@ export default defineConfig({
   environmentsDir: 'environments',
   // where tasks/export-flows.ts writes flows and the theme, and where sync reads them
   exportDir: 'environments/exported',
-  // Descope documents 100 requests per 60 s for the raw API (descope-api.md §4.3); a window
+  // Descope documents 100 requests per 60 s for the raw API (docs.descope.com/rate-limiting); a window
   // that size keeps a big apply from ever seeing a 429. Environments may override it.
   throttle: { limit: 100, intervalMs: 60_000 },
   retry: { limit: 6, baseDelayMs: 500, maxDelayMs: 20_000, maxRetryAfterMs: 120_000, maxRateLimitWaitMs: 600_000 },

@@ -47,7 +47,8 @@ export async function connect(envName?: string, options: ConnectOptions = {}): P
     ? await startEmulator({
         ...env.emulator,
         persistPath: env.emulator.persist && path.resolve(config.root, env.emulator.persist),
-        ...(env.projectId ? { projectId: env.projectId } : {}),
+        // each emulated environment is a project of its own, so its backups are kept apart
+        projectId: env.projectId ?? emulatedProjectId(env.name),
         ...(env.managementKey ? { managementKey: env.managementKey } : {}),
       })
     : undefined
@@ -89,4 +90,9 @@ export async function withContext<T>(envName: string | undefined, options: Conne
   } finally {
     await ctx.close()
   }
+}
+
+/** A project id of the real shape (P and 27 more) that names the environment: P2emulocal000… */
+function emulatedProjectId(environment: string): string {
+  return `P2emu${environment.replace(/[^A-Za-z0-9]/g, '')}`.slice(0, 28).padEnd(28, '0')
 }

@@ -9,9 +9,15 @@ const show = (value: unknown) => showValue(value, 80)
 
 const SIGN: Record<DriftKind, string> = { changed: '~', missing: '+', unmanaged: '?' }
 const COLOUR: Record<DriftKind, (text: string) => string> = { changed: chalk.yellow, missing: chalk.green, unmanaged: chalk.dim }
-const MEANING: Record<DriftKind, string> = { changed: 'differs', missing: 'desired, not live', unmanaged: 'live, not desired' }
 
-const desiredName = (result: DriftResult) => (result.against === 'files' ? 'files' : `"${result.against}"`)
+/** What a kind means, in the words of the comparison: files and live, or two environments. */
+function meaning(kind: DriftKind, result: DriftResult): string {
+  if (result.against === 'files') return { changed: 'differs', missing: 'in the files, not live', unmanaged: 'live, not in the files' }[kind]
+  return { changed: 'differs', missing: `in "${result.against}", not in "${result.environment}"`, unmanaged: `in "${result.environment}", not in "${result.against}"` }[kind]
+}
+
+/** "live X, files Y", or "staging X, dev Y" */
+const sides = (result: DriftResult) => (result.against === 'files' ? ['live', 'files'] : [`"${result.environment}"`, `"${result.against}"`])
 const heading = (result: DriftResult) =>
   `environment "${result.environment}"${result.projectId ? ` (project ${result.projectId})` : ''} against ${result.against === 'files' ? 'its files' : `environment "${result.against}"`}`
 
@@ -51,8 +57,9 @@ export function formatText(results: DriftResult[], strict: boolean): string {
     for (const [type, differences] of groupByType(result.differences)) {
       lines.push(`  ${type}`)
       for (const difference of differences) {
-        lines.push(COLOUR[difference.kind](`    ${SIGN[difference.kind]} ${difference.kind} "${difference.key}" (${MEANING[difference.kind]})`))
-        for (const field of difference.fields ?? []) lines.push(`        ${field.path}: live ${show(field.from)}, ${desiredName(result)} ${show(field.to)}`)
+        const [here, there] = sides(result)
+        lines.push(COLOUR[difference.kind](`    ${SIGN[difference.kind]} ${difference.kind} "${difference.key}" (${meaning(difference.kind, result)})`))
+        for (const field of difference.fields ?? []) lines.push(`        ${field.path}: ${here} ${show(field.from)}, ${there} ${show(field.to)}`)
       }
     }
     lines.push('')
@@ -77,8 +84,9 @@ export function formatMarkdown(results: DriftResult[], strict: boolean): string 
     }
     lines.push('| type | key | kind | differences |', '| --- | --- | --- | --- |')
     for (const difference of result.differences) {
-      const fields = (difference.fields ?? []).map((field) => `\`${field.path}\`: live \`${cell(show(field.from))}\`, ${cell(desiredName(result))} \`${cell(show(field.to))}\``).join('<br>')
-      lines.push(`| ${difference.type} | ${cell(difference.key)} | ${difference.kind} | ${fields || MEANING[difference.kind]} |`)
+      const [here, there] = sides(result)
+      const fields = (difference.fields ?? []).map((field) => `\`${field.path}\`: ${cell(here!)} \`${cell(show(field.from))}\`, ${cell(there!)} \`${cell(show(field.to))}\``).join('<br>')
+      lines.push(`| ${difference.type} | ${cell(difference.key)} | ${difference.kind} | ${fields || cell(meaning(difference.kind, result))} |`)
     }
     lines.push('')
   }

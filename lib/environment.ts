@@ -22,6 +22,8 @@ export const EmulatorSettingsSchema = v.strictObject({
 export type EmulatorSettings = v.InferOutput<typeof EmulatorSettingsSchema>
 
 const connectionEntries = {
+  /** read (and removed) before validation; here so that a typo of it gets a "did you mean" */
+  extends: v.optional(v.string()),
   projectId: v.optional(v.pipe(v.string(), v.regex(/^P[A-Za-z0-9]{3,}$/, 'must be a Descope project id (P followed by letters and digits)'))),
   managementKey: v.optional(v.pipe(v.string(), v.minLength(1, 'is empty'))),
   baseUrl: v.optional(v.pipe(
@@ -87,12 +89,12 @@ export function loadEnvironment(
   const file = path.join(environmentsDir(config), `${name}.yaml`)
   if (!NAME.test(name) || !fs.existsSync(file)) {
     const known = listEnvironments(config)
-    throw new ConfigError('ENV_NOT_FOUND', [{
-      file: displayPath(file),
-      path: '',
-      message: `environment "${name}" does not exist`,
-      fix: known.length ? `use one of: ${known.join(', ')}` : `create ${displayPath(file)}`,
-    }])
+    const fix = name.includes(',')
+      ? 'this task takes one environment; only tasks/drift.ts takes a list'
+      : fs.existsSync(file.replace(/\.yaml$/, '.yml'))
+        ? `rename ${displayPath(file.replace(/\.yaml$/, '.yml'))} to ${path.basename(file)}: environment files end in .yaml`
+        : known.length ? `use one of: ${known.join(', ')}` : `create ${displayPath(file)}`
+    throw new ConfigError('ENV_NOT_FOUND', [{ file: displayPath(file), path: '', message: `environment "${name}" does not exist`, fix }])
   }
   const merged = readEnvironmentFile(file)
   const fileFor = (at: (string | number)[]) => merged.sources[String(at[0])] ?? merged.file
@@ -127,7 +129,8 @@ export function loadEnvironment(
   const partial = new Set<string>()
   for (const handler of handlers) {
     const value = record[handler.section]
-    if (value === undefined || (handler.files && !expandFiles)) continue
+    // `theme: false` undoes a base file's `theme: true`: extends can replace a key, not remove it
+    if (value === undefined || (handler.files && (!expandFiles || value === false))) continue
     if (handler.files?.exhaustive?.(value) === false) partial.add(handler.type)
     const section = validateSection(handler, value, fileFor, issues, exportDir)
     if (!section) continue

@@ -6,7 +6,8 @@ const secrets = new Set<string>()
 
 /** Registers a value (a management key) that must never appear in output. */
 export function registerSecret(value: unknown): void {
-  if (typeof value === 'string' && value.length >= 4) secrets.add(value)
+  // shorter values would be cut out of ordinary words ("wrong"); no real key is that short
+  if (typeof value === 'string' && value.length >= 8) secrets.add(value)
 }
 
 export function redact(text: string): string {

@@ -121,7 +121,11 @@ function referenceIssues(
         if (!byType.has(ref.type)) continue // a type no configured plugin manages cannot be checked
         const where = env.locate(handler.type, index)
         if (!exists(ref)) {
-          issues.push({ ...where, message: `${handler.type} "${handler.key(item)}" references ${ref.type} "${ref.key}", which is neither declared nor live`, fix: `declare ${ref.type} "${ref.key}" or remove the reference` })
+          const fix = handler.files
+            // an exported file keeps the name it had: after a rename, export it again
+            ? `if ${ref.type} "${ref.key}" was renamed or removed, export the ${handler.type} again (tasks/export-flows.ts); otherwise declare ${ref.type} "${ref.key}"`
+            : `declare ${ref.type} "${ref.key}" or remove the reference`
+          issues.push({ ...where, message: `${handler.type} "${handler.key(item)}" references ${ref.type} "${ref.key}", which is neither declared nor live`, fix })
         } else if (deleted.has(`${ref.type}/${ref.key}`)) {
           issues.push({ ...where, message: `--prune would delete ${ref.type} "${ref.key}", which ${handler.type} "${handler.key(item)}" still references`, fix: `declare ${ref.type} "${ref.key}" or remove the reference first` })
         }

@@ -42,7 +42,7 @@ export function formatPlan(plan: Plan, target: string, desired = 'the files'): s
   }
   if (plan.changes.length) lines.push('')
   if (plan.unmanaged.length) {
-    lines.push(`Unmanaged (live, not in ${desired}; left alone, --prune deletes them):`)
+    lines.push(`Unmanaged (live, not in ${desired}; left alone, --prune deletes those its plugin can delete):`)
     for (const item of plan.unmanaged) lines.push(chalk.dim(`  ${item.type} "${item.key}"`))
     lines.push('')
   }

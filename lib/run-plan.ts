@@ -1,11 +1,12 @@
 // How every plan that may write is carried out (sync, restore): with --apply it holds the
 // environment's lock from before live is read until the last write, so two applies never act
-// on one stale plan; it asks for confirmation, then backs the environment up before the first
-// write (no backup, no apply), then applies.
+// on one stale plan; it shows the plan and asks for confirmation, then backs the environment up
+// (every type) before the first write (no backup, no apply), then applies.
 import { applyPlan, type Outcome } from './apply.ts'
 import { takeBackup } from './backup/snapshot.ts'
 import type { Operation } from './backup/format.ts'
 import type { Context } from './context.ts'
+import { DescopeMgmtError } from './errors.ts'
 import { readLive } from './live.ts'
 import { acquireLock } from './lock.ts'
 import type { LiveState, Plan } from './plan.ts'
@@ -34,13 +35,18 @@ export async function runPlan(ctx: Context, options: RunPlanOptions): Promise<Ru
   if (!options.apply) return { plan: options.plan(await readLive(ctx, options.types)) }
   const release = acquireLock(`${ctx.env.name}-${ctx.projectId}`)
   try {
-    // every type, once: the plan uses some, the backup all
-    const live = await readLive(ctx, ctx.handlers.map((handler) => handler.type))
+    const live = await readLive(ctx, options.types)
     const plan = options.plan(live)
     if (!plan.changes.length) return { plan }
     await options.confirm?.(plan)
-    const backup = await takeBackup(ctx, options.operation, { live, dir: options.backupDir })
-    ctx.log.info(`backed up environment "${ctx.env.name}" to ${backup}`)
+    // the backup holds every type: read the ones the plan did not need, then write it
+    const rest = ctx.handlers.map((handler) => handler.type).filter((type) => !live.has(type))
+    const backup = await readLive(ctx, rest)
+      .then((more) => takeBackup(ctx, options.operation, { live: new Map([...live, ...more]), dir: options.backupDir }))
+      .catch((error: Error) => {
+        if (error instanceof DescopeMgmtError && error.code.startsWith('BACKUP_')) throw error
+        throw new DescopeMgmtError('BACKUP_READ', `could not back up environment "${ctx.env.name}" before applying: ${error.message}; nothing was applied`, { cause: error })
+      })
     const outcomes = await applyPlan(plan.changes, ctx.handlers, {
       concurrency: ctx.config.concurrency,
       contextFor: ctx.handlerContext,

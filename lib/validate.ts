@@ -46,7 +46,10 @@ function describe(issue: v.BaseIssue<unknown>, root: v.GenericSchema, path: (str
     return { message: `is required (expected ${issue.expected})`, fix: 'add the field' }
   }
   if (issue.kind === 'schema') {
-    return { message: issue.message, fix: `write ${issue.expected === 'boolean' ? 'true or false' : `a value of type ${issue.expected}`}${issue.expected === 'boolean' || issue.expected === 'number' ? ', without quotes' : ''}` }
+    const fix = issue.expected === 'boolean'
+      ? 'write true or false (in YAML 1.2, yes, no, on and off are strings)'
+      : issue.expected === 'number' ? 'write a number, without quotes' : `write a value of type ${issue.expected}`
+    return { message: issue.message, fix }
   }
   // validations (a pattern, a length) carry their own advice in the message
   return { message: issue.message, fix: undefined }

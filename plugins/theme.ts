@@ -50,8 +50,8 @@ export default function theme() {
       key: () => THEME_KEY,
       references: (item) => referencedRoles(item.references).map((name) => ({ type: 'role', key: name })),
       files: {
-        section: v.literal(true, 'must be true (deploy theme.json) or left out'),
-        expand: (_on: true, { dir }) => {
+        section: v.boolean('must be true (deploy theme.json) or false (do not manage the theme)'),
+        expand: (_on: boolean, { dir }) => {
           const file = themeFile(dir)
           if (!fs.existsSync(file)) {
             throw new ConfigError('THEME_FILE', [{ file: displayPath(file), path: '', message: 'does not exist, so "theme: true" has nothing to deploy', fix: 'run tasks/export-flows.ts first' }])

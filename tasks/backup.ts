@@ -67,7 +67,8 @@ await runTask({
   string: ['env', 'backup-dir', 'type', 'retention-days', 'keep'],
   run: async (args, log) => {
     const [command, ...rest] = args._.map(String)
-    if (!COMMANDS.includes(command as never)) throw new UsageError(`say what to do: ${COMMANDS.join(', ')}; see --help`)
+    if (!command) throw new UsageError(`say what to do: ${COMMANDS.join(', ')}; see --help`)
+    if (!COMMANDS.includes(command as never)) throw new UsageError(`unknown command "${command}": use ${COMMANDS.join(', ')}; see --help`)
     if (command !== 'restore' && rest.length) throw new UsageError(`unexpected argument ${rest.join(' ')}; see --help`)
     if (command === 'list') return list(args)
     if (command === 'prune') return prune(args)

@@ -18,8 +18,9 @@ Usage: npx tsx tasks/sync.ts [--env <name>] [flags]
   --yes                 apply to a protected environment (prod) without typing its name
   --backup-dir <dir>    where the backup taken before an apply goes (default: $DESCOPE_BACKUP_DIR,
                         the config's backups.dir, or ~/.descope-mgmt/backups)
-  --json                print one JSON document on stdout: { changes: [{ type, key, op,
-                        fields, outcome? }], unmanaged, summary }
+  --json                print one JSON document on stdout: { environment, projectId, applied,
+                        changes: [{ type, key, op, fields, outcome?, detail? }], unmanaged,
+                        summary, requests, backup? }
   --detailed-exitcode   exit 2 when the plan has changes (for CI)
   --verbose             log each request retry and more
   --quiet               log warnings and errors only
@@ -28,8 +29,9 @@ Usage: npx tsx tasks/sync.ts [--env <name>] [flags]
 An apply that changes something first backs the environment up (see tasks/backup.ts); if the
 backup cannot be written, nothing is applied.
 
-Exit codes: 0 done, nothing pending; 1 a request or a change failed; 2 changes pending
-(with --detailed-exitcode); 3 invalid configuration or usage.
+Exit codes: 0 done, nothing pending; 1 a request or a change failed, the lock is held, or the
+typed confirmation did not match; 2 changes pending (with --detailed-exitcode); 3 invalid
+configuration or usage, or a plan refused (nothing written).
 
 Examples:
   npx tsx tasks/sync.ts                            # plan for the local emulator

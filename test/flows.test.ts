@@ -139,6 +139,24 @@ test('a flow list deploys those flows and never prunes the others', async ({ run
   assert.ok(source.state.flows['references-flow'], 'an unlisted flow stays')
 })
 
+test('theme: false undoes a base file\'s theme: true; a role renamed under a flow points at re-exporting it', async ({ run, project }) => {
+  project.write('environments/base.yaml', 'theme: true\n')
+  project.write('environments/source.yaml', read(project, 'environments/source.yaml').replace('theme: true', 'extends: base.yaml\ntheme: false'))
+  const plan = await run('sync', 'source', '--json')
+  assert.is(plan.code, 0, plan.stderr)
+  assert.not.ok(JSON.parse(plan.stdout).changes.some((change: { type: string }) => change.type === 'theme'))
+
+  assert.is((await run('sync', 'source', '--apply')).code, 0)
+  project.write('environments/source.yaml', read(project, 'environments/source.yaml').replace('  - { name: Editor }', '  - { name: Editors, renamedFrom: Editor }'))
+  assert.is((await run('sync', 'source', '--apply')).code, 0)
+  const next = await run('sync', 'source')
+  assert.is(next.code, 3)
+  assert.match(next.stderr, 'flow "references-flow" references role "Editor", which is neither declared nor live')
+  assert.match(next.stderr, 'export the flow again (tasks/export-flows.ts)')
+  assert.is((await run('export-flows', 'source', '--flow', 'references-flow')).code, 0)
+  assert.match((await run('sync', 'source')).stdout, 'No changes')
+})
+
 const badFlows: Record<string, { setup(project: Project): void; expect: RegExp }> = {
   'a flow file that is not valid JSON': {
     setup: (project) => project.write('environments/exported/flows/broken.json', '{ "flowId": "broken", '),

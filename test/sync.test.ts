@@ -122,7 +122,7 @@ test('live tenants no file declares are listed as unmanaged, and deleted only wi
 const badInputs: Record<string, { file: string; expect: RegExp; env?: Record<string, string> }> = {
   'malformed YAML': { file: 'tenants:\n  - id: [acme\n', expect: /dev\.yaml: is not valid YAML at line \d+/ },
   'an unknown field': { file: `${TENANTS}  - id: x\n    name: X\n    enforceSso: true\n`, expect: /tenants\[3\]\.enforceSso: unknown field "enforceSso" \(fix: did you mean "enforceSSO"/ },
-  'a wrong type': { file: 'tenants:\n  - id: acme\n    name: Acme\n    disabled: "no"\n', expect: /tenants\[0\]\.disabled: Invalid type: Expected boolean but received "no" \(fix: write true or false, without quotes\)/ },
+  'a wrong type': { file: 'tenants:\n  - id: acme\n    name: Acme\n    disabled: "no"\n', expect: /tenants\[0\]\.disabled: Invalid type: Expected boolean but received "no" \(fix: write true or false \(in YAML 1.2, yes, no, on and off are strings\)\)/ },
   'a duplicate tenant id': { file: `${TENANTS}  - id: acme\n    name: Acme Again\n`, expect: /tenants\[3\]: tenant "acme" is declared twice/ },
   'a domain claimed twice': { file: `${TENANTS}  - id: other\n    name: Other\n    selfProvisioningDomains: [acme.com]\n`, expect: /tenants\[3\]\.selfProvisioningDomains: domain "acme\.com" is claimed by tenants "acme" and "other"/ },
   'a missing ${VAR}': { file: `${TENANTS}  - id: x\n    name: \${TENANT_X_NAME}\n`, expect: /tenants\[3\]\.name: environment variable TENANT_X_NAME is not set \(fix: export TENANT_X_NAME=/ },
