@@ -38,4 +38,11 @@ test('bad flags exit 3 with the reason', async () => {
   assert.match(result.stderr, '--error-rate must be a ratio between 0 and 1')
 })
 
+test('an unwritable --persist path fails at start, with the reason', async () => {
+  const result = await runTask('emulator', ['--port', '0', '--persist', path.join(REPO, 'package.json', 'state.json')], { cwd: REPO })
+  assert.is(result.code, 1)
+  assert.match(result.stderr, 'could not save the emulator state to')
+  assert.match(result.stderr, 'choose a writable path')
+})
+
 test.run()

@@ -4,9 +4,17 @@ import { dirname } from 'node:path'
 import { EmulatorError } from './errors.ts'
 import { EmulatorStateSchema, emptyState, type EmulatorState } from './state.ts'
 
-/** Reads the persisted state, or starts empty when the file does not exist yet. */
+/**
+ * Reads the persisted state, or starts empty when the file does not exist yet, and writes that
+ * empty state at once: an unwritable path fails at start, not on the first change (which would
+ * answer 500 with the change already made in memory).
+ */
 export function loadState(path: string): EmulatorState {
-  if (!existsSync(path)) return emptyState()
+  if (!existsSync(path)) {
+    const state = emptyState()
+    saveState(path, state)
+    return state
+  }
   let json: unknown
   try {
     json = JSON.parse(readFileSync(path, 'utf8'))
@@ -32,7 +40,7 @@ export function saveState(path: string, state: EmulatorState): void {
     writeFileSync(temp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 })
     renameSync(temp, path)
   } catch (cause) {
-    throw new EmulatorError('EMULATOR_STATE_UNSAVED', `could not save the emulator state to ${path}`, { cause })
+    throw new EmulatorError('EMULATOR_STATE_UNSAVED', `could not save the emulator state to ${path}: ${(cause as Error).message}; choose a writable path`, { cause })
   }
 }
 
