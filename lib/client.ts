@@ -66,6 +66,8 @@ export function createClient(options: ClientOptions): ApiClient {
         const status = error.response?.statusCode
         const delay = retryDelay({ status, code: error.code, retryAfterMs: retryAfter }, state, options.retry)
         if (status === 429 && delay) pausedUntil = Math.max(pausedUntil, Date.now() + delay)
+        // a long wait is said out loud, so a quiet terminal is not mistaken for a hang
+        if (delay >= LONG_WAIT_MS) options.log?.info(`waiting ${Math.round(delay / 1000)} s before retrying ${describe(error)}`)
         return delay
       },
     },
@@ -78,9 +80,7 @@ export function createClient(options: ClientOptions): ApiClient {
       }],
       beforeRetry: [(error, retryCount) => {
         stats.retries++
-        const request = error.options
-        const path = request.url instanceof URL ? request.url.pathname : request.url
-        options.log?.debug(`retrying ${request.method} ${path} (retry ${retryCount}): ${reason(error)}`)
+        options.log?.debug(`retrying ${describe(error)} (retry ${retryCount})`)
       }],
     },
   })
@@ -101,8 +101,14 @@ export function createClient(options: ClientOptions): ApiClient {
   }
 }
 
-function reason(error: RequestError): string {
-  return error.response ? `HTTP ${error.response.statusCode}` : (error.code ?? error.message)
+const LONG_WAIT_MS = 2000
+
+/** "POST /v1/mgmt/tenant/create after HTTP 429" */
+function describe(error: RequestError): string {
+  const request = error.options
+  const path = request.url instanceof URL ? request.url.pathname : request.url
+  const reason = error.response ? `HTTP ${error.response.statusCode}` : (error.code ?? error.message)
+  return `${request.method} ${path} after ${reason}`
 }
 
 /** Descope's error body → ApiError. got's own error is not kept as the cause: its options hold the key. */

@@ -1,4 +1,5 @@
 // The client against the real emulator over HTTP: retries, Retry-After, throttling, typed errors.
+import { createConsola, LogLevels } from 'consola'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { createClient, defaultBaseUrl, type ApiClient } from '../lib/client.ts'
@@ -90,6 +91,17 @@ test('a 429 waits at least Retry-After before the retry', () => withEmulator({ r
   // Retry-After is whole seconds (at least 1), and the client waits all of it
   assert.ok(Date.now() - started >= 1000, `took ${Date.now() - started} ms`)
 }))
+
+test('a long wait is logged, so a quiet terminal is not mistaken for a hang', async () => {
+  const messages: string[] = []
+  const log = createConsola({ level: LogLevels.info, reporters: [{ log: (entry) => messages.push(entry.args.join(' ')) }] })
+  await withEmulator({ rateLimit: { requests: 1, windowMs: 2500 } }, async (_emulator, client) => {
+    await client.get('/v1/mgmt/tenant/all')
+    await client.get('/v1/mgmt/tenant/all')
+  }, { log })
+  assert.equal(messages.length, 1, messages.join('\n'))
+  assert.match(messages[0]!, /^waiting [23] s before retrying GET \/v1\/mgmt\/tenant\/all after HTTP 429$/)
+})
 
 test('a Retry-After beyond maxRetryAfterMs fails fast with the 429', () => withEmulator({ rateLimit: { requests: 1, windowMs: 60_000 } }, async (_emulator, client) => {
   await client.get('/v1/mgmt/tenant/all')
