@@ -30,6 +30,16 @@ export interface ApiClient {
   readonly stats: { requests: number; retries: number }
 }
 
+/** The answer of a load, or undefined when the item does not exist (404). */
+export async function unlessNotFound<T>(request: Promise<T>): Promise<T | undefined> {
+  try {
+    return await request
+  } catch (error) {
+    if (error instanceof ApiError && error.isNotFound) return undefined
+    throw error
+  }
+}
+
 /** The node SDK's rule: a project id longer than 28 characters carries its region after the P. */
 export function defaultBaseUrl(projectId: string): string {
   const region = projectId.slice(1, -27)

@@ -9,7 +9,7 @@ import { readEnvironmentFile } from './env-file.ts'
 import { ConfigError, displayPath, type ConfigIssue } from './errors.ts'
 import type { ItemIssue, ResourceHandler } from './plugin.ts'
 import { registerSecret } from './log.ts'
-import { isSingleReference, substitute } from './substitute.ts'
+import { singleReference, substitute } from './substitute.ts'
 import { formatPath, validate } from './validate.ts'
 
 
@@ -101,7 +101,7 @@ export function loadEnvironment(
   const issues: ConfigIssue[] = []
 
   const rawKey = merged.values.managementKey
-  if (rawKey !== undefined && !isSingleReference(rawKey)) {
+  if (rawKey !== undefined && !singleReference(rawKey)) {
     issues.push({ file: fileFor(['managementKey']), path: 'managementKey', message: 'is written literally; secrets must not live in files under git', fix: 'write managementKey: ${SOME_VARIABLE} and export that variable' })
   }
   const values = substitute(merged.values, variables, fileFor, issues)
@@ -123,7 +123,7 @@ export function loadEnvironment(
     issues.push({ file: fileFor(['protected']), path: 'protected', message: `cannot be false: environment "${name}" is protected by descope.config.ts (protectedEnvironments)`, fix: 'remove it; to unprotect, change protectedEnvironments in descope.config.ts' })
   }
   if (output) issues.push(...connectionIssues(output, fileFor))
-  const exportDir = path.resolve(config.root, (output?.exportDir as string | undefined) ?? config.exportDir)
+  const exportDir = path.resolve(config.root, output?.exportDir ?? config.exportDir)
   const declared = new Map<string, object[]>()
   const origins = new Map<string, Entry[]>()
   const partial = new Set<string>()
@@ -267,7 +267,7 @@ const describeEntry = (entry: Entry) => (entry.at.length ? formatPath(entry.at) 
 function credentialsHint(raw: Record<string, unknown>, fileFor: (at: string[]) => string): string {
   const describe = (field: string) => {
     const value = raw[field]
-    const variable = typeof value === 'string' ? /^\$\{(\w+)\}$/.exec(value)?.[1] : undefined
+    const variable = singleReference(value)
     return `${field} (${fileFor([field])}${variable ? `, from $${variable}` : ''})`
   }
   return `Check ${describe('projectId')} and ${describe('managementKey')}: is the key valid, and for this project?`

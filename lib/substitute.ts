@@ -9,9 +9,9 @@ const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 /** Values of variables named like this are redacted from every output, wherever they end up. */
 const SECRET_NAME = /KEY|SECRET|TOKEN|PASSWORD|CREDENTIAL/i
 
-/** True when `value` is exactly one `${VAR}` reference: how secrets must be written. */
-export const isSingleReference = (value: unknown): boolean =>
-  typeof value === 'string' && /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(value)
+/** The variable `value` names when it is exactly one `${VAR}` reference (how secrets must be written). */
+export const singleReference = (value: unknown): string | undefined =>
+  typeof value === 'string' ? /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(value)?.[1] : undefined
 
 export function substitute(
   value: unknown,

@@ -5,8 +5,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import * as v from 'valibot'
-import type { ApiClient } from '../lib/client.ts'
-import { ApiError, ConfigError, displayPath, type ConfigIssue } from '../lib/errors.ts'
+import { unlessNotFound, type ApiClient } from '../lib/client.ts'
+import { ConfigError, displayPath, type ConfigIssue } from '../lib/errors.ts'
 import { readJsonFile } from '../lib/json-file.ts'
 import { portableReferences, referencedRoles, withoutEmpty, withoutServerFields } from '../lib/exported.ts'
 import { defineHandler, definePlugin } from '../lib/plugin.ts'
@@ -87,17 +87,14 @@ const flowError = (file: string, message: string, fix: string) => new ConfigErro
 
 /** Typed flow operations (v2 export/import, as the Go SDK and CLI use) for scripts and the handler. */
 export function flowApi(client: ApiClient) {
+  const exportFlow = async (flowId: string) => (await client.post<{ flow: Record<string, unknown> }>('/v2/mgmt/flow/export', { flowId })).flow
   return {
     list: async () => (await client.post<{ flows?: { id: string; name?: string; disabled?: boolean }[] }>('/v1/mgmt/flow/list', {})).flows ?? [],
-    export: async (flowId: string) => (await client.post<{ flow: Record<string, unknown> }>('/v2/mgmt/flow/export', { flowId })).flow,
+    export: exportFlow,
     /** one flow in portable form, or undefined when there is none with this id */
     load: async (flowId: string) => {
-      try {
-        return normalizeFlow({ flowId, ...(await client.post<{ flow: Record<string, unknown> }>('/v2/mgmt/flow/export', { flowId })).flow })
-      } catch (error) {
-        if (error instanceof ApiError && error.isNotFound) return undefined
-        throw error
-      }
+      const flow = await unlessNotFound(exportFlow(flowId))
+      return flow && normalizeFlow({ flowId, ...flow })
     },
     import: (flow: Flow) => client.post('/v2/mgmt/flow/import', { flow }),
     delete: (flowIds: string[]) => client.post('/v1/mgmt/flow/delete', { ids: flowIds }),

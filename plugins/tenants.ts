@@ -4,8 +4,7 @@
 // default roles have an endpoint of their own.
 import { isDeepStrictEqual } from 'node:util'
 import * as v from 'valibot'
-import { ApiError } from '../lib/errors.ts'
-import type { ApiClient } from '../lib/client.ts'
+import { unlessNotFound, type ApiClient } from '../lib/client.ts'
 import { sortedUnique } from '../lib/normalize.ts'
 import { defineHandler, definePlugin, type ItemIssue } from '../lib/plugin.ts'
 
@@ -57,14 +56,7 @@ export function tenantApi(client: ApiClient) {
   return {
     loadAll: async () => (await client.get<{ tenants?: LiveTenant[] }>('/v1/mgmt/tenant/all')).tenants ?? [],
     /** undefined when no tenant has this id */
-    load: async (id: string) => {
-      try {
-        return await client.get<LiveTenant>('/v1/mgmt/tenant', { id })
-      } catch (error) {
-        if (error instanceof ApiError && error.isNotFound) return undefined
-        throw error
-      }
-    },
+    load: (id: string) => unlessNotFound(client.get<LiveTenant>('/v1/mgmt/tenant', { id })),
     /** creates the tenant; default roles need updateDefaultRoles afterwards */
     create: ({ defaultRoles: _separate, ...tenant }: Tenant) => client.post<{ id: string }>('/v1/mgmt/tenant/create', tenant),
     /** replaces every field but the parent (fixed) and the default roles (their own endpoint) */
