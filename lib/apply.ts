@@ -6,6 +6,7 @@ import { dependencyGraph } from './dependencies.ts'
 import { ApiError } from './errors.ts'
 import { compareItem } from './diff.ts'
 import type { Change } from './plan.ts'
+import { liveItem, liveItems } from './live.ts'
 import type { HandlerContext, ResourceHandler } from './plugin.ts'
 
 export type OutcomeStatus = 'applied' | 'failed' | 'skipped'
@@ -87,10 +88,9 @@ async function execute(change: Change, handler: AnyHandler, ctx: HandlerContext)
 async function verifyAgainstLive(change: Change, handler: AnyHandler, ctx: HandlerContext, error: unknown): Promise<string | undefined> {
   const couldHaveLanded = error instanceof ApiError && (error.isRejected || error.status === undefined || error.status >= 500)
   if (!couldHaveLanded || change.op === 'update') return undefined
-  const raw = handler.load
-    ? await handler.load(change.key, ctx)
-    : (await handler.list(ctx)).find((item) => handler.key(handler.normalize(item)) === change.key)
-  const live = raw === undefined ? undefined : handler.normalize(raw)
+  const live = handler.load
+    ? await handler.load(change.key, ctx).then((raw) => (raw === undefined ? undefined : liveItem(handler, raw)))
+    : liveItems(handler, await handler.list(ctx)).find((item) => handler.key(item) === change.key)
   if (change.op === 'delete') return live ? undefined : 'verified gone after the request failed'
   if (!live) return undefined
   const { fields, state } = compareItem(handler.ownedWhole, change.item, live)

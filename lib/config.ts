@@ -6,12 +6,14 @@ import { cosmiconfig } from 'cosmiconfig'
 import { register } from 'tsx/esm/api'
 import * as v from 'valibot'
 import { ConfigError, displayPath } from './errors.ts'
+import type { ReadPolicy } from './files.ts'
 import type { Plugin } from './plugin.ts'
 import { validate } from './validate.ts'
 
 export const CONFIG_FILE = 'descope.config.ts'
 
 const positiveInteger = v.pipe(v.number(), v.integer(), v.minValue(1))
+const MIB = 1024 * 1024
 const nonNegativeInteger = v.pipe(v.number(), v.integer(), v.minValue(0))
 
 /** How fast the client may send: at most `limit` requests per `intervalMs`, retries included. */
@@ -77,6 +79,13 @@ export const ConfigSchema = v.strictObject({
     /** field paths that differ between environments by design: skipped by --against only */
     environmentSpecific: v.optional(v.record(v.string(), v.array(v.string())), {}),
   }), {}),
+  /** the largest files read, so that a huge or hostile file fails fast instead of exhausting memory */
+  limits: v.optional(v.strictObject({
+    environmentFileBytes: v.optional(positiveInteger, 4 * MIB),
+    /** an exported flow or theme */
+    flowFileBytes: v.optional(positiveInteger, 16 * MIB),
+    backupFileBytes: v.optional(positiveInteger, 256 * MIB),
+  }), {}),
   /** environments whose apply needs a typed confirmation or --yes (an environment file may say `protected: true`) */
   protectedEnvironments: v.optional(v.array(v.string()), ['prod']),
 })
@@ -86,6 +95,14 @@ export type Config = v.InferOutput<typeof ConfigSchema> & {
   /** the directory of descope.config.ts: relative paths resolve from here */
   root: string
   file: string
+}
+
+/** How the files of one kind are read (lib/files.ts): their size limit, and inside the project or not. */
+export function readPolicy(config: Pick<Config, 'root' | 'limits'>, kind: 'environment' | 'flow' | 'backup'): ReadPolicy {
+  if (kind === 'environment') return { kind: 'environment file', maxBytes: config.limits.environmentFileBytes, limitSetting: 'limits.environmentFileBytes', root: config.root }
+  if (kind === 'flow') return { kind: 'flow or theme file', maxBytes: config.limits.flowFileBytes, limitSetting: 'limits.flowFileBytes', root: config.root }
+  // backups live outside the project by design (~/.descope-mgmt/backups)
+  return { kind: 'backup', maxBytes: config.limits.backupFileBytes, limitSetting: 'limits.backupFileBytes' }
 }
 
 /** Identity helper that only adds typing to descope.config.ts. */

@@ -56,15 +56,21 @@ export function dependencyGraph(changes: Change[], handlers: AnyHandler[]): Map<
   return graph
 }
 
+/** Changes that wait for one another (two tenants swapping a domain): no order can apply them. */
+export class CycleError extends DescopeMgmtError {
+  readonly cycle: Change[]
+  constructor(cycle: Change[]) {
+    super('PLAN_CYCLE', `changes depend on each other in a cycle: ${cycle.map((c) => `${c.op} ${c.type} "${c.key}"`).join(' → ')}`)
+    this.cycle = cycle
+  }
+}
+
 /** A cycle would wait forever (two tenants swapping a domain): it must be applied in two steps. */
 function assertAcyclic(changes: Change[], graph: Map<Change, Change[]>) {
   const state = new Map<Change, 'visiting' | 'done'>()
   const visit = (change: Change, chain: Change[]) => {
     if (state.get(change) === 'done') return
-    if (state.get(change) === 'visiting') {
-      const cycle = [...chain, change].map((c) => `${c.op} ${c.type} "${c.key}"`).join(' → ')
-      throw new DescopeMgmtError('PLAN_CYCLE', `changes depend on each other in a cycle: ${cycle}; apply them in two steps (first release, then claim); nothing was written`)
-    }
+    if (state.get(change) === 'visiting') throw new CycleError([...chain.slice(chain.indexOf(change)), change])
     state.set(change, 'visiting')
     for (const before of graph.get(change) ?? []) visit(before, [...chain, change])
     state.set(change, 'done')

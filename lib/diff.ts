@@ -1,6 +1,7 @@
 // Field-level differences between a declared item and its live counterpart. Only fields the
 // file declares are compared: an undeclared field is not managed and never shows as a change.
 import { isDeepStrictEqual } from 'node:util'
+import { own } from './schemas.ts'
 
 export interface FieldChange {
   /** dotted path: `name`, `customAttributes.plan` */
@@ -16,10 +17,9 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 
 /** Changes that turn `live` into `declared`, for the fields `declared` sets. */
 export function diffDeclared(declared: object, live: object): FieldChange[] {
-  const liveFields = live as Record<string, unknown>
   return Object.entries(declared)
     .filter(([, value]) => value !== undefined)
-    .flatMap(([field, value]) => diffValues(field, liveFields[field], value))
+    .flatMap(([field, value]) => diffValues(field, own(live, field), value))
 }
 
 /** Changes that turn `live` into `desired`, for every field either has. */
@@ -47,8 +47,9 @@ export function describeNew(item: object): FieldChange[] {
 /** Objects are compared key by key so a plan names the one attribute that changed; arrays whole. */
 function diffValues(path: string, from: unknown, to: unknown): FieldChange[] {
   if (isPlainObject(from) && isPlainObject(to)) {
+    // keys are data (an attribute may be called `toString`): own properties only
     const keys = [...new Set([...Object.keys(from), ...Object.keys(to)])].sort()
-    return keys.flatMap((key) => diffValues(`${path}.${key}`, from[key], to[key]))
+    return keys.flatMap((key) => diffValues(`${path}.${key}`, own(from, key), own(to, key)))
   }
   return isDeepStrictEqual(from, to) ? [] : [{ path, from, to }]
 }

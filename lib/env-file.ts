@@ -1,10 +1,12 @@
 // Reads an environment file and the chain of files it `extends`. Top-level keys of the
 // extending file replace those of its base (a section is never merged item by item, so what a
-// file declares is exactly what it shows); each key remembers which file it came from.
+// file declares is exactly what it shows); each key remembers which file it came from. Every
+// file must lie inside the project, and YAML aliases may not expand past a small bound.
 import fs from 'node:fs'
 import path from 'node:path'
 import { load as parseYamlText, YAMLException } from 'js-yaml'
 import { ConfigError, displayPath, type ConfigIssue } from './errors.ts'
+import { readTextFile, type ReadPolicy } from './files.ts'
 
 export interface MergedFile {
   values: Record<string, unknown>
@@ -14,13 +16,19 @@ export interface MergedFile {
   file: string
 }
 
-export function readEnvironmentFile(file: string, chain: string[] = []): MergedFile {
+/** Values that aliases may add by repeating a node (an alias bomb adds billions). */
+export const MAX_ALIAS_EXPANSION = 100_000
+/** Alias uses per file; js-yaml counts them as it parses, before anything is expanded. */
+const MAX_ALIASES = 1_000
+
+/** `policy.root` is the project: the file and every base it extends must lie inside it. */
+export function readEnvironmentFile(file: string, policy: ReadPolicy, chain: string[] = []): MergedFile {
   const shown = displayPath(file)
   if (chain.includes(file)) {
     const cycle = [...chain, file].map((f) => path.basename(f)).join(' → ')
     throw fileError('ENV_EXTENDS_CYCLE', shown, 'extends', `extends itself in a cycle: ${cycle}`, 'remove one of the extends')
   }
-  const own = parseYaml(file, shown)
+  const own = parseYaml(readTextFile(file, policy), shown)
   const base = own.extends
   delete own.extends
   const sources = Object.fromEntries(Object.keys(own).map((key) => [key, shown]))
@@ -32,7 +40,15 @@ export function readEnvironmentFile(file: string, chain: string[] = []): MergedF
   if (!fs.existsSync(basePath)) {
     throw fileError('ENV_EXTENDS_MISSING', shown, 'extends', `names ${base}, which does not exist (looked for ${displayPath(basePath)})`, 'correct the path; it is relative to this file')
   }
-  const parent = readEnvironmentFile(basePath, [...chain, file])
+  let parent: MergedFile
+  try {
+    parent = readEnvironmentFile(basePath, policy, [...chain, file])
+  } catch (error) {
+    // a base that is a directory, outside the project or too large: the mistake is this `extends`
+    if (!(error instanceof ConfigError) || !error.code.startsWith('FILE_') || error.issues[0]?.file !== displayPath(basePath)) throw error
+    const issue = error.issues[0]!
+    throw new ConfigError(error.code, [{ file: shown, path: 'extends', message: `names ${base}, which ${issue.message}`, fix: issue.fix }])
+  }
   return {
     values: { ...parent.values, ...own },
     sources: { ...parent.sources, ...sources },
@@ -40,10 +56,10 @@ export function readEnvironmentFile(file: string, chain: string[] = []): MergedF
   }
 }
 
-function parseYaml(file: string, shown: string): Record<string, unknown> {
+function parseYaml(text: string, shown: string): Record<string, unknown> {
   let parsed: unknown
   try {
-    parsed = parseYamlText(fs.readFileSync(file, 'utf8'), { filename: shown })
+    parsed = parseYamlText(text, { filename: shown, maxAliases: MAX_ALIASES })
   } catch (error) {
     if (error instanceof YAMLException) {
       const where = error.mark ? ` at line ${error.mark.line + 1}, column ${error.mark.column + 1}` : ''
@@ -55,7 +71,38 @@ function parseYaml(file: string, shown: string): Record<string, unknown> {
   if (typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw fileError('ENV_INVALID', shown, '', 'must be a YAML mapping (key: value) at the top level', 'see environments/dev.yaml for the shape')
   }
+  checkAliases(parsed, shown)
   return { ...(parsed as Record<string, unknown>) }
+}
+
+/**
+ * js-yaml gives an alias the very node it names, so a file is a graph: walk it once per node
+ * (never expanding a shared one) to count what the aliases would add, and find cycles.
+ */
+function checkAliases(root: object, shown: string): void {
+  const sizes = new Map<object, number>()
+  const open = new Set<object>()
+  let unique = 0
+  const size = (node: unknown): number => {
+    if (node === null || typeof node !== 'object') return 1
+    const known = sizes.get(node)
+    if (known !== undefined) return known
+    if (open.has(node)) throw fileError('ENV_YAML', shown, '', 'uses an alias inside the very value it names (a cycle)', 'replace the alias with the value it should hold')
+    open.add(node)
+    let total = 1
+    unique++
+    for (const child of Object.values(node)) {
+      if (child === null || typeof child !== 'object') unique++
+      total += size(child)
+    }
+    open.delete(node)
+    sizes.set(node, total)
+    return total
+  }
+  const added = size(root) - unique
+  if (added > MAX_ALIAS_EXPANSION) {
+    throw fileError('ENV_YAML_ALIASES', shown, '', `uses YAML aliases that repeat more than ${MAX_ALIAS_EXPANSION.toLocaleString('en')} values (an "alias bomb"?)`, 'write the values out, or use fewer nested aliases')
+  }
 }
 
 function fileError(code: string, file: string, field: string, message: string, fix: string) {

@@ -3,11 +3,13 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import * as v from 'valibot'
-import { RetrySchema, ThrottleSchema, type Config } from './config.ts'
+import { readPolicy, RetrySchema, ThrottleSchema, type Config } from './config.ts'
 import { FaultOptionEntries } from './emulator/index.ts'
 import { readEnvironmentFile } from './env-file.ts'
 import { ConfigError, displayPath, type ConfigIssue } from './errors.ts'
-import type { ItemIssue, ResourceHandler } from './plugin.ts'
+import type { FileSource, ResourceHandler } from './plugin.ts'
+import { collectIssues, validateItems, type Entry } from './items.ts'
+import { readJsonFile } from './json-file.ts'
 import { registerSecret } from './log.ts'
 import { singleReference, substitute } from './substitute.ts'
 import { formatPath, validate } from './validate.ts'
@@ -57,6 +59,8 @@ export interface Environment {
   exportDir: string
   /** types whose section names some items only (`flows: [a, b]`): their other live items are never pruned */
   partial: Set<string>
+  /** what each section that names files says (`flows: all`, `theme: true`), read even when the files are not */
+  selections: Map<string, unknown>
   /** declared items per resource type; a type whose section the file omits is not managed here */
   declared: Map<string, object[]>
   /** where the `index`th declared item of a type is written, for messages (index -1: the environment's file) */
@@ -78,6 +82,24 @@ export function listEnvironments(config: Config): string[] {
     .sort()
 }
 
+/**
+ * The file of environment `name`, or a ConfigError (exit 3) when the name is not a plain name
+ * (`../x`, `a,b`) or no such file exists: checked before anything is read or sent.
+ */
+export function environmentFile(name: string, config: Config): string {
+  const file = path.join(environmentsDir(config), `${name}.yaml`)
+  if (NAME.test(name) && fs.existsSync(file)) return file
+  const shown = NAME.test(name) ? displayPath(file) : displayPath(environmentsDir(config))
+  const known = listEnvironments(config)
+  const fix = name.includes(',')
+    ? 'this task takes one environment; only tasks/drift.ts takes a list'
+    : NAME.test(name) && fs.existsSync(file.replace(/\.yaml$/, '.yml'))
+      ? `rename ${displayPath(file.replace(/\.yaml$/, '.yml'))} to ${path.basename(file)}: environment files end in .yaml`
+      : known.length ? `use one of: ${known.join(', ')}` : `create ${displayPath(file)}`
+  const message = NAME.test(name) ? `environment "${name}" does not exist` : `${JSON.stringify(name)} is not an environment name (letters, digits, _ and -)`
+  throw new ConfigError('ENV_NOT_FOUND', [{ file: shown, path: '', message, fix }])
+}
+
 export function loadEnvironment(
   name: string,
   config: Config,
@@ -86,17 +108,7 @@ export function loadEnvironment(
   /** false: leave sections that name files (flows: all) unread; export-flows writes those files */
   expandFiles = true,
 ): Environment {
-  const file = path.join(environmentsDir(config), `${name}.yaml`)
-  if (!NAME.test(name) || !fs.existsSync(file)) {
-    const known = listEnvironments(config)
-    const fix = name.includes(',')
-      ? 'this task takes one environment; only tasks/drift.ts takes a list'
-      : fs.existsSync(file.replace(/\.yaml$/, '.yml'))
-        ? `rename ${displayPath(file.replace(/\.yaml$/, '.yml'))} to ${path.basename(file)}: environment files end in .yaml`
-        : known.length ? `use one of: ${known.join(', ')}` : `create ${displayPath(file)}`
-    throw new ConfigError('ENV_NOT_FOUND', [{ file: displayPath(file), path: '', message: `environment "${name}" does not exist`, fix }])
-  }
-  const merged = readEnvironmentFile(file)
+  const merged = readEnvironmentFile(environmentFile(name, config), readPolicy(config, 'environment'))
   const fileFor = (at: (string | number)[]) => merged.sources[String(at[0])] ?? merged.file
   const issues: ConfigIssue[] = []
 
@@ -115,7 +127,7 @@ export function loadEnvironment(
     ...connectionEntries,
     ...Object.fromEntries(handlers.map((handler) => [handler.section, v.optional(v.unknown())])),
   })
-  const { output } = collect(validate(schema, values, fileFor), issues)
+  const { output } = collectIssues(validate(schema, values, fileFor), issues)
   // A file may protect an environment, never unprotect one the config protects (a shared base
   // file saying `protected: false` must not silently open prod).
   const protectedByConfig = config.protectedEnvironments.includes(name)
@@ -127,12 +139,20 @@ export function loadEnvironment(
   const declared = new Map<string, object[]>()
   const origins = new Map<string, Entry[]>()
   const partial = new Set<string>()
+  const selections = new Map<string, unknown>()
+  const flowPolicy = readPolicy(config, 'flow')
+  const fileSource: FileSource = { dir: exportDir, readJson: (file) => readJsonFile(file, flowPolicy) }
   for (const handler of handlers) {
     const value = record[handler.section]
     // `theme: false` undoes a base file's `theme: true`: extends can replace a key, not remove it
-    if (value === undefined || (handler.files && (!expandFiles || value === false))) continue
+    if (value === undefined || (handler.files && value === false)) continue
+    if (handler.files && !expandFiles) {
+      selections.set(handler.type, value)
+      continue
+    }
     if (handler.files?.exhaustive?.(value) === false) partial.add(handler.type)
-    const section = validateSection(handler, value, fileFor, issues, exportDir)
+    if (handler.files) selections.set(handler.type, value)
+    const section = validateSection(handler, value, fileFor, issues, fileSource)
     if (!section) continue
     declared.set(handler.type, section.items)
     origins.set(handler.type, section.entries)
@@ -151,6 +171,7 @@ export function loadEnvironment(
     retry: { ...config.retry, ...output.retry },
     exportDir,
     partial,
+    selections,
     credentialsHint: credentialsHint(merged.values, fileFor),
     declared,
     locate: (type, index, field) => {
@@ -158,14 +179,6 @@ export function loadEnvironment(
       return { file: entry?.file ?? merged.file, path: formatPath([...(entry?.at ?? []), ...(field ? [field] : [])]) }
     },
   }
-}
-
-/** Adds validation issues, except at places already reported (a missing ${VAR} also fails the type check). */
-function collect<T>(result: { output: T | undefined; issues: ConfigIssue[] }, into: ConfigIssue[]) {
-  const place = (issue: ConfigIssue) => `${issue.file}\0${issue.path}`
-  const reported = new Set(into.map(place))
-  into.push(...result.issues.filter((issue) => !reported.has(place(issue))))
-  return result
 }
 
 /** A real project needs its id and key; the embedded emulator provides both and its own URL. */
@@ -188,14 +201,6 @@ function connectionIssues(
   return issues
 }
 
-interface Entry {
-  raw: unknown
-  /** the file the item is written in: the environment file, or its own file (a flow) */
-  file: string
-  /** where the item sits inside that file */
-  at: (string | number)[]
-}
-
 /**
  * Validates a section item by item, so that one bad item does not hide a duplicate key or a
  * shared domain among the others: cross-item checks run on every item that is valid.
@@ -205,22 +210,12 @@ function validateSection(
   raw: unknown,
   fileFor: (at: (string | number)[]) => string,
   issues: ConfigIssue[],
-  dir: string,
+  where: FileSource,
 ): { items: object[]; entries: Entry[] } | undefined {
-  const entries = sectionEntries(handler, raw, fileFor, issues, dir)
+  const entries = sectionEntries(handler, raw, fileFor, issues, where)
   if (!entries) return undefined
-  const valid: { item: object; entry: Entry }[] = []
-  for (const entry of entries) {
-    const { output } = collect(validate(handler.schema, entry.raw, () => entry.file, entry.at), issues)
-    if (output) valid.push({ item: output, entry })
-  }
-  const items = valid.map(({ item }) => item)
-  const where = (index: number) => valid[index]!.entry
-  for (const issue of [...duplicateKeys(handler, items, where), ...(handler.check?.(items) ?? [])]) {
-    const { file, at } = where(issue.index)
-    issues.push({ file, path: formatPath([...at, ...(issue.field ? [issue.field] : [])]), message: issue.message, fix: issue.fix })
-  }
-  return valid.length === entries.length ? { items, entries } : undefined
+  const items = validateItems(handler, entries, issues)
+  return items && { items, entries }
 }
 
 /** The raw items of a section: inline in the environment file, or read from their own files. */
@@ -229,39 +224,23 @@ function sectionEntries(
   raw: unknown,
   fileFor: (at: (string | number)[]) => string,
   issues: ConfigIssue[],
-  dir: string,
+  where: FileSource,
 ): Entry[] | undefined {
   if (handler.files) {
     const { output, issues: found } = validate(handler.files.section, raw, fileFor, [handler.section])
-    collect({ output, issues: found }, issues)
+    collectIssues({ output, issues: found }, issues)
     if (found.length) return undefined
     try {
-      return handler.files.expand(output, { dir }).map(({ item, file }) => ({ raw: item, file: displayPath(file), at: [] }))
+      return handler.files.expand(output, where).map(({ item, file }) => ({ raw: item, file: displayPath(file), at: [] }))
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error
       issues.push(...error.issues)
       return undefined
     }
   }
-  const list = collect(validate(v.array(v.unknown()), raw, fileFor, [handler.section]), issues).output
+  const list = collectIssues(validate(v.array(v.unknown()), raw, fileFor, [handler.section]), issues).output
   return list?.map((item, index) => ({ raw: item, file: fileFor([handler.section, index]), at: [handler.section, index] }))
 }
-
-/** Keys identify items across environments, so two items with one key are always a mistake. */
-function duplicateKeys(handler: ResourceHandler<any, any>, items: object[], where: (index: number) => Entry): ItemIssue[] {
-  const first = new Map<string, number>()
-  return items.flatMap((item, index) => {
-    const key = handler.key(item)
-    const earlier = first.get(key)
-    if (earlier === undefined) {
-      first.set(key, index)
-      return []
-    }
-    return [{ index, field: '', message: `${handler.type} "${key}" is declared twice (also at ${describeEntry(where(earlier))})`, fix: 'merge the two entries or give one another key' }]
-  })
-}
-
-const describeEntry = (entry: Entry) => (entry.at.length ? formatPath(entry.at) : entry.file)
 
 /** "Check projectId (environments/dev.yaml, from $DESCOPE_DEV_PROJECT_ID) and managementKey (...)" */
 function credentialsHint(raw: Record<string, unknown>, fileFor: (at: string[]) => string): string {

@@ -89,6 +89,33 @@ export class ApiError extends DescopeMgmtError {
   }
 }
 
+/**
+ * A plugin's own code threw (a bug, or an answer it did not expect): which plugin, type,
+ * operation and item, with the original error as the cause. Exit 1.
+ */
+export class PluginError extends DescopeMgmtError {
+  readonly plugin: string
+  readonly type: string
+  readonly operation: string
+  readonly key: string | undefined
+  constructor(fields: { plugin: string; type: string; operation: string; key?: string; cause: unknown }) {
+    const what = `${fields.type}${fields.key === undefined ? '' : ` "${fields.key}"`}`
+    const reason = fields.cause instanceof Error ? fields.cause.message : String(fields.cause)
+    super('PLUGIN_FAILED', `plugin "${fields.plugin}" failed in ${fields.operation}() of ${what}: ${reason}`, { cause: fields.cause })
+    this.plugin = fields.plugin
+    this.type = fields.type
+    this.operation = fields.operation
+    this.key = fields.key
+  }
+}
+
+/** The API answered with data of a shape the toolkit cannot use (a tenant without an id). Exit 1. */
+export class LiveDataError extends DescopeMgmtError {
+  constructor(message: string) {
+    super('LIVE_INVALID', message)
+  }
+}
+
 /** Another apply holds the environment's lock. Exit 1. */
 export class LockedError extends DescopeMgmtError {}
 

@@ -6,15 +6,17 @@ import path from 'node:path'
 import type { Context } from './context.ts'
 import { ConfigError, displayPath, type ConfigIssue } from './errors.ts'
 import { byCodeUnit } from './normalize.ts'
-import { stableJson, writeFileAtomic } from './json-file.ts'
-import { exportFlows, flowFile, SAFE_FLOW_ID } from '../plugins/flows.ts'
+import { writeFileAtomic } from './files.ts'
+import { stableJson } from './json-file.ts'
+import { liveItem } from './live.ts'
+import { flowFile, loadFlows, SAFE_FLOW_ID, type Flow } from '../plugins/flows.ts'
 import { themeApi, themeFile } from '../plugins/theme.ts'
 
 export interface ExportOptions {
   /** the directory to write into (flows/<id>.json and theme.json) */
   dir: string
-  /** only these flows; all when omitted (and files of flows no longer live are removed) */
-  flows?: string[]
+  /** all live flows (and files of flows no longer live are removed), these ones, or none when omitted */
+  flows?: 'all' | string[]
   theme: boolean
 }
 
@@ -29,9 +31,10 @@ export interface ExportedFile {
 
 /** The files an export would produce, compared with what is on disk; nothing is written. */
 export async function planExport(ctx: Context, options: ExportOptions): Promise<ExportedFile[]> {
-  const flows = await exportFlows(ctx.client, options.flows)
+  const only = Array.isArray(options.flows) ? options.flows : undefined
+  const flows = options.flows ? (await loadFlows(ctx.client, only)).map((raw) => liveItem(ctx.handler('flow'), raw) as Flow) : []
   const issues: ConfigIssue[] = []
-  for (const id of options.flows ?? []) {
+  for (const id of only ?? []) {
     if (!flows.some((flow) => flow.flowId === id)) issues.push({ file: '--flow', path: id, message: `environment "${ctx.env.name}" has no flow "${id}"`, fix: 'check the id with the Descope console or list the flows with an export of all' })
   }
   const lowerCased = new Map<string, string>()
@@ -45,13 +48,13 @@ export async function planExport(ctx: Context, options: ExportOptions): Promise<
   if (issues.length) throw new ConfigError('EXPORT_REFUSED', issues)
 
   const wanted = new Map(flows.map((flow) => [flowFile(options.dir, flow.flowId), stableJson(flow)]))
-  if (options.theme) wanted.set(themeFile(options.dir), stableJson(await themeApi(ctx.client).export()))
+  if (options.theme) wanted.set(themeFile(options.dir), stableJson(liveItem(ctx.handler('theme'), await themeApi(ctx.client).export())))
   const files: ExportedFile[] = [...wanted].map(([file, content]) => ({
     file: path.relative(options.dir, file),
     state: readIfExists(file) === content ? 'unchanged' : 'written',
     content,
   }))
-  if (!options.flows) {
+  if (options.flows === 'all') {
     const flowsDir = path.join(options.dir, 'flows')
     const present = fs.existsSync(flowsDir) ? fs.readdirSync(flowsDir).filter((name) => name.endsWith('.json')) : []
     for (const name of present) {

@@ -2,6 +2,7 @@
 // the server changes on its own is dropped, and per-project ids in `references` are blanked,
 // since the target project looks references up by name on import. The same flow then compares
 // equal, and exports to the same bytes, in every environment.
+import { own } from './schemas.ts'
 
 /** Fields the server rewrites on every import; never part of what a file declares. */
 const SERVER_MANAGED = new Set(['version', 'etag', 'modifiedTime', 'createdTime'])
@@ -26,29 +27,25 @@ export function withoutServerFields(value: Json): Json {
 export function withoutEmpty(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutEmpty)
   if (!isObject(value)) return value
-  const kept: Json = {}
-  for (const [key, field] of Object.entries(value)) {
-    const stripped = withoutEmpty(field)
-    if (!isEmpty(stripped)) kept[key] = stripped
-  }
-  return kept
+  // Object.fromEntries, not assignment: a key `__proto__` must stay a plain entry
+  return Object.fromEntries(Object.entries(value)
+    .map(([key, field]) => [key, withoutEmpty(field)] as const)
+    .filter(([, stripped]) => !isEmpty(stripped)))
 }
 
 /** `references`: maps of name → per-project id become name → '', lists stay, empty ones go. */
 export function portableReferences(references: unknown): Json | undefined {
   if (!isObject(references)) return undefined
-  const portable: Json = {}
-  for (const [kind, value] of Object.entries(references)) {
+  const portable = Object.fromEntries(Object.entries(references)
     // a map's names matter, not its ids (blank already in a portable file)
-    const kept = isObject(value) ? Object.fromEntries(Object.keys(value).sort().map((name) => [name, ''])) : withoutEmpty(value)
-    if (!isEmpty(kept)) portable[kind] = kept
-  }
+    .map(([kind, value]) => [kind, isObject(value) ? Object.fromEntries(Object.keys(value).sort().map((name) => [name, ''])) : withoutEmpty(value)] as const)
+    .filter(([, kept]) => !isEmpty(kept)))
   return Object.keys(portable).length ? portable : undefined
 }
 
 /** Names of the roles a flow or theme references (by name, portable). */
 export function referencedRoles(references: unknown): string[] {
-  const roles = isObject(references) ? references.roles : undefined
+  const roles = isObject(references) ? own(references, 'roles') : undefined
   if (isObject(roles)) return Object.keys(roles)
   return Array.isArray(roles) ? roles.filter((role): role is string => typeof role === 'string') : []
 }

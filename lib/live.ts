@@ -1,6 +1,14 @@
-// Reads the live state: one list call per type, normalized to the declared shape.
+// Reads the live state: one list call per type, each item checked with its handler's
+// liveSchema and normalized to the declared shape. What the API answers is validated like a
+// file: an item of an unexpected shape is an error naming the type, the item and the field.
+import * as v from 'valibot'
 import type { Context } from './context.ts'
+import { LiveDataError } from './errors.ts'
 import type { LiveState } from './plan.ts'
+import type { ResourceHandler } from './plugin.ts'
+import { formatPath } from './validate.ts'
+
+type AnyHandler = ResourceHandler<any, any>
 
 /**
  * The types an environment manages, plus the types their items reference (to check
@@ -27,8 +35,50 @@ export function typesToRead(ctx: { handlers: Context['handlers']; env: Pick<Cont
 export async function readLive(ctx: Pick<Context, 'handler' | 'handlerContext'>, types: string[]): Promise<LiveState> {
   const lists = await Promise.all(types.map(async (type) => {
     const handler = ctx.handler(type)
-    const items = await handler.list(ctx.handlerContext(type))
-    return [type, items.map((item) => handler.normalize(item) as object)] as const
+    return [type, liveItems(handler, await handler.list(ctx.handlerContext(type)))] as const
   }))
   return new Map(lists)
+}
+
+/** A handler's list() answer, checked and normalized item by item. */
+export function liveItems(handler: AnyHandler, answer: unknown): object[] {
+  if (!Array.isArray(answer)) {
+    throw new LiveDataError(`the API's list of ${handler.section} is not a list (it is ${kindOf(answer)}); nothing was changed. ${ADVICE}`)
+  }
+  return answer.map((raw, index) => liveItem(handler, raw, index))
+}
+
+/** One item as the API returned it → its normalized form, or a LiveDataError naming it. */
+export function liveItem(handler: AnyHandler, raw: unknown, index?: number): object {
+  const result = v.safeParse(handler.liveSchema, raw)
+  if (!result.success) {
+    const issue = result.issues[0]!
+    const field = formatPath((issue.path ?? []).map((item) => item.key as string | number))
+    throw new LiveDataError(`live ${handler.type} ${label(handler, raw, index)} is not of the shape the API should answer: ${field ? `${field}: ` : ''}${issue.message}; nothing was changed. ${ADVICE}`)
+  }
+  const item = handler.normalize(result.output) as object
+  const key = handler.key(item)
+  if (typeof key !== 'string' || key === '') {
+    throw new LiveDataError(`live ${handler.type} ${label(handler, raw, index)} has no key (the plugin's key() gave ${JSON.stringify(key)}), so it cannot be matched, backed up or deleted; nothing was changed. ${ADVICE}`)
+  }
+  return item
+}
+
+const ADVICE = 'Look at it in the Descope console; if the API changed, the plugin must follow it'
+
+/** `"acme"` when the raw item has a usable key, else its position in the list. */
+function label(handler: AnyHandler, raw: unknown, index?: number): string {
+  try {
+    const key = handler.key(raw)
+    if (typeof key === 'string' && key !== '') return JSON.stringify(key)
+  } catch {
+    // a malformed item may not even yield a key
+  }
+  return index === undefined ? '(unnamed)' : `#${index + 1} of the list`
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'a list'
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`
 }

@@ -16,6 +16,16 @@ export function redact(text: string): string {
   return result
 }
 
+/** Every string inside `value` redacted, for documents that are serialized after (--json). */
+export function redactValue<T>(value: T): T {
+  if (typeof value === 'string') return redact(value) as T
+  if (Array.isArray(value)) return value.map(redactValue) as T
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [redact(key), redactValue(item)])) as T
+  }
+  return value
+}
+
 /** stdout: plans, reports and JSON documents, redacted like the logs. */
 export function print(text: string): void {
   process.stdout.write(`${redact(text)}\n`)

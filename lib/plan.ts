@@ -3,7 +3,7 @@
 // configuration issues when the change could not be carried out safely.
 import type { Environment } from './environment.ts'
 import { ConfigError, type ConfigIssue } from './errors.ts'
-import { dependencyGraph } from './dependencies.ts'
+import { CycleError, dependencyGraph } from './dependencies.ts'
 import { compareItem, describeNew, type FieldChange } from './diff.ts'
 import { matchItems } from './match.ts'
 import type { Reference, ResourceHandler } from './plugin.ts'
@@ -88,10 +88,10 @@ export function planChanges(
 
   issues.push(...referenceIssues(handlers, env, live, deletes))
   issues.push(...claimIssues(managed, env, live, deletes))
-  if (issues.length) throw new ConfigError('PLAN_REFUSED', issues)
+  if (issues.length) throw new ConfigError('PLAN_REFUSED', issues, { title: 'plan refused' })
   return {
     environment: env.name,
-    changes: inApplyOrder([...forward, ...deletes.reverse()], handlers),
+    changes: inApplyOrder([...forward, ...deletes.reverse()], handlers, env),
     unmanaged,
     types: managed.map((handler) => handler.type),
   }
@@ -176,9 +176,20 @@ function claimIssues(
   return issues
 }
 
-/** The changes in an order apply could run them one by one (and a cycle refused now). */
-function inApplyOrder(changes: Change[], handlers: AnyHandler[]): Change[] {
-  const before = dependencyGraph(changes, handlers)
+/** The changes in an order apply could run them one by one (and a cycle refused now, exit 3). */
+function inApplyOrder(changes: Change[], handlers: AnyHandler[], env: Pick<Environment, 'declared' | 'locate'>): Change[] {
+  let before: Map<Change, Change[]>
+  try {
+    before = dependencyGraph(changes, handlers)
+  } catch (error) {
+    if (!(error instanceof CycleError)) throw error
+    const byType = new Map(handlers.map((handler) => [handler.type, handler]))
+    const steps = error.cycle.map((change) => `${change.op} ${change.type} "${change.key}"`).join(' → ')
+    throw new ConfigError('PLAN_CYCLE', error.cycle.slice(0, -1).map((change) => {
+      const index = env.declared.get(change.type)?.findIndex((item) => byType.get(change.type)?.key(item) === change.key) ?? -1
+      return { ...env.locate(change.type, index), message: `${change.op} of ${change.type} "${change.key}" waits on itself through ${steps} (two items swapping a name or a domain)`, fix: 'apply it in two steps: first a sync that gives the value up, then one that takes it; nothing was written' }
+    }), { cause: error, title: 'plan refused' })
+  }
   const ordered: Change[] = []
   const placed = new Set<Change>()
   const place = (change: Change) => {

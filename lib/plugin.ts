@@ -5,6 +5,7 @@ import type * as v from 'valibot'
 import type { ConsolaInstance } from 'consola'
 import type { ApiClient } from './client.ts'
 import { ConfigError } from './errors.ts'
+import { assertContracts, guardHandler } from './plugin-guard.ts'
 
 export interface HandlerContext {
   /** the environment's name (`dev`) */
@@ -19,6 +20,14 @@ export interface HandlerContext {
 export interface Reference {
   type: string
   key: string
+}
+
+/** Where a section that names files finds them, and the one way to read them (size limit, inside the project). */
+export interface FileSource {
+  /** the environment's export directory (absolute) */
+  dir: string
+  /** parses a JSON file, or throws a ConfigError naming it */
+  readJson(file: string): unknown
 }
 
 /** A problem across declared items (duplicate keys, a domain claimed twice), found before any request. */
@@ -38,6 +47,11 @@ export interface ResourceHandler<Item extends object = object, Live = unknown> {
   section: string
   /** validates one declared item; may canonicalize (lower-case, sort) so declared and live compare */
   schema: v.GenericSchema<unknown, Item>
+  /**
+   * validates one item as the API returns it, before normalize() sees it: an answer of an
+   * unexpected shape (a tenant without an id) is an error naming the item, never a TypeError
+   */
+  liveSchema: v.GenericSchema<unknown, Live>
   /**
    * types whose items this type's items may reference; creates run after them, deletes before.
    * A type no configured plugin provides is simply not there to wait for.
@@ -80,16 +94,17 @@ export interface ResourceHandler<Item extends object = object, Live = unknown> {
    */
   files?: {
     section: v.GenericSchema
-    expand(value: any, where: { dir: string }): { item: unknown; file: string }[]
+    expand(value: any, where: FileSource): { item: unknown; file: string }[]
     /** false when the value names some items only (`flows: [a, b]`): other live items are never pruned */
     exhaustive?(value: any): boolean
   }
 
-  list(ctx: HandlerContext): Promise<Live[]>
-  /** one live item, or undefined when it does not exist; used to confirm a failed create or delete */
-  load?(key: string, ctx: HandlerContext): Promise<Live | undefined>
+  /** every live item, as the API answers (the engine checks each with liveSchema) */
+  list(ctx: HandlerContext): Promise<unknown>
+  /** one live item as the API answers, or undefined when it does not exist; used to confirm a failed create or delete */
+  load?(key: string, ctx: HandlerContext): Promise<unknown>
   /**
-   * live → the declared shape: drop server-managed fields, sort, make portable. It must keep
+   * live (checked by liveSchema) → the declared shape: drop server-managed fields, sort, make portable. It must keep
    * every field an update would otherwise reset (Descope updates replace every field), since an
    * update sends this shape overlaid with what the file declares.
    */
@@ -116,11 +131,13 @@ export const defineHandler = <Item extends object, Live>(handler: ResourceHandle
   handler as ResourceHandler<Item, Live> as ResourceHandler<any, any>
 
 /**
- * The handlers of all plugins, in dependency order (a type after the types it depends on).
- * Throws on duplicate types or sections and on dependency cycles: a broken plugin set
- * is a configuration error, found before anything runs.
+ * The handlers of all plugins, in dependency order (a type after the types it depends on),
+ * each guarded (lib/plugin-guard.ts). Throws on a broken contract, duplicate types or
+ * sections and dependency cycles: a broken plugin set is a configuration error, found before
+ * anything runs.
  */
 export function resolveHandlers(plugins: Plugin[]): ResourceHandler<any, any>[] {
+  assertContracts(plugins)
   const byType = new Map<string, ResourceHandler<any, any>>()
   const sections = new Set<string>()
   for (const plugin of plugins) {
@@ -128,7 +145,7 @@ export function resolveHandlers(plugins: Plugin[]): ResourceHandler<any, any>[] 
       if (byType.has(handler.type) || sections.has(handler.section)) {
         throw pluginError('PLUGIN_CONFLICT', `plugin "${plugin.name}": resource type "${handler.type}" or section "${handler.section}" is already provided by another plugin`, 'register each plugin once')
       }
-      byType.set(handler.type, handler)
+      byType.set(handler.type, guardHandler(plugin, handler))
       sections.add(handler.section)
     }
   }

@@ -1,58 +1,107 @@
-// The one place a task's flags are parsed, its errors reported and its exit code decided.
-import { minimist } from 'zx'
+// The one place a task's flags are parsed, its --help written, its errors reported and its
+// exit code decided. A task declares its flags once (lib/flags.ts); the usage text is made
+// from those declarations.
 import type { ConsolaInstance } from 'consola'
 import { ConfigError, DescopeMgmtError, exitCodeFor, UsageError } from './errors.ts'
-import { createLogger, print, redact } from './log.ts'
+import { COMMON_FLAGS, formatFlags, parseFlags, type FlagSpecs, type ParsedFlags } from './flags.ts'
+import { createLogger, print, redact, redactValue } from './log.ts'
 
-export type Args = minimist.ParsedArgs
-
-export interface Task {
-  /** what `--help` prints: what the task does, every flag, and examples */
-  help: string
-  boolean?: string[]
-  string?: string[]
-  /** flag values when not given (a boolean flag defaults to false otherwise) */
-  defaults?: Record<string, unknown>
-  /** whether the task takes positional arguments */
-  positional?: boolean
-  run(args: Args, log: ConsolaInstance): Promise<number>
+export interface Command<F extends FlagSpecs = FlagSpecs> {
+  /** what it does: the first paragraph of --help */
+  summary: string
+  /** what follows the command on the command line: `[--env <name>] [flags]` */
+  usage: string
+  flags: F
+  /** how many positional arguments it takes (default none) */
+  positionals?: number
+  /** prose after the flags: exit codes, where things go */
+  notes?: string
+  examples?: string[]
+  run(args: ParsedFlags<F & typeof COMMON_FLAGS>, log: ConsolaInstance): Promise<number>
 }
 
-const COMMON_BOOLEAN = ['help', 'verbose', 'quiet']
+export interface Task<F extends FlagSpecs = FlagSpecs> extends Command<F> {
+  /** the file under tasks/, without .ts */
+  name: string
+}
+
+/** A task made of sub-commands (`backup create`, `backup list`), each with flags of its own. */
+export interface CommandSet {
+  name: string
+  summary: string
+  commands: Record<string, Command<any>>
+  examples?: string[]
+}
+
+/** Identity helpers that only add typing: flags declared once give typed `args`. */
+export const defineTask = <F extends FlagSpecs>(task: Task<F>): Task<F> => task
+export const defineCommand = <F extends FlagSpecs>(command: Command<F>): Command<F> => command
+
+/** `--help` of one command: summary, usage, the declared flags, notes, examples. */
+export function helpText(invocation: string, command: Command<any>): string {
+  return [
+    command.summary.trim(),
+    `Usage: npx tsx ${invocation} ${command.usage}`,
+    `Flags:\n${formatFlags({ ...command.flags, ...COMMON_FLAGS })}`,
+    ...(command.notes ? [command.notes.trim()] : []),
+    ...(command.examples?.length ? [`Examples:\n${command.examples.map((line) => `  ${line}`).join('\n')}`] : []),
+  ].join('\n\n')
+}
+
+function commandSetHelp(set: CommandSet): string {
+  const width = Math.max(...Object.keys(set.commands).map((name) => name.length)) + 3
+  return [
+    set.summary.trim(),
+    `Usage: npx tsx tasks/${set.name}.ts <command> [flags]`,
+    `Commands:\n${Object.entries(set.commands).map(([name, command]) => `  ${name.padEnd(width)}${command.summary.trim().split('\n')[0]}`).join('\n')}`,
+    `Each command's flags: npx tsx tasks/${set.name}.ts <command> --help`,
+    ...(set.examples?.length ? [`Examples:\n${set.examples.map((line) => `  ${line}`).join('\n')}`] : []),
+  ].join('\n\n')
+}
 
 /** Parses argv, runs the task, reports any error once, and sets the exit code. */
-export async function runTask(task: Task, argv = process.argv.slice(2)): Promise<void> {
-  const known = new Set([...COMMON_BOOLEAN, ...(task.boolean ?? []), ...(task.string ?? [])])
-  const unknown: string[] = []
-  const args = minimist(argv, {
-    boolean: [...COMMON_BOOLEAN, ...(task.boolean ?? [])],
-    string: task.string ?? [],
-    alias: { h: 'help' },
-    default: task.defaults ?? {},
-    unknown: (arg) => {
-      if (arg.startsWith('-') && !known.has(arg.replace(/^--?(no-)?/, '').split('=')[0]!)) unknown.push(arg)
-      return true
-    },
-  })
-  const log = createLogger({ verbose: args.verbose, quiet: args.quiet })
-  let code: number
+export async function runTask(task: Task<any>, argv = process.argv.slice(2)): Promise<void> {
+  await execute(`tasks/${task.name}.ts`, task, argv)
+}
+
+/** The same for a task of sub-commands: the command comes first (`backup.ts restore latest ...`). */
+export async function runCommands(set: CommandSet, argv = process.argv.slice(2)): Promise<void> {
+  const [name, ...rest] = argv
+  const command = name === undefined ? undefined : Object.hasOwn(set.commands, name) ? set.commands[name] : undefined
+  if (command) return execute(`tasks/${set.name}.ts ${name}`, command, rest)
+  if (name === undefined || name === '--help' || name === '-h') return finish(ok(commandSetHelp(set)))
+  const names = Object.keys(set.commands).join(', ')
+  const problem = name.startsWith('-') ? `say what to do first: ${names}` : `unknown command "${name}": use ${names}`
+  return finish(failed(new UsageError(`${problem}; see --help`), createLogger(), false))
+}
+
+async function execute(invocation: string, command: Command<any>, argv: string[]): Promise<void> {
+  const specs = { ...command.flags, ...COMMON_FLAGS }
+  // --help wins over everything else on the line, even a mistake
+  if (argv.some((arg) => arg === '--help' || arg === '-h')) return finish(ok(helpText(invocation, command)))
+  const json = argv.includes('--json') && 'json' in specs
+  let log = createLogger()
   try {
-    if (args.help) {
-      print(task.help.trim())
-      code = 0
-    } else {
-      if (unknown.length) throw new UsageError(`unknown flag ${unknown.join(', ')}; see --help`)
-      if (!task.positional && args._.length) throw new UsageError(`unexpected argument ${args._.join(' ')}; see --help`)
-      for (const flag of task.string ?? []) {
-        if (args[flag] === '' && argv.some((arg) => arg === `--${flag}`)) throw new UsageError(`--${flag} needs a value; see --help`)
-      }
-      code = await task.run(args, log)
-    }
+    const args = parseFlags(specs, argv, { positionals: command.positionals })
+    log = createLogger({ verbose: args.verbose as boolean, quiet: args.quiet as boolean })
+    return finish(await command.run(args, log))
   } catch (error) {
-    report(error, log, args.verbose)
-    if (args.json) print(JSON.stringify({ error: errorDocument(error) }, null, 2))
-    code = exitCodeFor(error)
+    return finish(failed(error, log, json, argv.includes('--verbose')))
   }
+}
+
+function ok(text: string): number {
+  print(text)
+  return 0
+}
+
+function failed(error: unknown, log: ConsolaInstance, json: boolean, verbose = false): number {
+  report(error, log, verbose)
+  if (json) print(JSON.stringify({ error: redactValue(errorDocument(error)) }, null, 2))
+  return exitCodeFor(error)
+}
+
+function finish(code: number): void {
   process.exitCode = code
   // A stray keep-alive socket must not hold the process open; the timer itself does not.
   setTimeout(() => process.exit(code), 2000).unref()
@@ -71,7 +120,7 @@ function report(error: unknown, log: ConsolaInstance, verbose: boolean): void {
   }
 }
 
-/** With --json, a failure is a JSON document too, so scripts always have one to parse (print redacts it). */
+/** With --json, a failure is a JSON document too, so scripts always have one to parse. */
 function errorDocument(error: unknown) {
   if (!(error instanceof Error)) return { code: 'UNKNOWN', message: String(error) }
   return {

@@ -72,7 +72,8 @@ function unwrap(schema: unknown): SchemaNode | undefined {
   return node
 }
 
-function closest(word: string, candidates: string[]): string | undefined {
+/** The candidate nearest to `word` by edit distance, if any is near enough to be a likely typo. */
+export function closest(word: string, candidates: string[]): string | undefined {
   let best: string | undefined
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1
   for (const candidate of candidates) {

@@ -7,25 +7,24 @@ import path from 'node:path'
 import * as v from 'valibot'
 import { unlessNotFound, type ApiClient } from '../lib/client.ts'
 import { ConfigError, displayPath, type ConfigIssue } from '../lib/errors.ts'
-import { readJsonFile } from '../lib/json-file.ts'
 import { portableReferences, referencedRoles, withoutEmpty, withoutServerFields } from '../lib/exported.ts'
-import { defineHandler, definePlugin } from '../lib/plugin.ts'
+import { defineHandler, definePlugin, type FileSource } from '../lib/plugin.ts'
+import { jsonObject } from '../lib/schemas.ts'
 
 /** Flow ids become file names: letters, digits, `.`, `_` and `-`, not starting with a dot. */
 export const SAFE_FLOW_ID = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/
 
 export const FlowIdSchema = v.pipe(v.string(), v.regex(SAFE_FLOW_ID, 'must be a safe file name: letters, digits, ".", "_" and "-", not starting with "."'))
 
-const JsonObject = v.record(v.string(), v.unknown())
 
 /** A flow in Descope's v2 export format, made portable (see normalizeFlow). */
 export const FlowSchema = v.pipe(
   v.looseObject({
     flowId: FlowIdSchema,
-    metadata: JsonObject,
-    contents: JsonObject,
-    screens: v.array(JsonObject),
-    references: v.optional(JsonObject),
+    metadata: jsonObject,
+    contents: jsonObject,
+    screens: v.array(jsonObject),
+    references: v.optional(jsonObject),
   }),
   v.transform((flow) => normalizeFlow(flow)),
 )
@@ -50,7 +49,7 @@ export function normalizeFlow(flow: Record<string, unknown>): Flow {
 export const flowFile = (dir: string, flowId: string) => path.join(dir, 'flows', `${flowId}.json`)
 
 /** The flow files an environment's `flows:` asks for, each parsed, with its file. */
-export function readFlowFiles(selection: 'all' | string[], dir: string): { item: unknown; file: string }[] {
+export function readFlowFiles(selection: 'all' | string[], { dir, readJson }: FileSource): { item: unknown; file: string }[] {
   const flowsDir = path.join(dir, 'flows')
   if (selection === 'all' && !fs.existsSync(flowsDir)) {
     throw flowError(flowsDir, `does not exist, so "flows: all" has nothing to deploy`, 'run tasks/export-flows.ts first, or list the flows by id')
@@ -66,7 +65,7 @@ export function readFlowFiles(selection: 'all' | string[], dir: string): { item:
       return []
     }
     try {
-      const item = readJsonFile(file)
+      const item = readJson(file)
       const declared = (item as { flowId?: unknown } | null)?.flowId
       if (declared !== undefined && declared !== id) {
         issues.push(flowIssue(file, `says flowId "${String(declared)}" but is named after "${id}"`, `rename the file to ${String(declared)}.json or correct its flowId`))
@@ -85,49 +84,57 @@ export function readFlowFiles(selection: 'all' | string[], dir: string): { item:
 const flowIssue = (file: string, message: string, fix: string): ConfigIssue => ({ file: displayPath(file), path: '', message, fix })
 const flowError = (file: string, message: string, fix: string) => new ConfigError('FLOW_FILE', [flowIssue(file, message, fix)])
 
+/** A flow as the v2 export returns it, with its id: what normalizeFlow relies on is checked. */
+export const LiveFlowSchema = v.looseObject({
+  flowId: v.pipe(v.string(), v.minLength(1, 'is empty')),
+  metadata: v.nullish(jsonObject),
+  contents: v.nullish(jsonObject),
+  screens: v.nullish(v.array(jsonObject)),
+  references: v.nullish(jsonObject),
+})
+
 /** Typed flow operations (v2 export/import, as the Go SDK and CLI use) for scripts and the handler. */
 export function flowApi(client: ApiClient) {
-  const exportFlow = async (flowId: string) => (await client.post<{ flow: Record<string, unknown> }>('/v2/mgmt/flow/export', { flowId })).flow
+  const exportFlow = async (flowId: string) => ({ flowId, ...(await client.post<{ flow?: object }>('/v2/mgmt/flow/export', { flowId })).flow })
   return {
     list: async () => (await client.post<{ flows?: { id: string; name?: string; disabled?: boolean }[] }>('/v1/mgmt/flow/list', {})).flows ?? [],
+    /** one flow as the API exports it, with its flowId */
     export: exportFlow,
-    /** one flow in portable form, or undefined when there is none with this id */
-    load: async (flowId: string) => {
-      const flow = await unlessNotFound(exportFlow(flowId))
-      return flow && normalizeFlow({ flowId, ...flow })
-    },
+    /** the same, or undefined when there is no flow with this id */
+    load: (flowId: string) => unlessNotFound(exportFlow(flowId)),
     import: (flow: Flow) => client.post('/v2/mgmt/flow/import', { flow }),
     delete: (flowIds: string[]) => client.post('/v1/mgmt/flow/delete', { ids: flowIds }),
   }
 }
 
-/** Every live flow in portable form: one list call, then one export per flow. */
-export async function exportFlows(client: ApiClient, only?: string[]): Promise<Flow[]> {
+/** Every live flow (or only these) as exported: one list call, then one export per flow. */
+export async function loadFlows(client: ApiClient, only?: string[]): Promise<object[]> {
   const api = flowApi(client)
   const ids = (await api.list()).map((flow) => flow.id).filter((id) => !only || only.includes(id)).sort()
-  return Promise.all(ids.map(async (id) => normalizeFlow({ flowId: id, ...(await api.export(id)) })))
+  return Promise.all(ids.map((id) => api.export(id)))
 }
 
 export default function flows() {
   return definePlugin({
     name: 'flows',
-    handlers: [defineHandler<Flow, Flow>({
+    handlers: [defineHandler<Flow, v.InferOutput<typeof LiveFlowSchema>>({
       type: 'flow',
       section: 'flows',
       schema: FlowSchema,
+      liveSchema: LiveFlowSchema,
       dependsOn: ['role'],
       ownedWhole: true,
       key: (flow) => flow.flowId,
       references: (flow) => referencedRoles(flow.references).map((name) => ({ type: 'role', key: name })),
       files: {
         section: v.union([v.literal('all'), v.array(FlowIdSchema)], 'must be "all" or a list of flow ids'),
-        expand: (selection: 'all' | string[], { dir }) => readFlowFiles(selection, dir),
+        expand: (selection: 'all' | string[], where) => readFlowFiles(selection, where),
         // a list deploys those flows; only `all` says there are no others
         exhaustive: (selection: 'all' | string[]) => selection === 'all',
       },
-      list: (ctx) => exportFlows(ctx.client),
+      list: (ctx) => loadFlows(ctx.client),
       load: (flowId, ctx) => flowApi(ctx.client).load(flowId),
-      normalize: (flow) => flow,
+      normalize: normalizeFlow,
       create: async (flow, ctx) => { await flowApi(ctx.client).import(flow) },
       update: async (flow, ctx) => { await flowApi(ctx.client).import(flow) },
       delete: async (flow, ctx) => { await flowApi(ctx.client).delete([flow.flowId]) },

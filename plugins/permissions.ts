@@ -4,25 +4,30 @@
 import * as v from 'valibot'
 import type { ApiClient } from '../lib/client.ts'
 import { defineHandler, definePlugin } from '../lib/plugin.ts'
+import { description, name } from '../lib/schemas.ts'
+
+/** Descope's limits for role and permission names and descriptions (descope-api.md §9, "Lengths") */
+export const NAME_MAX = 100
+export const DESCRIPTION_MAX = 254
 
 export const PermissionSchema = v.strictObject({
-  name: v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty')),
-  description: v.optional(v.string()),
+  name: name(NAME_MAX),
+  description: v.optional(description(DESCRIPTION_MAX)),
   /** the permission's previous name: rename it in place (roles follow) */
-  renamedFrom: v.optional(v.pipe(v.string(), v.minLength(1))),
+  renamedFrom: v.optional(name(NAME_MAX)),
 })
 export type Permission = v.InferOutput<typeof PermissionSchema> & {
   /** live only: a permission every Descope project has */
   systemDefault?: true
 }
 
-/** A permission as GET /v1/mgmt/permission/all returns it (§3.3). */
-export interface LivePermission {
-  id?: string
-  name: string
-  description?: string
-  systemDefault?: boolean
-}
+/** A permission as GET /v1/mgmt/permission/all returns it (§3.3); absent and null mean "not set". */
+export const LivePermissionSchema = v.looseObject({
+  name: v.pipe(v.string(), v.minLength(1, 'is empty')),
+  description: v.nullish(v.string()),
+  systemDefault: v.nullish(v.boolean()),
+})
+export type LivePermission = v.InferOutput<typeof LivePermissionSchema>
 
 /** Typed permission operations for one-off scripts and the handler below. */
 export function permissionApi(client: ApiClient) {
@@ -50,6 +55,7 @@ export default function permissions() {
       type: 'permission',
       section: 'permissions',
       schema: PermissionSchema,
+      liveSchema: LivePermissionSchema,
       key: (permission) => permission.name,
       builtIn: (permission) => permission.systemDefault === true,
       list: (ctx) => permissionApi(ctx.client).loadAll(),

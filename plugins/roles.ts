@@ -5,35 +5,37 @@
 import * as v from 'valibot'
 import type { ApiClient } from '../lib/client.ts'
 import { sortedUnique } from '../lib/normalize.ts'
+import { description, name } from '../lib/schemas.ts'
+import { DESCRIPTION_MAX, NAME_MAX } from './permissions.ts'
 import { defineHandler, definePlugin } from '../lib/plugin.ts'
 
 export const RoleSchema = v.strictObject({
-  name: v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.regex(/^[^/]+$/, 'must not contain /')),
-  description: v.optional(v.string()),
-  permissionNames: v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(1))), v.transform(sortedUnique))),
+  name: v.pipe(name(NAME_MAX), v.regex(/^[^/]+$/, 'must not contain /')),
+  description: v.optional(description(DESCRIPTION_MAX)),
+  permissionNames: v.optional(v.pipe(v.array(name(NAME_MAX)), v.transform(sortedUnique))),
   /** scopes the role to one tenant; part of the role's identity, so it cannot change */
-  tenantId: v.optional(v.pipe(v.string(), v.minLength(1))),
+  tenantId: v.optional(name(256)),
   /** given to new users automatically */
   default: v.optional(v.boolean()),
   /** hidden from tenant admins */
   private: v.optional(v.boolean()),
   /** the role's previous name: rename it in place, keeping it on the users who have it */
-  renamedFrom: v.optional(v.pipe(v.string(), v.minLength(1))),
+  renamedFrom: v.optional(name(NAME_MAX)),
 })
 export type Role = v.InferOutput<typeof RoleSchema>
 
-/** A role as GET /v1/mgmt/role/all returns it (§3.3). */
-export interface LiveRole {
-  id?: string
-  name: string
-  description?: string
-  permissionNames?: string[]
-  tenantId?: string
-  default?: boolean
-  private?: boolean
-}
+/** A role as GET /v1/mgmt/role/all returns it (§3.3); absent and null mean "not set". */
+export const LiveRoleSchema = v.looseObject({
+  name: v.pipe(v.string(), v.minLength(1, 'is empty')),
+  description: v.nullish(v.string()),
+  permissionNames: v.nullish(v.array(v.string())),
+  tenantId: v.nullish(v.string()),
+  default: v.nullish(v.boolean()),
+  private: v.nullish(v.boolean()),
+})
+export type LiveRole = v.InferOutput<typeof LiveRoleSchema>
 
-export const roleKey = (role: Pick<Role, 'name' | 'tenantId'>) => (role.tenantId ? `${role.tenantId}/${role.name}` : role.name)
+export const roleKey = (role: { name: string; tenantId?: string | null }) => (role.tenantId ? `${role.tenantId}/${role.name}` : role.name)
 
 /** Typed role operations for one-off scripts and the handler below. */
 export function roleApi(client: ApiClient) {
@@ -71,6 +73,7 @@ export default function roles() {
       type: 'role',
       section: 'roles',
       schema: RoleSchema,
+      liveSchema: LiveRoleSchema,
       dependsOn: ['permission'],
       key: roleKey,
       references: (role) => [

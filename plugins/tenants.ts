@@ -6,21 +6,25 @@ import { isDeepStrictEqual } from 'node:util'
 import * as v from 'valibot'
 import { unlessNotFound, type ApiClient } from '../lib/client.ts'
 import { sortedUnique } from '../lib/normalize.ts'
+import { dataRecord, jsonObject, name as schemaName, plainText } from '../lib/schemas.ts'
 import { defineHandler, definePlugin, type ItemIssue } from '../lib/plugin.ts'
 
 /** A DNS name: labels of letters, digits and inner hyphens; a final label of letters, or punycode (xn--). */
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/
 
 const AttributeValue = v.union([v.string(), v.number(), v.boolean(), v.array(v.string()), v.null()])
+/** an attribute's name is data: `constructor` or `__proto__` is as good a name as `plan` */
+const AttributeName = v.pipe(v.string(), v.minLength(1, 'must not be empty'), plainText())
 
 export const TenantSchema = v.strictObject({
-  id: v.pipe(v.string(), v.regex(/^[^\s/?#]+$/, 'must be a non-empty id without spaces, /, ? or #'), v.maxLength(256)),
-  name: v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty')),
+  id: v.pipe(v.string(), v.regex(/^[^\s/?#]+$/, 'must be a non-empty id without spaces, /, ? or #'), v.maxLength(256, 'must be at most 256 characters'), plainText()),
+  /** Descope publishes no limit for tenant names; 256 keeps a pasted blob out */
+  name: schemaName(256),
   selfProvisioningDomains: v.optional(v.pipe(
     v.array(v.pipe(v.string(), v.trim(), v.toLowerCase(), v.regex(DOMAIN, 'must be a domain name such as acme.com (no scheme, path or @)'))),
     v.transform(sortedUnique),
   )),
-  customAttributes: v.optional(v.record(v.string(), AttributeValue)),
+  customAttributes: v.optional(dataRecord(AttributeValue, AttributeName)),
   enforceSSO: v.optional(v.boolean()),
   /** user or group ids exempt from enforceSSO */
   enforceSSOExclusions: v.optional(v.pipe(v.array(v.string()), v.transform(sortedUnique))),
@@ -35,21 +39,27 @@ export const TenantSchema = v.strictObject({
 })
 export type Tenant = v.InferOutput<typeof TenantSchema>
 
-/** A tenant as GET /v1/mgmt/tenant/all returns it (descope-api.md §3.1). */
-export interface LiveTenant {
-  id: string
-  name: string
-  selfProvisioningDomains?: string[]
-  customAttributes?: Record<string, unknown>
-  enforceSSO?: boolean
-  enforceSSOExclusions?: string[]
-  federatedAppIds?: string[]
-  disabled?: boolean
-  roleInheritance?: string
-  parent?: string
-  defaultRoles?: string[]
-  createdTime?: number
-}
+const stringList = v.nullish(v.array(v.string()))
+
+/**
+ * A tenant as GET /v1/mgmt/tenant/all returns it (descope-api.md §3.1): what the toolkit relies
+ * on is checked, the rest kept as it is. Absent and null mean "not set".
+ */
+export const LiveTenantSchema = v.looseObject({
+  id: v.pipe(v.string(), v.minLength(1, 'is empty')),
+  name: v.string(),
+  selfProvisioningDomains: stringList,
+  customAttributes: v.nullish(jsonObject),
+  enforceSSO: v.nullish(v.boolean()),
+  enforceSSOExclusions: stringList,
+  federatedAppIds: stringList,
+  disabled: v.nullish(v.boolean()),
+  roleInheritance: v.nullish(v.string()),
+  parent: v.nullish(v.string()),
+  defaultRoles: stringList,
+  createdTime: v.nullish(v.number()),
+})
+export type LiveTenant = v.InferOutput<typeof LiveTenantSchema>
 
 /** Typed tenant operations for one-off scripts and the handler below. */
 export function tenantApi(client: ApiClient) {
@@ -118,6 +128,7 @@ export default function tenants() {
       type: 'tenant',
       section: 'tenants',
       schema: TenantSchema,
+      liveSchema: LiveTenantSchema,
       dependsOn: ['role'],
       key: (tenant) => tenant.id,
       references: (tenant) => [

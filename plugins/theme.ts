@@ -6,17 +6,17 @@ import path from 'node:path'
 import * as v from 'valibot'
 import type { ApiClient } from '../lib/client.ts'
 import { ConfigError, displayPath } from '../lib/errors.ts'
-import { readJsonFile } from '../lib/json-file.ts'
 import { portableReferences, referencedRoles, withoutServerFields } from '../lib/exported.ts'
 import { defineHandler, definePlugin } from '../lib/plugin.ts'
+import { jsonObject } from '../lib/schemas.ts'
 
 export const THEME_KEY = 'theme'
 
 export const ThemeSchema = v.pipe(
   v.looseObject({
-    styles: v.record(v.string(), v.unknown()),
+    styles: jsonObject,
     componentsVersion: v.optional(v.string()),
-    references: v.optional(v.record(v.string(), v.unknown())),
+    references: v.optional(jsonObject),
   }),
   v.transform((theme) => normalizeTheme(theme)),
 )
@@ -30,10 +30,18 @@ export function normalizeTheme(theme: Record<string, unknown>): Theme {
 
 export const themeFile = (dir: string) => path.join(dir, 'theme.json')
 
+/** The theme as the v2 export returns it: what normalizeTheme relies on is checked. */
+export const LiveThemeSchema = v.looseObject({
+  styles: v.nullish(jsonObject),
+  componentsVersion: v.nullish(v.string()),
+  references: v.nullish(jsonObject),
+})
+
 /** Typed theme operations (v2 export/import) for scripts and the handler below. */
 export function themeApi(client: ApiClient) {
   return {
-    export: async () => normalizeTheme((await client.post<{ theme: Record<string, unknown> }>('/v2/mgmt/theme/export')).theme ?? {}),
+    /** the theme as the API exports it */
+    export: async () => (await client.post<{ theme?: unknown }>('/v2/mgmt/theme/export')).theme,
     import: (theme: Theme) => client.post('/v2/mgmt/theme/import', { theme }),
   }
 }
@@ -41,26 +49,27 @@ export function themeApi(client: ApiClient) {
 export default function theme() {
   return definePlugin({
     name: 'theme',
-    handlers: [defineHandler<Theme, Theme>({
+    handlers: [defineHandler<Theme, v.InferOutput<typeof LiveThemeSchema>>({
       type: 'theme',
       section: 'theme',
       schema: ThemeSchema,
+      liveSchema: LiveThemeSchema,
       dependsOn: ['role'],
       ownedWhole: true,
       key: () => THEME_KEY,
       references: (item) => referencedRoles(item.references).map((name) => ({ type: 'role', key: name })),
       files: {
         section: v.boolean('must be true (deploy theme.json) or false (do not manage the theme)'),
-        expand: (_on: boolean, { dir }) => {
+        expand: (_on: boolean, { dir, readJson }) => {
           const file = themeFile(dir)
           if (!fs.existsSync(file)) {
             throw new ConfigError('THEME_FILE', [{ file: displayPath(file), path: '', message: 'does not exist, so "theme: true" has nothing to deploy', fix: 'run tasks/export-flows.ts first' }])
           }
-          return [{ item: readJsonFile(file), file }]
+          return [{ item: readJson(file), file }]
         },
       },
       list: async (ctx) => [await themeApi(ctx.client).export()],
-      normalize: (item) => item,
+      normalize: (theme) => normalizeTheme(theme),
       create: async (item, ctx) => { await themeApi(ctx.client).import(item) },
       update: async (item, ctx) => { await themeApi(ctx.client).import(item) },
     })],

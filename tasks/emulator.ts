@@ -2,51 +2,27 @@
 // SDKs without a Descope account. `npx tsx tasks/emulator.ts --help` lists the flags.
 import { EmulatorError, startEmulator, type EmulatorOptions } from '../lib/emulator/index.ts'
 import { UsageError } from '../lib/errors.ts'
-import { runTask, type Args } from '../lib/runner.ts'
+import { defineTask, runTask } from '../lib/runner.ts'
 
-const USAGE = `Usage: npx tsx tasks/emulator.ts [flags]
-
-Serves the Descope management API on 127.0.0.1 until Ctrl-C.
-
-Flags:
-  --port N          port to listen on (default 4700; 0 picks a free one)      --port 4701
-  --persist FILE    load state from FILE if present, save it after each change --persist .descope-emulator/state.json
-  --rate-limit N/W  at most N requests per window W (ms, s or m), then 429     --rate-limit 100/60s
-  --latency MS      delay every response by MS milliseconds                     --latency 150
-  --error-rate R    answer a share R (0..1) of requests with a 500              --error-rate 0.2
-  --drop-rate R     drop the connection for a share R (0..1) of requests        --drop-rate 0.05
-  --seed N          seed the fault decisions so a run can be replayed           --seed 42
-  --help            show this help
-`
-
-const VALUE_FLAGS = ['port', 'persist', 'rate-limit', 'latency', 'error-rate', 'drop-rate', 'seed'] as const
-type ValueFlag = (typeof VALUE_FLAGS)[number]
+type Args = { port?: number; persist?: string; 'rate-limit'?: string; latency?: number; 'error-rate'?: string; 'drop-rate'?: string; seed?: number }
 
 function emulatorOptions(args: Args): EmulatorOptions {
-  const value = (flag: ValueFlag): string | undefined => {
-    const raw: unknown = args[flag]
+  const ratio = (flag: 'error-rate' | 'drop-rate'): number | undefined => {
+    const raw = args[flag]
     if (raw === undefined) return undefined
-    if (typeof raw !== 'string' || raw === '') throw new UsageError(`--${flag} needs exactly one value`)
-    return raw
-  }
-  const number = (flag: ValueFlag, test: (n: number) => boolean, expected: string): number | undefined => {
-    const raw = value(flag)
-    if (raw === undefined) return undefined
-    const parsed = Number(raw)
-    if (!Number.isFinite(parsed) || !test(parsed)) throw new UsageError(`--${flag} must be ${expected}, got "${raw}"`)
+    const parsed = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : Number.NaN
+    if (!(parsed >= 0 && parsed <= 1)) throw new UsageError(`--${flag} must be a ratio between 0 and 1, got "${raw}"`)
     return parsed
   }
-  const isRatio = (n: number) => n >= 0 && n <= 1
-  const isNatural = (n: number) => Number.isInteger(n) && n >= 0
-
+  if (args.port !== undefined && args.port > 65535) throw new UsageError(`--port must be a port number (0-65535), got ${args.port}`)
   return {
-    port: number('port', (n) => isNatural(n) && n <= 65535, 'a port number (0-65535)') ?? 4700,
-    persistPath: value('persist'),
-    rateLimit: parseRateLimit(value('rate-limit')),
-    latencyMs: number('latency', isNatural, 'a whole number of milliseconds'),
-    errorRate: number('error-rate', isRatio, 'a ratio between 0 and 1'),
-    dropRate: number('drop-rate', isRatio, 'a ratio between 0 and 1'),
-    seed: number('seed', Number.isInteger, 'an integer'),
+    port: args.port ?? 4700,
+    persistPath: args.persist,
+    rateLimit: parseRateLimit(args['rate-limit']),
+    latencyMs: args.latency,
+    errorRate: ratio('error-rate'),
+    dropRate: ratio('drop-rate'),
+    seed: args.seed,
   }
 }
 
@@ -101,8 +77,22 @@ async function serve(options: EmulatorOptions): Promise<number> {
   return 0
 }
 
-await runTask({
-  help: USAGE,
-  string: [...VALUE_FLAGS],
+await runTask(defineTask({
+  name: 'emulator',
+  summary: 'Serves the Descope management API on 127.0.0.1 until Ctrl-C, for trying the tool or the\nofficial SDKs without a Descope account.',
+  usage: '[flags]',
+  flags: {
+    port: { type: 'integer', min: 0, value: '<n>', description: 'port to listen on (default 4700; 0 picks a free one)' },
+    persist: { type: 'string', value: '<file>', description: 'load state from the file if present, save it after each change' },
+    'rate-limit': { type: 'string', value: '<n>/<window>', description: 'at most n requests per window (ms, s or m), then 429: 100/60s' },
+    latency: { type: 'integer', min: 0, value: '<ms>', description: 'delay every response by this many milliseconds' },
+    'error-rate': { type: 'string', value: '<ratio>', description: 'answer a share (0..1) of requests with a 500' },
+    'drop-rate': { type: 'string', value: '<ratio>', description: 'drop the connection for a share (0..1) of requests' },
+    seed: { type: 'integer', min: 0, value: '<n>', description: 'seed the fault decisions so a run can be replayed' },
+  },
+  examples: [
+    'npx tsx tasks/emulator.ts --port 4701 --persist .descope-emulator/state.json',
+    'npx tsx tasks/emulator.ts --rate-limit 100/60s --latency 150 --error-rate 0.2 --seed 42',
+  ],
   run: (args) => serve(emulatorOptions(args)),
-})
+}))

@@ -1,67 +1,78 @@
-// npx tsx tasks/export-flows.ts --env dev [--flow a,b] [--out dir] [--no-theme] [--check]
+// npx tsx tasks/export-flows.ts --env dev [--flow a,b] [--out dir] [--[no-]theme] [--check]
+import fs from 'node:fs'
 import path from 'node:path'
-import { withContext } from '../lib/context.ts'
+import { withContext, type Context } from '../lib/context.ts'
 import { displayPath, ExitCode, UsageError } from '../lib/errors.ts'
-import { planExport, writeExport, type ExportedFile } from '../lib/export.ts'
+import { planExport, writeExport, type ExportedFile, type ExportOptions } from '../lib/export.ts'
 import { print } from '../lib/log.ts'
-import { runTask } from '../lib/runner.ts'
+import { defineTask, runTask } from '../lib/runner.ts'
+import { SAFE_FLOW_ID } from '../plugins/flows.ts'
 
-const help = `
+const VERB = { written: 'written', unchanged: 'unchanged', removed: 'removed' } as const
+const CHECK_VERB = { written: 'differs', unchanged: 'matches', removed: 'not-live' } as const
+
+await runTask(defineTask({
+  name: 'export-flows',
+  summary: `
 Pull flows and the theme from an environment into files: <dir>/flows/<flowId>.json and
 <dir>/theme.json, in Descope's v2 export format, made portable (no versions, etags or
 modification times; reference ids blanked, since the target project looks them up by name).
 Output is deterministic: sorted keys, stable order, a trailing newline. An unchanged project
 exports to identical bytes, so git diffs show only real changes.
 
-Usage: npx tsx tasks/export-flows.ts [--env <name>] [flags]
+What is exported is what the environment's file manages: its \`flows:\` (all of them, removing
+files of flows no longer live, or the listed ones) and the theme if it says \`theme: true\`.
+--flow and --[no-]theme choose otherwise.`,
+  usage: '[--env <name>] [flags]',
+  flags: {
+    env: { type: 'string', value: '<name>', description: 'environment to export from (default: the config\'s defaultEnvironment)' },
+    flow: { type: 'list', value: '<ids>', description: 'only these flows (default: what the environment\'s `flows:` says)' },
+    out: { type: 'string', value: '<dir>', description: 'directory to write into (default: the environment\'s exportDir,\nenvironments/exported)' },
+    theme: { type: 'boolean', tristate: true, description: 'export the theme, or not (default: if the environment says `theme: true`)' },
+    check: { type: 'boolean', description: 'write nothing; exit 2 when the files differ from live, 0 when they match' },
+    json: { type: 'boolean', description: 'print { dir, check, files: [{ file, state }] } on stdout; state is written,\nunchanged or removed (with --check: differs, matches or not-live)' },
+  },
+  examples: [
+    'npx tsx tasks/export-flows.ts --env dev                   # what dev manages, into environments/exported',
+    'npx tsx tasks/export-flows.ts --env dev --flow sign-in,sign-up --no-theme',
+    'npx tsx tasks/export-flows.ts --env prod --check          # CI: do the files still match prod?',
+    'npx tsx tasks/export-flows.ts --env dev --out /tmp/dev-flows',
+  ],
+  run: async (args, log) => {
+    // refused before anything is read or sent
+    for (const id of args.flow ?? []) if (!SAFE_FLOW_ID.test(id)) throw new UsageError(`--flow ${JSON.stringify(id)} is not a flow id (letters, digits, ".", "_" and "-", not starting with ".")`)
+    const out = args.out === undefined ? undefined : path.resolve(args.out)
+    if (out && fs.existsSync(out) && !fs.statSync(out).isDirectory()) throw new UsageError(`--out ${args.out} is a file, not a directory; name a directory to write the flows into`)
+    // the environment's own flow files may be missing or broken: exporting is how they are mended
+    return withContext(args.env, { log, expandFiles: false }, async (ctx) => {
+      const options = { dir: out ?? ctx.env.exportDir, ...chosen(ctx, args.flow, args.theme) }
+      const files = await planExport(ctx, options)
+      if (!args.check) writeExport(options.dir, files)
 
-  --env <name>   environment to export from (default: the config's defaultEnvironment)
-  --flow <ids>   only these flows, comma-separated (default: all, and files of flows that no
-                 longer exist are removed)
-  --out <dir>    directory to write into (default: the environment's exportDir,
-                 environments/exported)
-  --no-theme     leave the theme out
-  --check        write nothing; exit 2 when the files differ from live, 0 when they match
-  --json         print { dir, check, files: [{ file, state }] } on stdout; state is written,
-                 unchanged or removed (with --check: differs, matches or not-live)
-  --verbose      log each request retry and more
-  --help         this text
+      const verbs = args.check ? CHECK_VERB : VERB
+      const shown = displayPath(options.dir)
+      if (args.json) {
+        print(JSON.stringify({ dir: shown, check: args.check, files: files.map(({ file, state }) => ({ file, state: verbs[state] })) }, null, 2))
+      } else {
+        print(`${args.check ? 'Checked' : 'Exported'} environment "${ctx.env.name}" ${args.check ? 'against' : 'into'} ${shown}:`)
+        for (const { file, state } of files) print(`  ${verbs[state].padEnd(9)} ${file}`)
+        print(summary(files, args.check))
+      }
+      return args.check && files.some((file) => file.state !== 'unchanged') ? ExitCode.changesPending : ExitCode.ok
+    })
+  },
+}))
 
-Examples:
-  npx tsx tasks/export-flows.ts --env dev                   # everything, into environments/exported
-  npx tsx tasks/export-flows.ts --env dev --flow sign-in,sign-up
-  npx tsx tasks/export-flows.ts --env prod --check          # CI: do the files still match prod?
-  npx tsx tasks/export-flows.ts --env dev --out /tmp/dev-flows
-`
-
-const VERB = { written: 'written', unchanged: 'unchanged', removed: 'removed' } as const
-const CHECK_VERB = { written: 'differs', unchanged: 'matches', removed: 'not-live' } as const
-
-await runTask({
-  help,
-  boolean: ['check', 'json', 'theme'],
-  string: ['env', 'flow', 'out'],
-  defaults: { theme: true },
-  // the environment's own flow files may be missing or broken: exporting is how they are mended
-  run: (args, log) => withContext(args.env, { log, expandFiles: false }, async (ctx) => {
-    const flows = args.flow === undefined ? undefined : String(args.flow).split(',').map((id) => id.trim()).filter(Boolean)
-    if (flows?.length === 0) throw new UsageError('--flow needs at least one flow id; see --help')
-    const dir = args.out ? path.resolve(args.out) : ctx.env.exportDir
-    const files = await planExport(ctx, { dir, flows, theme: args.theme })
-    if (!args.check) writeExport(dir, files)
-
-    const verbs = args.check ? CHECK_VERB : VERB
-    const shown = displayPath(dir)
-    if (args.json) {
-      print(JSON.stringify({ dir: shown, check: Boolean(args.check), files: files.map(({ file, state }) => ({ file, state: verbs[state] })) }, null, 2))
-    } else {
-      print(`${args.check ? 'Checked' : 'Exported'} environment "${ctx.env.name}" ${args.check ? 'against' : 'into'} ${shown}:`)
-      for (const { file, state } of files) print(`  ${verbs[state].padEnd(9)} ${file}`)
-      print(summary(files, Boolean(args.check)))
-    }
-    return args.check && files.some((file) => file.state !== 'unchanged') ? ExitCode.changesPending : ExitCode.ok
-  }),
-})
+/** The flags' choice, else what the environment manages; nothing at all is a usage error. */
+function chosen(ctx: Context, flow: string[] | undefined, theme: boolean | undefined): Pick<ExportOptions, 'flows' | 'theme'> {
+  const selection = ctx.env.selections.get('flow') as 'all' | string[] | undefined
+  const flows = flow ?? selection
+  const withTheme = theme ?? ctx.env.selections.get('theme') === true
+  if (!flows?.length && !withTheme) {
+    throw new UsageError(`environment "${ctx.env.name}" manages no flows and no theme (${ctx.env.file} has no \`flows:\` and no \`theme: true\`), so there is nothing to export; pass --flow <ids> or --theme to export anyway`)
+  }
+  return { flows: flows?.length ? flows : undefined, theme: withTheme }
+}
 
 function summary(files: ExportedFile[], check: boolean): string {
   const changed = files.filter((file) => file.state !== 'unchanged').length

@@ -127,7 +127,7 @@ test('an unknown environment lists the ones that exist', async ({ project }) => 
   assert.match(issue!.message, 'environment "staging" does not exist')
   assert.match(issue!.fix!, 'dev')
   const [traversal] = await issuesOf(project, '../dev')
-  assert.match(traversal!.message, 'does not exist')
+  assert.match(traversal!.message, '"../dev" is not an environment name')
 })
 
 test('an extends cycle is refused', async ({ project }) => {

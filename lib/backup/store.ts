@@ -7,7 +7,8 @@ import os from 'node:os'
 import path from 'node:path'
 import type { Config } from '../config.ts'
 import { ConfigError, DescopeMgmtError, displayPath } from '../errors.ts'
-import { stableJson, writeFileAtomic } from '../json-file.ts'
+import { writeFileAtomic } from '../files.ts'
+import { stableJson } from '../json-file.ts'
 import { redact } from '../log.ts'
 import { byCodeUnit } from '../normalize.ts'
 import { parseBackup, type Backup, type BackupMetadata } from './format.ts'
@@ -32,21 +33,15 @@ export function writeBackup(root: string, backup: Backup): string {
   try {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
     fs.chmodSync(dir, 0o700)
-    const temp = `${base}.${process.pid}.tmp`
-    writeFileAtomic(temp, content, 0o600)
-    try {
-      // link, not rename: it fails instead of replacing a backup written in the same second
-      for (let n = 1; ; n++) {
-        const file = n === 1 ? `${base}.json` : `${base}-${n}.json`
-        try {
-          fs.linkSync(temp, file)
-          return file
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-        }
+    // exclusive: a backup written in the same second gets the next name instead of replacing it
+    for (let n = 1; ; n++) {
+      const file = n === 1 ? `${base}.json` : `${base}-${n}.json`
+      try {
+        writeFileAtomic(file, content, { mode: 0o600, exclusive: true })
+        return file
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
       }
-    } finally {
-      fs.rmSync(temp, { force: true })
     }
   } catch (error) {
     throw new DescopeMgmtError('BACKUP_WRITE', `could not write the backup into ${displayPath(dir)}: ${(error as Error).message}; nothing was applied. Point --backup-dir or DESCOPE_BACKUP_DIR at a writable directory`, { cause: error })

@@ -1,6 +1,7 @@
 import * as v from 'valibot'
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { writeFileAtomic } from '../files.ts'
 import { EmulatorError } from './errors.ts'
 import { EmulatorStateSchema, emptyState, type EmulatorState } from './state.ts'
 
@@ -30,15 +31,13 @@ export function loadState(path: string): EmulatorState {
 }
 
 /**
- * Writes synchronously to a temp file and renames it over the target: a reader or a crash never
- * sees half a file, and requests cannot interleave their writes.
+ * Writes synchronously and atomically (lib/files.ts): a reader or a crash never sees half a
+ * file, and requests cannot interleave their writes.
  */
 export function saveState(path: string, state: EmulatorState): void {
   try {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
-    const temp = `${path}.${process.pid}.tmp`
-    writeFileSync(temp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 })
-    renameSync(temp, path)
+    writeFileAtomic(path, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 })
   } catch (cause) {
     throw new EmulatorError('EMULATOR_STATE_UNSAVED', `could not save the emulator state to ${path}: ${(cause as Error).message}; choose a writable path`, { cause })
   }

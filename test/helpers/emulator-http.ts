@@ -64,3 +64,7 @@ export async function waitFor(check: () => boolean, what: string, timeoutMs = 20
     await new Promise((resolve) => setTimeout(resolve, 10))
   }
 }
+
+/** A request that changes something (flow list and exports, and searches, are POSTs that only read). */
+export const isWrite = (entry: { method: string; path: string }) =>
+  entry.method === 'POST' && !/\/(search|list|export|load)$/.test(entry.path) && entry.path !== '/v1/mgmt/fga/schema/dryrun'

@@ -32,6 +32,7 @@ export function thingStore(type: string, options: { dependsOn?: string[]; refere
     type,
     section: `${type}s`,
     schema: v.strictObject({ name: v.string(), colour: v.optional(v.string()), size: v.optional(v.number()), needs: v.optional(v.array(v.string())) }),
+    liveSchema: v.looseObject({ name: v.string() }),
     dependsOn: options.dependsOn,
     key: (item) => item.name,
     references: options.references ? (item) => (item.needs ?? []).map((key) => ({ type: options.dependsOn?.[0] ?? type, key })) : undefined,

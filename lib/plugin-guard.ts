@@ -1,0 +1,72 @@
+// What the engine does once for every plugin: check at load that each handler keeps the
+// contract (so a broken plugin is exit 3 before any request), and wrap each of its functions
+// so that whatever its own code throws names the plugin, the type, the operation and the item.
+import { ConfigError, DescopeMgmtError, PluginError, type ConfigIssue } from './errors.ts'
+import type { Plugin, ResourceHandler } from './plugin.ts'
+
+type AnyHandler = ResourceHandler<any, any>
+
+const REQUIRED_FUNCTIONS = ['key', 'list', 'normalize'] as const
+const OPTIONAL_FUNCTIONS = ['references', 'claims', 'renamedFrom', 'builtIn', 'check', 'load', 'create', 'update', 'delete'] as const
+/** functions whose first argument is an item: an error names that item */
+const ITEM_FIRST = new Set(['key', 'references', 'claims', 'renamedFrom', 'builtIn', 'normalize', 'create', 'update', 'delete'])
+
+const isSchema = (value: unknown) =>
+  typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'schema' &&
+  typeof (value as Record<string, unknown>)['~run'] === 'function'
+
+/** Every way `handler` breaks the contract of lib/plugin.ts. */
+export function contractIssues(plugin: Plugin, handler: AnyHandler, index: number): ConfigIssue[] {
+  const where = `plugin "${plugin.name}", handler ${typeof handler?.type === 'string' ? `"${handler.type}"` : `#${index + 1}`}`
+  const issue = (message: string): ConfigIssue => ({ file: 'descope.config.ts', path: 'plugins', message: `${where}: ${message}`, fix: 'see "Writing a plugin" in the README; lib/plugin.ts has the contract' })
+  if (typeof handler !== 'object' || handler === null) return [issue('is not a handler object')]
+  const issues: ConfigIssue[] = []
+  for (const field of ['type', 'section'] as const) {
+    if (typeof handler[field] !== 'string' || !/^[a-z][A-Za-z0-9-]*$/.test(handler[field])) issues.push(issue(`${field} must be a name such as "widget" (letters, digits and -)`))
+  }
+  if (!isSchema(handler.schema)) issues.push(issue('schema must be a valibot schema: what an environment file may declare'))
+  if (!isSchema(handler.liveSchema)) issues.push(issue('liveSchema must be a valibot schema: what the API returns for one item'))
+  for (const name of REQUIRED_FUNCTIONS) if (typeof handler[name] !== 'function') issues.push(issue(`has no ${name}() function`))
+  for (const name of OPTIONAL_FUNCTIONS) if (handler[name] !== undefined && typeof handler[name] !== 'function') issues.push(issue(`${name} must be a function`))
+  if (handler.dependsOn !== undefined && !(Array.isArray(handler.dependsOn) && handler.dependsOn.every((type) => typeof type === 'string'))) issues.push(issue('dependsOn must be a list of type names'))
+  if (handler.files !== undefined && !(isSchema(handler.files.section) && typeof handler.files.expand === 'function')) issues.push(issue('files needs a section schema and an expand() function'))
+  return issues
+}
+
+/** Throws a ConfigError listing every contract problem of every plugin. */
+export function assertContracts(plugins: Plugin[]): void {
+  const issues = plugins.flatMap((plugin) => (Array.isArray(plugin.handlers) ? plugin.handlers : []).flatMap((handler, index) => contractIssues(plugin, handler, index)))
+  if (issues.length) throw new ConfigError('PLUGIN_INVALID', issues)
+}
+
+/** The handler with each function wrapped: an error of the plugin's own becomes one PluginError. */
+export function guardHandler(plugin: Plugin, handler: AnyHandler): AnyHandler {
+  const keyOf = (item: unknown): string | undefined => {
+    try {
+      const key = handler.key(item)
+      return typeof key === 'string' ? key : undefined
+    } catch {
+      return undefined
+    }
+  }
+  const wrap = (operation: string, fn: (...args: any[]) => any) => (...args: any[]) => {
+    const fail = (cause: unknown): never => {
+      // the library's own errors (an API answer, a file problem) already say what and where
+      if (cause instanceof DescopeMgmtError) throw cause
+      const key = operation === 'load' ? String(args[0]) : ITEM_FIRST.has(operation) && operation !== 'key' ? keyOf(args[0]) : undefined
+      throw new PluginError({ plugin: plugin.name, type: handler.type, operation, key, cause })
+    }
+    try {
+      const result = fn.apply(handler, args)
+      return result instanceof Promise ? result.catch(fail) : result
+    } catch (error) {
+      return fail(error)
+    }
+  }
+  const guarded: AnyHandler = { ...handler }
+  for (const name of [...REQUIRED_FUNCTIONS, ...OPTIONAL_FUNCTIONS]) {
+    if (typeof handler[name] === 'function') (guarded as any)[name] = wrap(name, handler[name] as never)
+  }
+  if (handler.files) guarded.files = { ...handler.files, expand: wrap('files.expand', handler.files.expand) as never, ...(handler.files.exhaustive ? { exhaustive: wrap('files.exhaustive', handler.files.exhaustive) as never } : {}) }
+  return guarded
+}
