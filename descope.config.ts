@@ -17,8 +17,12 @@ export default defineConfig({
   // Descope documents 100 requests per 60 s for the raw API (docs.descope.com/rate-limiting); a window
   // that size keeps a big apply from ever seeing a 429. Environments may override it.
   throttle: { limit: 100, intervalMs: 60_000 },
-  retry: { limit: 6, baseDelayMs: 500, maxDelayMs: 20_000, maxRetryAfterMs: 120_000, maxRateLimitWaitMs: 600_000 },
-  timeoutMs: 30_000,
+  retry: { limit: 6, baseDelayMs: 500, maxDelayMs: 20_000, maxRetryAfterMs: 120_000, maxRateLimitWaitMs: 600_000, circuitBreakAfter: 8 },
+  // a dead or silent API ends a run within about 30 s; a whole run may take an hour
+  timeouts: { connectMs: 5_000, requestMs: 20_000, unresponsiveMs: 25_000, runMs: 3_600_000, graceMs: 15_000 },
+  // --prune may delete at most 25 items of a type, and at most half of a type's live items,
+  // unless --allow-mass-delete says that is meant
+  deleteGuard: { maxCount: 25, maxShare: 0.5 },
   concurrency: 4,
   protectedEnvironments: ['prod'],
   // backups go to ~/.descope-mgmt/backups/<projectId>/ unless dir (or DESCOPE_BACKUP_DIR) says otherwise

@@ -1,6 +1,6 @@
 // Carries out a plan: each change after the changes it depends on, a bounded number at a time.
 // A failure does not stop independent changes; changes that depend on a failed one are
-// skipped. A create or delete whose request failed is verified against the live state first,
+// skipped, and so is every change not yet started once a stop comes (Ctrl-C, a dead API). A create or delete whose request failed is verified against the live state first,
 // because a retried request may already have gone through (a connection lost after the write).
 import { dependencyGraph } from './dependencies.ts'
 import { ApiError } from './errors.ts'
@@ -22,6 +22,10 @@ export interface Outcome {
 export interface ApplyOptions {
   concurrency: number
   contextFor(type: string): HandlerContext
+  /** why no further change may start (Ctrl-C, the API stopped answering), or undefined to go on */
+  stopReason?(): string | undefined
+  /** told of each outcome as it is decided (the audit log) */
+  onOutcome?(outcome: Outcome): void
 }
 
 type AnyHandler = ResourceHandler<any, any>
@@ -44,15 +48,23 @@ export async function applyPlan(changes: Change[], handlers: AnyHandler[], optio
           const { op, type, key } = blocker.change
           return { change, status: 'skipped' as const, detail: `${op} of ${type} "${key}" ${blocker.status}` }
         }
-        return limit(() => execute(change, handlerOf(change), options.contextFor(change.type)))
-      })()
+        return limit(async () => {
+          // checked once the change has its slot: a stop may have come while it waited
+          const stop = options.stopReason?.()
+          if (stop) return { change, status: 'skipped' as const, detail: `not attempted: ${stop}` }
+          return execute(change, handlerOf(change), options.contextFor(change.type))
+        })
+      })().then((outcome) => {
+        options.onOutcome?.(outcome)
+        return outcome
+      })
       running.set(change, outcome)
     }
     return outcome
   }
   const outcomes = await Promise.all(changes.map(run))
   for (const outcome of outcomes) {
-    if (outcome.status === 'skipped') {
+    if (outcome.status === 'skipped' && !outcome.detail?.startsWith('not attempted')) {
       options.contextFor(outcome.change.type).log.warn(`skipped ${outcome.change.op} of ${outcome.change.type} "${outcome.change.key}": ${outcome.detail}`)
     }
   }

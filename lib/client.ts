@@ -16,7 +16,7 @@ export interface ClientOptions {
   managementKey: string
   throttle: Config['throttle']
   retry: RetryPolicy
-  timeoutMs: number
+  timeouts: Config['timeouts']
   log?: ConsolaInstance
   /** what to check after a 401 or 403: which file and variables hold the credentials */
   unauthorizedHint?: string
@@ -28,6 +28,15 @@ export interface ApiClient {
   readonly baseUrl: string
   /** requests sent, retries included: for summaries and benchmarks */
   readonly stats: { requests: number; retries: number }
+  /**
+   * why the client sends nothing more, once it has stopped: the API stopped answering (the
+   * circuit), the run's deadline passed, or abort() was called. Every request then fails at once.
+   */
+  readonly stopped: string | undefined
+  /** stops at once: requests in flight are cut, new ones fail */
+  abort(reason: string): void
+  /** releases the client's timers */
+  close(): void
 }
 
 /** The answer of a load, or undefined when the item does not exist (404). */
@@ -50,6 +59,7 @@ export function createClient(options: ClientOptions): ApiClient {
   const baseUrl = (options.baseUrl ?? defaultBaseUrl(options.projectId)).replace(/\/+$/, '')
   const stats = { requests: 0, retries: 0 }
   const gate = pThrottle({ limit: options.throttle.limit, interval: options.throttle.intervalMs })(() => {})
+  const circuit = createCircuit(options)
   // A 429 means the server's window is spent for every request, not just the one that got it:
   // hold them all back until its Retry-After has passed.
   let pausedUntil = 0
@@ -61,7 +71,8 @@ export function createClient(options: ClientOptions): ApiClient {
       'user-agent': 'descope-mgmt',
     },
     responseType: 'json',
-    timeout: { request: options.timeoutMs },
+    timeout: { lookup: options.timeouts.connectMs, connect: options.timeouts.connectMs, secureConnect: options.timeouts.connectMs, request: options.timeouts.requestMs },
+    signal: circuit.signal,
     retry: {
       // lib/retry.ts decides, with budgets of its own; got's limit only bounds a runaway loop.
       // Every Descope mutation is a POST. Retrying one is safe in sync because the apply engine
@@ -72,10 +83,14 @@ export function createClient(options: ClientOptions): ApiClient {
       errorCodes: RETRY_ERROR_CODES,
       maxRetryAfter: Number.POSITIVE_INFINITY,
       calculateDelay: ({ error, retryAfter }) => {
+        if (circuit.stopped) return 0
         const state = (error.options.context.retry ??= { failures: 0, rateLimitedMs: 0 }) as RetryState
         const status = error.response?.statusCode
         const delay = retryDelay({ status, code: error.code, retryAfterMs: retryAfter }, state, options.retry)
-        if (status === 429 && delay) pausedUntil = Math.max(pausedUntil, Date.now() + delay)
+        if (status === 429 && delay) {
+          pausedUntil = Math.max(pausedUntil, Date.now() + delay)
+          circuit.pausedUntil(pausedUntil)
+        }
         // a long wait is said out loud, so a quiet terminal is not mistaken for a hang
         if (delay >= LONG_WAIT_MS) options.log?.info(`waiting ${Math.round(delay / 1000)} s before retrying ${describe(error)}`)
         return delay
@@ -86,28 +101,111 @@ export function createClient(options: ClientOptions): ApiClient {
         const paused = pausedUntil - Date.now()
         if (paused > 0) await new Promise((resolve) => setTimeout(resolve, paused))
         await gate()
+        // a retry waiting on the throttle or a 429 must not go out once the client has stopped
+        if (circuit.stopped) throw new Error(circuit.stopped)
         stats.requests++
+      }],
+      afterResponse: [(response) => {
+        circuit.answered()
+        return response
       }],
       beforeRetry: [(error, retryCount) => {
         stats.retries++
         options.log?.debug(`retrying ${describe(error)} (retry ${retryCount})`)
       }],
+      beforeError: [(error) => {
+        if (!error.response) circuit.unanswered(error.code ?? error.message)
+        return error
+      }],
     },
   })
 
   async function send<T>(method: 'GET' | 'POST', path: string, init: object): Promise<T> {
+    if (circuit.stopped) throw new ApiError({ method, path, detail: circuit.stopped })
+    circuit.start()
     try {
       return (await http(path.replace(/^\//, ''), { method, ...init })).body as T
     } catch (error) {
-      throw toApiError(error, method, path, options.unauthorizedHint)
+      throw toApiError(error, method, path, options.unauthorizedHint, circuit.stopped)
+    } finally {
+      circuit.end()
     }
   }
 
   return {
     baseUrl,
     stats,
+    get stopped() { return circuit.stopped },
+    abort: (reason) => circuit.stop(reason),
+    close: () => circuit.close(),
     get: (path, query) => send('GET', path, query ? { searchParams: query } : {}),
     post: (path, body) => send('POST', path, { json: body ?? {} }),
+  }
+}
+
+/**
+ * When to give up on the API for the rest of the run, rather than retry into the void:
+ * `retry.circuitBreakAfter` attempts in a row that got no answer at all, or no answer of any
+ * kind for `timeouts.unresponsiveMs` while requests wait on it (a 429's pause does not count),
+ * or the run's deadline. Stopping cuts the requests in flight.
+ */
+function createCircuit(options: ClientOptions) {
+  const controller = new AbortController()
+  let stopped: string | undefined
+  let pending = 0
+  let lastAnswer = Date.now()
+  let pause = 0
+  let unanswered = 0
+  let watchdog: NodeJS.Timeout | undefined
+  const minutes = (ms: number) => (ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`)
+  const stop = (reason: string) => {
+    if (stopped) return
+    stopped = reason
+    options.log?.warn(`${reason}: sending no more requests`)
+    clearInterval(watchdog)
+    clearTimeout(deadline)
+    controller.abort(new Error(reason))
+  }
+  const deadline = setTimeout(() => stop(`the run's deadline of ${minutes(options.timeouts.runMs)} (timeouts.runMs) passed`), options.timeouts.runMs)
+  deadline.unref()
+  const silence = () => {
+    const quiet = Date.now() - Math.max(lastAnswer, pause)
+    if (pending > 0 && quiet > options.timeouts.unresponsiveMs) {
+      stop(`the API at ${options.baseUrl ?? defaultBaseUrl(options.projectId)} gave no answer for ${minutes(quiet)} (timeouts.unresponsiveMs)`)
+    }
+  }
+  return {
+    signal: controller.signal,
+    get stopped() { return stopped },
+    stop,
+    start() {
+      // the silence is counted from when something was first waiting on the API
+      if (pending++ === 0) lastAnswer = Math.max(lastAnswer, Date.now())
+      if (!watchdog) {
+        watchdog = setInterval(silence, Math.min(1000, options.timeouts.unresponsiveMs / 4))
+        watchdog.unref()
+      }
+    },
+    end() {
+      if (--pending === 0) {
+        clearInterval(watchdog)
+        watchdog = undefined
+      }
+    },
+    answered() {
+      lastAnswer = Date.now()
+      unanswered = 0
+    },
+    unanswered(reason: string) {
+      if (++unanswered >= options.retry.circuitBreakAfter) stop(`the API at ${options.baseUrl ?? defaultBaseUrl(options.projectId)} stopped answering (${unanswered} attempts in a row got no answer: ${reason})`)
+    },
+    pausedUntil(until: number) {
+      pause = Math.max(pause, until)
+    },
+    close() {
+      clearInterval(watchdog)
+      clearTimeout(deadline)
+    },
   }
 }
 
@@ -122,7 +220,9 @@ function describe(error: RequestError): string {
 }
 
 /** Descope's error body → ApiError. got's own error is not kept as the cause: its options hold the key. */
-function toApiError(error: unknown, method: string, path: string, unauthorizedHint?: string): ApiError {
+function toApiError(error: unknown, method: string, path: string, unauthorizedHint?: string, stopped?: string): ApiError {
+  // cut by the circuit (or aborted): say why, not "This operation was aborted"
+  if (stopped && !(error instanceof HTTPError)) return new ApiError({ method, path, detail: stopped })
   if (error instanceof HTTPError) {
     const body = (typeof error.response.body === 'object' ? error.response.body : {}) as Record<string, unknown>
     const status = error.response.statusCode

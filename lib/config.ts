@@ -34,11 +34,39 @@ export const RetrySchema = v.strictObject({
   maxRetryAfterMs: nonNegativeInteger,
   /** 429s do not use up `limit`; this bounds the total time one request waits for them */
   maxRateLimitWaitMs: nonNegativeInteger,
+  /** this many requests in a row with no answer at all (refused, reset, timed out): the API is down, stop */
+  circuitBreakAfter: positiveInteger,
 })
 
 const RETRY_DEFAULTS: v.InferOutput<typeof RetrySchema> = {
-  limit: 6, baseDelayMs: 500, maxDelayMs: 20_000, maxRetryAfterMs: 120_000, maxRateLimitWaitMs: 600_000,
+  limit: 6, baseDelayMs: 500, maxDelayMs: 20_000, maxRetryAfterMs: 120_000, maxRateLimitWaitMs: 600_000, circuitBreakAfter: 8,
 }
+
+export const TimeoutsSchema = v.strictObject({
+  /** to open a connection to the API */
+  connectMs: positiveInteger,
+  /** one request attempt, from sending to the whole answer */
+  requestMs: positiveInteger,
+  /** no answer of any kind for this long while requests wait on the API: it is taken as down */
+  unresponsiveMs: positiveInteger,
+  /** a whole run: past it no new request starts, and an apply starts no new change */
+  runMs: positiveInteger,
+  /** after Ctrl-C, how long the requests in flight may take to finish before they are cut */
+  graceMs: positiveInteger,
+})
+
+const TIMEOUT_DEFAULTS: v.InferOutput<typeof TimeoutsSchema> = {
+  connectMs: 5_000, requestMs: 20_000, unresponsiveMs: 25_000, runMs: 3_600_000, graceMs: 15_000,
+}
+
+export const DeleteGuardSchema = v.strictObject({
+  /** more deletes of one type than this is refused without --allow-mass-delete */
+  maxCount: nonNegativeInteger,
+  /** and so is deleting more than this share (0..1) of a type's live items, when that is more than one item */
+  maxShare: v.pipe(v.number(), v.minValue(0), v.maxValue(1)),
+})
+
+export const DELETE_GUARD_DEFAULTS: v.InferOutput<typeof DeleteGuardSchema> = { maxCount: 25, maxShare: 0.5 }
 
 const PluginSchema = v.custom<Plugin>(
   (value) => typeof value === 'object' && value !== null && typeof (value as Plugin).name === 'string' && Array.isArray((value as Plugin).handlers),
@@ -56,8 +84,10 @@ export const ConfigSchema = v.strictObject({
   throttle: v.optional(ThrottleSchema, { limit: 100, intervalMs: 60_000 }),
   /** any field left out takes its default */
   retry: v.optional(v.pipe(v.partial(RetrySchema), v.transform((retry) => ({ ...RETRY_DEFAULTS, ...retry }))), {}),
-  /** per request, per attempt */
-  timeoutMs: v.optional(positiveInteger, 30_000),
+  /** how long anything may take, so that a dead or silent API ends a run instead of hanging it */
+  timeouts: v.optional(v.pipe(v.partial(TimeoutsSchema), v.transform((timeouts) => ({ ...TIMEOUT_DEFAULTS, ...timeouts }))), {}),
+  /** deletes of one type a plan may hold, as a count and as a share of that type's live items */
+  deleteGuard: v.optional(v.pipe(v.partial(DeleteGuardSchema), v.transform((guard) => ({ ...DELETE_GUARD_DEFAULTS, ...guard }))), {}),
   /** changes applied at the same time */
   concurrency: v.optional(positiveInteger, 4),
   /** where backups go and how long they stay */

@@ -1,19 +1,42 @@
 // Protected environments (prod by default) apply only after the user types the environment's
-// name, or with an explicit --yes. Without a terminal to ask on, they refuse.
-import readline from 'node:readline/promises'
+// name on a terminal, or with an explicit yes. This is the library's rule, not the task's: a
+// script that leaves the confirmation out is refused, exactly like a task without a terminal.
+import readline from 'node:readline'
 import type { Environment } from './environment.ts'
-import { DescopeMgmtError, UsageError } from './errors.ts'
+import { DescopeMgmtError, InterruptedError, UsageError } from './errors.ts'
 
-export async function confirmProtected(env: Environment, changes: number, yes: boolean): Promise<void> {
-  if (!env.protected || yes) return
-  if (!process.stdin.isTTY) {
-    throw new UsageError(`environment "${env.name}" is protected: applying ${changes} change(s) needs --yes, or a terminal to confirm in`)
-  }
+/** 'ask': the typed name, on a terminal (refused without one); 'yes': confirmed by the caller (--yes). */
+export type Confirmation = 'ask' | 'yes'
+
+export async function confirmProtected(env: Pick<Environment, 'name' | 'protected'>, changes: number, confirmation: Confirmation | undefined): Promise<void> {
+  if (!env.protected || confirmation === 'yes') return
+  const needs = `environment "${env.name}" is protected: applying ${changes} change(s) needs its name typed on a terminal, or --yes (a script: confirm: 'yes'); nothing was written`
+  if (confirmation !== 'ask') throw new ProtectedError(needs)
+  if (!process.stdin.isTTY) throw new ProtectedError(needs)
+  const answer = await ask(`Environment "${env.name}" is protected. Type its name to apply ${changes} change(s): `)
+  if (answer.trim() !== env.name) throw new DescopeMgmtError('ABORTED', `apply cancelled: "${answer.trim()}" is not "${env.name}"; nothing was written`)
+}
+
+/** Refused for want of a confirmation: exit 3, like any usage the caller must correct. */
+export class ProtectedError extends UsageError {
+  override readonly code = 'PROTECTED'
+}
+
+/** One line from the terminal; Ctrl-C is an interruption and Ctrl-D an empty answer, never a hang. */
+function ask(question: string): Promise<string> {
   const prompt = readline.createInterface({ input: process.stdin, output: process.stderr })
-  try {
-    const answer = await prompt.question(`Environment "${env.name}" is protected. Type its name to apply ${changes} change(s): `)
-    if (answer.trim() !== env.name) throw new DescopeMgmtError('ABORTED', `apply cancelled: "${answer.trim()}" is not "${env.name}"; nothing was written`)
-  } finally {
-    prompt.close()
-  }
+  return new Promise<string>((resolve, reject) => {
+    let answered = false
+    prompt.on('SIGINT', () => {
+      answered = true
+      prompt.close()
+      reject(new InterruptedError('SIGINT', 'apply cancelled at the confirmation (Ctrl-C); nothing was written'))
+    })
+    prompt.on('close', () => { if (!answered) resolve('') })
+    prompt.question(question, (answer) => {
+      answered = true
+      prompt.close()
+      resolve(answer)
+    })
+  })
 }

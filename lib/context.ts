@@ -59,7 +59,7 @@ export async function connect(envName?: string, options: ConnectOptions = {}): P
     managementKey: emulator?.managementKey ?? env.managementKey!,
     throttle: env.throttle,
     retry: env.retry,
-    timeoutMs: config.timeoutMs,
+    timeouts: env.timeouts,
     log: log.withTag('client'),
     unauthorizedHint: env.credentialsHint,
   })
@@ -78,7 +78,10 @@ export async function connect(envName?: string, options: ConnectOptions = {}): P
       if (!handler) throw new Error(`no configured plugin handles "${type}"; known types: ${[...byType.keys()].join(', ')}`)
       return handler
     },
-    close: async () => { await emulator?.close() },
+    close: async () => {
+      client.close()
+      await emulator?.close()
+    },
   }
 }
 

@@ -3,14 +3,14 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import * as v from 'valibot'
-import { readPolicy, RetrySchema, ThrottleSchema, type Config } from './config.ts'
+import { readPolicy, RetrySchema, ThrottleSchema, TimeoutsSchema, type Config } from './config.ts'
 import { FaultOptionEntries } from './emulator/index.ts'
 import { readEnvironmentFile } from './env-file.ts'
 import { ConfigError, displayPath, type ConfigIssue } from './errors.ts'
 import type { FileSource, ResourceHandler } from './plugin.ts'
 import { collectIssues, validateItems, type Entry } from './items.ts'
 import { readJsonFile } from './json-file.ts'
-import { registerSecret } from './log.ts'
+import { MIN_SECRET_LENGTH, registerSecret } from './secrets.ts'
 import { singleReference, substitute } from './substitute.ts'
 import { formatPath, validate } from './validate.ts'
 
@@ -38,6 +38,7 @@ const connectionEntries = {
   emulator: v.optional(EmulatorSettingsSchema),
   throttle: v.optional(v.partial(ThrottleSchema)),
   retry: v.optional(v.partial(RetrySchema)),
+  timeouts: v.optional(v.partial(TimeoutsSchema)),
   /** where exported flows and the theme live, relative to the project root (default: the config's) */
   exportDir: v.optional(v.pipe(v.string(), v.minLength(1))),
 }
@@ -53,6 +54,7 @@ export interface Environment {
   emulator?: EmulatorSettings
   throttle: Config['throttle']
   retry: Config['retry']
+  timeouts: Config['timeouts']
   /** where the credentials come from, for the advice after a 401 */
   credentialsHint: string
   /** where this environment's flow and theme files live (absolute) */
@@ -116,13 +118,17 @@ export function loadEnvironment(
   if (rawKey !== undefined && !singleReference(rawKey)) {
     issues.push({ file: fileFor(['managementKey']), path: 'managementKey', message: 'is written literally; secrets must not live in files under git', fix: 'write managementKey: ${SOME_VARIABLE} and export that variable' })
   }
-  const values = substitute(merged.values, variables, fileFor, issues)
+  const values = substitute(merged.values, { variables, fileFor, issues, secretField: (at) => at.length === 1 && at[0] === 'managementKey' }) as Record<string, unknown>
   // before anything can report it: a validation message may quote the value it received
-  registerSecret((values as { managementKey?: unknown }).managementKey)
+  const key = values.managementKey
+  registerSecret(key)
+  if (typeof key === 'string' && key.length < MIN_SECRET_LENGTH && !issues.some((issue) => issue.path === 'managementKey')) {
+    issues.push({ file: fileFor(['managementKey']), path: 'managementKey', message: `holds ${key.length} characters; a Descope management key is far longer, and one this short could not be kept out of the output`, fix: `check that $${singleReference(rawKey) ?? 'the variable'} holds the whole key` })
+  }
 
   // Connection settings first, then each section on its own, so that one broken section does
   // not hide the problems of another, and cross-item checks run on every valid section.
-  const record = values as Record<string, unknown>
+  const record = values
   const schema = v.strictObject({
     ...connectionEntries,
     ...Object.fromEntries(handlers.map((handler) => [handler.section, v.optional(v.unknown())])),
@@ -169,6 +175,7 @@ export function loadEnvironment(
     emulator: output.emulator,
     throttle: { ...config.throttle, ...output.throttle },
     retry: { ...config.retry, ...output.retry },
+    timeouts: { ...config.timeouts, ...output.timeouts },
     exportDir,
     partial,
     selections,

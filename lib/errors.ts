@@ -19,6 +19,15 @@ export class DescopeMgmtError extends Error {
   }
 }
 
+/** A run stopped by SIGINT or SIGTERM before anything was written. Exit 130 or 143. */
+export class InterruptedError extends DescopeMgmtError {
+  readonly exitCode: number
+  constructor(signal: 'SIGINT' | 'SIGTERM', message: string) {
+    super('INTERRUPTED', message)
+    this.exitCode = signal === 'SIGINT' ? 130 : 143
+  }
+}
+
 /** One problem in a file the user wrote: which file, where in it, what is wrong, how to fix it. */
 export interface ConfigIssue {
   file: string
@@ -139,6 +148,7 @@ export function formatIssues(issues: ConfigIssue[]): string {
 
 export function exitCodeFor(error: unknown): number {
   if (error instanceof ConfigError || error instanceof UsageError) return ExitCode.invalidConfig
+  if (error instanceof InterruptedError) return error.exitCode
   return ExitCode.failure
 }
 

@@ -86,7 +86,7 @@ function decodeUtf8(bytes: Buffer, file: string): string {
  * JSON text → value. The message never quotes the file: V8's own can (`"root:x:0:0"... is
  * not valid JSON`), and the file may be a link to something private.
  */
-export function parseJsonText(text: string, file: string, fix: string, title?: string): unknown {
+export function parseJsonText(text: string, file: string, options: { fix: string; code?: string; title?: string }): unknown {
   try {
     return JSON.parse(text)
   } catch (error) {
@@ -95,7 +95,7 @@ export function parseJsonText(text: string, file: string, fix: string, title?: s
     const reason = at
       ? `${at[1]!.replace(/^./, (c) => c.toLowerCase())} (${lineAndColumn(text, Number(at[2]))})`
       : /end of JSON input/.test(message) ? 'it ends too early (truncated?)' : 'a character that does not belong there'
-    throw fail('FILE_JSON', file, `is not valid JSON: ${reason}`, fix, title)
+    throw fail(options.code ?? 'FILE_JSON', file, `is not valid JSON: ${reason}`, options.fix, options.title)
   }
 }
 

@@ -18,5 +18,5 @@ export function stableJson(value: unknown): string {
 
 /** Parses a JSON file the user keeps (an exported flow); any problem is a ConfigError naming it. */
 export function readJsonFile(file: string, policy: ReadPolicy, fix = 'restore it from git or export it again'): unknown {
-  return parseJsonText(readTextFile(file, policy), file, fix)
+  return parseJsonText(readTextFile(file, policy), file, { fix })
 }

@@ -1,14 +1,23 @@
-// One apply at a time per environment on this machine: a lock file holding the owner's pid.
+// One apply at a time per environment on this machine: a lock file holding the owner's pid and
+// a token of its own (a pid can be reused; a token cannot).
 // A lock whose process is gone is stale and is taken over, under a second, short-lived
 // "takeover" lock, so that two processes finding the same stale lock never both win.
 // (Descope has no server-side lock, so two machines are not kept apart; CI should serialise
 // applies per environment itself.)
+import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { LockedError } from './errors.ts'
 
-interface LockOwner { pid: number; host: string; since: string }
+interface LockOwner { pid: number; host: string; since: string; token: string }
+
+/** The tokens of the locks this process holds: a lock file naming our pid without one of them is not ours. */
+const held = new Map<string, string>()
+// On any exit, a second Ctrl-C's process.exit() included, the locks this process holds go.
+process.on('exit', () => {
+  for (const [file, token] of held) if (readOwner(file)?.token === token) fs.rmSync(file, { force: true })
+})
 
 /** A takeover lock older than this was left by a process that died mid-takeover. */
 const TAKEOVER_STALE_MS = 10_000
@@ -22,15 +31,22 @@ export function lockDir(): string {
 export function acquireLock(name: string): () => void {
   fs.mkdirSync(lockDir(), { recursive: true, mode: 0o700 })
   const file = path.join(lockDir(), `${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.lock`)
-  const owner: LockOwner = { pid: process.pid, host: os.hostname(), since: new Date().toISOString() }
-  const release = () => fs.rmSync(file, { force: true })
-  if (tryCreate(file, owner)) return release
+  const owner: LockOwner = { pid: process.pid, host: os.hostname(), since: new Date().toISOString(), token: randomUUID() }
+  const taken = () => {
+    held.set(file, owner.token)
+    // release only our own lock: after a takeover the file may be someone else's
+    return () => {
+      held.delete(file)
+      if (readOwner(file)?.token === owner.token) fs.rmSync(file, { force: true })
+    }
+  }
+  if (tryCreate(file, owner)) return taken()
   if (!takeOverIfStale(file)) {
     const holder = readOwner(file)
     const who = holder ? `pid ${holder.pid} on ${holder.host}, since ${holder.since}` : 'another process'
     throw new LockedError('LOCKED', `another apply to this environment is running (${who}); wait for it, or delete ${file} if that process is gone`)
   }
-  if (tryCreate(file, owner)) return release
+  if (tryCreate(file, owner)) return taken()
   throw new LockedError('LOCKED', `another apply took the lock ${file} at the same moment; try again`)
 }
 
@@ -47,7 +63,7 @@ function tryCreate(file: string, owner: LockOwner): boolean {
 /** Removes the lock if its owner is gone, holding the takeover lock while it looks. */
 function takeOverIfStale(file: string): boolean {
   const takeover = `${file}.takeover`
-  if (!tryCreate(takeover, { pid: process.pid, host: os.hostname(), since: new Date().toISOString() })) {
+  if (!tryCreate(takeover, { pid: process.pid, host: os.hostname(), since: new Date().toISOString(), token: randomUUID() })) {
     const age = Date.now() - (fs.statSync(takeover, { throwIfNoEntry: false })?.mtimeMs ?? Date.now())
     if (age > TAKEOVER_STALE_MS) fs.rmSync(takeover, { force: true })
     return false
@@ -74,6 +90,8 @@ function readOwner(file: string): LockOwner | undefined {
 
 function isAlive(owner: LockOwner): boolean {
   if (owner.host !== os.hostname()) return true // cannot check another machine's processes
+  // our own pid, reused after a crash (pid 1 in a container): alive only if we hold that very lock
+  if (owner.pid === process.pid) return [...held.values()].includes(owner.token)
   try {
     process.kill(owner.pid, 0)
     return true

@@ -1,6 +1,7 @@
 // The plan: what must change so that live matches what the environment declares. Pure: it
 // takes the declared and the (normalized) live items and returns changes, or refuses with
 // configuration issues when the change could not be carried out safely.
+import { DELETE_GUARD_DEFAULTS, type Config } from './config.ts'
 import type { Environment } from './environment.ts'
 import { ConfigError, type ConfigIssue } from './errors.ts'
 import { CycleError, dependencyGraph } from './dependencies.ts'
@@ -37,7 +38,14 @@ export type LiveState = Map<string, object[]>
 export interface PlanOptions {
   /** delete live items that no file declares */
   prune: boolean
+  /**
+   * refuse more deletes of one type than `maxCount`, or more than `maxShare` of its live items
+   * (when that is more than one item); `false` lets any number through (--allow-mass-delete)
+   */
+  deleteGuard?: DeleteGuard | false
 }
+
+export type DeleteGuard = Config['deleteGuard']
 
 type AnyHandler = ResourceHandler<any, any>
 
@@ -86,6 +94,8 @@ export function planChanges(
     }
   }
 
+  const massDeletes = massDeleteIssues(managed, env, live, deletes, options.deleteGuard ?? DELETE_GUARD_DEFAULTS)
+  if (massDeletes.length) throw new ConfigError('MASS_DELETE', massDeletes, { title: 'plan refused' })
   issues.push(...referenceIssues(handlers, env, live, deletes))
   issues.push(...claimIssues(managed, env, live, deletes))
   if (issues.length) throw new ConfigError('PLAN_REFUSED', issues, { title: 'plan refused' })
@@ -95,6 +105,24 @@ export function planChanges(
     unmanaged,
     types: managed.map((handler) => handler.type),
   }
+}
+
+/** A plan that would delete many items, or most of a type, is refused unless that is said to be meant. */
+function massDeleteIssues(handlers: AnyHandler[], env: Pick<Environment, 'locate'>, live: LiveState, deletes: Change[], guard: DeleteGuard | false): ConfigIssue[] {
+  if (!guard) return []
+  return handlers.flatMap((handler) => {
+    const count = deletes.filter((change) => change.type === handler.type).length
+    const total = (live.get(handler.type) ?? []).filter((item) => !handler.builtIn?.(item)).length
+    const tooMany = count > guard.maxCount
+    const tooMuch = count > 1 && count > guard.maxShare * total
+    if (!tooMany && !tooMuch) return []
+    const limits = [tooMany && `more than deleteGuard.maxCount (${guard.maxCount})`, tooMuch && `more than deleteGuard.maxShare (${Math.round(guard.maxShare * 100)}%) of them`].filter(Boolean).join(', and ')
+    return [{
+      ...env.locate(handler.type, -1),
+      message: `the plan would delete ${count} of ${total} live ${handler.section} (${limits})`,
+      fix: `check that the files declare what you mean to keep (an empty or cut-short ${handler.section}: section deletes the rest); to delete them all the same, pass --allow-mass-delete`,
+    }]
+  })
 }
 
 /**

@@ -28,7 +28,12 @@ function fieldLine(change: Change, field: FieldChange): string {
 export function summaryLine(plan: Plan, desired = 'the files'): string {
   if (!plan.changes.length) return `No changes. Live matches ${desired}.`
   const counts = countChanges(plan.changes)
-  return `Plan: ${counts.create} to create, ${counts.update} to update, ${counts.delete} to delete`
+  const line = `Plan: ${counts.create} to create, ${counts.update} to update, `
+  if (!counts.delete) return `${line}0 to delete`
+  // deletes stand out: in red, with what they are of
+  const byType = new Map<string, number>()
+  for (const change of plan.changes) if (change.op === 'delete') byType.set(change.type, (byType.get(change.type) ?? 0) + 1)
+  return `${line}${chalk.red.bold(`${counts.delete} to DELETE (${[...byType].map(([type, count]) => `${count} ${type}`).join(', ')})`)}`
 }
 
 /** `desired` names what live is brought in line with: the files, or a backup. */

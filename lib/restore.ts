@@ -2,8 +2,10 @@
 // shown first, applied only with --apply, under the lock, after a backup of the environment as
 // it is now, and deleting items the backup lacks only with --prune. A backup of one
 // environment restores into another: that is how a project is cloned.
+import type { Confirmation } from './confirm.ts'
 import type { Context } from './context.ts'
-import { displayPath, UsageError } from './errors.ts'
+import { ConfigError, displayPath, UsageError, type ConfigIssue } from './errors.ts'
+import { validateItems } from './items.ts'
 import { typesToRead } from './live.ts'
 import { planChanges, type Plan } from './plan.ts'
 import { runPlan, type RunPlanResult } from './run-plan.ts'
@@ -13,15 +15,20 @@ import type { Backup } from './backup/format.ts'
 export interface RestoreOptions {
   apply: boolean
   prune: boolean
+  /** let the plan delete more than the config's deleteGuard allows */
+  allowMassDelete?: boolean
   /** only these types (all the backup holds when omitted) */
   types?: string[]
-  confirm?(plan: Plan): Promise<void>
+  /** how a protected environment's apply is confirmed ('ask' on a terminal, or 'yes'); without one it is refused */
+  confirm?: Confirmation
+  /** sees the plan before it is confirmed or carried out */
+  onPlan?(plan: Plan): void
   backupDir?: string
 }
 
 export function restore(ctx: Context, backup: Backup, file: string, options: RestoreOptions): Promise<RunPlanResult> {
-  const declared = declaredFromBackup(ctx, backup, options.types)
   const shown = displayPath(file)
+  const declared = declaredFromBackup(ctx, backup, shown, options.types)
   const target = {
     name: ctx.env.name,
     declared,
@@ -31,26 +38,34 @@ export function restore(ctx: Context, backup: Backup, file: string, options: Res
     apply: options.apply,
     operation: 'restore',
     types: typesToRead({ handlers: ctx.handlers, env: target }, options.prune),
-    plan: (live) => planChanges(ctx.handlers, target, live, { prune: options.prune }),
+    plan: (live) => planChanges(ctx.handlers, target, live, { prune: options.prune, deleteGuard: options.allowMassDelete ? false : ctx.config.deleteGuard }),
     confirm: options.confirm,
+    onPlan: options.onPlan,
     backupDir: options.backupDir,
   })
 }
 
 /**
- * The backup's items of the chosen types. They are what normalize() made of live items, and the
- * content hash has shown them unchanged, so they are taken as they are: a live value an
- * environment file could not declare (a role name with a slash) restores all the same.
+ * The backup's items of the chosen types, each checked as strictly as a file's: its plugin's
+ * schema, then duplicate keys and the plugin's cross-item rules. A hand-edited backup whose
+ * hash was recomputed is caught here, before any request.
  */
-function declaredFromBackup(ctx: Context, backup: Backup, only?: string[]): Map<string, object[]> {
+function declaredFromBackup(ctx: Context, backup: Backup, file: string, only?: string[]): Map<string, object[]> {
   const known = ctx.handlers.map((handler) => handler.type)
   for (const type of only ?? []) {
     if (!known.includes(type)) throw new UsageError(`--type ${type}: no configured plugin handles it; known types: ${known.join(', ')}`)
-    if (!backup.items[type]) throw new UsageError(`--type ${type}: the backup holds no ${type} items`)
+    if (!Object.hasOwn(backup.items, type)) throw new UsageError(`--type ${type}: the backup holds no ${type} items`)
   }
   const unknown = Object.keys(backup.items).filter((type) => !known.includes(type) && (!only || only.includes(type)))
   if (unknown.length) ctx.log.warn(`the backup holds ${unknown.join(', ')} items, which no configured plugin handles; they are not restored`)
-  return new Map(ctx.handlers
-    .filter((handler) => backup.items[handler.type] && (!only || only.includes(handler.type)))
-    .map((handler) => [handler.type, backup.items[handler.type]!]))
+  const issues: ConfigIssue[] = []
+  const declared = new Map<string, object[]>()
+  for (const handler of ctx.handlers) {
+    if (!Object.hasOwn(backup.items, handler.type) || (only && !only.includes(handler.type))) continue
+    const entries = backup.items[handler.type]!.map((raw, index) => ({ raw, file, at: ['items', handler.type, index] }))
+    const items = validateItems(handler, entries, issues)
+    if (items) declared.set(handler.type, items)
+  }
+  if (issues.length) throw new ConfigError('BACKUP_INVALID', issues, { title: 'unusable backup' })
+  return declared
 }

@@ -4,7 +4,8 @@
 import type { ConsolaInstance } from 'consola'
 import { ConfigError, DescopeMgmtError, exitCodeFor, UsageError } from './errors.ts'
 import { COMMON_FLAGS, formatFlags, parseFlags, type FlagSpecs, type ParsedFlags } from './flags.ts'
-import { createLogger, print, redact, redactValue } from './log.ts'
+import { createLogger, print } from './log.ts'
+import { redact, redactValue } from './secrets.ts'
 
 export interface Command<F extends FlagSpecs = FlagSpecs> {
   /** what it does: the first paragraph of --help */

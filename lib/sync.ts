@@ -1,24 +1,40 @@
 // sync: the changes that make an environment match its files, planned and, when asked,
 // applied (see lib/run-plan.ts). Shared by tasks/sync.ts and by scripts.
+import type { Confirmation } from './confirm.ts'
 import type { Context } from './context.ts'
 import { typesToRead } from './live.ts'
 import { planChanges, type Plan } from './plan.ts'
 import { runPlan, type RunPlanResult } from './run-plan.ts'
+import { assertUnchanged, fingerprints, type SavedPlan } from './saved-plan.ts'
 
 export interface SyncOptions {
   apply: boolean
   prune: boolean
-  /** called with a non-empty plan before anything is written; throws to abort */
-  confirm?(plan: Plan): Promise<void>
-  /** overrides where the automatic backup goes */
+  /** let the plan delete more than the config's deleteGuard allows */
+  allowMassDelete?: boolean
+  /** how a protected environment's apply is confirmed ('ask' on a terminal, or 'yes'); without one it is refused */
+  confirm?: Confirmation
+  /** sees the plan before it is confirmed or carried out */
+  onPlan?(plan: Plan): void
+  /** overrides where the automatic backup and the audit log go */
   backupDir?: string
+  /** a saved plan (sync --out): carried out only if live and the files are as they were when it was made */
+  saved?: { file: string; plan: SavedPlan }
 }
 
 export function sync(ctx: Context, options: SyncOptions): Promise<RunPlanResult> {
+  const { prune, allowMassDelete } = options.saved?.plan.metadata.options ?? options
   return runPlan(ctx, {
-    ...options,
+    apply: options.apply,
     operation: 'sync',
-    types: typesToRead(ctx, options.prune),
-    plan: (live) => planChanges(ctx.handlers, ctx.env, live, { prune: options.prune }),
+    types: typesToRead(ctx, prune),
+    confirm: options.confirm,
+    onPlan: options.onPlan,
+    backupDir: options.backupDir,
+    plan: (live) => {
+      const plan = planChanges(ctx.handlers, ctx.env, live, { prune, deleteGuard: allowMassDelete ? false : ctx.config.deleteGuard })
+      if (options.saved) assertUnchanged(options.saved.file, options.saved.plan.metadata, fingerprints(ctx.env, live, plan))
+      return plan
+    },
   })
 }

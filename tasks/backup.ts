@@ -1,7 +1,7 @@
 // npx tsx tasks/backup.ts <create|list|restore|prune> [flags]; each command's --help lists its flags
 import fs from 'node:fs'
 import path from 'node:path'
-import { backupsToPrune, backupRoot, latestBackup, listBackups, readBackup, type BackupEntry } from '../lib/backup/store.ts'
+import { backupsToPrune, backupStore, latestBackup, listBackups, readBackup, type BackupEntry } from '../lib/backup/store.ts'
 import { takeBackup } from '../lib/backup/snapshot.ts'
 import { loadConfig } from '../lib/config.ts'
 import { withContext } from '../lib/context.ts'
@@ -51,6 +51,7 @@ a project is cloned.`,
     'backup-dir': backupDir,
     apply: { type: 'boolean', description: 'carry the plan out; without it nothing is written' },
     prune: { type: 'boolean', description: 'also delete live items the backup does not have' },
+    'allow-mass-delete': { type: 'boolean', description: 'let --prune delete more than the config\'s deleteGuard allows' },
     type: { type: 'list', value: '<types>', description: 'only these types: --type flow,theme' },
     yes: { type: 'boolean', description: 'apply to a protected environment without typing its name' },
     json,
@@ -63,9 +64,9 @@ a project is cloned.`,
   run: (args, log) => withContext(args.env, { log }, async (ctx) => {
     const [chosen] = args._
     if (chosen === undefined) throw new UsageError('restore takes one backup: a file, or "latest"; see --help')
-    const root = backupRoot(ctx.config, args['backup-dir'])
-    const file = chosen === 'latest' ? latestBackup(root, ctx.env.name, ctx.projectId) : path.resolve(chosen)
-    const backup = readBackup(file)
+    const store = backupStore(ctx.config, args['backup-dir'])
+    const file = chosen === 'latest' ? latestBackup(store, ctx.env.name, ctx.projectId) : path.resolve(chosen)
+    const backup = readBackup(store, file)
     const source = backup.metadata
     const header = [
       `Restoring ${displayPath(file)}`,
@@ -77,12 +78,19 @@ a project is cloned.`,
     ].join('\n')
     const { code } = await presentRun(ctx, {
       json: args.json,
-      yes: args.yes,
       preamble: header,
       heading: `environment "${ctx.env.name}" (project ${ctx.projectId})`,
       desired: 'the backup',
       extra: { restoring: { file, ...source } },
-    }, (confirm) => restoreBackup(ctx, backup, file, { apply: args.apply, prune: args.prune, types: args.type, backupDir: args['backup-dir'], confirm }))
+    }, (onPlan) => restoreBackup(ctx, backup, file, {
+      apply: args.apply,
+      prune: args.prune,
+      allowMassDelete: args['allow-mass-delete'],
+      types: args.type,
+      backupDir: args['backup-dir'],
+      confirm: args.yes ? 'yes' : 'ask',
+      onPlan,
+    }))
     return code
   }),
 })
@@ -118,16 +126,16 @@ automatically before their first write.`,
 
 async function listBackupsCommand(args: { env?: string; 'backup-dir'?: string; json: boolean }): Promise<number> {
   const config = await loadConfig()
-  const root = backupRoot(config, args['backup-dir'])
-  const entries = listBackups(root, args.env)
+  const store = backupStore(config, args['backup-dir'])
+  const entries = listBackups(store, args.env)
   if (args.json) {
-    print(JSON.stringify({ dir: root, backups: entries.map((entry) => entry.ok
+    print(JSON.stringify({ dir: store.root, backups: entries.map((entry) => entry.ok
       ? { file: entry.file, size: entry.size, readable: true, ...entry.metadata }
       : { file: entry.file, size: entry.size, readable: false, problem: entry.problem }) }, null, 2))
     return ExitCode.ok
   }
   if (!entries.length) {
-    print(`No backups${args.env ? ` of environment "${args.env}"` : ''} in ${displayPath(root)}.`)
+    print(`No backups${args.env ? ` of environment "${args.env}"` : ''} in ${displayPath(store.root)}.`)
     return ExitCode.ok
   }
   print(table(entries))
@@ -151,13 +159,13 @@ function size(bytes: number): string {
 
 async function pruneBackups(args: { env?: string; 'backup-dir'?: string; 'retention-days'?: number; keep?: number; 'dry-run': boolean; json: boolean }): Promise<number> {
   const config = await loadConfig()
-  const root = backupRoot(config, args['backup-dir'])
+  const store = backupStore(config, args['backup-dir'])
   const retentionDays = args['retention-days'] ?? config.backups.retentionDays
   const keep = args.keep ?? config.backups.keep
-  const doomed = backupsToPrune(root, { retentionDays, keep, environment: args.env })
+  const doomed = backupsToPrune(store, { retentionDays, keep, environment: args.env })
   if (!args['dry-run']) for (const file of doomed) fs.rmSync(file)
   if (args.json) {
-    print(JSON.stringify({ dir: root, retentionDays, keep, dryRun: args['dry-run'], removed: doomed }, null, 2))
+    print(JSON.stringify({ dir: store.root, retentionDays, keep, dryRun: args['dry-run'], removed: doomed }, null, 2))
   } else {
     const verb = args['dry-run'] ? 'would remove' : 'removed'
     for (const file of doomed) print(`  ${verb} ${displayPath(file)}`)

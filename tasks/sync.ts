@@ -1,8 +1,15 @@
-// npx tsx tasks/sync.ts --env dev [--apply] [--prune] [--json] [--detailed-exitcode]
+// npx tsx tasks/sync.ts --env dev [--apply] [--prune] [--json] [--detailed-exitcode] [--out plan.json | --plan plan.json]
+import fs from 'node:fs'
+import path from 'node:path'
+import { readPolicy } from '../lib/config.ts'
 import { withContext, type Context } from '../lib/context.ts'
-import { ExitCode } from '../lib/errors.ts'
+import { ConfigError, displayPath, ExitCode, UsageError } from '../lib/errors.ts'
+import { print } from '../lib/log.ts'
 import { presentRun } from '../lib/present-run.ts'
+import { configCommit, currentUser, TOOL_VERSION } from '../lib/provenance.ts'
+import { planDocument } from '../lib/report.ts'
 import { defineTask, runTask } from '../lib/runner.ts'
+import { PLAN_FORMAT, PLAN_VERSION, readSavedPlan, writeSavedPlan, type SavedPlan } from '../lib/saved-plan.ts'
 import { sync } from '../lib/sync.ts'
 
 const describeTarget = (ctx: Context) =>
@@ -16,29 +23,73 @@ await runTask(defineTask({
     env: { type: 'string', value: '<name>', description: 'environment: environments/<name>.yaml (default: the config\'s\ndefaultEnvironment, "local", the embedded emulator)' },
     apply: { type: 'boolean', description: 'carry the plan out; without it nothing is written' },
     prune: { type: 'boolean', description: 'also delete live items that no file declares (without it they are\nlisted as unmanaged and left alone)' },
+    'allow-mass-delete': { type: 'boolean', description: 'let --prune delete more than the config\'s deleteGuard allows (by default\n25 items of a type, or half of its live items)' },
     yes: { type: 'boolean', description: 'apply to a protected environment (prod) without typing its name' },
-    'backup-dir': { type: 'string', value: '<dir>', description: 'where the backup taken before an apply goes (default:\n$DESCOPE_BACKUP_DIR, the config\'s backups.dir, or ~/.descope-mgmt/backups)' },
-    json: { type: 'boolean', description: 'print one JSON document on stdout: { environment, projectId, applied,\nchanges: [{ type, key, op, fields, outcome?, detail? }], unmanaged, summary,\nrequests, backup? }' },
+    out: { type: 'string', value: '<file>', description: 'save the plan, with fingerprints of live and the files, for review and\nfor --plan' },
+    plan: { type: 'string', value: '<file>', description: 'carry out a plan saved with --out (with --apply), exactly as it was\nreviewed; refused if live or the files changed since' },
+    'backup-dir': { type: 'string', value: '<dir>', description: 'where the backup taken before an apply, and the audit log, go (default:\n$DESCOPE_BACKUP_DIR, the config\'s backups.dir, or ~/.descope-mgmt/backups)' },
+    json: { type: 'boolean', description: 'print one JSON document on stdout: { environment, projectId, applied,\nchanges: [{ type, key, op, fields, outcome?, detail? }], unmanaged, summary,\nrequests, fingerprints, backup?, stopped?, interrupted? }' },
     'detailed-exitcode': { type: 'boolean', description: 'exit 2 when the plan has changes (for CI)' },
   },
   notes: `
-An apply that changes something first backs the environment up (see tasks/backup.ts); if the
-backup cannot be written, nothing is applied.
+An apply that changes something first backs the environment up (see tasks/backup.ts) and
+appends every write to the environment's audit log; if either cannot be written, nothing is
+applied. Ctrl-C during an apply starts no new change, lets those in flight finish, prints the
+summary and exits 130 (a second Ctrl-C stops at once).
 
-Exit codes: 0 done, nothing pending; 1 a request or a change failed, the lock is held, or the
-typed confirmation did not match; 2 changes pending (with --detailed-exitcode); 3 invalid
-configuration or usage, or a plan refused (nothing written).`,
+Exit codes: 0 done, nothing pending; 1 a request or a change failed, the lock is held, the
+typed confirmation did not match, or the API stopped answering; 2 changes pending (with
+--detailed-exitcode); 3 invalid configuration or usage, or a plan refused (nothing written);
+130 or 143 stopped by SIGINT or SIGTERM.`,
   examples: [
     'npx tsx tasks/sync.ts                            # plan for the local emulator',
     'npx tsx tasks/sync.ts --env local --apply        # create what environments/local.yaml declares',
     'npx tsx tasks/sync.ts --env dev --json           # the plan as JSON, for scripts',
     'npx tsx tasks/sync.ts --env prod --apply --prune # confirm by typing "prod"',
     'npx tsx tasks/sync.ts --env staging --detailed-exitcode || echo "staging has pending changes"',
+    'npx tsx tasks/sync.ts --env prod --out prod.plan.json            # review it in a pull request...',
+    'npx tsx tasks/sync.ts --env prod --plan prod.plan.json --apply   # ...then apply exactly that',
   ],
-  run: (args, log) => withContext(args.env, { log }, async (ctx) => {
-    const { code, result } = await presentRun(ctx, { json: args.json, yes: args.yes, heading: describeTarget(ctx) }, (confirm) =>
-      sync(ctx, { apply: args.apply, prune: args.prune, backupDir: args['backup-dir'], confirm }))
-    if (code === ExitCode.ok && !args.apply && result.plan.changes.length && args['detailed-exitcode']) return ExitCode.changesPending
-    return code
-  }),
+  run: async (args, log) => {
+    if (args.out && (args.apply || args.plan)) throw new UsageError('--out saves a plan to apply later: give it without --apply and --plan')
+    if (args.plan && (args.prune || args['allow-mass-delete'])) throw new UsageError('--plan applies a saved plan with the flags it was made with: leave out --prune and --allow-mass-delete')
+    if (args.out && fs.existsSync(args.out) && fs.statSync(args.out).isDirectory()) throw new UsageError(`--out ${args.out} is a directory; name the file to save the plan in`)
+    return withContext(args.env, { log }, async (ctx) => {
+      const saved = args.plan ? savedPlanFor(ctx, args.plan) : undefined
+      const { code, result } = await presentRun(ctx, { json: args.json, heading: describeTarget(ctx) }, (onPlan) => sync(ctx, {
+        apply: args.apply,
+        prune: args.prune,
+        allowMassDelete: args['allow-mass-delete'],
+        confirm: args.yes ? 'yes' : 'ask',
+        onPlan,
+        backupDir: args['backup-dir'],
+        ...(saved ? { saved } : {}),
+      }))
+      if (args.out) {
+        const file = path.resolve(args.out)
+        writeSavedPlan(file, {
+          metadata: {
+            format: PLAN_FORMAT, version: PLAN_VERSION, createdAt: new Date().toISOString(), user: currentUser(),
+            environment: ctx.env.name, projectId: ctx.projectId, gitCommit: await configCommit(ctx.config.root), toolVersion: TOOL_VERSION,
+            options: { prune: args.prune, allowMassDelete: args['allow-mass-delete'] },
+            fingerprints: result.fingerprints,
+          },
+          plan: planDocument(result.plan, { projectId: ctx.projectId, stats: ctx.client.stats }) as unknown as Record<string, unknown>,
+        })
+        if (!args.json) print(`Plan saved to ${displayPath(file)}; apply exactly it with: npx tsx tasks/sync.ts --env ${ctx.env.name} --plan ${displayPath(file)} --apply`)
+      }
+      if (code === ExitCode.ok && !args.apply && result.plan.changes.length && args['detailed-exitcode']) return ExitCode.changesPending
+      return code
+    })
+  },
 }))
+
+/** The saved plan, if it was made for this very environment and project. */
+function savedPlanFor(ctx: Context, file: string): { file: string; plan: SavedPlan } {
+  const plan = readSavedPlan(path.resolve(file), readPolicy(ctx.config, 'backup'))
+  const { environment, projectId } = plan.metadata
+  if (environment !== ctx.env.name || projectId !== ctx.projectId) {
+    throw new ConfigError('PLAN_OTHER_ENVIRONMENT', [{ file: displayPath(file), path: 'metadata', message: `is a plan for environment "${environment}" (project ${projectId}), not "${ctx.env.name}" (project ${ctx.projectId})`, fix: `pass --env ${environment}, or make a plan for "${ctx.env.name}" with --out` }], { title: 'plan refused' })
+  }
+  return { file, plan }
+}

@@ -8,7 +8,7 @@ import { parseBackup } from '../lib/backup/format.ts'
 import { snapshot } from '../lib/backup/snapshot.ts'
 import { writeBackup } from '../lib/backup/store.ts'
 import { ConfigError, DescopeMgmtError } from '../lib/errors.ts'
-import { registerSecret } from '../lib/log.ts'
+import { registerSecret } from '../lib/secrets.ts'
 import tenants from '../plugins/tenants.ts'
 
 const handlers = tenants().handlers

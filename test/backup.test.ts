@@ -167,7 +167,7 @@ test('truncated, newer-format and missing files: clear errors, and list still li
   fs.writeFileSync(path.join(dir, 'truncated.json'), full.slice(0, full.length / 2))
   fs.writeFileSync(path.join(dir, 'future.json'), JSON.stringify({ metadata: { format: BACKUP_FORMAT, version: BACKUP_VERSION + 1 }, items: {} }))
   const cases: [string, RegExp][] = [
-    [path.join(dir, 'truncated.json'), /truncated\.json: is not valid JSON \(truncated or damaged\?\)/],
+    [path.join(dir, 'truncated.json'), /truncated\.json: is not valid JSON: .*\(line \d+, column \d+\)|truncated\.json: is not valid JSON: it ends too early/],
     [path.join(dir, 'future.json'), /future\.json: is format version 2; this descope-mgmt reads version 1 and older \(fix: upgrade descope-mgmt/],
     [path.join(dir, 'missing.json'), /missing\.json: does not exist/],
   ]

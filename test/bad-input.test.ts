@@ -36,7 +36,7 @@ interface Case {
   generate?: { file: string; head?: string; repeat: string; bytes: number }[]
   /** links made at run time, relative to the project: link → target */
   symlinks?: Record<string, string>
-  /** backups whose content hash is recomputed after a hand edit, as a hostile user would */
+  /** backups whose counts and content hash are recomputed after a hand edit, as a hostile user would */
   rehash?: string[]
   /** requests sent to the emulator before the task runs, to give it live items: [method, path, body] */
   seed?: [string, string, unknown][]
@@ -66,6 +66,7 @@ async function runCase(name: string): Promise<Outcome> {
   for (const [link, target] of Object.entries(spec.symlinks ?? {})) fs.symlinkSync(target, path.join(project, link))
   for (const file of spec.rehash ?? []) {
     const backup = JSON.parse(fs.readFileSync(path.join(project, file), 'utf8'))
+    backup.metadata.counts = Object.fromEntries(Object.entries(backup.items as Record<string, unknown[]>).map(([type, items]) => [type, items.length]))
     backup.metadata.contentHash = contentHash(backup.items)
     fs.writeFileSync(path.join(project, file), stableJson(backup))
   }
@@ -76,7 +77,7 @@ async function runCase(name: string): Promise<Outcome> {
   const before = new Map((spec.unchanged ?? []).map((file) => [file, fs.readFileSync(path.join(project, file))]))
   const result = await runTask(spec.task, [...spec.args, '--json'], {
     cwd: project,
-    env: { EMULATOR_URL: emulator.url, EMULATOR_PROJECT_ID: emulator.projectId, EMULATOR_KEY: emulator.managementKey },
+    env: { EMULATOR_URL: emulator.url, EMULATOR_PROJECT_ID: emulator.projectId, EMULATOR_KEY: emulator.managementKey, SHORT_KEY: 'K-1' },
   })
   const changed = [...before].filter(([file, bytes]) => !fs.existsSync(path.join(project, file)) || !fs.readFileSync(path.join(project, file)).equals(bytes)).map(([file]) => file)
   return { spec, result, emulator, dir, changed }

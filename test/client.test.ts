@@ -6,7 +6,8 @@ import { createClient, defaultBaseUrl, type ApiClient } from '../lib/client.ts'
 import { ApiError } from '../lib/errors.ts'
 import { startEmulator, type Emulator, type EmulatorOptions } from '../lib/emulator/index.ts'
 
-const fastRetry = { limit: 6, baseDelayMs: 10, maxDelayMs: 50, maxRetryAfterMs: 5000, maxRateLimitWaitMs: 10_000 }
+const TIMEOUTS = { connectMs: 2000, requestMs: 5000, unresponsiveMs: 10_000, runMs: 60_000, graceMs: 1000 }
+const fastRetry = { limit: 6, baseDelayMs: 10, maxDelayMs: 50, maxRetryAfterMs: 5000, maxRateLimitWaitMs: 10_000, circuitBreakAfter: 100 }
 
 async function withEmulator(options: EmulatorOptions, work: (emulator: Emulator, client: ApiClient) => Promise<void>, clientOptions: Partial<Parameters<typeof createClient>[0]> = {}) {
   const emulator = await startEmulator(options)
@@ -17,7 +18,7 @@ async function withEmulator(options: EmulatorOptions, work: (emulator: Emulator,
       managementKey: emulator.managementKey,
       throttle: { limit: 1000, intervalMs: 1000 },
       retry: fastRetry,
-      timeoutMs: 5000,
+      timeouts: { ...TIMEOUTS, requestMs: 5000 },
       ...clientOptions,
     })
     await work(emulator, client)
@@ -50,7 +51,7 @@ test('GET and POST send the bearer token and parse JSON', () => withEmulator({},
 }))
 
 test('a wrong key is a typed 401 that names method and path and never the key', () => withEmulator({}, async (emulator) => {
-  const client = createClient({ baseUrl: emulator.url, projectId: emulator.projectId, managementKey: 'K-wrong-secret-value', throttle: { limit: 100, intervalMs: 1000 }, retry: fastRetry, timeoutMs: 5000 })
+  const client = createClient({ baseUrl: emulator.url, projectId: emulator.projectId, managementKey: 'K-wrong-secret-value', throttle: { limit: 100, intervalMs: 1000 }, retry: fastRetry, timeouts: { ...TIMEOUTS, requestMs: 5000 } })
   const error = await expectApiError(client.get('/v1/mgmt/tenant/all'))
   assert.is(error.status, 401)
   assert.ok(error.isUnauthorized)
@@ -120,7 +121,7 @@ test('retries pass through the throttle too', () => withEmulator({ errorRate: 1 
 }, { throttle: { limit: 2, intervalMs: 300 }, retry: { ...fastRetry, limit: 3, baseDelayMs: 1, maxDelayMs: 1 } }))
 
 test('an unreachable server is a network ApiError after the retries', async () => {
-  const client = createClient({ baseUrl: 'http://127.0.0.1:9', projectId: 'P2x', managementKey: 'K-x', throttle: { limit: 100, intervalMs: 1000 }, retry: { ...fastRetry, limit: 1 }, timeoutMs: 2000 })
+  const client = createClient({ baseUrl: 'http://127.0.0.1:9', projectId: 'P2x', managementKey: 'K-x', throttle: { limit: 100, intervalMs: 1000 }, retry: { ...fastRetry, limit: 1 }, timeouts: { ...TIMEOUTS, requestMs: 2000 } })
   const error = await expectApiError(client.get('/v1/mgmt/tenant/all'))
   assert.is(error.status, undefined)
   assert.is(error.code, 'API_NETWORK')

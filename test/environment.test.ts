@@ -48,8 +48,8 @@ test('extends a base file and substitutes ${VAR}', async ({ project }) => {
 test('prod is protected by default; a file can say so too', async ({ project }) => {
   project.write('environments/prod.yaml', 'projectId: P2prod\nmanagementKey: ${K}\n')
   project.write('environments/qa.yaml', 'projectId: P2qa\nmanagementKey: ${K}\nprotected: true\n')
-  assert.is((await load(project, 'prod', { K: 'k-1234' })).protected, true)
-  assert.is((await load(project, 'qa', { K: 'k-1234' })).protected, true)
+  assert.is((await load(project, 'prod', { K: 'K-long-enough-1234' })).protected, true)
+  assert.is((await load(project, 'qa', { K: 'K-long-enough-1234' })).protected, true)
 })
 
 test('a missing variable names the file, the field and the variable', async ({ project }) => {

@@ -2,7 +2,7 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { RETRY_STATUS_CODES, retryDelay, type RetryState } from '../lib/retry.ts'
 
-const policy = { limit: 3, baseDelayMs: 500, maxDelayMs: 4000, maxRetryAfterMs: 60_000, maxRateLimitWaitMs: 100_000 }
+const policy = { limit: 3, baseDelayMs: 500, maxDelayMs: 4000, maxRetryAfterMs: 60_000, maxRateLimitWaitMs: 100_000, circuitBreakAfter: 8 }
 const fresh = (): RetryState => ({ failures: 0, rateLimitedMs: 0 })
 const lowest = () => 0
 const highest = () => 1

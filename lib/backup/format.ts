@@ -4,7 +4,9 @@
 import { createHash } from 'node:crypto'
 import * as v from 'valibot'
 import { ConfigError, displayPath } from '../errors.ts'
+import { parseJsonText } from '../files.ts'
 import { stableJson } from '../json-file.ts'
+import { dataRecord, jsonObject } from '../schemas.ts'
 import { formatPath } from '../validate.ts'
 
 export const BACKUP_FORMAT = 'descope-mgmt-backup'
@@ -27,7 +29,7 @@ export const BackupMetadataSchema = v.strictObject({
   projectId: v.string(),
   toolVersion: v.string(),
   /** items per type */
-  counts: v.record(v.string(), v.number()),
+  counts: dataRecord(v.number()),
   /** sha256 of the items, as stable JSON */
   contentHash: v.pipe(v.string(), v.regex(/^sha256:[0-9a-f]{64}$/)),
 })
@@ -35,7 +37,8 @@ export type BackupMetadata = v.InferOutput<typeof BackupMetadataSchema>
 
 export const BackupSchema = v.strictObject({
   metadata: BackupMetadataSchema,
-  items: v.record(v.string(), v.array(v.record(v.string(), v.unknown()))),
+  /** every key kept: an item field or a type may be named anything (v.record drops `__proto__`) */
+  items: dataRecord(v.array(jsonObject)),
 })
 export type Backup = v.InferOutput<typeof BackupSchema>
 
@@ -50,12 +53,7 @@ export function contentHash(items: Backup['items']): string {
 export function parseBackup(text: string, file: string): Backup {
   const shown = displayPath(file)
   const fail = (message: string, fix: string, path = '') => new ConfigError('BACKUP_INVALID', [{ file: shown, path, message, fix }], { title: 'unusable backup' })
-  let raw: unknown
-  try {
-    raw = JSON.parse(text)
-  } catch (error) {
-    throw fail(`is not valid JSON (truncated or damaged?): ${(error as Error).message}`, 'use another backup; `backup list` shows which are readable')
-  }
+  const raw = parseJsonText(text, file, { code: 'BACKUP_INVALID', title: 'unusable backup', fix: 'use another backup; `backup list` shows which are readable' })
   const metadata = (raw as { metadata?: { format?: unknown; version?: unknown } } | null)?.metadata
   if (metadata?.format !== BACKUP_FORMAT) throw fail('is not a descope-mgmt backup', 'pass a file that `backup create` wrote')
   if (metadata.version !== BACKUP_VERSION) {
@@ -69,7 +67,12 @@ export function parseBackup(text: string, file: string): Backup {
     const first = result.issues[0]!
     throw fail(first.message, 'use another backup; this one was changed or damaged', formatPath((first.path ?? []).map((item) => item.key as string | number)))
   }
-  if (contentHash(result.output.items) !== result.output.metadata.contentHash) {
+  const { items, metadata: checked } = result.output
+  const counted = Object.keys(items).filter((type) => checked.counts[type] !== items[type]!.length || !Object.hasOwn(checked.counts, type))
+  if (counted.length || Object.keys(checked.counts).length !== Object.keys(items).length) {
+    throw fail(`does not match its own item counts (${counted.join(', ') || 'types'}): edited or damaged`, 'use another backup', 'metadata.counts')
+  }
+  if (contentHash(items) !== checked.contentHash) {
     throw fail('does not match its content hash (edited or damaged)', 'use another backup')
   }
   return result.output

@@ -1,17 +1,14 @@
 // A snapshot of every resource type the configured plugins know, as a backup document. Items
 // are normalized (portable, no server-managed fields) and sorted by key; built-ins that every
 // project has are left out, since they cannot be restored anyway.
-import fs from 'node:fs'
-import os from 'node:os'
-import { $ } from 'zx'
 import type { Context } from '../context.ts'
 import { readLive } from '../live.ts'
 import type { LiveState } from '../plan.ts'
 import { BACKUP_FORMAT, BACKUP_VERSION, contentHash, type Backup, type Operation } from './format.ts'
 import { byCodeUnit } from '../normalize.ts'
-import { backupRoot, writeBackup } from './store.ts'
+import { backupStore, writeBackup } from './store.ts'
+import { configCommit, currentUser, TOOL_VERSION } from '../provenance.ts'
 
-const TOOL_VERSION = (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
 
 export function snapshot(ctx: Pick<Context, 'handlers' | 'env' | 'projectId'>, live: LiveState, operation: Operation, gitCommit: string | null): Backup {
   const items: Backup['items'] = {}
@@ -40,30 +37,12 @@ export function snapshot(ctx: Pick<Context, 'handlers' | 'env' | 'projectId'>, l
   }
 }
 
-/** Who took it; a container's uid may have no passwd entry, and that must not stop a backup. */
-function currentUser(): string {
-  try {
-    return os.userInfo().username
-  } catch {
-    return process.env.USER || process.env.LOGNAME || `uid ${process.getuid?.() ?? '?'}`
-  }
-}
-
-/** The commit the configuration is at, `-dirty` with local changes; null outside git. */
-export async function configCommit(root: string): Promise<string | null> {
-  const git = $({ cwd: root, nothrow: true, quiet: true })
-  const head = await git`git rev-parse HEAD`
-  if (head.exitCode !== 0) return null
-  const dirty = (await git`git status --porcelain`).stdout.trim() !== ''
-  return `${head.stdout.trim()}${dirty ? '-dirty' : ''}`
-}
-
 /**
  * Writes a backup of the environment and returns its path. `live` may carry lists already
  * read (all types, as an apply reads them); otherwise every type is read now.
  */
-export async function takeBackup(ctx: Context, operation: Operation, options: { live?: LiveState; dir?: string } = {}): Promise<string> {
+export async function takeBackup(ctx: Context, operation: Operation, options: { live?: LiveState; dir?: string; gitCommit?: string | null } = {}): Promise<string> {
   const live = options.live ?? await readLive(ctx, ctx.handlers.map((handler) => handler.type))
-  const backup = snapshot(ctx, live, operation, await configCommit(ctx.config.root))
-  return writeBackup(backupRoot(ctx.config, options.dir), backup)
+  const backup = snapshot(ctx, live, operation, options.gitCommit !== undefined ? options.gitCommit : await configCommit(ctx.config.root))
+  return writeBackup(backupStore(ctx.config, options.dir).root, backup)
 }

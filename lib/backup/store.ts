@@ -5,17 +5,23 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import type { Config } from '../config.ts'
+import { readPolicy, type Config } from '../config.ts'
 import { ConfigError, DescopeMgmtError, displayPath } from '../errors.ts'
-import { writeFileAtomic } from '../files.ts'
+import { readTextFile, writeFileAtomic, type ReadPolicy } from '../files.ts'
 import { stableJson } from '../json-file.ts'
-import { redact } from '../log.ts'
+import { holdsSecret } from '../secrets.ts'
 import { byCodeUnit } from '../normalize.ts'
 import { parseBackup, type Backup, type BackupMetadata } from './format.ts'
 
-export function backupRoot(config: Pick<Config, 'root' | 'backups'>, override?: string): string {
+/** Where backups (and the audit log) live, and how a backup file is read (its size limit). */
+export interface BackupStore {
+  root: string
+  policy: ReadPolicy
+}
+
+export function backupStore(config: Pick<Config, 'root' | 'backups' | 'limits'>, override?: string): BackupStore {
   const chosen = override || process.env.DESCOPE_BACKUP_DIR || (config.backups.dir && path.resolve(config.root, config.backups.dir))
-  return path.resolve(chosen || path.join(os.homedir(), '.descope-mgmt', 'backups'))
+  return { root: path.resolve(chosen || path.join(os.homedir(), '.descope-mgmt', 'backups')), policy: readPolicy(config, 'backup') }
 }
 
 const safeName = (value: string) => value.replace(/[^A-Za-z0-9_.-]/g, '_')
@@ -23,7 +29,7 @@ const safeName = (value: string) => value.replace(/[^A-Za-z0-9_.-]/g, '_')
 /** Writes a backup and returns its path. Refuses, writing nothing, if a known secret is in it. */
 export function writeBackup(root: string, backup: Backup): string {
   const content = stableJson(backup)
-  if (redact(content) !== content) {
+  if (holdsSecret(content)) {
     throw new DescopeMgmtError('BACKUP_SECRET', 'refusing to write a backup that contains a secret (the management key or a *KEY/*SECRET/*TOKEN variable\'s value); a plugin normalizes a secret field into its items and must drop it')
   }
   const dir = path.join(root, safeName(backup.metadata.projectId))
@@ -48,11 +54,11 @@ export function writeBackup(root: string, backup: Backup): string {
   }
 }
 
-export function readBackup(file: string): Backup {
+export function readBackup(store: Pick<BackupStore, 'policy'>, file: string): Backup {
   if (!fs.existsSync(file)) {
     throw new ConfigError('BACKUP_NOT_FOUND', [{ file: displayPath(file), path: '', message: 'does not exist', fix: 'pass a path `backup list` shows, or "latest"' }], { title: 'unusable backup' })
   }
-  return parseBackup(fs.readFileSync(file, 'utf8'), file)
+  return parseBackup(readTextFile(file, store.policy), file)
 }
 
 export type BackupEntry =
@@ -60,7 +66,8 @@ export type BackupEntry =
   | { file: string; size: number; ok: false; problem: string; modifiedAt: string }
 
 /** Every backup under the root, newest first; an unreadable file is listed with its problem. */
-export function listBackups(root: string, environment?: string): BackupEntry[] {
+export function listBackups(store: BackupStore, environment?: string): BackupEntry[] {
+  const { root } = store
   if (!fs.existsSync(root)) return []
   const entries: BackupEntry[] = []
   for (const project of fs.readdirSync(root, { withFileTypes: true })) {
@@ -72,7 +79,7 @@ export function listBackups(root: string, environment?: string): BackupEntry[] {
       try {
         const stat = fs.statSync(file)
         size = stat.size
-        const { metadata } = parseBackup(fs.readFileSync(file, 'utf8'), file)
+        const { metadata } = readBackup(store, file)
         entries.push({ file, size, ok: true, metadata })
       } catch (error) {
         // a damaged file, a dangling link, a file pruned meanwhile: listed, never fatal
@@ -93,11 +100,11 @@ export function listBackups(root: string, environment?: string): BackupEntry[] {
  * restore takes of what it replaces: running the same `restore latest` again must restore the
  * same backup, not undo the first run.
  */
-export function latestBackup(root: string, environment: string, projectId: string): string {
-  const latest = listBackups(root, environment).find((entry) =>
+export function latestBackup(store: BackupStore, environment: string, projectId: string): string {
+  const latest = listBackups(store, environment).find((entry) =>
     entry.ok && entry.metadata.projectId === projectId && entry.metadata.operation !== 'restore')
   if (!latest) {
-    throw new ConfigError('BACKUP_NOT_FOUND', [{ file: displayPath(root), path: '', message: `holds no backup of environment "${environment}" (project ${projectId}) to restore`, fix: `run \`backup create --env ${environment}\`, or pass a backup file (\`backup list\` shows them)` }])
+    throw new ConfigError('BACKUP_NOT_FOUND', [{ file: displayPath(store.root), path: '', message: `holds no backup of environment "${environment}" (project ${projectId}) to restore`, fix: `run \`backup create --env ${environment}\`, or pass a backup file (\`backup list\` shows them)` }])
   }
   return latest.file
 }
@@ -106,11 +113,11 @@ export function latestBackup(root: string, environment: string, projectId: strin
  * Backups older than `retentionDays`, except the newest `keep` of each environment (whatever
  * their age). Unreadable files are left alone: they are for a person to look at.
  */
-export function backupsToPrune(root: string, options: { retentionDays: number; keep: number; environment?: string; now?: Date }): string[] {
+export function backupsToPrune(store: BackupStore, options: { retentionDays: number; keep: number; environment?: string; now?: Date }): string[] {
   const cutoff = (options.now ?? new Date()).getTime() - options.retentionDays * 86_400_000
   const seen = new Map<string, number>()
   const doomed: string[] = []
-  for (const entry of listBackups(root, options.environment)) {
+  for (const entry of listBackups(store, options.environment)) {
     if (!entry.ok) continue
     const group = `${entry.metadata.projectId}/${entry.metadata.environment}`
     const rank = (seen.get(group) ?? 0) + 1

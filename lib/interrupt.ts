@@ -1,0 +1,49 @@
+// Ctrl-C (SIGINT) and SIGTERM while an apply runs: the first stops the scheduling of new
+// writes and lets the requests in flight finish (for at most timeouts.graceMs, then they are
+// cut), so the run can still print its summary and release its lock; the second exits at once
+// (lib/lock.ts releases the lock on exit). Outside an apply, Node's default (exit) is kept.
+import type { ConsolaInstance } from 'consola'
+
+export type Signal = 'SIGINT' | 'SIGTERM'
+
+/** 128 + the signal's number, as shells report a process a signal ended. */
+export const SIGNAL_EXIT: Record<Signal, number> = { SIGINT: 130, SIGTERM: 143 }
+
+export interface Interruption {
+  /** the signal received, once one was */
+  readonly signal: Signal | undefined
+  /** stops listening; Node's default handling returns */
+  dispose(): void
+}
+
+/**
+ * Listens for SIGINT and SIGTERM until dispose(). On the first, `onFirst` is called (stop
+ * scheduling) and, after `graceMs`, `onGraceOver` (cut what is still in flight).
+ */
+export function trapInterrupts(options: { log: ConsolaInstance; graceMs: number; onFirst(signal: Signal): void; onGraceOver(signal: Signal): void }): Interruption {
+  let received: Signal | undefined
+  let grace: NodeJS.Timeout | undefined
+  const handle = (signal: Signal) => {
+    if (received) {
+      options.log.warn(`${signal} again: stopping now; the requests in flight may or may not have gone through (a re-run converges)`)
+      process.exit(SIGNAL_EXIT[received])
+    }
+    received = signal
+    options.log.warn(`${signal}: starting no new changes; letting the requests in flight finish (at most ${Math.round(options.graceMs / 1000)} s). Press Ctrl-C again to stop at once`)
+    options.onFirst(signal)
+    grace = setTimeout(() => options.onGraceOver(signal), options.graceMs)
+    grace.unref()
+  }
+  const onInt = () => handle('SIGINT')
+  const onTerm = () => handle('SIGTERM')
+  process.on('SIGINT', onInt)
+  process.on('SIGTERM', onTerm)
+  return {
+    get signal() { return received },
+    dispose() {
+      clearTimeout(grace)
+      process.off('SIGINT', onInt)
+      process.off('SIGTERM', onTerm)
+    },
+  }
+}
