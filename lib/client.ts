@@ -157,21 +157,21 @@ function createCircuit(options: ClientOptions) {
   let pause = 0
   let unanswered = 0
   let watchdog: NodeJS.Timeout | undefined
-  const minutes = (ms: number) => (ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`)
-  const stop = (reason: string) => {
+  /** `cut`: abort the requests in flight too (they hang on a silent API); else let them finish */
+  const stop = (reason: string, cut = true) => {
     if (stopped) return
     stopped = reason
     options.log?.warn(`${reason}: sending no more requests`)
     clearInterval(watchdog)
     clearTimeout(deadline)
-    controller.abort(new Error(reason))
+    if (cut) controller.abort(new Error(reason))
   }
-  const deadline = setTimeout(() => stop(`the run's deadline of ${minutes(options.timeouts.runMs)} (timeouts.runMs) passed`), options.timeouts.runMs)
+  const deadline = setTimeout(() => stop(`the run's deadline of ${duration(options.timeouts.runMs)} (timeouts.runMs) passed`, false), options.timeouts.runMs)
   deadline.unref()
   const silence = () => {
     const quiet = Date.now() - Math.max(lastAnswer, pause)
     if (pending > 0 && quiet > options.timeouts.unresponsiveMs) {
-      stop(`the API at ${options.baseUrl ?? defaultBaseUrl(options.projectId)} gave no answer for ${minutes(quiet)} (timeouts.unresponsiveMs)`)
+      stop(`the API at ${options.baseUrl ?? defaultBaseUrl(options.projectId)} gave no answer for ${duration(options.timeouts.unresponsiveMs)} (timeouts.unresponsiveMs)`)
     }
   }
   return {
@@ -210,6 +210,9 @@ function createCircuit(options: ClientOptions) {
 }
 
 const LONG_WAIT_MS = 2000
+
+/** 2.5 s, 25 s, 60 min */
+const duration = (ms: number) => (ms >= 120_000 ? `${Math.round(ms / 60_000)} min` : ms < 10_000 ? `${Math.round(ms / 100) / 10} s` : `${Math.round(ms / 1000)} s`)
 
 /** "POST /v1/mgmt/tenant/create after HTTP 429" */
 function describe(error: RequestError): string {

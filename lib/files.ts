@@ -56,7 +56,7 @@ const isInside = (file: string, dir: string) => {
 }
 
 function tooLarge(file: string, size: number, policy: ReadPolicy): ConfigError {
-  return fail('FILE_TOO_LARGE', file, `is ${formatBytes(size)}; a ${policy.kind} may be at most ${formatBytes(policy.maxBytes)}`, `make it smaller, or raise ${policy.limitSetting} in descope.config.ts`)
+  return fail('FILE_TOO_LARGE', file, `is ${formatBytes(size)}; ${policy.kind}s may be at most ${formatBytes(policy.maxBytes)}`, `make it smaller, or raise ${policy.limitSetting} in descope.config.ts`)
 }
 
 export function formatBytes(bytes: number): string {

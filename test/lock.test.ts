@@ -33,6 +33,38 @@ test('a held lock refuses a second apply, naming the holder; release frees it', 
   acquireLock('dev-P2x')()
 })
 
+test('a lock left with our own pid (reused after a crash) but another token is stale, not "another apply"', ({ dir }) => {
+  const file = path.join(dir, 'dev-P2x.lock')
+  fs.writeFileSync(file, JSON.stringify({ pid: process.pid, host: os.hostname(), since: '2020-01-01T00:00:00Z', token: 'a-run-that-crashed' }))
+  const release = acquireLock('dev-P2x')
+  const owner = JSON.parse(fs.readFileSync(file, 'utf8'))
+  assert.is(owner.pid, process.pid)
+  assert.is.not(owner.token, 'a-run-that-crashed')
+  // while we hold it, our own pid is a live holder: a second acquire in this process is refused
+  try {
+    acquireLock('dev-P2x')
+    assert.unreachable('held by this very process')
+  } catch (error) {
+    assert.instance(error, LockedError)
+  }
+  release()
+  assert.not.ok(fs.existsSync(file))
+})
+
+test('release removes only our own lock, and an exit releases what is held', async ({ dir }) => {
+  const file = path.join(dir, 'dev-P2x.lock')
+  const release = acquireLock('dev-P2x')
+  fs.writeFileSync(file, JSON.stringify({ pid: 1, host: 'another-host', since: '2020-01-01T00:00:00Z', token: 'theirs' }))
+  release()
+  assert.ok(fs.existsSync(file), 'a lock someone else took over is left alone')
+  fs.rmSync(file)
+  // a process that takes the lock and exits without releasing it still leaves none behind
+  const script = `import { acquireLock } from ${JSON.stringify(path.join(REPO, 'lib/lock.ts'))}\nacquireLock('dev-P2x')\nprocess.exit(130)`
+  const child = spawnSync(process.execPath, ['--import', TSX, '--input-type=module', '-e', script], { env: { ...process.env, DESCOPE_LOCK_DIR: dir } })
+  assert.is(child.status, 130, String(child.stderr))
+  assert.equal(fs.readdirSync(dir), [])
+})
+
 /** A pid that is certainly not running: a child that has already exited. */
 const deadPid = () => spawnSync(process.execPath, ['-e', '']).pid!
 

@@ -16,17 +16,30 @@ export function mulberry32(seed: number): () => number {
 export interface FaultRoll {
   drop: 'before' | 'after' | null
   fault: boolean
+  /** this request is delayed by a latency spike */
+  spike: boolean
+  /** this request starts a burst of 429s */
+  burst: boolean
+}
+
+export interface FaultRates {
+  dropRate: number
+  errorRate: number
+  spikeRate: number
+  burstRate: number
 }
 
 /**
- * Draws exactly three numbers per request, whatever the rates, so a request's fate depends only
+ * Draws exactly five numbers per request, whatever the rates, so a request's fate depends only
  * on the seed and its arrival order, not on what earlier requests happened to hit.
  */
-export function rollFaults(random: () => number, dropRate: number, errorRate: number): FaultRoll {
-  const dropped = random() < dropRate
+export function rollFaults(random: () => number, rates: FaultRates): FaultRoll {
+  const dropped = random() < rates.dropRate
   const half = random() < 0.5 ? 'before' : 'after'
-  const fault = random() < errorRate
-  return { drop: dropped ? half : null, fault }
+  const fault = random() < rates.errorRate
+  const spike = random() < rates.spikeRate
+  const burst = random() < rates.burstRate
+  return { drop: dropped ? half : null, fault, spike, burst }
 }
 
 export interface RateLimiter {

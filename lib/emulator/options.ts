@@ -31,6 +31,10 @@ export interface EmulatorOptions {
   errorRate?: number
   /** 0..1: share of requests whose socket is destroyed without a response; half before the handler runs, half after. */
   dropRate?: number
+  /** a share (0..1) of requests delayed by `ms` more: a latency spike */
+  latencySpikes?: { rate: number; ms: number }
+  /** a share (0..1) of requests start a burst: for `ms`, every request is answered 429 */
+  rateLimitBursts?: { rate: number; ms: number }
   /** Seeds the one PRNG behind every fault decision, so a faulty run can be replayed. Default: random. */
   seed?: number
 }
@@ -49,6 +53,8 @@ export const FaultOptionEntries = {
   latencyMs: v.optional(NonNegativeInteger, 0),
   errorRate: v.optional(Ratio, 0),
   dropRate: v.optional(Ratio, 0),
+  latencySpikes: v.optional(v.strictObject({ rate: Ratio, ms: NonNegativeInteger })),
+  rateLimitBursts: v.optional(v.strictObject({ rate: Ratio, ms: v.pipe(NonNegativeInteger, v.minValue(1)) })),
   seed: v.optional(v.pipe(v.number(), v.integer())),
 }
 

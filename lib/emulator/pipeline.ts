@@ -28,18 +28,22 @@ export interface PipelineContext {
   routes: RouteTable
   random: () => number
   limiter: RateLimiter | null
+  /** until when every request is answered 429 (a burst, see rateLimitBursts) */
+  burstUntil: number
   /** Known once the server listens. */
   origin: string
 }
 
 /**
- * Per request: latency → maybe drop → rate limit → Authorization → maybe injected 500 → route
- * handler (persisting a successful mutation) → maybe drop → send.
+ * Per request: latency (and maybe a spike) → maybe drop → rate limit (or a burst of 429s) →
+ * Authorization → maybe injected 500 → route handler (persisting a successful mutation) →
+ * maybe drop → send.
  */
 export function createRequestListener(ctx: PipelineContext): RequestListener {
   return (req, res) => {
     // Rolled on arrival, before any await, so the fault sequence follows request order and the seed.
-    const roll = rollFaults(ctx.random, ctx.options.dropRate, ctx.options.errorRate)
+    const { dropRate, errorRate, latencySpikes, rateLimitBursts } = ctx.options
+    const roll = rollFaults(ctx.random, { dropRate, errorRate, spikeRate: latencySpikes?.rate ?? 0, burstRate: rateLimitBursts?.rate ?? 0 })
     serve(ctx, req, res, roll).catch((error: unknown) => {
       sendJson(res, errorReply(new ReplyError('internal', String(error))))
     })
@@ -62,7 +66,8 @@ async function serve(
     if (ctx.log.length > MAX_LOG_ENTRIES) ctx.log.splice(0, ctx.log.length - MAX_LOG_ENTRIES)
   }
 
-  if (ctx.options.latencyMs > 0) await sleep(ctx.options.latencyMs)
+  const latency = ctx.options.latencyMs + (roll.spike ? ctx.options.latencySpikes?.ms ?? 0 : 0)
+  if (latency > 0) await sleep(latency)
   if (roll.drop === 'before') {
     record('dropped-before', null)
     req.socket.destroy()
@@ -71,7 +76,9 @@ async function serve(
 
   let outcome: RequestLogEntry['outcome'] = 'handled'
   let reply: Reply
-  const retryAfter = ctx.limiter?.take(Date.now()) ?? null
+  if (roll.burst && ctx.options.rateLimitBursts) ctx.burstUntil = Math.max(ctx.burstUntil, Date.now() + ctx.options.rateLimitBursts.ms)
+  const inBurst = ctx.burstUntil - Date.now()
+  const retryAfter = inBurst > 0 ? Math.max(1, Math.ceil(inBurst / 1000)) : ctx.limiter?.take(Date.now()) ?? null
   if (retryAfter !== null) {
     outcome = 'rate-limited'
     reply = errorReply(new ReplyError('rateLimited'), { 'retry-after': String(retryAfter) })

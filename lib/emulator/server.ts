@@ -31,6 +31,7 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
     routes,
     random: mulberry32(resolved.seed ?? randomInt(2 ** 31)),
     limiter: resolved.rateLimit ? createRateLimiter(resolved.rateLimit.requests, resolved.rateLimit.windowMs) : null,
+    burstUntil: 0,
     origin: '',
   }
   const server = createServer(createRequestListener(ctx))

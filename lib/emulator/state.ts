@@ -1,4 +1,5 @@
 import * as v from 'valibot'
+import { dataRecord } from '../schemas.ts'
 
 // The emulator's whole state: a plain JSON-serialisable object. The schemas are the one source
 // of truth for both the TypeScript types and the check of a persisted file. Every key added after
@@ -23,7 +24,8 @@ export const StoredTenantSchema = v.object({
   id: v.string(),
   name: v.string(),
   selfProvisioningDomains: v.array(v.string()),
-  customAttributes: v.record(v.string(), AttributeValueSchema),
+  // every key kept: an attribute may be called `constructor` (v.record drops it)
+  customAttributes: dataRecord(AttributeValueSchema),
   authType: v.picklist(['none', 'saml', 'oidc']),
   domains: v.array(v.string()),
   createdTime: v.number(),

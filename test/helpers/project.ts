@@ -1,7 +1,7 @@
 // A throwaway descope-mgmt project in a temp dir (its own descope.config.ts and environment
 // files, importing this repository's lib/ and plugins/), and a way to run a task in it as a
 // user would: a child process, its stdout, stderr and exit code.
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -59,33 +59,46 @@ export interface TaskResult {
   stderr: string
 }
 
-/** Runs tasks/<task>.ts with `args` in `cwd`, as `npx tsx tasks/<task>.ts` would; an undefined `env` value unsets it. */
-export function runTask(task: string, args: string[], options: { cwd: string; env?: Record<string, string | undefined>; timeoutMs?: number }): Promise<TaskResult> {
-  return new Promise((resolve, reject) => {
-    // backups and locks stay inside the fixture: never in the user's home, never shared by test files running at once
-    const env: Record<string, string | undefined> = {
-      ...process.env,
-      FORCE_COLOR: '0',
-      NO_COLOR: '1',
-      DESCOPE_BACKUP_DIR: path.join(options.cwd, '.backups'),
-      DESCOPE_LOCK_DIR: path.join(options.cwd, '.locks'),
-      ...options.env,
-    }
-    for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name]
-    const child = spawn(process.execPath, ['--import', TSX, path.join(REPO, 'tasks', `${task}.ts`), ...args], {
-      cwd: options.cwd,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk) => (stdout += chunk))
-    child.stderr.on('data', (chunk) => (stderr += chunk))
+export interface StartedTask {
+  child: ChildProcess
+  /** everything the task printed so far */
+  output(): TaskResult
+  done: Promise<TaskResult>
+}
+
+/** Starts tasks/<task>.ts with `args` in `cwd`, as `npx tsx tasks/<task>.ts` would; an undefined `env` value unsets it. */
+export function startTask(task: string, args: string[], options: { cwd: string; env?: Record<string, string | undefined>; timeoutMs?: number }): StartedTask {
+  // backups and locks stay inside the fixture: never in the user's home, never shared by test files running at once
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    FORCE_COLOR: '0',
+    NO_COLOR: '1',
+    DESCOPE_BACKUP_DIR: path.join(options.cwd, '.backups'),
+    DESCOPE_LOCK_DIR: path.join(options.cwd, '.locks'),
+    ...options.env,
+  }
+  for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name]
+  const child = spawn(process.execPath, ['--import', TSX, path.join(REPO, 'tasks', `${task}.ts`), ...args], {
+    cwd: options.cwd,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout!.on('data', (chunk) => (stdout += chunk))
+  child.stderr!.on('data', (chunk) => (stderr += chunk))
+  const done = new Promise<TaskResult>((resolve, reject) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000)
     child.on('error', reject)
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearTimeout(timer)
-      resolve({ code, stdout, stderr })
+      resolve({ code: code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : null), stdout, stderr })
     })
   })
+  return { child, output: () => ({ code: null, stdout, stderr }), done }
+}
+
+/** Runs tasks/<task>.ts to its end (see startTask). */
+export function runTask(task: string, args: string[], options: { cwd: string; env?: Record<string, string | undefined>; timeoutMs?: number }): Promise<TaskResult> {
+  return startTask(task, args, options).done
 }

@@ -1,4 +1,5 @@
 import * as v from 'valibot'
+import { dataRecord } from '../../schemas.ts'
 import { ReplyError } from '../errors.ts'
 import { randomId } from '../ids.ts'
 import { mutation, query, type RouteContext, type RouteTable } from '../route.ts'
@@ -9,7 +10,8 @@ import { allTenants, assertDomainsFree, assertNameFree, findTenant, serveTenant 
 
 // Tenant CRUD and search (descope-api.md §2.1). Settings and admin links have their own modules.
 
-const AttributesSchema = v.record(v.string(), AttributeValueSchema)
+// every key kept: an attribute may be called `constructor` (v.record drops it)
+const AttributesSchema = dataRecord(AttributeValueSchema)
 
 // Fields that create and update both take. nullish: other SDKs may send null for "not set".
 // authType is not taken: it reflects SSO configuration, which the emulator does not model.
@@ -153,7 +155,7 @@ function search({ state, body }: RouteContext) {
     anyOf(filter.tenantNames, (name) => name === tenant.name) &&
     anyOf(domains, (domain) => tenant.selfProvisioningDomains.some((d) => d.toLowerCase() === domain)) &&
     Object.entries(filter.customAttributes ?? {}).every(([key, wanted]) =>
-      attributeMatches(tenant.customAttributes[key], wanted),
+      attributeMatches(Object.hasOwn(tenant.customAttributes, key) ? tenant.customAttributes[key] : undefined, wanted),
     ) &&
     (!filter.parentTenantId || tenant.parent === filter.parentTenantId) &&
     anyOf(filter.tenantSSODomains, (domain) => tenant.domains.includes(domain)) &&

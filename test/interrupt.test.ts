@@ -1,0 +1,101 @@
+// Ctrl-C and SIGTERM during an apply: no new change starts, those in flight finish, the
+// summary is printed (with the backup), the lock is released, exit 130 (143); a second Ctrl-C
+// exits at once and still releases the lock; a re-run converges.
+import fs from 'node:fs'
+import net from 'node:net'
+import path from 'node:path'
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { startEmulator, type Emulator } from '../lib/emulator/index.ts'
+import { waitFor } from './helpers/emulator-http.ts'
+import { createProject, emulatorEnvironment, runTask, startTask, type Project } from './helpers/project.ts'
+
+const COUNT = 40
+const tenants = 'tenants:\n' + Array.from({ length: COUNT }, (_, i) => `  - { id: t${i}, name: Tenant ${i} }`).join('\n') + '\n'
+
+const test = suite<{ emulator: Emulator; project: Project }>('interrupt')
+
+test.before.each(async (context) => {
+  // slow answers, so that Ctrl-C lands in the middle of the apply
+  context.emulator = await startEmulator({ latencyMs: 150 })
+  context.project = createProject({ 'environments/dev.yaml': emulatorEnvironment(context.emulator, tenants) })
+})
+test.after.each(async (context) => {
+  await context.emulator.close()
+  context.project.remove()
+})
+
+const creates = (emulator: Emulator) => emulator.log.filter((entry) => entry.path === '/v1/mgmt/tenant/create' && entry.status === 200)
+const locks = (project: Project) => (fs.existsSync(path.join(project.dir, '.locks')) ? fs.readdirSync(path.join(project.dir, '.locks')) : [])
+const env = (emulator: Emulator) => ({ EMULATOR_KEY: emulator.managementKey })
+
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  test(`${signal} mid-apply: the summary with the backup, the lock released, exit ${code}; a re-run converges`, async ({ emulator, project }) => {
+    const task = startTask('sync', ['--env', 'dev', '--apply', ...(signal === 'SIGTERM' ? ['--json'] : [])], { cwd: project.dir, env: env(emulator) })
+    await waitFor(() => creates(emulator).length >= 4, 'a few creates', 20_000)
+    task.child.kill(signal)
+    const result = await task.done
+    assert.is(result.code, code, result.stderr)
+    const created = creates(emulator).length
+    assert.ok(created < COUNT, `stopped early (${created} created)`)
+    assert.match(result.stderr, `${signal}: starting no new changes`)
+    if (signal === 'SIGTERM') {
+      const document = JSON.parse(result.stdout)
+      assert.is(document.interrupted, 'SIGTERM')
+      assert.ok(fs.existsSync(document.backup), 'the backup path is in the document')
+      assert.is(document.summary.applied, created)
+      assert.is(document.summary.failed, 0, 'requests in flight were let finish')
+      assert.is(document.summary.skipped, COUNT - created)
+      assert.ok(document.changes.filter((change: { outcome: string }) => change.outcome === 'skipped').every((change: { detail: string }) => change.detail === 'not attempted: interrupted (SIGTERM)'))
+    } else {
+      assert.match(result.stdout, `Backup of "dev" taken before the first write: ${project.dir}`)
+      assert.match(result.stdout, `Apply: ${created} applied, 0 failed, ${COUNT - created} skipped`)
+      assert.match(result.stdout, 'Stopped early: interrupted (SIGINT)')
+    }
+    assert.equal(locks(project), [], 'the lock is released')
+
+    const again = await runTask('sync', ['--env', 'dev', '--apply'], { cwd: project.dir, env: env(emulator) })
+    assert.is(again.code, 0, again.stderr)
+    assert.is(Object.keys(emulator.state.tenants).length, COUNT)
+    for (let i = 0; i < COUNT; i++) {
+      assert.is(creates(emulator).filter((entry) => (entry.body as { id: string }).id === `t${i}`).length, 1, `t${i} created once`)
+    }
+  })
+}
+
+test('a second Ctrl-C exits at once, and the lock is still released', async ({ emulator, project }) => {
+  const task = startTask('sync', ['--env', 'dev', '--apply'], { cwd: project.dir, env: env(emulator) })
+  await waitFor(() => creates(emulator).length >= 2, 'a few creates', 20_000)
+  task.child.kill('SIGINT')
+  await waitFor(() => task.output().stderr.includes('starting no new changes'), 'the first Ctrl-C is heard', 5000)
+  task.child.kill('SIGINT')
+  const result = await task.done
+  assert.is(result.code, 130, result.stderr)
+  assert.match(result.stderr, 'SIGINT again: stopping now')
+  assert.equal(locks(project), [])
+})
+
+test('Ctrl-C before the first write, while live is read from an API that does not answer: exit 130 at once', async ({ project }) => {
+  const sockets: net.Socket[] = []
+  const silent = net.createServer((socket) => sockets.push(socket))
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+  try {
+    const url = `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}`
+    project.write('environments/silent.yaml', emulatorEnvironment({ url, projectId: 'P2emulatorLocalProject000001' }, tenants))
+    const task = startTask('sync', ['--env', 'silent', '--apply', '--json'], { cwd: project.dir, env: { EMULATOR_KEY: 'K-emulator-local-management-key' } })
+    await waitFor(() => sockets.length > 0, 'the first read to reach the API', 20_000)
+    const started = Date.now()
+    task.child.kill('SIGINT')
+    const result = await task.done
+    assert.is(result.code, 130, result.stderr)
+    assert.ok(Date.now() - started < 5000, 'at once, not after a timeout')
+    assert.is(JSON.parse(result.stdout).error.code, 'INTERRUPTED')
+    assert.match(result.stderr, 'before anything was written')
+    assert.equal(locks(project), [])
+  } finally {
+    for (const socket of sockets) socket.destroy()
+    silent.close()
+  }
+})
+
+test.run()
