@@ -18,8 +18,8 @@ export default defineConfig({
   // that size keeps a big apply from ever seeing a 429. Environments may override it.
   throttle: { limit: 100, intervalMs: 60_000 },
   retry: { limit: 6, baseDelayMs: 500, maxDelayMs: 20_000, maxRetryAfterMs: 120_000, maxRateLimitWaitMs: 600_000, circuitBreakAfter: 8 },
-  // a dead or silent API ends a run within about 30 s; a whole run may take an hour
-  timeouts: { connectMs: 5_000, requestMs: 20_000, unresponsiveMs: 25_000, runMs: 3_600_000, graceMs: 15_000 },
+  // a dead or silent API ends a run within about 20 s; a whole run may take an hour
+  timeouts: { connectMs: 5_000, requestMs: 15_000, unresponsiveMs: 20_000, runMs: 3_600_000, graceMs: 15_000 },
   // --prune may delete at most 25 items of a type, and at most half of a type's live items,
   // unless --allow-mass-delete says that is meant
   deleteGuard: { maxCount: 25, maxShare: 0.5 },

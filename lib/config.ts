@@ -56,7 +56,7 @@ export const TimeoutsSchema = v.strictObject({
 })
 
 const TIMEOUT_DEFAULTS: v.InferOutput<typeof TimeoutsSchema> = {
-  connectMs: 5_000, requestMs: 20_000, unresponsiveMs: 25_000, runMs: 3_600_000, graceMs: 15_000,
+  connectMs: 5_000, requestMs: 15_000, unresponsiveMs: 20_000, runMs: 3_600_000, graceMs: 15_000,
 }
 
 export const DeleteGuardSchema = v.strictObject({

@@ -4,7 +4,7 @@ import { EmulatorError, startEmulator, type EmulatorOptions } from '../lib/emula
 import { UsageError } from '../lib/errors.ts'
 import { defineTask, runTask } from '../lib/runner.ts'
 
-type Args = { port?: number; persist?: string; 'rate-limit'?: string; latency?: number; 'error-rate'?: string; 'drop-rate'?: string; seed?: number }
+type Args = { port?: number; persist?: string; 'rate-limit'?: string; latency?: number; 'error-rate'?: string; 'drop-rate'?: string; 'latency-spikes'?: string; 'rate-limit-bursts'?: string; seed?: number }
 
 function emulatorOptions(args: Args): EmulatorOptions {
   const ratio = (flag: 'error-rate' | 'drop-rate'): number | undefined => {
@@ -22,8 +22,19 @@ function emulatorOptions(args: Args): EmulatorOptions {
     latencyMs: args.latency,
     errorRate: ratio('error-rate'),
     dropRate: ratio('drop-rate'),
+    latencySpikes: shareFor('latency-spikes', args['latency-spikes']),
+    rateLimitBursts: shareFor('rate-limit-bursts', args['rate-limit-bursts']),
     seed: args.seed,
   }
+}
+
+/** "0.05/400" → { rate: 0.05, ms: 400 }: a share of requests, and how long each lasts. */
+function shareFor(flag: string, raw: string | undefined): { rate: number; ms: number } | undefined {
+  if (raw === undefined) return undefined
+  const match = /^(\d+(?:\.\d+)?)\/(\d+)$/.exec(raw)
+  const rate = Number(match?.[1])
+  if (!match || !(rate >= 0 && rate <= 1)) throw new UsageError(`--${flag} must look like 0.05/400 (a share between 0 and 1, then milliseconds), got "${raw}"`)
+  return { rate, ms: Number(match[2]) }
 }
 
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000 } as const
@@ -52,6 +63,8 @@ async function serve(options: EmulatorOptions): Promise<number> {
     options.latencyMs && `latency ${options.latencyMs} ms`,
     options.errorRate && `error rate ${options.errorRate}`,
     options.dropRate && `drop rate ${options.dropRate}`,
+    options.latencySpikes && `latency spikes ${options.latencySpikes.ms} ms on ${options.latencySpikes.rate}`,
+    options.rateLimitBursts && `429 bursts of ${options.rateLimitBursts.ms} ms on ${options.rateLimitBursts.rate}`,
     options.seed !== undefined && `seed ${options.seed}`,
   ].filter(Boolean)
   process.stdout.write(
@@ -88,6 +101,8 @@ await runTask(defineTask({
     latency: { type: 'integer', min: 0, value: '<ms>', description: 'delay every response by this many milliseconds' },
     'error-rate': { type: 'string', value: '<ratio>', description: 'answer a share (0..1) of requests with a 500' },
     'drop-rate': { type: 'string', value: '<ratio>', description: 'drop the connection for a share (0..1) of requests' },
+    'latency-spikes': { type: 'string', value: '<ratio>/<ms>', description: 'delay a share of requests by that many milliseconds more: 0.05/400' },
+    'rate-limit-bursts': { type: 'string', value: '<ratio>/<ms>', description: 'a share of requests start a burst of 429s that long: 0.01/1000' },
     seed: { type: 'integer', min: 0, value: '<n>', description: 'seed the fault decisions so a run can be replayed' },
   },
   examples: [

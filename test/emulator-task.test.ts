@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert'
 import { REPO, runTask, TSX } from './helpers/project.ts'
 
 test('prints its URL, project id and key; the node SDK can use it; SIGTERM stops it', async () => {
-  const child = spawn(process.execPath, ['--import', TSX, path.join(REPO, 'tasks/emulator.ts'), '--port', '0', '--seed', '1'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, ['--import', TSX, path.join(REPO, 'tasks/emulator.ts'), '--port', '0', '--seed', '1', '--latency-spikes', '0/400', '--rate-limit-bursts', '0/1000'], { stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   child.stdout.on('data', (chunk) => (stdout += chunk))
   try {
@@ -21,6 +21,7 @@ test('prints its URL, project id and key; the node SDK can use it; SIGTERM stops
     const projectId = /project id:\s+(\S+)/.exec(stdout)?.[1]
     const managementKey = /management key:\s+(\S+)/.exec(stdout)?.[1]
     assert.ok(url && projectId && managementKey, stdout)
+    assert.match(stdout, 'latency spikes 400 ms on 0, 429 bursts of 1000 ms on 0')
     const sdk = DescopeClient({ projectId, managementKey, baseUrl: url }).management
     assert.ok((await sdk.tenant.createWithId('acme', 'Acme')).ok)
     assert.equal((await sdk.tenant.loadAll()).data?.map((tenant) => tenant.id), ['acme'])
@@ -36,6 +37,9 @@ test('bad flags exit 3 with the reason', async () => {
   const result = await runTask('emulator', ['--error-rate', '2'], { cwd: REPO })
   assert.is(result.code, 3)
   assert.match(result.stderr, '--error-rate must be a ratio between 0 and 1')
+  const spikes = await runTask('emulator', ['--latency-spikes', '2/10'], { cwd: REPO })
+  assert.is(spikes.code, 3)
+  assert.match(spikes.stderr, '--latency-spikes must look like 0.05/400')
 })
 
 test('an unwritable --persist path fails at start, with the reason', async () => {
