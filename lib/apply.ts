@@ -1,7 +1,8 @@
 // Carries out a plan: each change after the changes it depends on, a bounded number at a time.
 // A failure does not stop independent changes; changes that depend on a failed one are
-// skipped, and so is every change not yet started once a stop comes (Ctrl-C, a dead API). A create or delete whose request failed is verified against the live state first,
-// because a retried request may already have gone through (a connection lost after the write).
+// skipped, and so is every change not yet started once a stop comes (Ctrl-C, a dead API). A
+// create or delete whose request failed is verified against the live state first, because a
+// retried request may already have gone through (a connection lost after the write).
 import { dependencyGraph } from './dependencies.ts'
 import { ApiError } from './errors.ts'
 import { compareItem } from './diff.ts'
@@ -17,6 +18,8 @@ export interface Outcome {
   /** why it failed or was skipped, or how it was verified */
   detail?: string
   error?: Error
+  /** skipped because the apply stopped (Ctrl-C, a dead API, the deadline) before it started */
+  stopped?: true
 }
 
 export interface ApplyOptions {
@@ -41,18 +44,21 @@ export async function applyPlan(changes: Change[], handlers: AnyHandler[], optio
   const run = (change: Change): Promise<Outcome> => {
     let outcome = running.get(change)
     if (!outcome) {
+      const notAttempted = (stop: string): Outcome => ({ change, status: 'skipped', detail: `not attempted: ${stop}`, stopped: true })
       outcome = (async () => {
         const before = await Promise.all((dependencies.get(change) ?? []).map(run))
+        const stop = options.stopReason?.()
+        if (stop) return notAttempted(stop)
         const blocker = before.find((result) => result.status !== 'applied')
         if (blocker) {
           const { op, type, key } = blocker.change
           return { change, status: 'skipped' as const, detail: `${op} of ${type} "${key}" ${blocker.status}` }
         }
         return limit(async () => {
-          // checked once the change has its slot: a stop may have come while it waited
-          const stop = options.stopReason?.()
-          if (stop) return { change, status: 'skipped' as const, detail: `not attempted: ${stop}` }
-          return execute(change, handlerOf(change), options.contextFor(change.type))
+          // checked again once the change has its slot: a stop may have come while it waited
+          const late = options.stopReason?.()
+          if (late) return notAttempted(late)
+          return execute(change, handlerOf(change), options.contextFor(change.type), options.stopReason)
         })
       })().then((outcome) => {
         options.onOutcome?.(outcome)
@@ -64,14 +70,14 @@ export async function applyPlan(changes: Change[], handlers: AnyHandler[], optio
   }
   const outcomes = await Promise.all(changes.map(run))
   for (const outcome of outcomes) {
-    if (outcome.status === 'skipped' && !outcome.detail?.startsWith('not attempted')) {
+    if (outcome.status === 'skipped' && !outcome.stopped) {
       options.contextFor(outcome.change.type).log.warn(`skipped ${outcome.change.op} of ${outcome.change.type} "${outcome.change.key}": ${outcome.detail}`)
     }
   }
   return outcomes
 }
 
-async function execute(change: Change, handler: AnyHandler, ctx: HandlerContext): Promise<Outcome> {
+async function execute(change: Change, handler: AnyHandler, ctx: HandlerContext, stopReason?: () => string | undefined): Promise<Outcome> {
   const label = `${change.type} "${change.key}"`
   try {
     if (change.op === 'create') await handler.create!(change.item, ctx)
@@ -80,7 +86,7 @@ async function execute(change: Change, handler: AnyHandler, ctx: HandlerContext)
     ctx.log.success(`${PAST[change.op]} ${label}`)
     return { change, status: 'applied' }
   } catch (error) {
-    const verified = await verifyAgainstLive(change, handler, ctx, error).catch((verifyError: Error) => {
+    const verified = await verifyAgainstLive(change, handler, ctx, error, stopReason).catch((verifyError: Error) => {
       ctx.log.debug(`could not check ${label} against live: ${verifyError.message}`)
       return undefined
     })
@@ -97,7 +103,7 @@ async function execute(change: Change, handler: AnyHandler, ctx: HandlerContext)
  * After a failed create or delete: does live already show the intended result? Returns a note
  * when it does (finishing a create whose item exists but differs), undefined when it does not.
  */
-async function verifyAgainstLive(change: Change, handler: AnyHandler, ctx: HandlerContext, error: unknown): Promise<string | undefined> {
+async function verifyAgainstLive(change: Change, handler: AnyHandler, ctx: HandlerContext, error: unknown, stopReason?: () => string | undefined): Promise<string | undefined> {
   const couldHaveLanded = error instanceof ApiError && (error.isRejected || error.status === undefined || error.status >= 500)
   if (!couldHaveLanded || change.op === 'update') return undefined
   const live = handler.load
@@ -109,6 +115,8 @@ async function verifyAgainstLive(change: Change, handler: AnyHandler, ctx: Handl
   if (!fields.length) return 'verified: it exists as declared after the request failed'
   // an item that exists with a different immutable field (another parent) is not ours to finish
   if (!handler.update || fields.some((field) => handler.immutable?.includes(field.path.split('.')[0]!))) return undefined
+  // finishing it is a new write: not once the apply has stopped (the next run finishes it)
+  if (stopReason?.()) return undefined
   await handler.update(state, ctx, live)
   return 'it existed after the request failed; updated it to match'
 }

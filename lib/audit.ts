@@ -7,7 +7,7 @@ import path from 'node:path'
 import type { Outcome } from './apply.ts'
 import type { BackupStore } from './backup/store.ts'
 import { DescopeMgmtError, displayPath } from './errors.ts'
-import { appendLineDurably } from './files.ts'
+import { appendLineDurably, safeFileName } from './files.ts'
 import type { Change } from './plan.ts'
 import { currentUser, TOOL_VERSION } from './provenance.ts'
 import { redact } from './secrets.ts'
@@ -40,10 +40,8 @@ export interface AuditLog {
   record(entry: Pick<AuditRecord, 'op' | 'outcome'> & Partial<Pick<AuditRecord, 'type' | 'key' | 'errorCode' | 'detail'>>): void
 }
 
-const safeName = (value: string) => value.replace(/[^A-Za-z0-9_.-]/g, '_')
-
 export function auditFile(store: Pick<BackupStore, 'root'>, projectId: string, environment: string): string {
-  return path.join(store.root, safeName(projectId), `${safeName(environment)}.audit.jsonl`)
+  return path.join(store.root, safeFileName(projectId), `${safeFileName(environment)}.audit.jsonl`)
 }
 
 /**

@@ -3,9 +3,11 @@
 // request hook, so that retries wait their turn too. Failures become ApiErrors that carry
 // the HTTP status, Descope's errorCode, the method and the path, and never the key.
 import got, { HTTPError, RequestError, type Got } from 'got'
+import { setTimeout as sleep } from 'node:timers/promises'
 import pThrottle from 'p-throttle'
 import type { ConsolaInstance } from 'consola'
 import type { Config } from './config.ts'
+import { createCircuit } from './circuit.ts'
 import { ApiError } from './errors.ts'
 import { RETRY_ERROR_CODES, RETRY_STATUS_CODES, retryDelay, type RetryPolicy, type RetryState } from './retry.ts'
 
@@ -30,7 +32,8 @@ export interface ApiClient {
   readonly stats: { requests: number; retries: number }
   /**
    * why the client sends nothing more, once it has stopped: the API stopped answering (the
-   * circuit), the run's deadline passed, or abort() was called. Every request then fails at once.
+   * circuit, lib/circuit.ts), the run's deadline passed, or abort() was called. Every request
+   * then fails at once.
    */
   readonly stopped: string | undefined
   /** stops at once: requests in flight are cut, new ones fail */
@@ -59,7 +62,7 @@ export function createClient(options: ClientOptions): ApiClient {
   const baseUrl = (options.baseUrl ?? defaultBaseUrl(options.projectId)).replace(/\/+$/, '')
   const stats = { requests: 0, retries: 0 }
   const gate = pThrottle({ limit: options.throttle.limit, interval: options.throttle.intervalMs })(() => {})
-  const circuit = createCircuit(options)
+  const circuit = createCircuit({ api: baseUrl, circuitBreakAfter: options.retry.circuitBreakAfter, unresponsiveMs: options.timeouts.unresponsiveMs, runMs: options.timeouts.runMs, log: options.log })
   // A 429 means the server's window is spent for every request, not just the one that got it:
   // hold them all back until its Retry-After has passed.
   let pausedUntil = 0
@@ -87,48 +90,48 @@ export function createClient(options: ClientOptions): ApiClient {
         const state = (error.options.context.retry ??= { failures: 0, rateLimitedMs: 0 }) as RetryState
         const status = error.response?.statusCode
         const delay = retryDelay({ status, code: error.code, retryAfterMs: retryAfter }, state, options.retry)
-        if (status === 429 && delay) {
-          pausedUntil = Math.max(pausedUntil, Date.now() + delay)
-          circuit.pausedUntil(pausedUntil)
-        }
+        if (status === 429 && delay) pausedUntil = Math.max(pausedUntil, Date.now() + delay)
         // a long wait is said out loud, so a quiet terminal is not mistaken for a hang
         if (delay >= LONG_WAIT_MS) options.log?.info(`waiting ${Math.round(delay / 1000)} s before retrying ${describe(error)}`)
         return delay
       },
     },
     hooks: {
-      beforeRequest: [async () => {
+      beforeRequest: [async (request) => {
         const paused = pausedUntil - Date.now()
-        if (paused > 0) await new Promise((resolve) => setTimeout(resolve, paused))
+        if (paused > 0) await sleep(paused, undefined, { signal: circuit.signal })
         await gate()
         // a retry waiting on the throttle or a 429 must not go out once the client has stopped
         if (circuit.stopped) throw new Error(circuit.stopped)
         stats.requests++
+        request.context.onWire = true
+        circuit.sent()
       }],
+      // an attempt ends in exactly one of these: with an answer (any status), or without one
       afterResponse: [(response) => {
-        circuit.answered()
+        if (ended(response.request.options.context)) circuit.answered()
         return response
       }],
       beforeRetry: [(error, retryCount) => {
+        if (!error.response && ended(error.options.context)) circuit.unanswered(error.code ?? error.message)
         stats.retries++
         options.log?.debug(`retrying ${describe(error)} (retry ${retryCount})`)
       }],
       beforeError: [(error) => {
-        if (!error.response) circuit.unanswered(error.code ?? error.message)
+        if (!error.response && ended(error.options.context)) circuit.unanswered(error.code ?? error.message)
         return error
       }],
     },
   })
 
   async function send<T>(method: 'GET' | 'POST', path: string, init: object): Promise<T> {
-    if (circuit.stopped) throw new ApiError({ method, path, detail: circuit.stopped })
-    circuit.start()
+    if (circuit.stopped) throw stoppedError(method, path, circuit.stopped)
     try {
       return (await http(path.replace(/^\//, ''), { method, ...init })).body as T
     } catch (error) {
-      throw toApiError(error, method, path, options.unauthorizedHint, circuit.stopped)
-    } finally {
-      circuit.end()
+      // cut by the circuit (or aborted): say why, not "This operation was aborted"
+      if (circuit.stopped && !(error instanceof HTTPError)) throw stoppedError(method, path, circuit.stopped)
+      throw toApiError(error, method, path, options.unauthorizedHint)
     }
   }
 
@@ -143,76 +146,7 @@ export function createClient(options: ClientOptions): ApiClient {
   }
 }
 
-/**
- * When to give up on the API for the rest of the run, rather than retry into the void:
- * `retry.circuitBreakAfter` attempts in a row that got no answer at all, or no answer of any
- * kind for `timeouts.unresponsiveMs` while requests wait on it (a 429's pause does not count),
- * or the run's deadline. Stopping cuts the requests in flight.
- */
-function createCircuit(options: ClientOptions) {
-  const controller = new AbortController()
-  let stopped: string | undefined
-  let pending = 0
-  let lastAnswer = Date.now()
-  let pause = 0
-  let unanswered = 0
-  let watchdog: NodeJS.Timeout | undefined
-  /** `cut`: abort the requests in flight too (they hang on a silent API); else let them finish */
-  const stop = (reason: string, cut = true) => {
-    if (stopped) return
-    stopped = reason
-    options.log?.warn(`${reason}: sending no more requests`)
-    clearInterval(watchdog)
-    clearTimeout(deadline)
-    if (cut) controller.abort(new Error(reason))
-  }
-  const deadline = setTimeout(() => stop(`the run's deadline of ${duration(options.timeouts.runMs)} (timeouts.runMs) passed`, false), options.timeouts.runMs)
-  deadline.unref()
-  const silence = () => {
-    const quiet = Date.now() - Math.max(lastAnswer, pause)
-    if (pending > 0 && quiet > options.timeouts.unresponsiveMs) {
-      stop(`the API at ${options.baseUrl ?? defaultBaseUrl(options.projectId)} gave no answer for ${duration(options.timeouts.unresponsiveMs)} (timeouts.unresponsiveMs)`)
-    }
-  }
-  return {
-    signal: controller.signal,
-    get stopped() { return stopped },
-    stop,
-    start() {
-      // the silence is counted from when something was first waiting on the API
-      if (pending++ === 0) lastAnswer = Math.max(lastAnswer, Date.now())
-      if (!watchdog) {
-        watchdog = setInterval(silence, Math.min(1000, options.timeouts.unresponsiveMs / 4))
-        watchdog.unref()
-      }
-    },
-    end() {
-      if (--pending === 0) {
-        clearInterval(watchdog)
-        watchdog = undefined
-      }
-    },
-    answered() {
-      lastAnswer = Date.now()
-      unanswered = 0
-    },
-    unanswered(reason: string) {
-      if (++unanswered >= options.retry.circuitBreakAfter) stop(`the API at ${options.baseUrl ?? defaultBaseUrl(options.projectId)} stopped answering (${unanswered} attempts in a row got no answer: ${reason})`)
-    },
-    pausedUntil(until: number) {
-      pause = Math.max(pause, until)
-    },
-    close() {
-      clearInterval(watchdog)
-      clearTimeout(deadline)
-    },
-  }
-}
-
 const LONG_WAIT_MS = 2000
-
-/** 2.5 s, 25 s, 60 min */
-const duration = (ms: number) => (ms >= 120_000 ? `${Math.round(ms / 60_000)} min` : ms < 10_000 ? `${Math.round(ms / 100) / 10} s` : `${Math.round(ms / 1000)} s`)
 
 /** "POST /v1/mgmt/tenant/create after HTTP 429" */
 function describe(error: RequestError): string {
@@ -223,9 +157,17 @@ function describe(error: RequestError): string {
 }
 
 /** Descope's error body → ApiError. got's own error is not kept as the cause: its options hold the key. */
-function toApiError(error: unknown, method: string, path: string, unauthorizedHint?: string, stopped?: string): ApiError {
-  // cut by the circuit (or aborted): say why, not "This operation was aborted"
-  if (stopped && !(error instanceof HTTPError)) return new ApiError({ method, path, detail: stopped })
+/** One attempt's end, counted once: its context says it went on the wire and has not ended yet. */
+function ended(context: Record<string, unknown>): boolean {
+  if (!context.onWire) return false
+  context.onWire = false
+  return true
+}
+
+const stoppedError = (method: string, path: string, reason: string) =>
+  new ApiError({ method, path, detail: reason, hint: 'Nothing more is sent in this run; run it again once the API answers: it converges' })
+
+function toApiError(error: unknown, method: string, path: string, unauthorizedHint?: string): ApiError {
   if (error instanceof HTTPError) {
     const body = (typeof error.response.body === 'object' ? error.response.body : {}) as Record<string, unknown>
     const status = error.response.statusCode

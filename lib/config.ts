@@ -13,6 +13,8 @@ import { validate } from './validate.ts'
 export const CONFIG_FILE = 'descope.config.ts'
 
 const positiveInteger = v.pipe(v.number(), v.integer(), v.minValue(1))
+/** setTimeout fires at once past 2^31-1 ms (about 24.8 days) */
+const milliseconds = v.pipe(positiveInteger, v.maxValue(2 ** 31 - 1, 'must be at most 2147483647 (about 24 days)'))
 const MIB = 1024 * 1024
 const nonNegativeInteger = v.pipe(v.number(), v.integer(), v.minValue(0))
 
@@ -44,15 +46,15 @@ const RETRY_DEFAULTS: v.InferOutput<typeof RetrySchema> = {
 
 export const TimeoutsSchema = v.strictObject({
   /** to open a connection to the API */
-  connectMs: positiveInteger,
+  connectMs: milliseconds,
   /** one request attempt, from sending to the whole answer */
-  requestMs: positiveInteger,
-  /** no answer of any kind for this long while requests wait on the API: it is taken as down */
-  unresponsiveMs: positiveInteger,
+  requestMs: milliseconds,
+  /** no answer of any kind for this long while requests are on the wire: the API is taken as down */
+  unresponsiveMs: milliseconds,
   /** a whole run: past it no new request starts, and an apply starts no new change */
-  runMs: positiveInteger,
+  runMs: milliseconds,
   /** after Ctrl-C, how long the requests in flight may take to finish before they are cut */
-  graceMs: positiveInteger,
+  graceMs: milliseconds,
 })
 
 const TIMEOUT_DEFAULTS: v.InferOutput<typeof TimeoutsSchema> = {
@@ -128,11 +130,12 @@ export type Config = v.InferOutput<typeof ConfigSchema> & {
 }
 
 /** How the files of one kind are read (lib/files.ts): their size limit, and inside the project or not. */
-export function readPolicy(config: Pick<Config, 'root' | 'limits'>, kind: 'environment' | 'flow' | 'backup'): ReadPolicy {
+export function readPolicy(config: Pick<Config, 'root' | 'limits'>, kind: 'environment' | 'flow' | 'backup' | 'plan'): ReadPolicy {
   if (kind === 'environment') return { kind: 'environment file', maxBytes: config.limits.environmentFileBytes, limitSetting: 'limits.environmentFileBytes', root: config.root }
   if (kind === 'flow') return { kind: 'flow or theme file', maxBytes: config.limits.flowFileBytes, limitSetting: 'limits.flowFileBytes', root: config.root }
-  // backups live outside the project by design (~/.descope-mgmt/backups)
-  return { kind: 'backup', maxBytes: config.limits.backupFileBytes, limitSetting: 'limits.backupFileBytes' }
+  // backups live outside the project by design (~/.descope-mgmt/backups), and so may a saved plan
+  const backup = { maxBytes: config.limits.backupFileBytes, limitSetting: 'limits.backupFileBytes' }
+  return kind === 'backup' ? { kind: 'backup', ...backup } : { kind: 'saved plan', ...backup }
 }
 
 /** Identity helper that only adds typing to descope.config.ts. */

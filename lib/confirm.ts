@@ -8,12 +8,13 @@ import { DescopeMgmtError, InterruptedError, UsageError } from './errors.ts'
 /** 'ask': the typed name, on a terminal (refused without one); 'yes': confirmed by the caller (--yes). */
 export type Confirmation = 'ask' | 'yes'
 
-export async function confirmProtected(env: Pick<Environment, 'name' | 'protected'>, changes: number, confirmation: Confirmation | undefined): Promise<void> {
+/** `signal` ends a pending question (Ctrl-C heard by the process rather than the terminal). */
+export async function confirmProtected(env: Pick<Environment, 'name' | 'protected'>, changes: number, confirmation: Confirmation | undefined, signal?: AbortSignal): Promise<void> {
   if (!env.protected || confirmation === 'yes') return
   const needs = `environment "${env.name}" is protected: applying ${changes} change(s) needs its name typed on a terminal, or --yes (a script: confirm: 'yes'); nothing was written`
   if (confirmation !== 'ask') throw new ProtectedError(needs)
   if (!process.stdin.isTTY) throw new ProtectedError(needs)
-  const answer = await ask(`Environment "${env.name}" is protected. Type its name to apply ${changes} change(s): `)
+  const answer = await ask(`Environment "${env.name}" is protected. Type its name to apply ${changes} change(s): `, signal)
   if (answer.trim() !== env.name) throw new DescopeMgmtError('ABORTED', `apply cancelled: "${answer.trim()}" is not "${env.name}"; nothing was written`)
 }
 
@@ -23,20 +24,23 @@ export class ProtectedError extends UsageError {
 }
 
 /** One line from the terminal; Ctrl-C is an interruption and Ctrl-D an empty answer, never a hang. */
-function ask(question: string): Promise<string> {
-  const prompt = readline.createInterface({ input: process.stdin, output: process.stderr })
+function ask(question: string, signal?: AbortSignal): Promise<string> {
+  // a terminal's line editing even when stderr is redirected: Ctrl-C then reaches readline
+  const prompt = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: true })
   return new Promise<string>((resolve, reject) => {
     let answered = false
-    prompt.on('SIGINT', () => {
+    const cancel = () => {
       answered = true
       prompt.close()
       reject(new InterruptedError('SIGINT', 'apply cancelled at the confirmation (Ctrl-C); nothing was written'))
-    })
+    }
+    prompt.on('SIGINT', cancel)
     prompt.on('close', () => { if (!answered) resolve('') })
-    prompt.question(question, (answer) => {
+    prompt.question(question, { signal }, (answer) => {
       answered = true
       prompt.close()
       resolve(answer)
     })
+    signal?.addEventListener('abort', cancel, { once: true })
   })
 }

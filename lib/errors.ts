@@ -19,12 +19,17 @@ export class DescopeMgmtError extends Error {
   }
 }
 
+export type Signal = 'SIGINT' | 'SIGTERM'
+
+/** 128 + the signal's number, as shells report a process a signal ended. */
+export const SIGNAL_EXIT: Record<Signal, number> = { SIGINT: 130, SIGTERM: 143 }
+
 /** A run stopped by SIGINT or SIGTERM before anything was written. Exit 130 or 143. */
 export class InterruptedError extends DescopeMgmtError {
   readonly exitCode: number
-  constructor(signal: 'SIGINT' | 'SIGTERM', message: string) {
+  constructor(signal: Signal, message: string) {
     super('INTERRUPTED', message)
-    this.exitCode = signal === 'SIGINT' ? 130 : 143
+    this.exitCode = SIGNAL_EXIT[signal]
   }
 }
 

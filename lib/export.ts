@@ -6,7 +6,8 @@ import path from 'node:path'
 import type { Context } from './context.ts'
 import { ConfigError, displayPath, type ConfigIssue } from './errors.ts'
 import { byCodeUnit } from './normalize.ts'
-import { writeFileAtomic } from './files.ts'
+import { readPolicy } from './config.ts'
+import { readTextFile, writeFileAtomic, type ReadPolicy } from './files.ts'
 import { stableJson } from './json-file.ts'
 import { liveItem } from './live.ts'
 import { flowFile, loadFlows, SAFE_FLOW_ID, type Flow } from '../plugins/flows.ts'
@@ -47,11 +48,13 @@ export async function planExport(ctx: Context, options: ExportOptions): Promise<
   }
   if (issues.length) throw new ConfigError('EXPORT_REFUSED', issues)
 
+  // --out may lie outside the project: the files there are checked, not confined
+  const policy = { ...readPolicy(ctx.config, 'flow'), root: undefined }
   const wanted = new Map(flows.map((flow) => [flowFile(options.dir, flow.flowId), stableJson(flow)]))
   if (options.theme) wanted.set(themeFile(options.dir), stableJson(liveItem(ctx.handler('theme'), await themeApi(ctx.client).export())))
   const files: ExportedFile[] = [...wanted].map(([file, content]) => ({
     file: path.relative(options.dir, file),
-    state: readIfExists(file) === content ? 'unchanged' : 'written',
+    state: readIfExists(file, policy) === content ? 'unchanged' : 'written',
     content,
   }))
   if (options.flows === 'all') {
@@ -72,6 +75,7 @@ export function writeExport(dir: string, files: ExportedFile[]): void {
   }
 }
 
-function readIfExists(file: string): string | undefined {
-  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined
+/** The file's text if it is there, read with the flow files' care (a link to /dev/zero is refused, not read). */
+function readIfExists(file: string, policy: ReadPolicy): string | undefined {
+  return fs.existsSync(file) ? readTextFile(file, policy) : undefined
 }

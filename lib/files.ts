@@ -22,6 +22,9 @@ export interface ReadPolicy {
 const fail = (code: string, file: string, message: string, fix: string, title?: string) =>
   new ConfigError(code, [{ file: displayPath(file), path: '', message, fix }], title ? { title } : {})
 
+/** A name made safe for a file name: anything but letters, digits, `_`, `.` and `-` becomes `_`. */
+export const safeFileName = (value: string): string => value.replace(/[^A-Za-z0-9_.-]/g, '_')
+
 /** The text of a file a user keeps, or a ConfigError (exit 3) naming the file and what is wrong. */
 export function readTextFile(file: string, policy: ReadPolicy): string {
   let real: string

@@ -7,10 +7,10 @@ import { closest } from './validate.ts'
 
 export type FlagSpec =
   /**
-   * a switch: `--apply`, or `--no-apply` to turn it off; never takes a value. `default: true`
-   * turns it on unless --no-<flag>; `tristate` leaves it undefined when given neither way.
+   * a switch: `--apply`, or `--no-apply` to turn it off; never takes a value. `tristate`
+   * leaves it undefined when given neither way (the environment decides).
    */
-  | { type: 'boolean'; description: string; default?: boolean; tristate?: boolean }
+  | { type: 'boolean'; description: string; tristate?: boolean }
   /** one value: `--env dev` or `--env=dev` */
   | { type: 'string'; description: string; value: string }
   /** values given comma-separated, the flag repeated, or both: `--type flow,theme --type role` */
@@ -50,7 +50,7 @@ export function parseFlags<F extends FlagSpecs>(specs: F, argv: string[], option
     tokens: true,
   })
   const result: Record<string, unknown> = { _: [] }
-  for (const [name, spec] of Object.entries(specs)) if (spec.type === 'boolean' && !spec.tristate) result[name] = spec.default ?? false
+  for (const [name, spec] of Object.entries(specs)) if (spec.type === 'boolean' && !spec.tristate) result[name] = false
   const seen = new Set<string>()
   const positionals: string[] = []
   for (const token of tokens) {
@@ -79,8 +79,10 @@ export function parseFlags<F extends FlagSpecs>(specs: F, argv: string[], option
       continue
     }
     const value = token.value
-    // parseArgs hands a following flag over as the value (`--env --apply`): that is a missing value
-    if (value === undefined || value === '' || (!token.inlineValue && value.startsWith('-'))) {
+    // parseArgs hands a following flag over as the value (`--env --apply`): that is a missing
+    // value, but `--keep -1` is a number, refused as such below
+    const number = spec.type === 'integer' && /^-\d/.test(value ?? '')
+    if (value === undefined || value === '' || (!token.inlineValue && value.startsWith('-') && !number)) {
       throw new UsageError(`--${name} needs a value: --${name} ${spec.value}; see --help`)
     }
     if (spec.type === 'string') result[name] = value
@@ -99,9 +101,9 @@ export function parseFlags<F extends FlagSpecs>(specs: F, argv: string[], option
 }
 
 function integer(name: string, value: string, min: number): number {
-  const number = /^\d+$/.test(value) ? Number(value) : Number.NaN
-  if (!Number.isSafeInteger(number) || number < min) throw new UsageError(`--${name} must be a whole number of at least ${min}, got "${value}"`)
-  return number
+  const parsed = /^\d+$/.test(value) ? Number(value) : Number.NaN
+  if (!Number.isSafeInteger(parsed) || parsed < min) throw new UsageError(`--${name} must be a whole number of at least ${min}, got "${value}"`)
+  return parsed
 }
 
 function unknownFlag(raw: string, specs: FlagSpecs): UsageError {
@@ -113,11 +115,10 @@ function unknownFlag(raw: string, specs: FlagSpecs): UsageError {
 /** The Flags part of --help, from the declarations: `  --env <name>   description`. */
 export function formatFlags(specs: FlagSpecs): string {
   const rows = Object.entries(specs).map(([name, spec]) => {
-    const negatable = spec.type === 'boolean' && (spec.default === true || spec.tristate === true)
+    const negatable = spec.type === 'boolean' && spec.tristate === true
     const left = `--${negatable ? `[no-]${name}` : name}${spec.type === 'boolean' ? '' : ` ${spec.value}`}`
     const detail = spec.type === 'list' ? `${spec.description} (comma-separated or repeated)` : spec.description
-    const suffix = spec.type === 'boolean' && spec.default === true ? ` (on unless --no-${name})` : ''
-    return [left, `${detail}${suffix}`] as const
+    return [left, detail] as const
   })
   const width = Math.max(...rows.map(([left]) => left.length)) + 3
   return rows.map(([left, detail]) => {

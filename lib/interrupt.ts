@@ -4,10 +4,7 @@
 // (lib/lock.ts releases the lock on exit). Outside an apply, Node's default (exit) is kept.
 import type { ConsolaInstance } from 'consola'
 
-export type Signal = 'SIGINT' | 'SIGTERM'
-
-/** 128 + the signal's number, as shells report a process a signal ended. */
-export const SIGNAL_EXIT: Record<Signal, number> = { SIGINT: 130, SIGTERM: 143 }
+import { SIGNAL_EXIT, type Signal } from './errors.ts'
 
 export interface Interruption {
   /** the signal received, once one was */

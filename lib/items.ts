@@ -5,6 +5,8 @@ import type { ConfigIssue } from './errors.ts'
 import type { ItemIssue, ResourceHandler } from './plugin.ts'
 import { formatPath, validate } from './validate.ts'
 
+type AnyHandler = ResourceHandler<any, any>
+
 export interface Entry {
   raw: unknown
   /** the file the item is written in: the environment file, its own file (a flow), a backup */
@@ -13,17 +15,41 @@ export interface Entry {
   at: (string | number)[]
 }
 
-/** The validated items, or undefined when any is invalid (the problems are added to `issues`). */
-export function validateItems(handler: ResourceHandler<any, any>, entries: Entry[], issues: ConfigIssue[]): object[] | undefined {
+/**
+ * The validated items of a file, or undefined when any is invalid (the problems are added to
+ * `issues`): each with the handler's declared schema, then the checks across items.
+ */
+export function validateItems(handler: AnyHandler, entries: Entry[], issues: ConfigIssue[]): object[] | undefined {
+  return checkEach(handler, entries, issues, (entry) => collectIssues(validate(handler.schema, entry.raw, () => entry.file, entry.at), issues).output)
+}
+
+/**
+ * The same for a backup, whose items are live items in their normalized form: each is checked
+ * with the handler's liveSchema and normalized again (a live value a file could not declare, a
+ * role name with a slash, restores all the same), and must have a key.
+ */
+export function validateBackupItems(handler: AnyHandler, entries: Entry[], issues: ConfigIssue[]): object[] | undefined {
+  return checkEach(handler, entries, issues, (entry) => {
+    const { output } = collectIssues(validate(handler.liveSchema, entry.raw, () => entry.file, entry.at), issues)
+    if (!output) return undefined
+    const item = handler.normalize(output) as object
+    const key = handler.key(item)
+    if (typeof key === 'string' && key !== '') return item
+    issues.push({ file: entry.file, path: formatPath(entry.at), message: `has no key (the plugin's key() gave ${JSON.stringify(key)})`, fix: 'use another backup; this one was changed or damaged' })
+    return undefined
+  })
+}
+
+function checkEach(handler: AnyHandler, entries: Entry[], issues: ConfigIssue[], parse: (entry: Entry) => object | undefined): object[] | undefined {
   const valid: { item: object; entry: Entry }[] = []
   for (const entry of entries) {
-    const { output } = collectIssues(validate(handler.schema, entry.raw, () => entry.file, entry.at), issues)
-    if (output) valid.push({ item: output, entry })
+    const item = parse(entry)
+    if (item) valid.push({ item, entry })
   }
   const items = valid.map(({ item }) => item)
-  const where = (index: number) => valid[index]!.entry
-  for (const issue of [...duplicateKeys(handler, items, where), ...(handler.check?.(items) ?? [])]) {
-    const { file, at } = where(issue.index)
+  for (const issue of [...duplicateKeys(handler, items, (index) => valid[index]!.entry), ...(handler.check?.(items) ?? [])]) {
+    // an index a plugin's check() made up points at the section as a whole
+    const { file, at } = valid[issue.index]?.entry ?? { file: entries[0]?.file ?? '', at: [] }
     issues.push({ file, path: formatPath([...at, ...(issue.field ? [issue.field] : [])]), message: issue.message, fix: issue.fix })
   }
   return valid.length === entries.length ? items : undefined
@@ -38,7 +64,7 @@ export function collectIssues<T>(result: { output: T | undefined; issues: Config
 }
 
 /** Keys identify items across environments, so two items with one key are always a mistake. */
-function duplicateKeys(handler: ResourceHandler<any, any>, items: object[], where: (index: number) => Entry): ItemIssue[] {
+function duplicateKeys(handler: AnyHandler, items: object[], where: (index: number) => Entry): ItemIssue[] {
   const first = new Map<string, number>()
   return items.flatMap((item, index) => {
     const key = handler.key(item)

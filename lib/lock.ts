@@ -9,6 +9,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { LockedError } from './errors.ts'
+import { safeFileName } from './files.ts'
 
 interface LockOwner { pid: number; host: string; since: string; token: string }
 
@@ -30,7 +31,7 @@ export function lockDir(): string {
 /** Takes the lock for `name` (environment and project) and returns its release function. */
 export function acquireLock(name: string): () => void {
   fs.mkdirSync(lockDir(), { recursive: true, mode: 0o700 })
-  const file = path.join(lockDir(), `${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.lock`)
+  const file = path.join(lockDir(), `${safeFileName(name)}.lock`)
   const owner: LockOwner = { pid: process.pid, host: os.hostname(), since: new Date().toISOString(), token: randomUUID() }
   const taken = () => {
     held.set(file, owner.token)
@@ -69,9 +70,13 @@ function takeOverIfStale(file: string): boolean {
     return false
   }
   try {
+    // gone meanwhile (its owner released it): nothing to remove; creating it decides who wins
+    if (!fs.existsSync(file)) return true
     const holder = readOwner(file)
     if (holder ? isAlive(holder) : isFresh(file)) return false // an unreadable fresh lock may be mid-write
-    fs.rmSync(file, { force: true }) // stale: its process is gone
+    // stale: its process is gone. Nobody else can replace it meanwhile: a lock file is only
+    // created where none exists, and only removed by its live owner or under the takeover lock
+    fs.rmSync(file, { force: true })
     return true
   } finally {
     fs.rmSync(takeover, { force: true })

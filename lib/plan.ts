@@ -95,10 +95,11 @@ export function planChanges(
   }
 
   const massDeletes = massDeleteIssues(managed, env, live, deletes, options.deleteGuard ?? DELETE_GUARD_DEFAULTS)
-  if (massDeletes.length) throw new ConfigError('MASS_DELETE', massDeletes, { title: 'plan refused' })
+  issues.push(...massDeletes)
   issues.push(...referenceIssues(handlers, env, live, deletes))
   issues.push(...claimIssues(managed, env, live, deletes))
-  if (issues.length) throw new ConfigError('PLAN_REFUSED', issues, { title: 'plan refused' })
+  // every problem at once; a mass delete names the code, as the one a flag can lift
+  if (issues.length) throw new ConfigError(massDeletes.length ? 'MASS_DELETE' : 'PLAN_REFUSED', issues, { title: 'plan refused' })
   return {
     environment: env.name,
     changes: inApplyOrder([...forward, ...deletes.reverse()], handlers, env),

@@ -2,8 +2,7 @@
 // confirmation), then the outcome, as text or as one JSON document; and the exit code that
 // follows (130 or 143 when a signal stopped the apply).
 import type { Context } from './context.ts'
-import { ExitCode } from './errors.ts'
-import { SIGNAL_EXIT } from './interrupt.ts'
+import { ExitCode, SIGNAL_EXIT } from './errors.ts'
 import { print } from './log.ts'
 import type { Plan } from './plan.ts'
 import { formatOutcomes, formatPlan, planDocument } from './report.ts'
@@ -38,7 +37,7 @@ export async function presentRun(ctx: Context, options: PresentOptions, run: (on
       ...(interrupted ? { interrupted } : {}),
     }), null, 2))
   } else if (outcomes) {
-    const notStarted = outcomes.filter((outcome) => outcome.detail?.startsWith('not attempted')).length
+    const notStarted = outcomes.filter((outcome) => outcome.stopped).length
     print([
       `Backup of "${ctx.env.name}" taken before the first write: ${backup}`,
       formatOutcomes(outcomes),

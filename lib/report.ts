@@ -25,15 +25,16 @@ function fieldLine(change: Change, field: FieldChange): string {
   return `${field.path}: ${show(field.from)} → ${show(field.to)}`
 }
 
-export function summaryLine(plan: Plan, desired = 'the files'): string {
+/** `highlight` marks the deletes (formatPlan makes them red; plain text otherwise). */
+export function summaryLine(plan: Plan, desired = 'the files', highlight = (text: string) => text): string {
   if (!plan.changes.length) return `No changes. Live matches ${desired}.`
   const counts = countChanges(plan.changes)
   const line = `Plan: ${counts.create} to create, ${counts.update} to update, `
   if (!counts.delete) return `${line}0 to delete`
-  // deletes stand out: in red, with what they are of
+  // deletes stand out, with what they are of
   const byType = new Map<string, number>()
   for (const change of plan.changes) if (change.op === 'delete') byType.set(change.type, (byType.get(change.type) ?? 0) + 1)
-  return `${line}${chalk.red.bold(`${counts.delete} to DELETE (${[...byType].map(([type, count]) => `${count} ${type}`).join(', ')})`)}`
+  return `${line}${highlight(`${counts.delete} to DELETE (${[...byType].map(([type, count]) => `${count} ${type}`).join(', ')})`)}`
 }
 
 /** `desired` names what live is brought in line with: the files, or a backup. */
@@ -51,7 +52,7 @@ export function formatPlan(plan: Plan, target: string, desired = 'the files'): s
     for (const item of plan.unmanaged) lines.push(chalk.dim(`  ${item.type} "${item.key}"`))
     lines.push('')
   }
-  lines.push(chalk.bold(summaryLine(plan, desired)))
+  lines.push(chalk.bold(summaryLine(plan, desired, chalk.red)))
   return lines.join('\n')
 }
 

@@ -5,7 +5,7 @@
 import type { Confirmation } from './confirm.ts'
 import type { Context } from './context.ts'
 import { ConfigError, displayPath, UsageError, type ConfigIssue } from './errors.ts'
-import { validateItems } from './items.ts'
+import { validateBackupItems } from './items.ts'
 import { typesToRead } from './live.ts'
 import { planChanges, type Plan } from './plan.ts'
 import { runPlan, type RunPlanResult } from './run-plan.ts'
@@ -32,6 +32,7 @@ export function restore(ctx: Context, backup: Backup, file: string, options: Res
   const target = {
     name: ctx.env.name,
     declared,
+    partial: new Set<string>(),
     locate: (type: string, index: number, field?: string) => ({ file: shown, path: index < 0 ? '' : formatPath(['items', type, index, ...(field ? [field] : [])]) }),
   }
   return runPlan(ctx, {
@@ -39,6 +40,7 @@ export function restore(ctx: Context, backup: Backup, file: string, options: Res
     operation: 'restore',
     types: typesToRead({ handlers: ctx.handlers, env: target }, options.prune),
     plan: (live) => planChanges(ctx.handlers, target, live, { prune: options.prune, deleteGuard: options.allowMassDelete ? false : ctx.config.deleteGuard }),
+    desired: target,
     confirm: options.confirm,
     onPlan: options.onPlan,
     backupDir: options.backupDir,
@@ -46,9 +48,9 @@ export function restore(ctx: Context, backup: Backup, file: string, options: Res
 }
 
 /**
- * The backup's items of the chosen types, each checked as strictly as a file's: its plugin's
- * schema, then duplicate keys and the plugin's cross-item rules. A hand-edited backup whose
- * hash was recomputed is caught here, before any request.
+ * The backup's items of the chosen types, each checked as strictly as live data and a file's
+ * items are: its plugin's liveSchema, a key, then duplicate keys and the plugin's cross-item
+ * rules. A hand-edited backup whose hash was recomputed is caught here, before any request.
  */
 function declaredFromBackup(ctx: Context, backup: Backup, file: string, only?: string[]): Map<string, object[]> {
   const known = ctx.handlers.map((handler) => handler.type)
@@ -63,7 +65,7 @@ function declaredFromBackup(ctx: Context, backup: Backup, file: string, only?: s
   for (const handler of ctx.handlers) {
     if (!Object.hasOwn(backup.items, handler.type) || (only && !only.includes(handler.type))) continue
     const entries = backup.items[handler.type]!.map((raw, index) => ({ raw, file, at: ['items', handler.type, index] }))
-    const items = validateItems(handler, entries, issues)
+    const items = validateBackupItems(handler, entries, issues)
     if (items) declared.set(handler.type, items)
   }
   if (issues.length) throw new ConfigError('BACKUP_INVALID', issues, { title: 'unusable backup' })

@@ -11,8 +11,10 @@ import type { Operation } from './backup/format.ts'
 import { backupStore } from './backup/store.ts'
 import { confirmProtected, type Confirmation } from './confirm.ts'
 import type { Context } from './context.ts'
+import type { Environment } from './environment.ts'
 import { DescopeMgmtError, InterruptedError } from './errors.ts'
-import { trapInterrupts, type Signal } from './interrupt.ts'
+import type { Signal } from './errors.ts'
+import { trapInterrupts } from './interrupt.ts'
 import { readLive } from './live.ts'
 import { acquireLock } from './lock.ts'
 import type { LiveState, Plan } from './plan.ts'
@@ -26,6 +28,12 @@ export interface RunPlanOptions {
   types: string[]
   /** the plan for this live state; throws a ConfigError to refuse it */
   plan(live: LiveState): Plan
+  /** what the plan brings live in line with, for its fingerprint (default: the environment's files) */
+  desired?: Pick<Environment, 'declared' | 'partial'>
+  /** called before live is read (a saved plan made for another environment): throws to refuse */
+  precheck?(): void
+  /** called with the plan's fingerprints before anything is written (a saved plan's): throws to refuse */
+  verify?(prints: Fingerprints): void
   /**
    * how an apply to a protected environment is confirmed: 'ask' types its name on a terminal,
    * 'yes' is the caller's own confirmation. Without one, a protected environment is refused.
@@ -52,11 +60,17 @@ export interface RunPlanResult {
 }
 
 export async function runPlan(ctx: Context, options: RunPlanOptions): Promise<RunPlanResult> {
-  if (!options.apply) {
-    const live = await readLive(ctx, options.types)
+  const planned = (live: LiveState) => {
     const plan = options.plan(live)
+    const prints = fingerprints(options.desired ?? ctx.env, live, plan)
+    options.verify?.(prints)
     options.onPlan?.(plan)
-    return { plan, fingerprints: fingerprints(ctx.env, live, plan) }
+    return { plan, prints }
+  }
+  if (!options.apply) {
+    options.precheck?.()
+    const { plan, prints } = planned(await readLive(ctx, options.types))
+    return { plan, fingerprints: prints }
   }
   const gitCommit = await configCommit(ctx.config.root)
   const store = backupStore(ctx.config, options.backupDir)
@@ -78,26 +92,35 @@ export async function runPlan(ctx: Context, options: RunPlanOptions): Promise<Ru
     auditRefusal(error)
     throw error
   }
+  // before the first write there is nothing to finish: stop reading (or asking) at once
+  const beforeWriting = new AbortController()
   const interruption = trapInterrupts({
     log: ctx.log,
     graceMs: ctx.env.timeouts.graceMs,
-    // before the first write there is nothing to finish: stop reading at once
-    onFirst: (signal) => { if (!writing) ctx.client.abort(`interrupted (${signal}) before anything was written`) },
+    onFirst: (signal) => {
+      if (writing) return
+      beforeWriting.abort()
+      ctx.client.abort(`interrupted (${signal}) before anything was written`)
+    },
     onGraceOver: (signal) => ctx.client.abort(`interrupted (${signal}); the requests still in flight after ${Math.round(ctx.env.timeouts.graceMs / 1000)} s were cut`),
   })
+  let auditFailure: string | undefined
+  const stopReason = () => auditFailure ?? (interruption.signal ? `interrupted (${interruption.signal})` : ctx.client.stopped)
   try {
     const stoppedBefore = () => {
       if (interruption.signal) throw new InterruptedError(interruption.signal, `interrupted (${interruption.signal}) before anything was written`)
     }
+    options.precheck?.()
     const live = await readLive(ctx, options.types).catch((error: unknown) => {
       stoppedBefore()
       throw error
     })
-    const plan = options.plan(live)
-    const prints = fingerprints(ctx.env, live, plan)
-    options.onPlan?.(plan)
+    const { plan, prints } = planned(live)
     if (!plan.changes.length) return { plan, fingerprints: prints }
-    await confirmProtected(ctx.env, plan.changes.length, options.confirm)
+    await confirmProtected(ctx.env, plan.changes.length, options.confirm, beforeWriting.signal).catch((error: unknown) => {
+      stoppedBefore()
+      throw error
+    })
     stoppedBefore()
     // the backup holds every type: read the ones the plan did not need, then write it
     const rest = ctx.handlers.map((handler) => handler.type).filter((type) => !live.has(type))
@@ -111,11 +134,10 @@ export async function runPlan(ctx: Context, options: RunPlanOptions): Promise<Ru
     audit = openAuditLog(store, { environment: ctx.env.name, projectId: ctx.projectId, operation: options.operation, gitCommit, planFingerprint: prints.plan })
     stoppedBefore()
     writing = true
-    let auditFailure: string | undefined
     const outcomes = await applyPlan(plan.changes, ctx.handlers, {
       concurrency: ctx.config.concurrency,
       contextFor: ctx.handlerContext,
-      stopReason: () => auditFailure ?? (interruption.signal ? `interrupted (${interruption.signal})` : ctx.client.stopped),
+      stopReason,
       onOutcome: (outcome) => {
         try {
           audit!.record(outcomeEntry(outcome))
@@ -126,7 +148,8 @@ export async function runPlan(ctx: Context, options: RunPlanOptions): Promise<Ru
         }
       },
     })
-    const stopped = auditFailure ?? (interruption.signal ? `interrupted (${interruption.signal})` : ctx.client.stopped)
+    // a stop that came after the last change started stopped nothing
+    const stopped = outcomes.some((outcome) => outcome.stopped) ? stopReason() : undefined
     return { plan, fingerprints: prints, backup, outcomes, ...(stopped ? { stopped } : {}), ...(interruption.signal ? { interrupted: interruption.signal } : {}) }
   } catch (error) {
     auditRefusal(error)

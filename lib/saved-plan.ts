@@ -2,39 +2,47 @@
 // the files it was computed from; `sync --plan plan.json --apply` applies it only if both are
 // unchanged and the plan computed now is the very one saved. This is how a team reviews a plan
 // in a pull request and applies exactly what was reviewed.
-import { createHash } from 'node:crypto'
 import * as v from 'valibot'
 import { ConfigError, DescopeMgmtError, displayPath } from './errors.ts'
 import { parseJsonText, readTextFile, writeFileAtomic, type ReadPolicy } from './files.ts'
-import { stableJson } from './json-file.ts'
+import { Sha256Schema, sha256Of, stableJson } from './json-file.ts'
 import type { Environment } from './environment.ts'
 import type { LiveState, Plan } from './plan.ts'
+import { planDocument } from './report.ts'
 import { holdsSecret } from './secrets.ts'
 
 export const PLAN_FORMAT = 'descope-mgmt-plan'
 export const PLAN_VERSION = 1
 
-const hash = (value: unknown) => `sha256:${createHash('sha256').update(stableJson(value)).digest('hex')}`
 const byName = <T>(map: Map<string, T>) => Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : 1)))
 
 export interface Fingerprints {
-  /** the live items the plan was computed from (the types it read, normalized) */
+  /** the live items the plan was computed from (the types it read, normalized), in any order */
   live: string
   /** what the files declare, after ${VAR} substitution and validation */
   files: string
   /** the changes themselves: what would be sent */
   plan: string
+  /** the changes as a reviewer reads them in a saved plan: type, key, op and fields */
+  review: string
 }
 
+/** A type's items in one order whatever order the API listed them in. */
+const unordered = (items: object[]) => items.map((item) => stableJson(item)).sort()
+/** What a saved plan shows a reviewer of each change. */
+const reviewed = (changes: unknown) => (Array.isArray(changes) ? changes : []).map(({ type, key, op, fields }) => ({ type, key, op, fields }))
+
 export function fingerprints(env: Pick<Environment, 'declared' | 'partial'>, live: LiveState, plan: Plan): Fingerprints {
+  const changes = planDocument(plan, { projectId: '', stats: { requests: 0, retries: 0 } }).changes
   return {
-    live: hash(byName(live)),
-    files: hash({ declared: byName(env.declared), partial: [...env.partial].sort() }),
-    plan: hash(plan.changes.map(({ op, type, key, fields, item }) => ({ op, type, key, fields, item }))),
+    live: sha256Of(byName(new Map([...live].map(([type, items]) => [type, unordered(items)])))),
+    files: sha256Of({ declared: byName(env.declared), partial: [...env.partial].sort() }),
+    plan: sha256Of(plan.changes.map(({ op, type, key, fields, item }) => ({ op, type, key, fields, item }))),
+    review: sha256Of(reviewed(JSON.parse(JSON.stringify(changes)))),
   }
 }
 
-const FingerprintSchema = v.pipe(v.string(), v.regex(/^sha256:[0-9a-f]{64}$/))
+const FingerprintSchema = Sha256Schema
 
 export const SavedPlanSchema = v.object({
   metadata: v.object({
@@ -48,7 +56,7 @@ export const SavedPlanSchema = v.object({
     toolVersion: v.string(),
     /** the flags the plan was made with; applying it uses the same */
     options: v.object({ prune: v.boolean(), allowMassDelete: v.boolean() }),
-    fingerprints: v.object({ live: FingerprintSchema, files: FingerprintSchema, plan: FingerprintSchema }),
+    fingerprints: v.object({ live: FingerprintSchema, files: FingerprintSchema, plan: FingerprintSchema, review: FingerprintSchema }),
   }),
   /** the plan as --json shows it: for the reviewer; the fingerprints decide */
   plan: v.record(v.string(), v.unknown()),
@@ -73,17 +81,27 @@ export function readSavedPlan(file: string, policy: ReadPolicy): SavedPlan {
   return result.output
 }
 
+/** Refuses (exit 3) a plan made for another environment or project. */
+export function assertPlanFor(saved: { file: string; plan: SavedPlan }, ctx: { env: { name: string }; projectId: string }): void {
+  const { environment, projectId } = saved.plan.metadata
+  if (environment === ctx.env.name && projectId === ctx.projectId) return
+  throw new ConfigError('PLAN_OTHER_ENVIRONMENT', [{ file: displayPath(saved.file), path: 'metadata', message: `is a plan for environment "${environment}" (project ${projectId}), not "${ctx.env.name}" (project ${ctx.projectId})`, fix: `pass --env ${environment}, or make a plan for "${ctx.env.name}" with --out` }], { title: 'plan refused' })
+}
+
 /**
  * Refuses (PLAN_STALE, exit 3, nothing written) unless live and the files are as they were
- * when the plan was saved, and the plan computed now is the one saved.
+ * when the plan was saved, and the plan computed now is the one saved, both as the reviewer
+ * read it (the document in the file) and as it would be sent (its fingerprint).
  */
-export function assertUnchanged(file: string, saved: SavedPlan['metadata'], now: Fingerprints): void {
-  const issue = (field: keyof Fingerprints, message: string) => ({ file: displayPath(file), path: `metadata.fingerprints.${field}`, message, fix: 'make a new plan with sync --out, review it, and apply that one' })
+export function assertUnchanged(saved: { file: string; plan: SavedPlan }, now: Fingerprints): void {
+  const { metadata } = saved.plan
+  const issue = (field: string, message: string) => ({ file: displayPath(saved.file), path: field, message, fix: 'make a new plan with sync --out, review it, and apply that one' })
   const issues = [
-    ...(now.files !== saved.fingerprints.files ? [issue('files', 'the files have changed since this plan was made')] : []),
-    ...(now.live !== saved.fingerprints.live ? [issue('live', `environment "${saved.environment}" has changed since this plan was made (an apply, or an edit in the console)`)] : []),
+    ...(now.files !== metadata.fingerprints.files ? [issue('metadata.fingerprints.files', 'the files have changed since this plan was made')] : []),
+    ...(now.live !== metadata.fingerprints.live ? [issue('metadata.fingerprints.live', `environment "${metadata.environment}" has changed since this plan was made (an apply, or an edit in the console)`)] : []),
   ]
   // same inputs, another plan: the file was edited, or another version of the tool planned it
-  if (!issues.length && now.plan !== saved.fingerprints.plan) issues.push(issue('plan', 'is not the plan these files and this live state give (edited, or made by another version of descope-mgmt)'))
+  if (!issues.length && now.plan !== metadata.fingerprints.plan) issues.push(issue('metadata.fingerprints.plan', 'is not the plan these files and this live state give (edited, or made by another version of descope-mgmt)'))
+  if (!issues.length && now.review !== sha256Of(reviewed(saved.plan.plan.changes))) issues.push(issue('plan.changes', 'were edited after the plan was made: what would be applied is not what the file shows'))
   if (issues.length) throw new ConfigError('PLAN_STALE', issues, { title: 'plan refused' })
 }

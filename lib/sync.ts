@@ -5,7 +5,7 @@ import type { Context } from './context.ts'
 import { typesToRead } from './live.ts'
 import { planChanges, type Plan } from './plan.ts'
 import { runPlan, type RunPlanResult } from './run-plan.ts'
-import { assertUnchanged, fingerprints, type SavedPlan } from './saved-plan.ts'
+import { assertPlanFor, assertUnchanged, type Fingerprints, type SavedPlan } from './saved-plan.ts'
 
 export interface SyncOptions {
   apply: boolean
@@ -23,7 +23,8 @@ export interface SyncOptions {
 }
 
 export function sync(ctx: Context, options: SyncOptions): Promise<RunPlanResult> {
-  const { prune, allowMassDelete } = options.saved?.plan.metadata.options ?? options
+  const { saved } = options
+  const { prune, allowMassDelete } = saved?.plan.metadata.options ?? options
   return runPlan(ctx, {
     apply: options.apply,
     operation: 'sync',
@@ -31,10 +32,10 @@ export function sync(ctx: Context, options: SyncOptions): Promise<RunPlanResult>
     confirm: options.confirm,
     onPlan: options.onPlan,
     backupDir: options.backupDir,
-    plan: (live) => {
-      const plan = planChanges(ctx.handlers, ctx.env, live, { prune, deleteGuard: allowMassDelete ? false : ctx.config.deleteGuard })
-      if (options.saved) assertUnchanged(options.saved.file, options.saved.plan.metadata, fingerprints(ctx.env, live, plan))
-      return plan
-    },
+    plan: (live) => planChanges(ctx.handlers, ctx.env, live, { prune, deleteGuard: allowMassDelete ? false : ctx.config.deleteGuard }),
+    ...(saved ? {
+      precheck: () => assertPlanFor(saved, ctx),
+      verify: (prints: Fingerprints) => assertUnchanged(saved, prints),
+    } : {}),
   })
 }

@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import * as v from 'valibot'
 import { unlessNotFound, type ApiClient } from '../lib/client.ts'
-import { ConfigError, displayPath, type ConfigIssue } from '../lib/errors.ts'
+import { ConfigError, displayPath, LiveDataError, type ConfigIssue } from '../lib/errors.ts'
 import { portableReferences, referencedRoles, withoutEmpty, withoutServerFields } from '../lib/exported.ts'
 import { defineHandler, definePlugin, type FileSource } from '../lib/plugin.ts'
 import { jsonObject } from '../lib/schemas.ts'
@@ -97,7 +97,8 @@ export const LiveFlowSchema = v.looseObject({
 export function flowApi(client: ApiClient) {
   const exportFlow = async (flowId: string) => ({ flowId, ...(await client.post<{ flow?: object }>('/v2/mgmt/flow/export', { flowId })).flow })
   return {
-    list: async () => (await client.post<{ flows?: { id: string; name?: string; disabled?: boolean }[] }>('/v1/mgmt/flow/list', {})).flows ?? [],
+    /** the flows' list as the API answers it (checked by loadFlows) */
+    list: async () => (await client.post<{ flows?: unknown }>('/v1/mgmt/flow/list', {})).flows ?? [],
     /** one flow as the API exports it, with its flowId */
     export: exportFlow,
     /** the same, or undefined when there is no flow with this id */
@@ -107,10 +108,18 @@ export function flowApi(client: ApiClient) {
   }
 }
 
+/** The flow list's answer: what is read of it (the ids) is checked, like any live data. */
+const FlowListSchema = v.array(v.looseObject({ id: v.pipe(v.string(), v.minLength(1, 'is empty')) }))
+
 /** Every live flow (or only these) as exported: one list call, then one export per flow. */
 export async function loadFlows(client: ApiClient, only?: string[]): Promise<object[]> {
   const api = flowApi(client)
-  const ids = (await api.list()).map((flow) => flow.id).filter((id) => !only || only.includes(id)).sort()
+  const listed = v.safeParse(FlowListSchema, await api.list())
+  if (!listed.success) {
+    const issue = listed.issues[0]!
+    throw new LiveDataError(`the API's list of flows is not of the shape it should answer: ${v.getDotPath(issue) ?? 'the list'}: ${issue.message}; nothing was changed`)
+  }
+  const ids = listed.output.map((flow) => flow.id).filter((id) => !only || only.includes(id)).sort()
   return Promise.all(ids.map((id) => api.export(id)))
 }
 

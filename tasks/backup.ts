@@ -6,6 +6,7 @@ import { takeBackup } from '../lib/backup/snapshot.ts'
 import { loadConfig } from '../lib/config.ts'
 import { withContext } from '../lib/context.ts'
 import { displayPath, ExitCode, UsageError } from '../lib/errors.ts'
+import { formatBytes } from '../lib/files.ts'
 import { print } from '../lib/log.ts'
 import { presentRun } from '../lib/present-run.ts'
 import { restore as restoreBackup } from '../lib/restore.ts'
@@ -145,17 +146,14 @@ async function listBackupsCommand(args: { env?: string; 'backup-dir'?: string; j
 function table(entries: BackupEntry[]): string {
   const rows = entries.map((entry) => entry.ok
     ? [entry.metadata.createdAt.replace(/\.\d+Z$/, 'Z'), entry.metadata.environment, entry.metadata.projectId, entry.metadata.operation, entry.metadata.user,
-        Object.entries(entry.metadata.counts).map(([type, count]) => `${type} ${count}`).join(', '), size(entry.size), displayPath(entry.file)]
-    : [entry.modifiedAt.replace(/\.\d+Z$/, 'Z'), '?', '?', 'UNREADABLE', '', entry.problem, size(entry.size), displayPath(entry.file)])
+        Object.entries(entry.metadata.counts).map(([type, count]) => `${type} ${count}`).join(', '), formatBytes(entry.size), displayPath(entry.file)]
+    : [entry.modifiedAt.replace(/\.\d+Z$/, 'Z'), '?', '?', 'UNREADABLE', '', entry.problem, formatBytes(entry.size), displayPath(entry.file)])
   const head = ['time (UTC)', 'environment', 'project', 'operation', 'user', 'items', 'size', 'file']
   const widths = head.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)))
   const line = (cells: string[]) => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ')
   return [line(head), ...rows.map(line)].join('\n')
 }
 
-function size(bytes: number): string {
-  return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB`
-}
 
 async function pruneBackups(args: { env?: string; 'backup-dir'?: string; 'retention-days'?: number; keep?: number; 'dry-run': boolean; json: boolean }): Promise<number> {
   const config = await loadConfig()

@@ -3,13 +3,13 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { readPolicy } from '../lib/config.ts'
 import { withContext, type Context } from '../lib/context.ts'
-import { ConfigError, displayPath, ExitCode, UsageError } from '../lib/errors.ts'
+import { displayPath, ExitCode, UsageError } from '../lib/errors.ts'
 import { print } from '../lib/log.ts'
 import { presentRun } from '../lib/present-run.ts'
 import { configCommit, currentUser, TOOL_VERSION } from '../lib/provenance.ts'
 import { planDocument } from '../lib/report.ts'
 import { defineTask, runTask } from '../lib/runner.ts'
-import { PLAN_FORMAT, PLAN_VERSION, readSavedPlan, writeSavedPlan, type SavedPlan } from '../lib/saved-plan.ts'
+import { PLAN_FORMAT, PLAN_VERSION, readSavedPlan, writeSavedPlan } from '../lib/saved-plan.ts'
 import { sync } from '../lib/sync.ts'
 
 const describeTarget = (ctx: Context) =>
@@ -55,7 +55,7 @@ typed confirmation did not match, or the API stopped answering; 2 changes pendin
     if (args.plan && (args.prune || args['allow-mass-delete'])) throw new UsageError('--plan applies a saved plan with the flags it was made with: leave out --prune and --allow-mass-delete')
     if (args.out && fs.existsSync(args.out) && fs.statSync(args.out).isDirectory()) throw new UsageError(`--out ${args.out} is a directory; name the file to save the plan in`)
     return withContext(args.env, { log }, async (ctx) => {
-      const saved = args.plan ? savedPlanFor(ctx, args.plan) : undefined
+      const saved = args.plan ? { file: args.plan, plan: readSavedPlan(path.resolve(args.plan), readPolicy(ctx.config, 'plan')) } : undefined
       const { code, result } = await presentRun(ctx, { json: args.json, heading: describeTarget(ctx) }, (onPlan) => sync(ctx, {
         apply: args.apply,
         prune: args.prune,
@@ -83,13 +83,3 @@ typed confirmation did not match, or the API stopped answering; 2 changes pendin
     })
   },
 }))
-
-/** The saved plan, if it was made for this very environment and project. */
-function savedPlanFor(ctx: Context, file: string): { file: string; plan: SavedPlan } {
-  const plan = readSavedPlan(path.resolve(file), readPolicy(ctx.config, 'backup'))
-  const { environment, projectId } = plan.metadata
-  if (environment !== ctx.env.name || projectId !== ctx.projectId) {
-    throw new ConfigError('PLAN_OTHER_ENVIRONMENT', [{ file: displayPath(file), path: 'metadata', message: `is a plan for environment "${environment}" (project ${projectId}), not "${ctx.env.name}" (project ${ctx.projectId})`, fix: `pass --env ${environment}, or make a plan for "${ctx.env.name}" with --out` }], { title: 'plan refused' })
-  }
-  return { file, plan }
-}

@@ -10,11 +10,11 @@ const environment = (declared: Record<string, object[]>) => ({
   locate: (type: string, index: number, field?: string) => ({ file: 'environments/test.yaml', path: `${type}s[${index}]${field ? `.${field}` : ''}` }),
 })
 
-async function apply(stores: ThingStore[], declared: Record<string, Thing[]>, options: { prune?: boolean; concurrency?: number } = {}) {
+async function apply(stores: ThingStore[], declared: Record<string, Thing[]>, options: { prune?: boolean; concurrency?: number; stopReason?: () => string | undefined } = {}) {
   const handlers = stores.map((store) => store.handler)
   const live = new Map(stores.map((store) => [store.handler.type, [...store.items.values()] as object[]]))
-  const plan = planChanges(handlers, environment(declared), live, { prune: options.prune ?? false })
-  return applyPlan(plan.changes, handlers, { concurrency: options.concurrency ?? 4, contextFor: quietContext })
+  const plan = planChanges(handlers, environment(declared), live, { prune: options.prune ?? false, deleteGuard: false })
+  return applyPlan(plan.changes, handlers, { concurrency: options.concurrency ?? 4, contextFor: quietContext, stopReason: options.stopReason })
 }
 
 const statuses = (outcomes: Outcome[]) =>
@@ -131,6 +131,33 @@ test('two items swapping a claim is refused before anything is written', async (
     assert.is((error as { code?: string }).code, 'PLAN_CYCLE')
   }
   assert.equal(store.calls, [])
+})
+
+test('after a stop, no change starts: the rest, dependents included, are not attempted', async () => {
+  const parts = thingStore('part')
+  const machines = thingStore('machine', { dependsOn: ['part'], references: true })
+  let stop: string | undefined
+  parts.onWrite = async () => { stop = 'interrupted (SIGINT)' }
+  const outcomes = await apply([parts, machines], { part: [{ name: 'bolt' }, { name: 'nut' }], machine: [{ name: 'm', needs: ['nut'] }] }, { concurrency: 1, stopReason: () => stop })
+  assert.equal(statuses(outcomes), { 'create:bolt': 'applied', 'create:nut': 'skipped', 'create:m': 'skipped' })
+  for (const outcome of outcomes.filter((outcome) => outcome.status === 'skipped')) {
+    assert.is(outcome.stopped, true, `${outcome.change.key} is counted as not started`)
+    assert.is(outcome.detail, 'not attempted: interrupted (SIGINT)')
+  }
+})
+
+test('after a stop, a create found existing but different is not finished with a new write', async () => {
+  const store = thingStore('thing')
+  store.failures.set('create:a', 'after')
+  let stop: string | undefined
+  store.onWrite = async () => { stop = 'interrupted (SIGTERM)' }
+  // it lands with another colour than declared, as if someone had raced it
+  const handler = store.handler
+  const create = handler.create!
+  handler.create = async (item, ctx) => create({ ...item, colour: 'blue' }, ctx)
+  const [outcome] = await apply([store], { thing: [{ name: 'a', colour: 'red' }] }, { stopReason: () => stop })
+  assert.is(outcome!.status, 'failed')
+  assert.equal(store.calls, ['create:a'], 'no corrective update')
 })
 
 test.run()

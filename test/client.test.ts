@@ -128,4 +128,33 @@ test('an unreachable server is a network ApiError after the retries', async () =
   assert.match(error.message, 'ECONNREFUSED')
 })
 
+test('waiting on our own throttle is not silence: a slow throttle never trips the circuit', () => withEmulator({}, async (emulator, client) => {
+  const answers = await Promise.all(Array.from({ length: 5 }, () => client.get<{ tenants: unknown[] }>('/v1/mgmt/tenant/all')))
+  assert.is(answers.length, 5)
+  assert.is(client.stopped, undefined)
+}, { throttle: { limit: 2, intervalMs: 700 }, timeouts: { ...TIMEOUTS, unresponsiveMs: 300 } }))
+
+test('circuitBreakAfter counts attempts, retries included: a dead API stops the client after that many', async () => {
+  const client = createClient({ baseUrl: 'http://127.0.0.1:9', projectId: 'P2x', managementKey: 'K-xxxxxxxx', throttle: { limit: 100, intervalMs: 1000 }, retry: { ...fastRetry, limit: 10, circuitBreakAfter: 3 }, timeouts: TIMEOUTS })
+  const error = await expectApiError(client.get('/v1/mgmt/tenant/all'))
+  assert.is(client.stats.requests, 3, 'the third unanswered attempt stops it')
+  assert.match(error.message, 'stopped answering (3 attempts in a row got no answer: ECONNREFUSED)')
+  const next = await expectApiError(client.get('/v1/mgmt/tenant/all'))
+  assert.is(client.stats.requests, 3, 'and nothing more is sent')
+  assert.match(next.message, 'Nothing more is sent in this run')
+  client.close()
+})
+
+test('abort() after the deadline still cuts the requests in flight', () => withEmulator({ latencyMs: 3000 }, async (_emulator, client) => {
+  const started = Date.now()
+  const pending = expectApiError(client.get('/v1/mgmt/tenant/all'))
+  await new Promise((resolve) => setTimeout(resolve, 600))
+  assert.match(String(client.stopped), "the run's deadline")
+  client.abort('interrupted (SIGINT)')
+  const error = await pending
+  assert.ok(Date.now() - started < 2000, `cut at once (${Date.now() - started} ms)`)
+  assert.match(error.message, "the run's deadline")
+  client.close()
+}, { timeouts: { ...TIMEOUTS, runMs: 300 } }))
+
 test.run()

@@ -7,6 +7,7 @@ import {
   EMULATOR_MANAGEMENT_KEY,
   EMULATOR_PROJECT_ID,
   EmulatorError,
+  emptyState,
   startEmulator,
 } from '../lib/emulator/index.ts'
 import { assertApiError, type ApiCall } from './helpers/emulator-http.ts'
@@ -175,7 +176,7 @@ Tenants('delete removes the tenant and its settings; errors', async ({ call, emu
   const deleted = await call('POST', '/v1/mgmt/tenant/delete', { id: 'acme', cascade: true })
   assert.is(deleted.status, 200)
   assert.equal(deleted.body, {})
-  assert.equal(emulator.state.tenantSettings, {})
+  assert.equal(Object.keys(emulator.state.tenantSettings), [])
   assertApiError(await call('GET', '/v1/mgmt/tenant?id=acme'), 404, 'E990404')
   assertApiError(await call('POST', '/v1/mgmt/tenant/delete', { id: 'acme' }), 404, 'E990404')
   assertApiError(await call('POST', '/v1/mgmt/tenant/delete', {}), 400, 'E011002', 'id')
@@ -345,7 +346,7 @@ Protocol('missing or wrong Authorization is a 401 JSON error, before the handler
   assertApiError(await call('GET', '/v1/mgmt/license', undefined, { authorization: `Bearer ${emulator.projectId}` }), 401, 'E990401')
   const unauthorized = await call('GET', '/v1/mgmt/tenant/all', undefined, { authorization: wrongKey })
   assert.not.match(JSON.stringify(unauthorized.body), 'K-wrong', 'the error does not echo the key')
-  assert.equal(emulator.state.tenants, {})
+  assert.equal(Object.keys(emulator.state.tenants), [])
   assert.ok(emulator.log.every((entry) => entry.outcome === 'unauthorized' && entry.status === 401))
 })
 
@@ -368,7 +369,7 @@ Protocol('unknown route and wrong method are 404 JSON errors', async ({ call }) 
 
 Protocol('malformed JSON is 400 E011001 and changes nothing', async ({ call, emulator }) => {
   assertApiError(await call('POST', '/v1/mgmt/tenant/create', undefined, { raw: '{"name": "Acme"' }), 400, 'E011001')
-  assert.equal(emulator.state.tenants, {})
+  assert.equal(Object.keys(emulator.state.tenants), [])
   assert.is(emulator.log[0]?.body, undefined, 'an unparseable body is not logged')
 })
 
@@ -413,7 +414,7 @@ Faults('rate limit: 429 with integer Retry-After and the E130429 body, then allo
     const retryAfter = limited.headers.get('retry-after') ?? ''
     assert.match(retryAfter, /^[1-9]\d*$/, 'Retry-After is whole seconds, at least 1')
     assert.is(retryAfter, '1')
-    assert.equal(emulator.state.tenants, {}, 'a limited request changes nothing')
+    assert.equal(Object.keys(emulator.state.tenants), [], 'a limited request changes nothing')
     assert.is(emulator.log.at(-1)?.outcome, 'rate-limited')
 
     await new Promise((resolve) => setTimeout(resolve, 350))
@@ -434,7 +435,7 @@ Faults('errorRate 1: every request is a 500 Descope error and nothing changes', 
   await withEmulator({ errorRate: 1 }, async (emulator, call) => {
     assertApiError(await call('POST', '/v1/mgmt/tenant/create', { id: 'acme', name: 'Acme' }), 500, 'E990500')
     assertApiError(await call('GET', '/v1/mgmt/tenant/all'), 500, 'E990500')
-    assert.equal(emulator.state.tenants, {})
+    assert.equal(Object.keys(emulator.state.tenants), [])
     assert.equal(emulator.log.map((entry) => [entry.outcome, entry.status]), [['fault', 500], ['fault', 500]])
     // auth is checked before faults are injected
     assertApiError(await call('GET', '/v1/mgmt/tenant/all', undefined, { authorization: null }), 401, 'E990401')
@@ -581,7 +582,7 @@ Persistence('permissions, roles, flows and the theme persist and reload', async 
 })
 
 Persistence('a missing file starts empty; a state file without newer keys still loads', async ({ dir }) => {
-  const empty = { tenants: {}, tenantSettings: {}, permissions: {}, roles: {}, flows: {}, theme: null }
+  const empty = emptyState()
   await withEmulator({ persistPath: join(dir, 'absent.json') }, async (emulator) => {
     assert.equal(emulator.state, empty)
   })

@@ -47,10 +47,14 @@ for (const [what, spoil, message] of malformed) {
   })
 }
 
-test('a list answered as an object is an error naming the type', async ({ project }) => {
+test('a list answered as an object, or a flow list entry without an id, is an error naming the type', async ({ project }) => {
   const server = http.createServer((request, response) => {
     response.setHeader('content-type', 'application/json')
-    response.end(request.url === '/v1/mgmt/tenant/all' ? JSON.stringify({ tenants: { acme: { id: 'acme', name: 'Acme' } } }) : '{}')
+    const answers: Record<string, object> = {
+      '/v1/mgmt/tenant/all': { tenants: { acme: { id: 'acme', name: 'Acme' } } },
+      '/v1/mgmt/flow/list': { flows: [{ id: 'sign-in' }, { name: 'no id' }] },
+    }
+    response.end(JSON.stringify(answers[request.url ?? ''] ?? {}))
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   try {
@@ -59,6 +63,9 @@ test('a list answered as an object is an error naming the type', async ({ projec
     const result = await runTask('sync', ['--env', 'odd'], { cwd: project.dir, env: { EMULATOR_KEY: 'K-emulator-local-management-key' } })
     assert.is(result.code, 1)
     assert.match(result.stderr, "the API's list of tenants is not a list (it is an object)")
+    const flows = await runTask('export-flows', ['--env', 'odd', '--flow', 'sign-in', '--check'], { cwd: project.dir, env: { EMULATOR_KEY: 'K-emulator-local-management-key' } })
+    assert.is(flows.code, 1, flows.stderr)
+    assert.match(flows.stderr, "the API's list of flows is not of the shape it should answer: 1.id")
   } finally {
     server.close()
   }
@@ -103,6 +110,28 @@ test('live attributes called toString or constructor that no file declares plan 
     { path: 'customAttributes.plan', to: 'pro' },
     { path: 'customAttributes.toString', from: 'x' },
   ])
+})
+
+test('tenant ids named like Object\'s own properties are data for the emulator and the toolkit alike', async ({ emulator, project, run }) => {
+  project.write('environments/dev.yaml', emulatorEnvironment(emulator, 'tenants:\n  - { id: toString, name: To String }\n  - { id: constructor, name: Constructor }\n  - { id: __proto__, name: Proto }\n  - { id: hasOwnProperty, name: Own }\n'))
+  const applied = await run('sync', '--env', 'dev', '--apply')
+  assert.is(applied.code, 0, applied.stderr)
+  assert.equal(Object.keys(emulator.state.tenants).sort(), ['__proto__', 'constructor', 'hasOwnProperty', 'toString'])
+  assert.match((await run('sync', '--env', 'dev')).stdout, 'No changes')
+})
+
+test('a backup restores live values that a file could not declare', async ({ emulator, project, run }) => {
+  const call = (path: string, body: object) => fetch(`${emulator.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${emulator.projectId}:${emulator.managementKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  assert.is((await call('/v1/mgmt/role/create', { name: 'ops/admin', description: 'line one\r\nline two' })).status, 200)
+  assert.is((await call('/v1/mgmt/permission/create', { name: 'p'.repeat(150) })).status, 200)
+  project.write('environments/dev.yaml', emulatorEnvironment(emulator, 'roles: []\npermissions: []\n'))
+  const backup = JSON.parse((await run('backup', 'create', '--env', 'dev', '--json')).stdout).backup as string
+  delete emulator.state.roles[Object.keys(emulator.state.roles)[0]!]
+  emulator.state.permissions = Object.assign(Object.create(null), {})
+  const restored = await run('backup', 'restore', backup, '--env', 'dev', '--apply')
+  assert.is(restored.code, 0, restored.stderr)
+  assert.equal(Object.values(emulator.state.roles).map((role) => role.name), ['ops/admin'])
+  assert.equal(Object.values(emulator.state.permissions).map((permission) => permission.name.length), [150])
 })
 
 test.run()

@@ -6,6 +6,7 @@ import DescopeClient from '@descope/node-sdk'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { startEmulator, type Emulator } from '../lib/emulator/index.ts'
+import { fingerprints } from '../lib/saved-plan.ts'
 import { isWrite } from './helpers/emulator-http.ts'
 import { createProject, emulatorEnvironment, runTask, type Project } from './helpers/project.ts'
 
@@ -69,6 +70,11 @@ test('a changed live state, changed files or an edited plan are refused: exit 3,
   fs.writeFileSync(planFile(project), JSON.stringify(edited))
   await refused('plan edited', 'metadata.fingerprints.plan')
 
+  const hidden = JSON.parse(original)
+  hidden.plan.changes = hidden.plan.changes.slice(1)
+  fs.writeFileSync(planFile(project), JSON.stringify(hidden))
+  await refused('a change hidden from the reviewer', 'plan.changes')
+
   fs.writeFileSync(planFile(project), original)
   assert.is((await sync('--plan', 'dev.plan.json', '--apply')).code, 0, 'unchanged again: it applies')
 })
@@ -88,6 +94,16 @@ test('a plan for another environment, flags that would change it, and a damaged 
   assert.is(damaged.code, 3)
   assert.match(damaged.stderr, 'dev.plan.json: is not valid JSON')
   assert.is(emulator.log.filter(isWrite).length, 0)
+})
+
+test('the live fingerprint does not depend on the order the API lists items in', () => {
+  const env = { declared: new Map([['tenant', [{ id: 'a', name: 'A' }]]]), partial: new Set<string>() }
+  const plan = { environment: 'dev', changes: [], unmanaged: [], types: ['tenant'] }
+  const one = fingerprints(env, new Map([['tenant', [{ id: 'a', name: 'A' }, { id: 'b', name: 'B' }]]]), plan)
+  const other = fingerprints(env, new Map([['tenant', [{ id: 'b', name: 'B' }, { id: 'a', name: 'A' }]]]), plan)
+  assert.equal(one, other)
+  const changed = fingerprints(env, new Map([['tenant', [{ id: 'a', name: 'A' }, { id: 'b', name: 'B2' }]]]), plan)
+  assert.is.not(changed.live, one.live)
 })
 
 test.run()

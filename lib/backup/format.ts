@@ -1,11 +1,10 @@
 // The backup file: JSON, validated on read. Metadata says where and when it was taken; the
 // items are the normalized, portable form of every resource type, sorted by key, so that an
 // unchanged project backs up to the same items in the same order (and the same content hash).
-import { createHash } from 'node:crypto'
 import * as v from 'valibot'
 import { ConfigError, displayPath } from '../errors.ts'
 import { parseJsonText } from '../files.ts'
-import { stableJson } from '../json-file.ts'
+import { Sha256Schema, sha256Of } from '../json-file.ts'
 import { dataRecord, jsonObject } from '../schemas.ts'
 import { formatPath } from '../validate.ts'
 
@@ -31,7 +30,7 @@ export const BackupMetadataSchema = v.strictObject({
   /** items per type */
   counts: dataRecord(v.number()),
   /** sha256 of the items, as stable JSON */
-  contentHash: v.pipe(v.string(), v.regex(/^sha256:[0-9a-f]{64}$/)),
+  contentHash: Sha256Schema,
 })
 export type BackupMetadata = v.InferOutput<typeof BackupMetadataSchema>
 
@@ -43,7 +42,7 @@ export const BackupSchema = v.strictObject({
 export type Backup = v.InferOutput<typeof BackupSchema>
 
 export function contentHash(items: Backup['items']): string {
-  return `sha256:${createHash('sha256').update(stableJson(items)).digest('hex')}`
+  return sha256Of(items)
 }
 
 /**

@@ -7,7 +7,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { readPolicy, type Config } from '../config.ts'
 import { ConfigError, DescopeMgmtError, displayPath } from '../errors.ts'
-import { readTextFile, writeFileAtomic, type ReadPolicy } from '../files.ts'
+import { readTextFile, safeFileName, writeFileAtomic, type ReadPolicy } from '../files.ts'
 import { stableJson } from '../json-file.ts'
 import { holdsSecret } from '../secrets.ts'
 import { byCodeUnit } from '../normalize.ts'
@@ -24,18 +24,16 @@ export function backupStore(config: Pick<Config, 'root' | 'backups' | 'limits'>,
   return { root: path.resolve(chosen || path.join(os.homedir(), '.descope-mgmt', 'backups')), policy: readPolicy(config, 'backup') }
 }
 
-const safeName = (value: string) => value.replace(/[^A-Za-z0-9_.-]/g, '_')
-
 /** Writes a backup and returns its path. Refuses, writing nothing, if a known secret is in it. */
 export function writeBackup(root: string, backup: Backup): string {
   const content = stableJson(backup)
   if (holdsSecret(content)) {
     throw new DescopeMgmtError('BACKUP_SECRET', 'refusing to write a backup that contains a secret (the management key or a *KEY/*SECRET/*TOKEN variable\'s value); a plugin normalizes a secret field into its items and must drop it')
   }
-  const dir = path.join(root, safeName(backup.metadata.projectId))
+  const dir = path.join(root, safeFileName(backup.metadata.projectId))
   const { createdAt, environment, operation } = backup.metadata
   const stamp = createdAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')
-  const base = path.join(dir, `${stamp}-${safeName(environment)}-${operation}`)
+  const base = path.join(dir, `${stamp}-${safeFileName(environment)}-${operation}`)
   try {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
     fs.chmodSync(dir, 0o700)

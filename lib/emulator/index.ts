@@ -2,6 +2,7 @@
 export { EMULATOR_MANAGEMENT_KEY, EMULATOR_PROJECT_ID, FaultOptionEntries, type EmulatorOptions } from './options.ts'
 export { startEmulator, type Emulator } from './server.ts'
 export { MAX_LOG_ENTRIES, type RequestLogEntry } from './pipeline.ts'
+export { emptyState } from './state.ts'
 export { API_ERRORS, EmulatorError, type ReplyErrorKind, type EmulatorErrorCode, type ErrorBody } from './errors.ts'
 export type {
   EmulatorState,

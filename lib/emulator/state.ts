@@ -1,5 +1,5 @@
 import * as v from 'valibot'
-import { dataRecord } from '../schemas.ts'
+import { dataRecord, jsonObject } from '../schemas.ts'
 
 // The emulator's whole state: a plain JSON-serialisable object. The schemas are the one source
 // of truth for both the TypeScript types and the check of a persisted file. Every key added after
@@ -95,9 +95,19 @@ export const RoleSchema = v.object({
 })
 export type Role = v.InferOutput<typeof RoleSchema>
 
-/** Arbitrary JSON objects: flow and theme contents are opaque to the emulator. */
-export const JsonObjectSchema = v.record(v.string(), v.unknown())
+/** Arbitrary JSON objects: flow and theme contents are opaque to the emulator, every key kept. */
+export const JsonObjectSchema = jsonObject
 export type JsonObject = v.InferOutput<typeof JsonObjectSchema>
+
+/**
+ * Items by id or name: ids are data, so the record has no prototype (a tenant called
+ * `toString` or `__proto__` is found, or not, like any other).
+ */
+const byKey = <TSchema extends v.GenericSchema>(schema: TSchema) =>
+  v.optional(v.pipe(dataRecord(schema), v.transform((items) => keyed(items))), () => keyed({}))
+
+/** A copy of `items` without a prototype. */
+export const keyed = <T>(items: Record<string, T>): Record<string, T> => Object.assign(Object.create(null) as Record<string, T>, items)
 
 /**
  * A flow in the v2 export shape (§3.5) plus the fields the server maintains itself: `version`
@@ -126,20 +136,20 @@ export const StoredThemeSchema = v.object({
 export type StoredTheme = v.InferOutput<typeof StoredThemeSchema>
 
 export const EmulatorStateSchema = v.object({
-  tenants: v.optional(v.record(v.string(), StoredTenantSchema), {}),
+  tenants: byKey(StoredTenantSchema),
   /** Only tenants whose settings were configured have an entry; the rest read the defaults. */
-  tenantSettings: v.optional(v.record(v.string(), StoredTenantSettingsSchema), {}),
+  tenantSettings: byKey(StoredTenantSettingsSchema),
   /** Keyed by id. */
-  permissions: v.optional(v.record(v.string(), PermissionSchema), {}),
+  permissions: byKey(PermissionSchema),
   /** Keyed by id; project-level and tenant-scoped roles together. */
-  roles: v.optional(v.record(v.string(), RoleSchema), {}),
+  roles: byKey(RoleSchema),
   /** Keyed by flowId. */
-  flows: v.optional(v.record(v.string(), StoredFlowSchema), {}),
+  flows: byKey(StoredFlowSchema),
   /** null until a theme is imported; export then serves a default empty theme. */
   theme: v.optional(v.nullable(StoredThemeSchema), null),
 })
 export type EmulatorState = v.InferOutput<typeof EmulatorStateSchema>
 
 export function emptyState(): EmulatorState {
-  return { tenants: {}, tenantSettings: {}, permissions: {}, roles: {}, flows: {}, theme: null }
+  return { tenants: keyed({}), tenantSettings: keyed({}), permissions: keyed({}), roles: keyed({}), flows: keyed({}), theme: null }
 }

@@ -1,5 +1,5 @@
 import * as assert from 'uvu/assert'
-import type { Emulator, EmulatorState } from '../../lib/emulator/index.ts'
+import { emptyState, type Emulator } from '../../lib/emulator/index.ts'
 
 // Real-HTTP helpers for the emulator suites: one call shape, one way to assert a Descope error.
 
@@ -51,8 +51,7 @@ export function assertApiError(response: ApiResponse, status: number, errorCode:
 
 /** Empties the state in place (the emulator holds a reference to the same top-level object). */
 export function resetState(emulator: Emulator): void {
-  const empty: EmulatorState = { tenants: {}, tenantSettings: {}, permissions: {}, roles: {}, flows: {}, theme: null }
-  Object.assign(emulator.state, empty)
+  Object.assign(emulator.state, emptyState())
   emulator.log.length = 0
 }
 
