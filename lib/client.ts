@@ -2,13 +2,14 @@
 // management bearer token, JSON, timeouts, retries, and one p-throttle gate awaited in a
 // request hook, so that retries wait their turn too. Failures become ApiErrors that carry
 // the HTTP status, Descope's errorCode, the method and the path, and never the key.
-import got, { HTTPError, RequestError, type Got } from 'got'
+import got, { CancelError, HTTPError, RequestError, TimeoutError, type Got } from 'got'
 import { setTimeout as sleep } from 'node:timers/promises'
 import pThrottle from 'p-throttle'
 import type { ConsolaInstance } from 'consola'
 import type { Config } from './config.ts'
 import { createCircuit } from './circuit.ts'
 import { ApiError } from './errors.ts'
+import { formatBytes } from './files.ts'
 import { RETRY_ERROR_CODES, RETRY_STATUS_CODES, retryDelay, type RetryPolicy, type RetryState } from './retry.ts'
 
 export interface ClientOptions {
@@ -19,6 +20,8 @@ export interface ClientOptions {
   throttle: Config['throttle']
   retry: RetryPolicy
   timeouts: Config['timeouts']
+  /** an answer larger than this is cut (limits.responseBytes): a response that never ends must not fill memory */
+  maxResponseBytes: number
   log?: ConsolaInstance
   /** what to check after a 401 or 403: which file and variables hold the credentials */
   unauthorizedHint?: string
@@ -126,12 +129,14 @@ export function createClient(options: ClientOptions): ApiClient {
 
   async function send<T>(method: 'GET' | 'POST', path: string, init: object): Promise<T> {
     if (circuit.stopped) throw stoppedError(method, path, circuit.stopped)
+    const pending = http(path.replace(/^\//, ''), { method, ...init })
+    pending.on('downloadProgress', ({ transferred }) => { if (transferred > options.maxResponseBytes) pending.cancel() })
     try {
-      return (await http(path.replace(/^\//, ''), { method, ...init })).body as T
+      return (await pending).body as T
     } catch (error) {
       // cut by the circuit (or aborted): say why, not "This operation was aborted"
       if (circuit.stopped && !(error instanceof HTTPError)) throw stoppedError(method, path, circuit.stopped)
-      throw toApiError(error, method, path, options.unauthorizedHint)
+      throw toApiError(error, method, path, options)
     }
   }
 
@@ -167,7 +172,8 @@ function ended(context: Record<string, unknown>): boolean {
 const stoppedError = (method: string, path: string, reason: string) =>
   new ApiError({ method, path, detail: reason, hint: 'Nothing more is sent in this run; run it again once the API answers: it converges' })
 
-function toApiError(error: unknown, method: string, path: string, unauthorizedHint?: string): ApiError {
+function toApiError(error: unknown, method: string, path: string, options: Pick<ClientOptions, 'unauthorizedHint' | 'timeouts' | 'maxResponseBytes'>): ApiError {
+  const unauthorizedHint = options.unauthorizedHint
   if (error instanceof HTTPError) {
     const body = (typeof error.response.body === 'object' ? error.response.body : {}) as Record<string, unknown>
     const status = error.response.statusCode
@@ -182,10 +188,23 @@ function toApiError(error: unknown, method: string, path: string, unauthorizedHi
     })
   }
   if (error instanceof RequestError) {
-    const detail = error.response ? `HTTP ${error.response.statusCode} with a body that is not JSON` : (error.code ?? error.message)
-    return new ApiError({ method, path, status: error.response?.statusCode, detail, cause: Object.assign(new Error(error.message), { code: error.code }) })
+    const cause = Object.assign(new Error(error.message), { code: error.code })
+    if (error.name === 'ParseError') return new ApiError({ method, path, status: error.response?.statusCode, detail: `HTTP ${error.response?.statusCode} with a body that is not JSON`, cause })
+    return new ApiError({ method, path, detail: networkDetail(error, options), cause })
   }
   return new ApiError({ method, path, detail: String((error as Error)?.message ?? error) })
+}
+
+/** What went wrong with no (whole) answer: said in the words of the settings that decide it. */
+function networkDetail(error: RequestError, options: Pick<ClientOptions, 'timeouts' | 'maxResponseBytes'>): string {
+  if (error instanceof CancelError) return `the answer was larger than ${formatBytes(options.maxResponseBytes)} (limits.responseBytes), so it was cut`
+  if (error instanceof TimeoutError) {
+    const connecting = ['lookup', 'connect', 'secureConnect'].includes(error.event)
+    return connecting
+      ? `no connection within ${options.timeouts.connectMs} ms (timeouts.connectMs)`
+      : `no whole answer within ${options.timeouts.requestMs} ms (timeouts.requestMs)`
+  }
+  return error.code ?? error.message
 }
 
 const asString = (value: unknown) => (typeof value === 'string' && value ? value : undefined)

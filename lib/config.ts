@@ -13,15 +13,17 @@ import { validate } from './validate.ts'
 export const CONFIG_FILE = 'descope.config.ts'
 
 const positiveInteger = v.pipe(v.number(), v.integer(), v.minValue(1))
-/** setTimeout fires at once past 2^31-1 ms (about 24.8 days) */
-const milliseconds = v.pipe(positiveInteger, v.maxValue(2 ** 31 - 1, 'must be at most 2147483647 (about 24 days)'))
+/** setTimeout fires at once past 2^31-1 ms (about 24.8 days), which would turn a wait into none */
+const MAX_MS = 2 ** 31 - 1
+const milliseconds = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_MS, 'must be at most 2147483647 (about 24 days)'))
+const anyMilliseconds = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_MS, 'must be at most 2147483647 (about 24 days)'))
 const MIB = 1024 * 1024
 const nonNegativeInteger = v.pipe(v.number(), v.integer(), v.minValue(0))
 
 /** How fast the client may send: at most `limit` requests per `intervalMs`, retries included. */
 export const ThrottleSchema = v.strictObject({
   limit: positiveInteger,
-  intervalMs: positiveInteger,
+  intervalMs: milliseconds,
 })
 
 /** When and how long the client waits before trying a request again (see lib/retry.ts). */
@@ -29,13 +31,13 @@ export const RetrySchema = v.strictObject({
   /** retries after 5xx answers and network errors, per request */
   limit: nonNegativeInteger,
   /** first backoff; it doubles each retry, and half of it is random jitter */
-  baseDelayMs: nonNegativeInteger,
+  baseDelayMs: anyMilliseconds,
   /** cap on one backoff */
-  maxDelayMs: nonNegativeInteger,
+  maxDelayMs: anyMilliseconds,
   /** a 429 asking for a longer wait than this fails the request instead */
-  maxRetryAfterMs: nonNegativeInteger,
+  maxRetryAfterMs: anyMilliseconds,
   /** 429s do not use up `limit`; this bounds the total time one request waits for them */
-  maxRateLimitWaitMs: nonNegativeInteger,
+  maxRateLimitWaitMs: anyMilliseconds,
   /** this many requests in a row with no answer at all (refused, reset, timed out): the API is down, stop */
   circuitBreakAfter: positiveInteger,
 })
@@ -117,6 +119,8 @@ export const ConfigSchema = v.strictObject({
     /** an exported flow or theme */
     flowFileBytes: v.optional(positiveInteger, 16 * MIB),
     backupFileBytes: v.optional(positiveInteger, 256 * MIB),
+    /** one answer of the API: a response that never ends is cut here, not kept growing */
+    responseBytes: v.optional(positiveInteger, 64 * MIB),
   }), {}),
   /** environments whose apply needs a typed confirmation or --yes (an environment file may say `protected: true`) */
   protectedEnvironments: v.optional(v.array(v.string()), ['prod']),

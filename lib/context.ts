@@ -60,6 +60,7 @@ export async function connect(envName?: string, options: ConnectOptions = {}): P
     throttle: env.throttle,
     retry: env.retry,
     timeouts: env.timeouts,
+    maxResponseBytes: config.limits.responseBytes,
     log: log.withTag('client'),
     unauthorizedHint: env.credentialsHint,
   })

@@ -1,6 +1,6 @@
 // How drift reads: text grouped by environment and type (colour when the terminal allows),
 // Markdown for a pull-request comment or a CI job summary, and one JSON document.
-import { chalk } from 'zx'
+import { chalk } from 'zx/core'
 import type { DriftResult } from './drift-check.ts'
 import { driftCount, type Difference, type DriftKind } from './drift.ts'
 import { showValue } from './report.ts'

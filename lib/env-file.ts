@@ -14,6 +14,8 @@ export interface MergedFile {
   sources: Record<string, string>
   /** the environment's own file */
   file: string
+  /** the file and every base it extends, absolute */
+  chain: string[]
 }
 
 /** Values that aliases may add by repeating a node (an alias bomb adds billions). */
@@ -32,7 +34,7 @@ export function readEnvironmentFile(file: string, policy: ReadPolicy, chain: str
   const base = own.extends
   delete own.extends
   const sources = Object.fromEntries(Object.keys(own).map((key) => [key, shown]))
-  if (base === undefined) return { values: own, sources, file: shown }
+  if (base === undefined) return { values: own, sources, file: shown, chain: [file] }
   if (typeof base !== 'string' || base === '') {
     throw fileError('ENV_INVALID', shown, 'extends', 'must be the relative path of another YAML file', 'write e.g. `extends: base.yaml`')
   }
@@ -53,6 +55,7 @@ export function readEnvironmentFile(file: string, policy: ReadPolicy, chain: str
     values: { ...parent.values, ...own },
     sources: { ...parent.sources, ...sources },
     file: shown,
+    chain: [file, ...parent.chain],
   }
 }
 

@@ -10,6 +10,7 @@ import { ConfigError, displayPath, type ConfigIssue } from './errors.ts'
 import type { FileSource, ResourceHandler } from './plugin.ts'
 import { collectIssues, validateItems, type Entry } from './items.ts'
 import { readJsonFile } from './json-file.ts'
+import { resolvesInside } from './files.ts'
 import { MIN_SECRET_LENGTH, registerSecret } from './secrets.ts'
 import { singleReference, substitute } from './substitute.ts'
 import { formatPath, validate } from './validate.ts'
@@ -51,6 +52,8 @@ export interface Environment {
   managementKey?: string
   baseUrl?: string
   protected: boolean
+  /** why it is protected, for the refusal: named by the config, extends a protected file, ... */
+  protectedBecause?: string
   emulator?: EmulatorSettings
   throttle: Config['throttle']
   retry: Config['retry']
@@ -70,6 +73,9 @@ export interface Environment {
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/
+
+/** Letters, digits, `_` and `-`: the name of a file in environments/, never a path. */
+export const isEnvironmentName = (name: string) => NAME.test(name)
 
 export function environmentsDir(config: Config): string {
   return path.resolve(config.root, config.environmentsDir)
@@ -136,12 +142,19 @@ export function loadEnvironment(
   const { output } = collectIssues(validate(schema, values, fileFor), issues)
   // A file may protect an environment, never unprotect one the config protects (a shared base
   // file saying `protected: false` must not silently open prod).
-  const protectedByConfig = config.protectedEnvironments.includes(name)
+  const protectedBecause = protection(name, config, merged.chain, values.projectId, variables)
+  const protectedByConfig = protectedBecause !== undefined
   if (output?.protected === false && protectedByConfig) {
     issues.push({ file: fileFor(['protected']), path: 'protected', message: `cannot be false: environment "${name}" is protected by descope.config.ts (protectedEnvironments)`, fix: 'remove it; to unprotect, change protectedEnvironments in descope.config.ts' })
   }
   if (output) issues.push(...connectionIssues(output, fileFor))
   const exportDir = path.resolve(config.root, output?.exportDir ?? config.exportDir)
+  // flows and the theme are read from here and written here: inside the project, as every file it keeps
+  if (!resolvesInside(exportDir, config.root)) {
+    issues.push(output?.exportDir
+      ? { file: fileFor(['exportDir']), path: 'exportDir', message: `leads outside the project (to ${exportDir})`, fix: 'name a directory inside the project; export elsewhere once with export-flows --out' }
+      : { file: 'descope.config.ts', path: 'exportDir', message: `leads outside the project (to ${exportDir})`, fix: 'name a directory inside the project' })
+  }
   const declared = new Map<string, object[]>()
   const origins = new Map<string, Entry[]>()
   const partial = new Set<string>()
@@ -172,6 +185,7 @@ export function loadEnvironment(
     managementKey: output.managementKey,
     baseUrl: output.baseUrl,
     protected: protectedByConfig || output.protected === true,
+    ...(protectedBecause ? { protectedBecause } : output.protected ? { protectedBecause: 'its file says protected: true' } : {}),
     emulator: output.emulator,
     throttle: { ...config.throttle, ...output.throttle },
     retry: { ...config.retry, ...output.retry },
@@ -186,6 +200,28 @@ export function loadEnvironment(
       return { file: entry?.file ?? merged.file, path: formatPath([...(entry?.at ?? []), ...(field ? [field] : [])]) }
     },
   }
+}
+
+/**
+ * Why environment `name` is protected by the config, if it is: its name is in
+ * protectedEnvironments (whatever its case: `Prod` opens prod.yaml on macOS), it extends a
+ * protected environment's file, or it is the very project a protected environment is (as far
+ * as that one's projectId can be read now). A copy of prod's file is prod.
+ */
+function protection(name: string, config: Config, chain: string[], projectId: unknown, variables: Record<string, string | undefined>): string | undefined {
+  if (config.protectedEnvironments.some((each) => each.toLowerCase() === name.toLowerCase())) return 'protectedEnvironments names it'
+  for (const other of config.protectedEnvironments) {
+    const file = path.join(environmentsDir(config), `${other}.yaml`)
+    if (chain.slice(1).includes(file)) return `it extends ${path.basename(file)}, a protected environment`
+    if (typeof projectId !== 'string' || !NAME.test(other) || !fs.existsSync(file)) continue
+    try {
+      const theirs = substitute(readEnvironmentFile(file, readPolicy(config, 'environment')).values.projectId, { variables, fileFor: () => file, issues: [], secretField: () => false })
+      if (theirs === projectId) return `it is project ${projectId}, as the protected environment "${other}" is`
+    } catch {
+      // a protected environment whose file cannot be read now cannot be compared
+    }
+  }
+  return undefined
 }
 
 /** A real project needs its id and key; the embedded emulator provides both and its own URL. */

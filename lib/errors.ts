@@ -19,12 +19,12 @@ export class DescopeMgmtError extends Error {
   }
 }
 
-export type Signal = 'SIGINT' | 'SIGTERM'
+export type Signal = 'SIGINT' | 'SIGTERM' | 'SIGHUP'
 
 /** 128 + the signal's number, as shells report a process a signal ended. */
-export const SIGNAL_EXIT: Record<Signal, number> = { SIGINT: 130, SIGTERM: 143 }
+export const SIGNAL_EXIT: Record<Signal, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 }
 
-/** A run stopped by SIGINT or SIGTERM before anything was written. Exit 130 or 143. */
+/** A run stopped by SIGINT, SIGTERM or SIGHUP before anything was written. Exit 130, 143 or 129. */
 export class InterruptedError extends DescopeMgmtError {
   readonly exitCode: number
   constructor(signal: Signal, message: string) {

@@ -4,7 +4,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Context } from './context.ts'
-import { ConfigError, displayPath, type ConfigIssue } from './errors.ts'
+import { ConfigError, DescopeMgmtError, displayPath, type ConfigIssue } from './errors.ts'
+import { holdsSecret } from './secrets.ts'
 import { byCodeUnit } from './normalize.ts'
 import { readPolicy } from './config.ts'
 import { readTextFile, writeFileAtomic, type ReadPolicy } from './files.ts'
@@ -52,6 +53,11 @@ export async function planExport(ctx: Context, options: ExportOptions): Promise<
   const policy = { ...readPolicy(ctx.config, 'flow'), root: undefined }
   const wanted = new Map(flows.map((flow) => [flowFile(options.dir, flow.flowId), stableJson(flow)]))
   if (options.theme) wanted.set(themeFile(options.dir), stableJson(liveItem(ctx.handler('theme'), await themeApi(ctx.client).export())))
+  // files meant for git: a secret someone pasted into a flow or the theme is never written out
+  const leaking = [...wanted.keys()].filter((file) => holdsSecret(wanted.get(file)!))
+  if (leaking.length) {
+    throw new DescopeMgmtError('EXPORT_SECRET', `live ${leaking.map((file) => path.relative(options.dir, file)).join(', ')} hold${leaking.length === 1 ? 's' : ''} a secret (the management key, or a secret variable's value); nothing was written. Remove it in the Descope console and export again`)
+  }
   const files: ExportedFile[] = [...wanted].map(([file, content]) => ({
     file: path.relative(options.dir, file),
     state: readIfExists(file, policy) === content ? 'unchanged' : 'written',
@@ -61,7 +67,11 @@ export async function planExport(ctx: Context, options: ExportOptions): Promise<
     const flowsDir = path.join(options.dir, 'flows')
     const present = fs.existsSync(flowsDir) ? fs.readdirSync(flowsDir).filter((name) => name.endsWith('.json')) : []
     for (const name of present) {
-      if (!wanted.has(path.join(flowsDir, name))) files.push({ file: path.join('flows', name), state: 'removed' })
+      const file = path.join(flowsDir, name)
+      if (wanted.has(file)) continue
+      // only files are removed; anything else there is for a person to look at (checked before any write)
+      if (fs.lstatSync(file).isDirectory()) throw new ConfigError('EXPORT_REFUSED', [{ file: displayPath(file), path: '', message: 'is a directory where a flow file of a flow no longer live would be removed', fix: 'remove or rename it by hand' }])
+      files.push({ file: path.join('flows', name), state: 'removed' })
     }
   }
   return files.sort((a, b) => byCodeUnit(a.file, b.file))

@@ -53,6 +53,16 @@ export function readTextFile(file: string, policy: ReadPolicy): string {
   }
 }
 
+/**
+ * Whether `target` lies inside `root` once symlinks are followed, for a target that may not
+ * exist yet (a directory to be written into): its nearest existing ancestor decides.
+ */
+export function resolvesInside(target: string, root: string): boolean {
+  let existing = path.resolve(target)
+  while (!fs.existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing)
+  return isInside(path.join(fs.realpathSync(existing), path.relative(existing, path.resolve(target))), fs.realpathSync(root))
+}
+
 const isInside = (file: string, dir: string) => {
   const relative = path.relative(dir, file)
   return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative))

@@ -30,7 +30,8 @@ export function validateItems(handler: AnyHandler, entries: Entry[], issues: Con
  */
 export function validateBackupItems(handler: AnyHandler, entries: Entry[], issues: ConfigIssue[]): object[] | undefined {
   return checkEach(handler, entries, issues, (entry) => {
-    const { output } = collectIssues(validate(handler.liveSchema, entry.raw, () => entry.file, entry.at), issues)
+    // a backup may be anyone's file: its values are not quoted back
+    const { output } = collectIssues(validate(handler.liveSchema, entry.raw, () => entry.file, entry.at, false), issues)
     if (!output) return undefined
     const item = handler.normalize(output) as object
     const key = handler.key(item)
@@ -47,7 +48,8 @@ function checkEach(handler: AnyHandler, entries: Entry[], issues: ConfigIssue[],
     if (item) valid.push({ item, entry })
   }
   const items = valid.map(({ item }) => item)
-  for (const issue of [...duplicateKeys(handler, items, (index) => valid[index]!.entry), ...(handler.check?.(items) ?? [])]) {
+  const where = (index: number) => valid[index]!.entry
+  for (const issue of [...duplicateKeys(handler, items, where), ...duplicateRenames(handler, items, where), ...(handler.check?.(items) ?? [])]) {
     // an index a plugin's check() made up points at the section as a whole
     const { file, at } = valid[issue.index]?.entry ?? { file: entries[0]?.file ?? '', at: [] }
     issues.push({ file, path: formatPath([...at, ...(issue.field ? [issue.field] : [])]), message: issue.message, fix: issue.fix })
@@ -61,6 +63,23 @@ export function collectIssues<T>(result: { output: T | undefined; issues: Config
   const reported = new Set(into.map(place))
   into.push(...result.issues.filter((issue) => !reported.has(place(issue))))
   return result
+}
+
+/** One live item can be renamed into one item: two that say `renamedFrom` the same would both update it. */
+function duplicateRenames(handler: AnyHandler, items: object[], where: (index: number) => Entry): ItemIssue[] {
+  if (!handler.renamedFrom) return []
+  const first = new Map<string, number>()
+  return items.flatMap((item, index) => {
+    const from = handler.renamedFrom!(item)
+    if (from === undefined) return []
+    const earlier = first.get(from)
+    if (earlier === undefined) {
+      first.set(from, index)
+      return []
+    }
+    const other = where(earlier)
+    return [{ index, field: 'renamedFrom', message: `${handler.type} "${handler.key(item)}" is renamed from ${handler.type} "${from}", and so is the one at ${other.at.length ? formatPath(other.at) : other.file}`, fix: 'rename an item into one new item; declare the other anew, without renamedFrom' }]
+  })
 }
 
 /** Keys identify items across environments, so two items with one key are always a mistake. */

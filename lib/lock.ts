@@ -1,4 +1,4 @@
-// One apply at a time per environment on this machine: a lock file holding the owner's pid and
+// One apply at a time per project on this machine: a lock file holding the owner's pid and
 // a token of its own (a pid can be reused; a token cannot).
 // A lock whose process is gone is stale and is taken over, under a second, short-lived
 // "takeover" lock, so that two processes finding the same stale lock never both win.
@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { LockedError } from './errors.ts'
+import { DescopeMgmtError, LockedError } from './errors.ts'
 import { safeFileName } from './files.ts'
 
 interface LockOwner { pid: number; host: string; since: string; token: string }
@@ -28,9 +28,13 @@ export function lockDir(): string {
   return process.env.DESCOPE_LOCK_DIR ?? path.join(os.tmpdir(), `descope-mgmt-locks-${user}`)
 }
 
-/** Takes the lock for `name` (environment and project) and returns its release function. */
+/** Takes the lock for `name` (a project id) and returns its release function. */
 export function acquireLock(name: string): () => void {
-  fs.mkdirSync(lockDir(), { recursive: true, mode: 0o700 })
+  try {
+    fs.mkdirSync(lockDir(), { recursive: true, mode: 0o700 })
+  } catch (error) {
+    throw new DescopeMgmtError('LOCK_DIR', `could not make the lock directory ${lockDir()}: ${(error as Error).message}; point DESCOPE_LOCK_DIR at a writable directory`, { cause: error })
+  }
   const file = path.join(lockDir(), `${safeFileName(name)}.lock`)
   const owner: LockOwner = { pid: process.pid, host: os.hostname(), since: new Date().toISOString(), token: randomUUID() }
   const taken = () => {
@@ -45,7 +49,7 @@ export function acquireLock(name: string): () => void {
   if (!takeOverIfStale(file)) {
     const holder = readOwner(file)
     const who = holder ? `pid ${holder.pid} on ${holder.host}, since ${holder.since}` : 'another process'
-    throw new LockedError('LOCKED', `another apply to this environment is running (${who}); wait for it, or delete ${file} if that process is gone`)
+    throw new LockedError('LOCKED', `another apply to this project is running (${who}); wait for it, or delete ${file} if that process is gone`)
   }
   if (tryCreate(file, owner)) return taken()
   throw new LockedError('LOCKED', `another apply took the lock ${file} at the same moment; try again`)

@@ -2,7 +2,7 @@
 // the machine, and the git commit the configuration was at.
 import fs from 'node:fs'
 import os from 'node:os'
-import { $ } from 'zx'
+import { $ } from 'zx/core'
 
 export const TOOL_VERSION = (JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
 

@@ -1,9 +1,10 @@
 // How a plan and its outcome read: a field-level diff for people, one JSON document for scripts.
-import { chalk } from 'zx'
+import { chalk } from 'zx/core'
 import type { Outcome, OutcomeStatus } from './apply.ts'
 import type { ApiClient } from './client.ts'
 import type { FieldChange } from './diff.ts'
 import { countChanges, type Change, type Plan } from './plan.ts'
+import { redact } from './secrets.ts'
 
 const SIGN = { create: '+', update: '~', delete: '-' } as const
 const COLOUR = { create: chalk.green, update: chalk.yellow, delete: chalk.red } as const
@@ -12,10 +13,10 @@ const COLOUR = { create: chalk.green, update: chalk.yellow, delete: chalk.red } 
 const MAX_VALUE = 100
 const MAX_FIELDS = 12
 
-/** A value as JSON, cut to `max` characters. */
+/** A value as JSON, cut to `max` characters: redacted first, so a cut never leaves half a secret. */
 export function showValue(value: unknown, max = MAX_VALUE): string {
   if (value === undefined) return '(none)'
-  const text = JSON.stringify(value)
+  const text = redact(JSON.stringify(value))
   return text.length > max ? `${text.slice(0, max - 1)}…` : text
 }
 const show = (value: unknown) => showValue(value)

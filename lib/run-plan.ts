@@ -87,7 +87,8 @@ export async function runPlan(ctx: Context, options: RunPlanOptions): Promise<Ru
   }
   let release: () => void
   try {
-    release = acquireLock(`${ctx.env.name}-${ctx.projectId}`)
+    // one apply per project, whichever environment file names it
+    release = acquireLock(ctx.projectId)
   } catch (error) {
     auditRefusal(error)
     throw error

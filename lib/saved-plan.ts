@@ -10,6 +10,7 @@ import type { Environment } from './environment.ts'
 import type { LiveState, Plan } from './plan.ts'
 import { planDocument } from './report.ts'
 import { holdsSecret } from './secrets.ts'
+import { unquoted } from './validate.ts'
 
 export const PLAN_FORMAT = 'descope-mgmt-plan'
 export const PLAN_VERSION = 1
@@ -66,8 +67,12 @@ export type SavedPlan = v.InferOutput<typeof SavedPlanSchema>
 /** Writes a saved plan atomically; refuses, writing nothing, if a secret is in it. */
 export function writeSavedPlan(file: string, saved: SavedPlan): void {
   const content = stableJson(saved)
-  if (holdsSecret(content)) throw new DescopeMgmtError('PLAN_SECRET', 'refusing to write a plan that contains a secret; a plugin normalizes a secret field into its items and must drop it')
-  writeFileAtomic(file, content, { mode: 0o600 })
+  if (holdsSecret(content)) throw new DescopeMgmtError('PLAN_SECRET', 'refusing to write a plan that contains a secret (live data or a plugin put one in it); nothing was written')
+  try {
+    writeFileAtomic(file, content, { mode: 0o600 })
+  } catch (error) {
+    throw new DescopeMgmtError('PLAN_WRITE', `could not write the plan to ${displayPath(file)}: ${(error as Error).message}; name a file in a writable directory`, { cause: error })
+  }
 }
 
 export function readSavedPlan(file: string, policy: ReadPolicy): SavedPlan {
@@ -76,7 +81,7 @@ export function readSavedPlan(file: string, policy: ReadPolicy): SavedPlan {
   const result = v.safeParse(SavedPlanSchema, raw)
   if (!result.success) {
     const issue = result.issues[0]!
-    throw fail(`is not a plan this descope-mgmt wrote: ${issue.message}`, 'make the plan again with sync --out', (issue.path ?? []).map((item) => String(item.key)).join('.'))
+    throw fail(`is not a plan this descope-mgmt wrote: ${unquoted(issue.message)}`, 'make the plan again with sync --out', (issue.path ?? []).map((item) => String(item.key)).join('.'))
   }
   return result.output
 }

@@ -4,20 +4,30 @@
 import * as v from 'valibot'
 
 /**
- * Characters that make text read differently from what it is: C0 and C1 controls, bidi
- * overrides and isolates (the "Trojan Source" trick), zero-width characters and the BOM.
+ * Characters that make text read differently from what it is: controls, format characters
+ * (bidi overrides and isolates, the "Trojan Source" trick; zero-width characters, the soft
+ * hyphen, tag characters, the BOM), private-use and lone surrogates, and the invisible
+ * letters and marks that render as nothing (Hangul fillers, the braille blank, the combining
+ * grapheme joiner, variation selectors, Mongolian and Khmer invisibles).
  */
-const DECEPTIVE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/u
+const DECEPTIVE = /[\p{Cc}\p{Cf}\p{Co}\p{Cs}\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164\ufe00-\ufe0f\uffa0\u{e0100}-\u{e01ef}]/u
 
 /** Refuses deceptive characters (see DECEPTIVE), naming the first and where it is. */
 export const plainText = () => v.check(
   (value: string) => !DECEPTIVE.test(value),
-  (issue: v.CheckIssue<string>) => {
-    const text = String(issue.input)
-    const index = text.search(DECEPTIVE)
-    const code = text.codePointAt(index)!.toString(16).toUpperCase().padStart(4, '0')
-    return `contains the invisible or direction-changing character U+${code} at position ${index + 1}; write it without`
-  },
+  (issue: v.CheckIssue<string>) => deceptiveMessage(String(issue.input)),
+)
+
+function deceptiveMessage(text: string, allowed = ''): string {
+  const index = [...text].findIndex((char) => !allowed.includes(char) && DECEPTIVE.test(char))
+  const code = [...text][index]!.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')
+  return `contains the invisible or direction-changing character U+${code} at position ${index + 1}; write it without`
+}
+
+/** Free text (a description, an attribute's value): plain text, but newlines and tabs are fine. */
+export const plainLines = () => v.check(
+  (value: string) => !DECEPTIVE.test(value.replace(/[\n\t]/g, ' ')),
+  (issue: v.CheckIssue<string>) => deceptiveMessage(String(issue.input), '\n\t'),
 )
 
 /** A name or id: trimmed, not empty, at most `max` characters, plain text. */
@@ -30,18 +40,34 @@ export const name = (max: number) => v.pipe(
 )
 
 /** A description: at most `max` characters of plain text (newlines and tabs are allowed). */
-export const description = (max: number) => v.pipe(
-  v.string(),
-  v.maxLength(max, `must be at most ${max} characters`),
-  v.check((value) => !DECEPTIVE.test(value.replace(/[\n\t]/g, ' ')), 'contains an invisible or direction-changing character; write it without'),
-)
+export const description = (max: number) => v.pipe(v.string(), v.maxLength(max, `must be at most ${max} characters`), plainLines())
+
+/** JSON objects nest at most this deep: deeper ones would overflow the stack of whatever walks them. */
+export const MAX_DEPTH = 200
+
+/** The depth of a JSON value, found without recursion (a hostile file may nest thousands deep). */
+function depthOf(value: unknown, max: number): number {
+  const stack: [unknown, number][] = [[value, 1]]
+  let deepest = 0
+  while (stack.length) {
+    const [node, depth] = stack.pop()!
+    if (node === null || typeof node !== 'object') continue
+    deepest = Math.max(deepest, depth)
+    if (deepest > max) return deepest
+    for (const child of Object.values(node)) stack.push([child, depth + 1])
+  }
+  return deepest
+}
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) &&
   [Object.prototype, null].includes(Object.getPrototypeOf(value))
 
-/** A JSON object kept exactly as it is, every key included (an exported flow's contents). */
-export const jsonObject = v.custom<Record<string, unknown>>(isPlainObject, (issue) => `must be an object, not ${issue.received}`)
+/** A JSON object kept exactly as it is, every key included (an exported flow's contents), nested at most MAX_DEPTH deep. */
+export const jsonObject = v.pipe(
+  v.custom<Record<string, unknown>>(isPlainObject, (issue) => `must be an object, not ${issue.received}`),
+  v.check((value) => depthOf(value, MAX_DEPTH) <= MAX_DEPTH, `nests more than ${MAX_DEPTH} levels deep`),
+)
 
 /**
  * A record whose every key is kept, whatever its name, each value checked with `value`; the

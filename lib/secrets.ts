@@ -1,6 +1,7 @@
 // Secrets never leave the process in clear: every registered value is cut out of every text
 // the toolkit prints, logs or writes, in each encoding that text may carry it in (as is, inside
-// a JSON string once or twice, in YAML's single quotes, URL-encoded, in a Markdown table cell).
+// a JSON string once or twice, in YAML's single quotes, URL-encoded, in a Markdown table cell,
+// in base64 or hex).
 
 /** A value shorter than this cannot be cut out without mangling ordinary words; it is refused at load. */
 export const MIN_SECRET_LENGTH = 8
@@ -31,6 +32,10 @@ export function encodings(value: string): string[] {
     url.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()),
     form,
     value.replace(/\|/g, '\\|'),
+    Buffer.from(value).toString('base64').replace(/=+$/, ''),
+    Buffer.from(value).toString('base64url'),
+    Buffer.from(value).toString('hex'),
+    Buffer.from(value).toString('hex').toUpperCase(),
   ])].filter((form) => form.length >= MIN_SECRET_LENGTH)
 }
 

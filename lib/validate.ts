@@ -5,6 +5,12 @@ import type { ConfigIssue } from './errors.ts'
 
 type PathItem = { key: unknown }
 
+/**
+ * A valibot message without the value it received (`... but received "hunter2"`): for files
+ * that may be private or outside the project (a backup, a saved plan), the type is enough.
+ */
+export const unquoted = (message: string): string => message.replace(/ but received .*$/s, '')
+
 export function formatPath(path: readonly (string | number)[]): string {
   return path
     .map((key, index) => (typeof key === 'number' ? `[${key}]` : index === 0 ? key : `.${key}`))
@@ -21,13 +27,16 @@ export function validate<TSchema extends v.GenericSchema>(
   fileFor: (path: (string | number)[]) => string,
   /** where `input` sits inside the file, for messages */
   prefix: (string | number)[] = [],
+  /** false: messages do not quote the values they received (see unquoted) */
+  quote = true,
 ): { output: v.InferOutput<TSchema>; issues: [] } | { output: undefined; issues: ConfigIssue[] } {
   const result = v.safeParse(schema, input)
   if (result.success) return { output: result.output, issues: [] }
   const issues = result.issues.map((issue) => {
     const inner = (issue.path ?? []).map((item: PathItem) => item.key as string | number)
     const path = [...prefix, ...inner]
-    return { file: fileFor(path), path: formatPath(path), ...describe(issue, schema, inner) }
+    const described = describe(issue, schema, inner)
+    return { file: fileFor(path), path: formatPath(path), ...described, message: quote ? described.message : unquoted(described.message) }
   })
   return { output: undefined, issues }
 }

@@ -6,15 +6,24 @@ import { isDeepStrictEqual } from 'node:util'
 import * as v from 'valibot'
 import { unlessNotFound, type ApiClient } from '../lib/client.ts'
 import { sortedUnique } from '../lib/normalize.ts'
-import { dataRecord, jsonObject, name as schemaName, plainText } from '../lib/schemas.ts'
+import { dataRecord, jsonObject, name as schemaName, plainLines, plainText } from '../lib/schemas.ts'
+import { NAME_MAX } from './permissions.ts'
 import { defineHandler, definePlugin, type ItemIssue } from '../lib/plugin.ts'
 
 /** A DNS name: labels of letters, digits and inner hyphens; a final label of letters, or punycode (xn--). */
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/
 
-const AttributeValue = v.union([v.string(), v.number(), v.boolean(), v.array(v.string()), v.null()])
+const AttributeText = v.pipe(v.string(), plainLines())
+const AttributeValue = v.pipe(
+  v.union([AttributeText, v.number(), v.boolean(), v.array(AttributeText), v.null()]),
+  // JSON carries no Infinity, and -0 goes out as 0: either would differ from live forever
+  v.check((value) => typeof value !== 'number' || Number.isFinite(value), 'must be a finite number'),
+  v.transform((value) => (typeof value === 'number' ? value + 0 : value)),
+)
 /** an attribute's name is data: `constructor` or `__proto__` is as good a name as `plan` */
-const AttributeName = v.pipe(v.string(), v.minLength(1, 'must not be empty'), plainText())
+const AttributeName = v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(100, 'must be at most 100 characters'), plainText())
+/** a user's, group's or application's id */
+const ForeignId = v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(256, 'must be at most 256 characters'), plainText())
 
 export const TenantSchema = v.strictObject({
   id: v.pipe(v.string(), v.regex(/^[^\s/?#]+$/, 'must be a non-empty id without spaces, /, ? or #'), v.maxLength(256, 'must be at most 256 characters'), plainText()),
@@ -27,15 +36,15 @@ export const TenantSchema = v.strictObject({
   customAttributes: v.optional(dataRecord(AttributeValue, AttributeName)),
   enforceSSO: v.optional(v.boolean()),
   /** user or group ids exempt from enforceSSO */
-  enforceSSOExclusions: v.optional(v.pipe(v.array(v.string()), v.transform(sortedUnique))),
+  enforceSSOExclusions: v.optional(v.pipe(v.array(ForeignId), v.transform(sortedUnique))),
   /** ids of the federated (SSO) applications the tenant may use */
-  federatedAppIds: v.optional(v.pipe(v.array(v.string()), v.transform(sortedUnique))),
+  federatedAppIds: v.optional(v.pipe(v.array(ForeignId), v.transform(sortedUnique))),
   disabled: v.optional(v.boolean()),
   roleInheritance: v.optional(v.picklist(['', 'none', 'userOnly'])),
   /** the parent tenant's id; set at creation only */
-  parent: v.optional(v.pipe(v.string(), v.minLength(1))),
+  parent: v.optional(ForeignId),
   /** project-level role names given to the tenant's new users */
-  defaultRoles: v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(1))), v.transform(sortedUnique))),
+  defaultRoles: v.optional(v.pipe(v.array(schemaName(NAME_MAX)), v.transform(sortedUnique))),
 })
 export type Tenant = v.InferOutput<typeof TenantSchema>
 

@@ -1,12 +1,13 @@
 // npx tsx tasks/backup.ts <create|list|restore|prune> [flags]; each command's --help lists its flags
 import fs from 'node:fs'
 import path from 'node:path'
-import { backupsToPrune, backupStore, latestBackup, listBackups, readBackup, type BackupEntry } from '../lib/backup/store.ts'
+import { backupsToPrune, backupStore, latestBackup, listBackups, readBackup, type BackupEntry, type BackupStore } from '../lib/backup/store.ts'
 import { takeBackup } from '../lib/backup/snapshot.ts'
 import { loadConfig } from '../lib/config.ts'
-import { withContext } from '../lib/context.ts'
+import { withContext, type Context } from '../lib/context.ts'
 import { displayPath, ExitCode, UsageError } from '../lib/errors.ts'
 import { formatBytes } from '../lib/files.ts'
+import { isEnvironmentName } from '../lib/environment.ts'
 import { print } from '../lib/log.ts'
 import { presentRun } from '../lib/present-run.ts'
 import { restore as restoreBackup } from '../lib/restore.ts'
@@ -66,7 +67,7 @@ a project is cloned.`,
     const [chosen] = args._
     if (chosen === undefined) throw new UsageError('restore takes one backup: a file, or "latest"; see --help')
     const store = backupStore(ctx.config, args['backup-dir'])
-    const file = chosen === 'latest' ? latestBackup(store, ctx.env.name, ctx.projectId) : path.resolve(chosen)
+    const file = chosen === 'latest' ? latest(store, ctx) : path.resolve(chosen)
     const backup = readBackup(store, file)
     const source = backup.metadata
     const header = [
@@ -95,6 +96,13 @@ a project is cloned.`,
     return code
   }),
 })
+
+/** The newest backup to restore, saying out loud which newer files could not be read. */
+function latest(store: BackupStore, ctx: Context): string {
+  const { file, passedOver } = latestBackup(store, ctx.env.name, ctx.projectId)
+  for (const entry of passedOver) if (!entry.ok) ctx.log.warn(`passing over ${displayPath(entry.file)}, newer but unreadable (${entry.problem}); restoring ${displayPath(file)}`)
+  return file
+}
 
 const prune = defineCommand({
   summary: 'Remove backups past the retention period.\nThose older than the retention period go, except the newest few of each environment.',
@@ -125,10 +133,16 @@ automatically before their first write.`,
   ],
 })
 
+/** --env of list and prune names an environment (whose file may be gone), never a path. */
+function environmentFilter(name: string | undefined): string | undefined {
+  if (name !== undefined && !isEnvironmentName(name)) throw new UsageError(`--env ${JSON.stringify(name)} is not an environment name (letters, digits, _ and -)`)
+  return name
+}
+
 async function listBackupsCommand(args: { env?: string; 'backup-dir'?: string; json: boolean }): Promise<number> {
   const config = await loadConfig()
   const store = backupStore(config, args['backup-dir'])
-  const entries = listBackups(store, args.env)
+  const entries = listBackups(store, environmentFilter(args.env))
   if (args.json) {
     print(JSON.stringify({ dir: store.root, backups: entries.map((entry) => entry.ok
       ? { file: entry.file, size: entry.size, readable: true, ...entry.metadata }
@@ -160,7 +174,7 @@ async function pruneBackups(args: { env?: string; 'backup-dir'?: string; 'retent
   const store = backupStore(config, args['backup-dir'])
   const retentionDays = args['retention-days'] ?? config.backups.retentionDays
   const keep = args.keep ?? config.backups.keep
-  const doomed = backupsToPrune(store, { retentionDays, keep, environment: args.env })
+  const doomed = backupsToPrune(store, { retentionDays, keep, environment: environmentFilter(args.env) })
   if (!args['dry-run']) for (const file of doomed) fs.rmSync(file)
   if (args.json) {
     print(JSON.stringify({ dir: store.root, retentionDays, keep, dryRun: args['dry-run'], removed: doomed }, null, 2))

@@ -2,7 +2,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { withContext, type Context } from '../lib/context.ts'
-import { displayPath, ExitCode, UsageError } from '../lib/errors.ts'
+import { ConfigError, displayPath, ExitCode, UsageError } from '../lib/errors.ts'
+import { resolvesInside } from '../lib/files.ts'
 import { planExport, writeExport, type ExportedFile, type ExportOptions } from '../lib/export.ts'
 import { print } from '../lib/log.ts'
 import { defineTask, runTask } from '../lib/runner.ts'
@@ -46,6 +47,10 @@ files of flows no longer live, or the listed ones) and the theme if it says \`th
     // the environment's own flow files may be missing or broken: exporting is how they are mended
     return withContext(args.env, { log, expandFiles: false }, async (ctx) => {
       const options = { dir: out ?? ctx.env.exportDir, ...chosen(ctx, args.flow, args.theme) }
+      // the export directory is the project's (a `flows` link out of it is refused); --out is the user's own choice
+      if (!out && !resolvesInside(path.join(options.dir, 'flows'), ctx.config.root)) {
+        throw new ConfigError('EXPORT_REFUSED', [{ file: displayPath(path.join(options.dir, 'flows')), path: '', message: 'leads outside the project', fix: 'make it a directory inside the project, or export there on purpose with --out' }])
+      }
       const files = await planExport(ctx, options)
       if (!args.check) writeExport(options.dir, files)
 

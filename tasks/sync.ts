@@ -54,6 +54,7 @@ typed confirmation did not match, or the API stopped answering; 2 changes pendin
     if (args.out && (args.apply || args.plan)) throw new UsageError('--out saves a plan to apply later: give it without --apply and --plan')
     if (args.plan && (args.prune || args['allow-mass-delete'])) throw new UsageError('--plan applies a saved plan with the flags it was made with: leave out --prune and --allow-mass-delete')
     if (args.out && fs.existsSync(args.out) && fs.statSync(args.out).isDirectory()) throw new UsageError(`--out ${args.out} is a directory; name the file to save the plan in`)
+    if (args.out && !fs.existsSync(path.dirname(path.resolve(args.out)))) throw new UsageError(`--out ${args.out}: the directory ${path.dirname(args.out)} does not exist; make it first, or save the plan elsewhere`)
     return withContext(args.env, { log }, async (ctx) => {
       const saved = args.plan ? { file: args.plan, plan: readSavedPlan(path.resolve(args.plan), readPolicy(ctx.config, 'plan')) } : undefined
       const { code, result } = await presentRun(ctx, { json: args.json, heading: describeTarget(ctx) }, (onPlan) => sync(ctx, {

@@ -17,17 +17,19 @@ const CONFIG = defaultConfig().replace('plugins: [', `plugins: [{ name: 'flaky-w
     create: async (item) => { if (item.name === 'bad') (undefined as any).crash },
   })] }, `).replace("import { defineConfig } from", `import * as v from '${REPO}/node_modules/valibot/dist/index.mjs'\nimport { defineConfig, defineHandler } from`)
 
-const test = suite<{ emulator: Emulator; project: Project }>('audit log')
+/** `emulator` is dev's project, `prod` another one */
+const test = suite<{ emulator: Emulator; prod: Emulator; project: Project }>('audit log')
 test.before.each(async (context) => {
   context.emulator = await startEmulator()
+  context.prod = await startEmulator({ projectId: 'P2emulatorProdProject0000009' })
   const body = 'tenants:\n  - { id: acme, name: Acme }\nwidgets:\n  - { name: ok }\n  - { name: bad }\n'
   context.project = createProject({
     'environments/dev.yaml': emulatorEnvironment(context.emulator, body),
-    'environments/prod.yaml': emulatorEnvironment(context.emulator, body),
+    'environments/prod.yaml': emulatorEnvironment(context.prod, body),
   }, CONFIG)
 })
 test.after.each(async (context) => {
-  await context.emulator.close()
+  await Promise.all([context.emulator.close(), context.prod.close()])
   context.project.remove()
 })
 
@@ -65,7 +67,7 @@ test('every write of an apply is a line, failures with their error code', async 
 test('a refused apply is a line too', async (context) => {
   const result = await run(context, '--env', 'prod', '--apply')
   assert.is(result.code, 3)
-  const [record] = lines(auditOf(context.project, context.emulator, 'prod'))
+  const [record] = lines(auditOf(context.project, context.prod, 'prod'))
   assert.is(record.op, 'apply')
   assert.is(record.outcome, 'refused')
   assert.is(record.errorCode, 'PROTECTED')

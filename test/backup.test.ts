@@ -176,6 +176,10 @@ test('truncated, newer-format and missing files: clear errors, and list still li
     assert.is(result.code, 3, file)
     assert.match(result.stderr, message)
   }
+  // a newer unreadable backup of this project is passed over out loud, not in silence
+  const latest = await run('backup', 'restore', 'latest', '--env', 'dev')
+  assert.is(latest.code, 0, latest.stderr)
+  assert.match(latest.stderr, /passing over .*truncated\.json, newer but unreadable/)
   fs.symlinkSync(path.join(dir, 'gone.json'), path.join(dir, 'dangling.json'))
   const listed = await run('backup', 'list')
   assert.is(listed.code, 0, listed.stderr)

@@ -32,8 +32,12 @@ interface Case {
   requests?: number
   /** at most this many of them write */
   writes?: number
-  /** files made at run time: `head`, then `repeat` until the file has `bytes` */
-  generate?: { file: string; head?: string; repeat: string; bytes: number }[]
+  /** files made at run time: `head`, then `repeat` until the file has `bytes`, then `tail` repeated as often, then `end` */
+  generate?: { file: string; head?: string; repeat: string; bytes: number; tail?: string; end?: string }[]
+  /** false: run without --json (the text output is what is checked) */
+  json?: boolean
+  /** more of the task's process environment; $PROJECT stands for the project's directory */
+  env?: Record<string, string>
   /** links made at run time, relative to the project: link → target */
   symlinks?: Record<string, string>
   /** backups whose counts and content hash are recomputed after a hand edit, as a hostile user would */
@@ -59,9 +63,10 @@ async function runCase(name: string): Promise<Outcome> {
   fs.mkdirSync(project, { recursive: true })
   fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'fixture', type: 'module', private: true }))
   fs.writeFileSync(path.join(project, 'descope.config.ts'), defaultConfig(spec.config))
-  for (const { file, head = '', repeat, bytes } of spec.generate ?? []) {
+  for (const { file, head = '', repeat, bytes, tail = '', end = '' } of spec.generate ?? []) {
+    const times = Math.ceil(Math.max(0, bytes - head.length) / repeat.length)
     fs.mkdirSync(path.dirname(path.join(project, file)), { recursive: true })
-    fs.writeFileSync(path.join(project, file), head + repeat.repeat(Math.ceil(Math.max(0, bytes - head.length) / repeat.length)))
+    fs.writeFileSync(path.join(project, file), head + repeat.repeat(times) + tail.repeat(times) + end)
   }
   for (const [link, target] of Object.entries(spec.symlinks ?? {})) fs.symlinkSync(target, path.join(project, link))
   for (const file of spec.rehash ?? []) {
@@ -75,9 +80,9 @@ async function runCase(name: string): Promise<Outcome> {
   for (const [method, at, body] of spec.seed ?? []) assert.is((await call(method, at, body)).status, 200, `seed ${method} ${at}`)
   emulator.log.length = 0
   const before = new Map((spec.unchanged ?? []).map((file) => [file, fs.readFileSync(path.join(project, file))]))
-  const result = await runTask(spec.task, [...spec.args, '--json'], {
+  const result = await runTask(spec.task, [...spec.args, ...(spec.json === false ? [] : ['--json'])], {
     cwd: project,
-    env: { EMULATOR_URL: emulator.url, EMULATOR_PROJECT_ID: emulator.projectId, EMULATOR_KEY: emulator.managementKey, SHORT_KEY: 'K-1' },
+    env: { EMULATOR_URL: emulator.url, EMULATOR_PROJECT_ID: emulator.projectId, EMULATOR_KEY: emulator.managementKey, SHORT_KEY: 'K-1', ...Object.fromEntries(Object.entries(spec.env ?? {}).map(([name, value]) => [name, value.replace('$PROJECT', project)])) },
   })
   const changed = [...before].filter(([file, bytes]) => !fs.existsSync(path.join(project, file)) || !fs.readFileSync(path.join(project, file)).equals(bytes)).map(([file]) => file)
   return { spec, result, emulator, dir, changed }

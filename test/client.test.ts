@@ -1,4 +1,6 @@
 // The client against the real emulator over HTTP: retries, Retry-After, throttling, typed errors.
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { createConsola, LogLevels } from 'consola'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -13,6 +15,7 @@ async function withEmulator(options: EmulatorOptions, work: (emulator: Emulator,
   const emulator = await startEmulator(options)
   try {
     const client = createClient({
+      maxResponseBytes: 1 << 20,
       baseUrl: emulator.url,
       projectId: emulator.projectId,
       managementKey: emulator.managementKey,
@@ -51,7 +54,7 @@ test('GET and POST send the bearer token and parse JSON', () => withEmulator({},
 }))
 
 test('a wrong key is a typed 401 that names method and path and never the key', () => withEmulator({}, async (emulator) => {
-  const client = createClient({ baseUrl: emulator.url, projectId: emulator.projectId, managementKey: 'K-wrong-secret-value', throttle: { limit: 100, intervalMs: 1000 }, retry: fastRetry, timeouts: { ...TIMEOUTS, requestMs: 5000 } })
+  const client = createClient({ maxResponseBytes: 1 << 20, baseUrl: emulator.url, projectId: emulator.projectId, managementKey: 'K-wrong-secret-value', throttle: { limit: 100, intervalMs: 1000 }, retry: fastRetry, timeouts: { ...TIMEOUTS, requestMs: 5000 } })
   const error = await expectApiError(client.get('/v1/mgmt/tenant/all'))
   assert.is(error.status, 401)
   assert.ok(error.isUnauthorized)
@@ -121,7 +124,7 @@ test('retries pass through the throttle too', () => withEmulator({ errorRate: 1 
 }, { throttle: { limit: 2, intervalMs: 300 }, retry: { ...fastRetry, limit: 3, baseDelayMs: 1, maxDelayMs: 1 } }))
 
 test('an unreachable server is a network ApiError after the retries', async () => {
-  const client = createClient({ baseUrl: 'http://127.0.0.1:9', projectId: 'P2x', managementKey: 'K-x', throttle: { limit: 100, intervalMs: 1000 }, retry: { ...fastRetry, limit: 1 }, timeouts: { ...TIMEOUTS, requestMs: 2000 } })
+  const client = createClient({ maxResponseBytes: 1 << 20, baseUrl: 'http://127.0.0.1:9', projectId: 'P2x', managementKey: 'K-x', throttle: { limit: 100, intervalMs: 1000 }, retry: { ...fastRetry, limit: 1 }, timeouts: { ...TIMEOUTS, requestMs: 2000 } })
   const error = await expectApiError(client.get('/v1/mgmt/tenant/all'))
   assert.is(error.status, undefined)
   assert.is(error.code, 'API_NETWORK')
@@ -135,7 +138,7 @@ test('waiting on our own throttle is not silence: a slow throttle never trips th
 }, { throttle: { limit: 2, intervalMs: 700 }, timeouts: { ...TIMEOUTS, unresponsiveMs: 300 } }))
 
 test('circuitBreakAfter counts attempts, retries included: a dead API stops the client after that many', async () => {
-  const client = createClient({ baseUrl: 'http://127.0.0.1:9', projectId: 'P2x', managementKey: 'K-xxxxxxxx', throttle: { limit: 100, intervalMs: 1000 }, retry: { ...fastRetry, limit: 10, circuitBreakAfter: 3 }, timeouts: TIMEOUTS })
+  const client = createClient({ maxResponseBytes: 1 << 20, baseUrl: 'http://127.0.0.1:9', projectId: 'P2x', managementKey: 'K-xxxxxxxx', throttle: { limit: 100, intervalMs: 1000 }, retry: { ...fastRetry, limit: 10, circuitBreakAfter: 3 }, timeouts: TIMEOUTS })
   const error = await expectApiError(client.get('/v1/mgmt/tenant/all'))
   assert.is(client.stats.requests, 3, 'the third unanswered attempt stops it')
   assert.match(error.message, 'stopped answering (3 attempts in a row got no answer: ECONNREFUSED)')
@@ -156,5 +159,34 @@ test('abort() after the deadline still cuts the requests in flight', () => withE
   assert.match(error.message, "the run's deadline")
   client.close()
 }, { timeouts: { ...TIMEOUTS, runMs: 300 } }))
+
+test('an answer that never ends is cut at limits.responseBytes; a slow one at timeouts.requestMs, each said as such', async () => {
+  const server = http.createServer((request, response) => {
+    response.setHeader('content-type', 'application/json')
+    if (request.url?.startsWith('/endless')) {
+      response.write('{"tenants":[')
+      const timer = setInterval(() => response.write('{"id":"t","name":"T"},'.repeat(1000)), 1)
+      response.on('close', () => clearInterval(timer))
+    } else {
+      response.write('{')
+      const timer = setInterval(() => response.write(' '), 200)
+      response.on('close', () => clearInterval(timer))
+    }
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const client = createClient({ maxResponseBytes: 1 << 20, baseUrl: url, projectId: 'P2x', managementKey: 'K-xxxxxxxx', throttle: { limit: 100, intervalMs: 1000 }, retry: { ...fastRetry, limit: 0 }, timeouts: { ...TIMEOUTS, requestMs: 1000 } })
+  try {
+    const endless = await expectApiError(client.get('/endless'))
+    assert.match(endless.message, 'the answer was larger than 1.0 MiB (limits.responseBytes), so it was cut')
+    assert.is(endless.status, undefined)
+    const slow = await expectApiError(client.get('/slow'))
+    assert.match(slow.message, 'no whole answer within 1000 ms (timeouts.requestMs)')
+  } finally {
+    client.close()
+    server.closeAllConnections()
+    server.close()
+  }
+})
 
 test.run()

@@ -104,6 +104,14 @@ test('--help of every task documents exactly the flags it declares', async () =>
   }
 })
 
+test('flags named like Object\'s own properties are unknown flags in every task, not a crash', async () => {
+  const runs = await Promise.all([['sync', '--constructor'], ['drift', '--__proto__'], ['backup', 'list', '--toString'], ['export-flows', '--no-hasOwnProperty']].map(([task, ...args]) => runTask(task!, args, { cwd: REPO })))
+  for (const result of runs) {
+    assert.is(result.code, 3, result.stderr)
+    assert.match(result.stderr, 'unknown flag --')
+  }
+})
+
 test('a value on a switch stops the task before it reads anything: exit 3', async () => {
   const result = await runTask('sync', ['--env', 'prod', '--apply', '--prune', '--yes=no', '--json'], { cwd: REPO })
   assert.is(result.code, 3)

@@ -29,7 +29,7 @@ const creates = (emulator: Emulator) => emulator.log.filter((entry) => entry.pat
 const locks = (project: Project) => (fs.existsSync(path.join(project.dir, '.locks')) ? fs.readdirSync(path.join(project.dir, '.locks')) : [])
 const env = (emulator: Emulator) => ({ EMULATOR_KEY: emulator.managementKey })
 
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
   test(`${signal} mid-apply: the summary with the backup, the lock released, exit ${code}; a re-run converges`, async ({ emulator, project }) => {
     const task = startTask('sync', ['--env', 'dev', '--apply', ...(signal === 'SIGTERM' ? ['--json'] : [])], { cwd: project.dir, env: env(emulator) })
     await waitFor(() => creates(emulator).length >= 4, 'a few creates', 20_000)
@@ -50,7 +50,7 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     } else {
       assert.match(result.stdout, `Backup of "dev" taken before the first write: ${project.dir}`)
       assert.match(result.stdout, `Apply: ${created} applied, 0 failed, ${COUNT - created} skipped`)
-      assert.match(result.stdout, 'Stopped early: interrupted (SIGINT)')
+      assert.match(result.stdout, `Stopped early: interrupted (${signal})`)
     }
     assert.equal(locks(project), [], 'the lock is released')
 

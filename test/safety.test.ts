@@ -5,25 +5,28 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { backupStore, connect, createLogger, readBackup, restore, runPlan, sync, takeBackup, type Context } from '../lib/index.ts'
 import { startEmulator, type Emulator } from '../lib/emulator/index.ts'
+import { acquireLock } from '../lib/lock.ts'
 import { planChanges } from '../lib/plan.ts'
 import { isWrite } from './helpers/emulator-http.ts'
 import { createProject, emulatorEnvironment, runTask, type Project } from './helpers/project.ts'
 import { seedTenants } from './helpers/seed.ts'
 
-interface Shared { emulator: Emulator; project: Project; ctx?: Context }
+/** `emulator` is prod's project, `dev` another one */
+interface Shared { emulator: Emulator; dev: Emulator; project: Project; ctx?: Context }
 const test = suite<Shared>('safety')
 
 test.before.each(async (context) => {
   context.emulator = await startEmulator()
+  context.dev = await startEmulator({ projectId: 'P2emulatorDevProject00000002' })
   context.project = createProject({
     'environments/prod.yaml': emulatorEnvironment(context.emulator, 'tenants:\n  - { id: keep, name: Keep }\n'),
-    'environments/dev.yaml': emulatorEnvironment(context.emulator, 'tenants:\n  - { id: keep, name: Keep }\n'),
+    'environments/dev.yaml': emulatorEnvironment(context.dev, 'tenants:\n  - { id: keep, name: Keep }\n'),
   })
 })
 test.after.each(async (context) => {
   await context.ctx?.close()
   context.ctx = undefined
-  await context.emulator.close()
+  await Promise.all([context.emulator.close(), context.dev.close()])
   context.project.remove()
 })
 
@@ -60,7 +63,40 @@ test('sync, restore and runPlan from lib/index.ts refuse a protected environment
   assert.ok(emulator.state.tenants.keep)
 })
 
-test('a prune that would delete most of a type is refused, naming the counts; --allow-mass-delete lets it through', async ({ emulator, project }) => {
+test('a copy of prod is prod: through extends, by project id, whatever the case of its name', async ({ emulator, project }) => {
+  project.write('environments/prodcopy.yaml', 'extends: prod.yaml\n')
+  project.write('environments/sameproject.yaml', emulatorEnvironment(emulator, 'tenants:\n  - { id: keep, name: Keep }\n'))
+  project.write('environments/Prod.yaml', emulatorEnvironment(emulator, 'tenants:\n  - { id: keep, name: Keep }\n'))
+  const because: Record<string, string> = {
+    prodcopy: 'it extends prod.yaml, a protected environment',
+    sameproject: `it is project ${emulator.projectId}, as the protected environment "prod" is`,
+    Prod: 'protectedEnvironments names it',
+  }
+  for (const [env, reason] of Object.entries(because)) {
+    const result = await runTask('sync', ['--env', env, '--apply', '--json'], { cwd: project.dir, env: { EMULATOR_KEY: emulator.managementKey } })
+    assert.is(result.code, 3, `${env}: ${result.stderr}`)
+    assert.is(JSON.parse(result.stdout).error.code, 'PROTECTED', env)
+    assert.match(result.stderr, `(${reason})`)
+  }
+  assert.is(emulator.log.filter(isWrite).length, 0)
+})
+
+test('one apply per project: another environment file for the same project waits its turn', async ({ dev: emulator, project }) => {
+  process.env.DESCOPE_LOCK_DIR = path.join(project.dir, '.locks')
+  const release = acquireLock(emulator.projectId)
+  try {
+    const result = await runTask('sync', ['--env', 'dev', '--apply', '--json'], { cwd: project.dir, env: { EMULATOR_KEY: emulator.managementKey } })
+    assert.is(result.code, 1, result.stderr)
+    assert.is(JSON.parse(result.stdout).error.code, 'LOCKED')
+    assert.match(result.stderr, `another apply to this project is running (pid ${process.pid}`)
+  } finally {
+    release()
+    delete process.env.DESCOPE_LOCK_DIR
+  }
+  assert.is(emulator.log.filter(isWrite).length, 0)
+})
+
+test('a prune that would delete most of a type is refused, naming the counts; --allow-mass-delete lets it through', async ({ dev: emulator, project }) => {
   seedTenants(emulator, Array.from({ length: 2000 }, (_, i) => `t${i}`))
   const run = (...args: string[]) => runTask('sync', ['--env', 'dev', ...args], { cwd: project.dir, env: { EMULATOR_KEY: emulator.managementKey } })
   const refused = await run('--apply', '--prune', '--json')
@@ -74,7 +110,7 @@ test('a prune that would delete most of a type is refused, naming the counts; --
   assert.is(plan.code, 3, 'a plan that would be refused is refused when only shown, too')
 })
 
-test('the share rule: 2 of 3 live tenants is too many, 1 of 3 is not; deletes stand out in the summary', async ({ emulator, project }) => {
+test('the share rule: 2 of 3 live tenants is too many, 1 of 3 is not; deletes stand out in the summary', async ({ dev: emulator, project }) => {
   seedTenants(emulator, ['keep', 'a', 'b'])
   const run = (...args: string[]) => runTask('sync', ['--env', 'dev', ...args], { cwd: project.dir, env: { EMULATOR_KEY: emulator.managementKey } })
   const refused = await run('--prune')

@@ -59,4 +59,32 @@ test('no output and no file holds the management key, in any encoding', async ()
   }
 })
 
+test('a key someone pasted into live data: never half-printed where long values are cut, never exported or backed up', async () => {
+  const emulator = await startEmulator({ managementKey: KEY })
+  const project = createProject({ 'environments/dev.yaml': emulatorEnvironment(emulator, 'tenants:\n  - { id: leak, name: Leak, customAttributes: { note: fixed } }\n') })
+  const run = (task: string, ...args: string[]) => runTask(task, args, { cwd: project.dir, env: { EMULATOR_KEY: KEY } })
+  const call = (at: string, body: object) => fetch(`${emulator.url}${at}`, { method: 'POST', headers: { authorization: `Bearer ${emulator.projectId}:${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  try {
+    // the key straddles the point where a plan cuts a long value
+    assert.is((await call('/v1/mgmt/tenant/create', { id: 'leak', name: 'Leak', customAttributes: { note: `pasted by mistake, a note long enough to reach the cut: ${KEY}` } })).status, 200)
+    const theme = ((await (await call('/v2/mgmt/theme/export', {})).json()) as { theme: { styles: object } }).theme
+    assert.is((await call('/v2/mgmt/theme/import', { theme: { ...theme, styles: { ...theme.styles, note: KEY } } })).status, 200)
+    const outputs = [await run('sync', '--env', 'dev'), await run('drift', '--env', 'dev'), await run('drift', '--env', 'dev', '--markdown')]
+    const backup = await run('backup', 'create', '--env', 'dev')
+    assert.is(backup.code, 1)
+    assert.match(backup.stderr, 'live tenant "leak" holds a secret')
+    const exported = await run('export-flows', '--env', 'dev', '--theme', '--out', 'out')
+    assert.is(exported.code, 1)
+    assert.match(exported.stderr, 'live theme.json holds a secret')
+    assert.not.ok(fs.existsSync(path.join(project.dir, 'out/theme.json')), 'nothing written')
+    for (const output of [...outputs, backup, exported]) {
+      const text = `${output.stdout}\n${output.stderr}`
+      for (let length = 12; length <= KEY.length; length += 6) assert.not.ok(text.includes(KEY.slice(0, length)), `a ${length}-character start of the key is printed`)
+    }
+  } finally {
+    await emulator.close()
+    project.remove()
+  }
+})
+
 test.run()

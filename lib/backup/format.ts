@@ -5,8 +5,8 @@ import * as v from 'valibot'
 import { ConfigError, displayPath } from '../errors.ts'
 import { parseJsonText } from '../files.ts'
 import { Sha256Schema, sha256Of } from '../json-file.ts'
-import { dataRecord, jsonObject } from '../schemas.ts'
-import { formatPath } from '../validate.ts'
+import { dataRecord, jsonObject, plainText } from '../schemas.ts'
+import { formatPath, unquoted } from '../validate.ts'
 
 export const BACKUP_FORMAT = 'descope-mgmt-backup'
 export const BACKUP_VERSION = 1
@@ -21,12 +21,13 @@ export const BackupMetadataSchema = v.strictObject({
   createdAt: v.pipe(v.string(), v.isoTimestamp()),
   /** what took it: a `backup create`, or the apply of a sync or a restore */
   operation: v.picklist(OPERATIONS),
-  user: v.string(),
+  // shown by `backup list`: plain text only, so a planted file cannot send escape codes to a terminal
+  user: v.pipe(v.string(), plainText()),
   /** the commit of the project's configuration, with `-dirty` when it had local changes */
-  gitCommit: v.nullable(v.string()),
-  environment: v.string(),
-  projectId: v.string(),
-  toolVersion: v.string(),
+  gitCommit: v.nullable(v.pipe(v.string(), plainText())),
+  environment: v.pipe(v.string(), plainText()),
+  projectId: v.pipe(v.string(), plainText()),
+  toolVersion: v.pipe(v.string(), plainText()),
   /** items per type */
   counts: dataRecord(v.number()),
   /** sha256 of the items, as stable JSON */
@@ -64,7 +65,7 @@ export function parseBackup(text: string, file: string): Backup {
   const result = v.safeParse(BackupSchema, raw)
   if (!result.success) {
     const first = result.issues[0]!
-    throw fail(first.message, 'use another backup; this one was changed or damaged', formatPath((first.path ?? []).map((item) => item.key as string | number)))
+    throw fail(unquoted(first.message), 'use another backup; this one was changed or damaged', formatPath((first.path ?? []).map((item) => item.key as string | number)))
   }
   const { items, metadata: checked } = result.output
   const counted = Object.keys(items).filter((type) => checked.counts[type] !== items[type]!.length || !Object.hasOwn(checked.counts, type))

@@ -8,6 +8,9 @@ import { BACKUP_FORMAT, BACKUP_VERSION, contentHash, type Backup, type Operation
 import { byCodeUnit } from '../normalize.ts'
 import { backupStore, writeBackup } from './store.ts'
 import { configCommit, currentUser, TOOL_VERSION } from '../provenance.ts'
+import { DescopeMgmtError } from '../errors.ts'
+import { stableJson } from '../json-file.ts'
+import { holdsSecret, redact } from '../secrets.ts'
 
 
 export function snapshot(ctx: Pick<Context, 'handlers' | 'env' | 'projectId'>, live: LiveState, operation: Operation, gitCommit: string | null): Backup {
@@ -44,5 +47,15 @@ export function snapshot(ctx: Pick<Context, 'handlers' | 'env' | 'projectId'>, l
 export async function takeBackup(ctx: Context, operation: Operation, options: { live?: LiveState; dir?: string; gitCommit?: string | null } = {}): Promise<string> {
   const live = options.live ?? await readLive(ctx, ctx.handlers.map((handler) => handler.type))
   const backup = snapshot(ctx, live, operation, options.gitCommit !== undefined ? options.gitCommit : await configCommit(ctx.config.root))
+  assertNoSecret(ctx, backup)
   return writeBackup(backupStore(ctx.config, options.dir).root, backup)
+}
+
+/** A live item holding a secret (someone pasted the management key into a field) is named, not written. */
+function assertNoSecret(ctx: Pick<Context, 'handlers'>, backup: Backup): void {
+  for (const handler of ctx.handlers) {
+    const item = backup.items[handler.type]?.find((candidate) => holdsSecret(stableJson(candidate)))
+    if (!item) continue
+    throw new DescopeMgmtError('BACKUP_SECRET', `live ${handler.type} "${redact(handler.key(item))}" holds a secret (the management key, or a secret variable's value) in one of its fields: a backup would write it in clear, so none is written and nothing is applied. Remove the secret from that ${handler.type} in the Descope console (the plan shows where: [redacted])`)
+  }
 }

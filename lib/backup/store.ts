@@ -28,7 +28,7 @@ export function backupStore(config: Pick<Config, 'root' | 'backups' | 'limits'>,
 export function writeBackup(root: string, backup: Backup): string {
   const content = stableJson(backup)
   if (holdsSecret(content)) {
-    throw new DescopeMgmtError('BACKUP_SECRET', 'refusing to write a backup that contains a secret (the management key or a *KEY/*SECRET/*TOKEN variable\'s value); a plugin normalizes a secret field into its items and must drop it')
+    throw new DescopeMgmtError('BACKUP_SECRET', 'refusing to write a backup that contains a secret (the management key or a *KEY/*SECRET/*TOKEN variable\'s value); nothing was written')
   }
   const dir = path.join(root, safeFileName(backup.metadata.projectId))
   const { createdAt, environment, operation } = backup.metadata
@@ -98,13 +98,17 @@ export function listBackups(store: BackupStore, environment?: string): BackupEnt
  * restore takes of what it replaces: running the same `restore latest` again must restore the
  * same backup, not undo the first run.
  */
-export function latestBackup(store: BackupStore, environment: string, projectId: string): string {
-  const latest = listBackups(store, environment).find((entry) =>
+export function latestBackup(store: BackupStore, environment: string, projectId: string): { file: string; passedOver: BackupEntry[] } {
+  const entries = listBackups(store, environment)
+  const latest = entries.find((entry) =>
     entry.ok && entry.metadata.projectId === projectId && entry.metadata.operation !== 'restore')
   if (!latest) {
     throw new ConfigError('BACKUP_NOT_FOUND', [{ file: displayPath(store.root), path: '', message: `holds no backup of environment "${environment}" (project ${projectId}) to restore`, fix: `run \`backup create --env ${environment}\`, or pass a backup file (\`backup list\` shows them)` }])
   }
-  return latest.file
+  // newer files of this project that cannot be read: the one meant may be among them
+  const dir = path.join(store.root, safeFileName(projectId))
+  const passedOver = entries.slice(0, entries.indexOf(latest)).filter((entry) => !entry.ok && path.dirname(entry.file) === dir)
+  return { file: latest.file, passedOver }
 }
 
 /**

@@ -41,20 +41,22 @@ export interface EmulatorOptions {
 
 const Ratio = v.pipe(v.number(), v.minValue(0), v.maxValue(1))
 const NonNegativeInteger = v.pipe(v.number(), v.integer(), v.minValue(0))
+/** a timer's milliseconds: setTimeout fires at once past 2^31-1 */
+const Milliseconds = v.pipe(NonNegativeInteger, v.maxValue(2 ** 31 - 1))
 
 /** How slow or hostile the emulator is; also what an environment file's `emulator:` accepts. */
 export const FaultOptionEntries = {
   rateLimit: v.optional(
     v.strictObject({
       requests: v.pipe(NonNegativeInteger, v.minValue(1)),
-      windowMs: v.pipe(NonNegativeInteger, v.minValue(1)),
+      windowMs: v.pipe(Milliseconds, v.minValue(1)),
     }),
   ),
-  latencyMs: v.optional(NonNegativeInteger, 0),
+  latencyMs: v.optional(Milliseconds, 0),
   errorRate: v.optional(Ratio, 0),
   dropRate: v.optional(Ratio, 0),
-  latencySpikes: v.optional(v.strictObject({ rate: Ratio, ms: NonNegativeInteger })),
-  rateLimitBursts: v.optional(v.strictObject({ rate: Ratio, ms: v.pipe(NonNegativeInteger, v.minValue(1)) })),
+  latencySpikes: v.optional(v.strictObject({ rate: Ratio, ms: Milliseconds })),
+  rateLimitBursts: v.optional(v.strictObject({ rate: Ratio, ms: v.pipe(Milliseconds, v.minValue(1)) })),
   seed: v.optional(v.pipe(v.number(), v.integer())),
 }
 

@@ -1,5 +1,5 @@
 import * as v from 'valibot'
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { writeFileAtomic } from '../files.ts'
 import { EmulatorError } from './errors.ts'
@@ -11,6 +11,9 @@ import { EmulatorStateSchema, emptyState, type EmulatorState } from './state.ts'
  * answer 500 with the change already made in memory).
  */
 export function loadState(path: string): EmulatorState {
+  if (existsSync(path) && statSync(path).isDirectory()) {
+    throw new EmulatorError('EMULATOR_OPTIONS_INVALID', `the emulator's state file ${path} is a directory; name a file (it is made if missing)`)
+  }
   if (!existsSync(path)) {
     const state = emptyState()
     saveState(path, state)
