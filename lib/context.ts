@@ -5,7 +5,7 @@ import path from 'node:path'
 import type { ConsolaInstance } from 'consola'
 import { createClient, type ApiClient } from './client.ts'
 import { loadConfig, type Config } from './config.ts'
-import { startEmulator, type Emulator } from './emulator/index.ts'
+import type { Emulator } from './emulator/index.ts'
 import { loadEnvironment, type Environment } from './environment.ts'
 import { createLogger } from './log.ts'
 import { resolveHandlers, type HandlerContext, type ResourceHandler } from './plugin.ts'
@@ -43,8 +43,9 @@ export async function connect(envName?: string, options: ConnectOptions = {}): P
   const handlers = resolveHandlers(config.plugins)
   const env = loadEnvironment(envName ?? config.defaultEnvironment, config, handlers, options.variables, options.expandFiles)
 
+  // loaded only for an environment that runs one: a real project's run does without it
   const emulator = env.emulator
-    ? await startEmulator({
+    ? await (await import('./emulator/index.ts')).startEmulator({
         ...env.emulator,
         persistPath: env.emulator.persist && path.resolve(config.root, env.emulator.persist),
         // each emulated environment is a project of its own, so its backups are kept apart

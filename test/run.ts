@@ -9,7 +9,15 @@ import { fileURLToPath } from 'node:url'
 
 const root = path.dirname(fileURLToPath(import.meta.url))
 const only = process.argv[2] ? new RegExp(process.argv[2]) : undefined
-const files = fs.readdirSync(root).filter((name) => name.endsWith('.test.ts') && (!only || only.test(name))).sort()
+// The files that take longest (many task runs, or waits on purpose) start first, so that the
+// short ones fill in at the end instead of one long file running alone.
+const SLOW_FIRST = ['backup', 'flows', 'bad-input', 'deadlines', 'sync', 'soak', 'drift', 'live-data', 'roles', 'interrupt']
+const rank = (name: string) => {
+  const index = SLOW_FIRST.indexOf(name.replace(/\.test\.ts$/, ''))
+  return index === -1 ? SLOW_FIRST.length : index
+}
+const files = fs.readdirSync(root).filter((name) => name.endsWith('.test.ts') && (!only || only.test(name)))
+  .sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1))
 const workers = Math.max(2, Math.min(4, os.availableParallelism() + 1))
 const uvu = path.join(root, '..', 'node_modules', 'uvu', 'bin.js')
 const escape = (name: string) => `^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`
