@@ -2,14 +2,14 @@
 // management bearer token, JSON, timeouts, retries, and one p-throttle gate awaited in a
 // request hook, so that retries wait their turn too. Failures become ApiErrors that carry
 // the HTTP status, Descope's errorCode, the method and the path, and never the key.
-import got, { CancelError, HTTPError, RequestError, TimeoutError, type Got } from 'got'
+import got, { CancelError, HTTPError, ParseError, RequestError, TimeoutError, type Got } from 'got'
 import { setTimeout as sleep } from 'node:timers/promises'
 import pThrottle from 'p-throttle'
 import type { ConsolaInstance } from 'consola'
 import type { Config } from './config.ts'
 import { createCircuit } from './circuit.ts'
 import { ApiError } from './errors.ts'
-import { formatBytes } from './files.ts'
+import { depthOf, formatBytes, JSON_DEPTH } from './files.ts'
 import { RETRY_ERROR_CODES, RETRY_STATUS_CODES, retryDelay, type RetryPolicy, type RetryState } from './retry.ts'
 
 export interface ClientOptions {
@@ -20,8 +20,8 @@ export interface ClientOptions {
   throttle: Config['throttle']
   retry: RetryPolicy
   timeouts: Config['timeouts']
-  /** an answer larger than this is cut (limits.responseBytes): a response that never ends must not fill memory */
-  maxResponseBytes: number
+  /** an answer larger than this is cut (limits.responseBytes, 64 MiB): a response that never ends must not fill memory */
+  maxResponseBytes?: number
   log?: ConsolaInstance
   /** what to check after a 401 or 403: which file and variables hold the credentials */
   unauthorizedHint?: string
@@ -65,6 +65,7 @@ export function createClient(options: ClientOptions): ApiClient {
   const baseUrl = (options.baseUrl ?? defaultBaseUrl(options.projectId)).replace(/\/+$/, '')
   const stats = { requests: 0, retries: 0 }
   const gate = pThrottle({ limit: options.throttle.limit, interval: options.throttle.intervalMs })(() => {})
+  const maxResponseBytes = options.maxResponseBytes ?? 64 * 1024 * 1024
   const circuit = createCircuit({ api: baseUrl, circuitBreakAfter: options.retry.circuitBreakAfter, unresponsiveMs: options.timeouts.unresponsiveMs, runMs: options.timeouts.runMs, log: options.log })
   // A 429 means the server's window is spent for every request, not just the one that got it:
   // hold them all back until its Retry-After has passed.
@@ -77,6 +78,12 @@ export function createClient(options: ClientOptions): ApiClient {
       'user-agent': 'descope-mgmt',
     },
     responseType: 'json',
+    // an answer nested thousands deep would overflow the stack of whatever walks it next
+    parseJson: (text) => {
+      const value: unknown = JSON.parse(text)
+      if (depthOf(value, JSON_DEPTH.answer) > JSON_DEPTH.answer) throw new Error(TOO_DEEP)
+      return value
+    },
     timeout: { lookup: options.timeouts.connectMs, connect: options.timeouts.connectMs, secureConnect: options.timeouts.connectMs, request: options.timeouts.requestMs },
     signal: circuit.signal,
     retry: {
@@ -130,13 +137,18 @@ export function createClient(options: ClientOptions): ApiClient {
   async function send<T>(method: 'GET' | 'POST', path: string, init: object): Promise<T> {
     if (circuit.stopped) throw stoppedError(method, path, circuit.stopped)
     const pending = http(path.replace(/^\//, ''), { method, ...init })
-    pending.on('downloadProgress', ({ transferred }) => { if (transferred > options.maxResponseBytes) pending.cancel() })
+    pending.on('downloadProgress', ({ transferred }) => { if (transferred > maxResponseBytes) pending.cancel() })
     try {
       return (await pending).body as T
     } catch (error) {
+      // an attempt that ended where no hook saw it (cut for its size): it was answered, or not
+      if (error instanceof RequestError && ended(error.options.context)) {
+        if (error.response) circuit.answered()
+        else circuit.unanswered(error.code ?? error.message)
+      }
       // cut by the circuit (or aborted): say why, not "This operation was aborted"
       if (circuit.stopped && !(error instanceof HTTPError)) throw stoppedError(method, path, circuit.stopped)
-      throw toApiError(error, method, path, options)
+      throw toApiError(error, method, path, { ...options, maxResponseBytes })
     }
   }
 
@@ -152,6 +164,7 @@ export function createClient(options: ClientOptions): ApiClient {
 }
 
 const LONG_WAIT_MS = 2000
+const TOO_DEEP = `nested more than ${JSON_DEPTH.answer} levels deep`
 
 /** "POST /v1/mgmt/tenant/create after HTTP 429" */
 function describe(error: RequestError): string {
@@ -172,7 +185,7 @@ function ended(context: Record<string, unknown>): boolean {
 const stoppedError = (method: string, path: string, reason: string) =>
   new ApiError({ method, path, detail: reason, hint: 'Nothing more is sent in this run; run it again once the API answers: it converges' })
 
-function toApiError(error: unknown, method: string, path: string, options: Pick<ClientOptions, 'unauthorizedHint' | 'timeouts' | 'maxResponseBytes'>): ApiError {
+function toApiError(error: unknown, method: string, path: string, options: Pick<ClientOptions, 'unauthorizedHint' | 'timeouts'> & { maxResponseBytes: number }): ApiError {
   const unauthorizedHint = options.unauthorizedHint
   if (error instanceof HTTPError) {
     const body = (typeof error.response.body === 'object' ? error.response.body : {}) as Record<string, unknown>
@@ -189,15 +202,20 @@ function toApiError(error: unknown, method: string, path: string, options: Pick<
   }
   if (error instanceof RequestError) {
     const cause = Object.assign(new Error(error.message), { code: error.code })
-    if (error.name === 'ParseError') return new ApiError({ method, path, status: error.response?.statusCode, detail: `HTTP ${error.response?.statusCode} with a body that is not JSON`, cause })
+    if (error instanceof ParseError) {
+      const detail = error.message.includes(TOO_DEEP) ? `HTTP ${error.response.statusCode} with an answer ${TOO_DEEP}` : `HTTP ${error.response.statusCode} with a body that is not JSON`
+      return new ApiError({ method, path, status: error.response.statusCode, detail, cause })
+    }
+    if (error instanceof CancelError) {
+      return new ApiError({ method, path, status: error.response?.statusCode, detail: `the answer was larger than ${formatBytes(options.maxResponseBytes)} (limits.responseBytes), so it was cut`, hint: 'If the project really is that large, raise limits.responseBytes in descope.config.ts', cause })
+    }
     return new ApiError({ method, path, detail: networkDetail(error, options), cause })
   }
   return new ApiError({ method, path, detail: String((error as Error)?.message ?? error) })
 }
 
 /** What went wrong with no (whole) answer: said in the words of the settings that decide it. */
-function networkDetail(error: RequestError, options: Pick<ClientOptions, 'timeouts' | 'maxResponseBytes'>): string {
-  if (error instanceof CancelError) return `the answer was larger than ${formatBytes(options.maxResponseBytes)} (limits.responseBytes), so it was cut`
+function networkDetail(error: RequestError, options: Pick<ClientOptions, 'timeouts'>): string {
   if (error instanceof TimeoutError) {
     const connecting = ['lookup', 'connect', 'secureConnect'].includes(error.event)
     return connecting

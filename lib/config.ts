@@ -14,9 +14,9 @@ export const CONFIG_FILE = 'descope.config.ts'
 
 const positiveInteger = v.pipe(v.number(), v.integer(), v.minValue(1))
 /** setTimeout fires at once past 2^31-1 ms (about 24.8 days), which would turn a wait into none */
-const MAX_MS = 2 ** 31 - 1
-const milliseconds = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_MS, 'must be at most 2147483647 (about 24 days)'))
-const anyMilliseconds = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_MS, 'must be at most 2147483647 (about 24 days)'))
+const ms = (min: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(2 ** 31 - 1, 'must be at most 2147483647 (about 24 days)'))
+const milliseconds = ms(1)
+const anyMilliseconds = ms(0)
 const MIB = 1024 * 1024
 const nonNegativeInteger = v.pipe(v.number(), v.integer(), v.minValue(0))
 

@@ -9,9 +9,10 @@ import { DescopeMgmtError, InterruptedError, UsageError } from './errors.ts'
 export type Confirmation = 'ask' | 'yes'
 
 /** `signal` ends a pending question (Ctrl-C heard by the process rather than the terminal). */
-export async function confirmProtected(env: Pick<Environment, 'name' | 'protected' | 'protectedBecause'>, changes: number, confirmation: Confirmation | undefined, signal?: AbortSignal): Promise<void> {
-  if (!env.protected || confirmation === 'yes') return
-  const needs = `environment "${env.name}" is protected${env.protectedBecause ? ` (${env.protectedBecause})` : ''}: applying ${changes} change(s) needs its name typed on a terminal, or --yes (a script: confirm: 'yes'); nothing was written`
+export async function confirmProtected(env: Pick<Environment, 'name' | 'protection'>, changes: number, confirmation: Confirmation | undefined, signal?: AbortSignal): Promise<void> {
+  const because = env.protection()
+  if (because === undefined || confirmation === 'yes') return
+  const needs = `environment "${env.name}" is protected (${because}): applying ${changes} change(s) needs its name typed on a terminal, or --yes (a script: confirm: 'yes'); nothing was written`
   if (confirmation !== 'ask') throw new ProtectedError(needs)
   if (!process.stdin.isTTY) throw new ProtectedError(needs)
   const answer = await ask(`Environment "${env.name}" is protected. Type its name to apply ${changes} change(s): `, signal)

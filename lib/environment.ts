@@ -6,6 +6,7 @@ import * as v from 'valibot'
 import { readPolicy, RetrySchema, ThrottleSchema, TimeoutsSchema, type Config } from './config.ts'
 import { FaultOptionEntries } from './emulator/options.ts'
 import { readEnvironmentFile } from './env-file.ts'
+import { inherited, protectionOf } from './protection.ts'
 import { ConfigError, displayPath, type ConfigIssue } from './errors.ts'
 import type { FileSource, ResourceHandler } from './plugin.ts'
 import { collectIssues, validateItems, type Entry } from './items.ts'
@@ -51,9 +52,11 @@ export interface Environment {
   projectId?: string
   managementKey?: string
   baseUrl?: string
-  protected: boolean
-  /** why it is protected, for the refusal: named by the config, extends a protected file, ... */
-  protectedBecause?: string
+  /**
+   * why an apply here needs a confirmation (named by the config, a copy of a protected
+   * environment, its file says so), or undefined; worked out when first asked (lib/protection.ts)
+   */
+  protection(): string | undefined
   emulator?: EmulatorSettings
   throttle: Config['throttle']
   retry: Config['retry']
@@ -141,11 +144,11 @@ export function loadEnvironment(
   })
   const { output } = collectIssues(validate(schema, values, fileFor), issues)
   // A file may protect an environment, never unprotect one the config protects (a shared base
-  // file saying `protected: false` must not silently open prod).
-  const protectedBecause = protection(name, config, merged.chain, values.projectId, variables)
-  const protectedByConfig = protectedBecause !== undefined
-  if (output?.protected === false && protectedByConfig) {
-    issues.push({ file: fileFor(['protected']), path: 'protected', message: `cannot be false: environment "${name}" is protected by descope.config.ts (protectedEnvironments)`, fix: 'remove it; to unprotect, change protectedEnvironments in descope.config.ts' })
+  // file saying `protected: false` must not silently open prod, nor a copy of prod).
+  const protection = { name, config, merged, flag: output?.protected, variables }
+  const inheritedProtection = output?.protected === false ? inherited(protection) : undefined
+  if (inheritedProtection) {
+    issues.push({ file: fileFor(['protected']), path: 'protected', message: `cannot be false: environment "${name}" is protected (${inheritedProtection})`, fix: 'remove it; only protectedEnvironments in descope.config.ts, or another project, unprotects' })
   }
   if (output) issues.push(...connectionIssues(output, fileFor))
   const exportDir = path.resolve(config.root, output?.exportDir ?? config.exportDir)
@@ -184,8 +187,7 @@ export function loadEnvironment(
     projectId: output.projectId,
     managementKey: output.managementKey,
     baseUrl: output.baseUrl,
-    protected: protectedByConfig || output.protected === true,
-    ...(protectedBecause ? { protectedBecause } : output.protected ? { protectedBecause: 'its file says protected: true' } : {}),
+    protection: protectionOf(protection),
     emulator: output.emulator,
     throttle: { ...config.throttle, ...output.throttle },
     retry: { ...config.retry, ...output.retry },
@@ -200,28 +202,6 @@ export function loadEnvironment(
       return { file: entry?.file ?? merged.file, path: formatPath([...(entry?.at ?? []), ...(field ? [field] : [])]) }
     },
   }
-}
-
-/**
- * Why environment `name` is protected by the config, if it is: its name is in
- * protectedEnvironments (whatever its case: `Prod` opens prod.yaml on macOS), it extends a
- * protected environment's file, or it is the very project a protected environment is (as far
- * as that one's projectId can be read now). A copy of prod's file is prod.
- */
-function protection(name: string, config: Config, chain: string[], projectId: unknown, variables: Record<string, string | undefined>): string | undefined {
-  if (config.protectedEnvironments.some((each) => each.toLowerCase() === name.toLowerCase())) return 'protectedEnvironments names it'
-  for (const other of config.protectedEnvironments) {
-    const file = path.join(environmentsDir(config), `${other}.yaml`)
-    if (chain.slice(1).includes(file)) return `it extends ${path.basename(file)}, a protected environment`
-    if (typeof projectId !== 'string' || !NAME.test(other) || !fs.existsSync(file)) continue
-    try {
-      const theirs = substitute(readEnvironmentFile(file, readPolicy(config, 'environment')).values.projectId, { variables, fileFor: () => file, issues: [], secretField: () => false })
-      if (theirs === projectId) return `it is project ${projectId}, as the protected environment "${other}" is`
-    } catch {
-      // a protected environment whose file cannot be read now cannot be compared
-    }
-  }
-  return undefined
 }
 
 /** A real project needs its id and key; the embedded emulator provides both and its own URL. */

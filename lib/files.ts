@@ -59,8 +59,13 @@ export function readTextFile(file: string, policy: ReadPolicy): string {
  */
 export function resolvesInside(target: string, root: string): boolean {
   let existing = path.resolve(target)
-  while (!fs.existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing)
-  return isInside(path.join(fs.realpathSync(existing), path.relative(existing, path.resolve(target))), fs.realpathSync(root))
+  for (;;) {
+    const entry = fs.lstatSync(existing, { throwIfNoEntry: false })
+    // a link to nothing could be made to point anywhere later: refused, not walked past
+    if (entry) return fs.existsSync(existing) && isInside(path.join(fs.realpathSync(existing), path.relative(existing, path.resolve(target))), fs.realpathSync(root))
+    if (path.dirname(existing) === existing) return false
+    existing = path.dirname(existing)
+  }
 }
 
 const isInside = (file: string, dir: string) => {
@@ -96,12 +101,43 @@ function decodeUtf8(bytes: Buffer, file: string): string {
 }
 
 /**
- * JSON text → value. The message never quotes the file: V8's own can (`"root:x:0:0"... is
- * not valid JSON`), and the file may be a link to something private.
+ * How deep JSON may nest, by where it comes from: anything deeper would overflow the stack of
+ * whatever walks it next (a 10 KB file of 5,000 brackets is enough). Each layer wraps the one
+ * before with room to spare, so the toolkit never writes a file it would then refuse to read.
  */
-export function parseJsonText(text: string, file: string, options: { fix: string; code?: string; title?: string }): unknown {
+export const JSON_DEPTH = {
+  /** one answer of the API */
+  answer: 200,
+  /** a flow or theme file (an exported answer) */
+  file: 210,
+  /** a backup or a saved plan (files' and answers' items, wrapped) */
+  wrapped: 230,
+} as const
+
+/** The depth of a JSON value, found without recursion; stops counting past `max`. */
+export function depthOf(value: unknown, max: number): number {
+  const stack: [object, number][] = value !== null && typeof value === 'object' ? [[value, 1]] : []
+  let deepest = 0
+  while (stack.length) {
+    const [node, depth] = stack.pop()!
+    if (depth > deepest) deepest = depth
+    if (deepest > max) break
+    for (const key in node) {
+      const child = (node as Record<string, unknown>)[key]
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1])
+    }
+  }
+  return deepest
+}
+
+/**
+ * JSON text → value, nested at most `maxDepth` deep. The message never quotes the file: V8's
+ * own can (`"root:x:0:0"... is not valid JSON`), and the file may be a link to something private.
+ */
+export function parseJsonText(text: string, file: string, options: { fix: string; maxDepth: number; code?: string; title?: string }): unknown {
+  let value: unknown
   try {
-    return JSON.parse(text)
+    value = JSON.parse(text)
   } catch (error) {
     const message = (error as Error).message
     const at = /^(.*) in JSON at position (\d+)/.exec(message)
@@ -110,6 +146,10 @@ export function parseJsonText(text: string, file: string, options: { fix: string
       : /end of JSON input/.test(message) ? 'it ends too early (truncated?)' : 'a character that does not belong there'
     throw fail(options.code ?? 'FILE_JSON', file, `is not valid JSON: ${reason}`, options.fix, options.title)
   }
+  if (depthOf(value, options.maxDepth) > options.maxDepth) {
+    throw fail(options.code ?? 'FILE_JSON', file, `nests more than ${options.maxDepth} levels deep`, options.fix, options.title)
+  }
+  return value
 }
 
 function lineAndColumn(text: string, position: number): string {

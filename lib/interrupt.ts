@@ -1,7 +1,8 @@
 // Ctrl-C (SIGINT), SIGTERM and SIGHUP (the terminal or ssh session closed) while an apply
-// runs: the first stops the scheduling of new writes and lets the requests in flight finish (for at most timeouts.graceMs, then they are
-// cut), so the run can still print its summary and release its lock; the second exits at once
-// (lib/lock.ts releases the lock on exit). Outside an apply, Node's default (exit) is kept.
+// runs: the first stops the scheduling of new writes and lets the requests in flight finish
+// (for at most timeouts.graceMs, then they are cut), so the run can still print its summary
+// and release its lock; the second exits at once (lib/lock.ts releases the lock on exit).
+// Outside an apply, Node's default (exit) is kept.
 import type { ConsolaInstance } from 'consola'
 
 import { SIGNAL_EXIT, type Signal } from './errors.ts'
@@ -28,7 +29,7 @@ export function trapInterrupts(options: { log: ConsolaInstance; graceMs: number;
     received = signal
     // the terminal is gone: what would be printed to it must not crash the summary's way out
     if (signal === 'SIGHUP') for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {})
-    options.log.warn(`${signal}: starting no new changes; letting the requests in flight finish (at most ${Math.round(options.graceMs / 1000)} s). Press Ctrl-C again to stop at once`)
+    options.log.warn(`${signal}: starting no new changes; letting the requests in flight finish (at most ${Math.round(options.graceMs / 1000)} s)${signal === 'SIGHUP' ? '' : '. Press Ctrl-C again to stop at once'}`)
     options.onFirst(signal)
     grace = setTimeout(() => options.onGraceOver(signal), options.graceMs)
     grace.unref()

@@ -3,7 +3,7 @@
 // under lib/files.ts's rules.
 import { createHash } from 'node:crypto'
 import * as v from 'valibot'
-import { parseJsonText, readTextFile, type ReadPolicy } from './files.ts'
+import { JSON_DEPTH, parseJsonText, readTextFile, type ReadPolicy } from './files.ts'
 
 /** Objects' keys sorted at every depth; array order is kept (it is meaningful). */
 export function sortKeys(value: unknown): unknown {
@@ -24,5 +24,5 @@ export const Sha256Schema = v.pipe(v.string(), v.regex(/^sha256:[0-9a-f]{64}$/, 
 
 /** Parses a JSON file the user keeps (an exported flow); any problem is a ConfigError naming it. */
 export function readJsonFile(file: string, policy: ReadPolicy, fix = 'restore it from git or export it again'): unknown {
-  return parseJsonText(readTextFile(file, policy), file, { fix })
+  return parseJsonText(readTextFile(file, policy), file, { fix, maxDepth: JSON_DEPTH.file })
 }

@@ -6,6 +6,7 @@ import type { Context } from './context.ts'
 import { LiveDataError } from './errors.ts'
 import type { LiveState } from './plan.ts'
 import type { ResourceHandler } from './plugin.ts'
+import { kindOf } from './schemas.ts'
 import { formatPath } from './validate.ts'
 
 type AnyHandler = ResourceHandler<any, any>
@@ -77,8 +78,3 @@ function label(handler: AnyHandler, raw: unknown, index?: number): string {
   return index === undefined ? '(unnamed)' : `#${index + 1} of the list`
 }
 
-function kindOf(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'a list'
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`
-}

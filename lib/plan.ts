@@ -121,7 +121,7 @@ function massDeleteIssues(handlers: AnyHandler[], env: Pick<Environment, 'locate
     return [{
       ...env.locate(handler.type, -1),
       message: `the plan would delete ${count} of ${total} live ${handler.section} (${limits})`,
-      fix: `check that what you bring live in line with holds what you mean to keep (a cut-short ${handler.section} list deletes the rest); to delete them all the same, pass --allow-mass-delete`,
+      fix: `check that the files (or the backup) hold every ${handler.type} you mean to keep: a cut-short ${handler.section} list deletes the rest; to delete them all the same, pass --allow-mass-delete`,
     }]
   })
 }

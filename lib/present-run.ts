@@ -19,6 +19,8 @@ export interface PresentOptions {
   desired?: string
   /** more of the JSON document */
   extra?: Record<string, unknown>
+  /** runs before the outcome is reported (saving the plan): a failure there is the run's one error */
+  beforeReport?(result: RunPlanResult): Promise<void>
 }
 
 /** Runs `run`, showing its plan as soon as it is known, prints what happened, and returns the exit code. */
@@ -26,6 +28,7 @@ export async function presentRun(ctx: Context, options: PresentOptions, run: (on
   const result = await run((plan) => {
     if (!options.json) print(`${options.preamble ? `${options.preamble}\n\n` : ''}${formatPlan(plan, options.heading, options.desired)}`)
   })
+  await options.beforeReport?.(result)
   const { plan, outcomes, backup, stopped, interrupted } = result
   if (options.json) {
     print(JSON.stringify(redactValue({

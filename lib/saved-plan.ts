@@ -4,7 +4,7 @@
 // in a pull request and applies exactly what was reviewed.
 import * as v from 'valibot'
 import { ConfigError, DescopeMgmtError, displayPath } from './errors.ts'
-import { parseJsonText, readTextFile, writeFileAtomic, type ReadPolicy } from './files.ts'
+import { JSON_DEPTH, parseJsonText, readTextFile, writeFileAtomic, type ReadPolicy } from './files.ts'
 import { Sha256Schema, sha256Of, stableJson } from './json-file.ts'
 import type { Environment } from './environment.ts'
 import type { LiveState, Plan } from './plan.ts'
@@ -77,7 +77,7 @@ export function writeSavedPlan(file: string, saved: SavedPlan): void {
 
 export function readSavedPlan(file: string, policy: ReadPolicy): SavedPlan {
   const fail = (message: string, fix: string, at = '') => new ConfigError('PLAN_INVALID', [{ file: displayPath(file), path: at, message, fix }], { title: 'unusable plan' })
-  const raw = parseJsonText(readTextFile(file, policy), file, { code: 'PLAN_INVALID', title: 'unusable plan', fix: 'make the plan again with sync --out' })
+  const raw = parseJsonText(readTextFile(file, policy), file, { code: 'PLAN_INVALID', title: 'unusable plan', fix: 'make the plan again with sync --out', maxDepth: JSON_DEPTH.wrapped })
   const result = v.safeParse(SavedPlanSchema, raw)
   if (!result.success) {
     const issue = result.issues[0]!

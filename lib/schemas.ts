@@ -3,6 +3,10 @@
 // `prototype`; a tenant may well have a custom attribute called `constructor`.)
 import * as v from 'valibot'
 
+/** Descope's limits for role and permission names and descriptions (descope-api.md §9, "Lengths") */
+export const NAME_MAX = 100
+export const DESCRIPTION_MAX = 254
+
 /**
  * Characters that make text read differently from what it is: controls, format characters
  * (bidi overrides and isolates, the "Trojan Source" trick; zero-width characters, the soft
@@ -11,26 +15,43 @@ import * as v from 'valibot'
  * grapheme joiner, variation selectors, Mongolian and Khmer invisibles).
  */
 const DECEPTIVE = /[\p{Cc}\p{Cf}\p{Co}\p{Cs}\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164\ufe00-\ufe0f\uffa0\u{e0100}-\u{e01ef}]/u
+/** What an emoji is made of beside its picture: the joiner, the text/emoji selectors, a flag's tags. */
+const EMOJI_PART = /[\u200d\ufe0e\ufe0f\u{e0020}-\u{e007f}]/u
+const EMOJI_BEFORE = /[\p{Extended_Pictographic}\p{Emoji_Modifier}\ufe0f\u{e0020}-\u{e007f}]/u
 
-/** Refuses deceptive characters (see DECEPTIVE), naming the first and where it is. */
-export const plainText = () => v.check(
-  (value: string) => !DECEPTIVE.test(value),
-  (issue: v.CheckIssue<string>) => deceptiveMessage(String(issue.input)),
-)
-
-function deceptiveMessage(text: string, allowed = ''): string {
-  const index = [...text].findIndex((char) => !allowed.includes(char) && DECEPTIVE.test(char))
-  const code = [...text][index]!.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')
-  return `contains the invisible or direction-changing character U+${code} at position ${index + 1}; write it without`
+/**
+ * The position and code point of the first deceptive character, or undefined. In display text
+ * an emoji's own parts are fine where they follow a picture ("❤️", a subdivision flag);
+ * `allowed` characters (newlines in a description) are fine anywhere.
+ */
+function firstDeceptive(text: string, display: boolean, allowed = ''): { position: number; code: string } | undefined {
+  const chars = [...text]
+  const index = chars.findIndex((char, at) => !allowed.includes(char) && DECEPTIVE.test(char) &&
+    !(display && EMOJI_PART.test(char) && at > 0 && EMOJI_BEFORE.test(chars[at - 1]!)))
+  if (index === -1) return undefined
+  return { position: index + 1, code: chars[index]!.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0') }
 }
 
-/** Free text (a description, an attribute's value): plain text, but newlines and tabs are fine. */
-export const plainLines = () => v.check(
-  (value: string) => !DECEPTIVE.test(value.replace(/[\n\t]/g, ' ')),
-  (issue: v.CheckIssue<string>) => deceptiveMessage(String(issue.input), '\n\t'),
-)
+function refuseDeceptive(display: boolean, allowed = '') {
+  return v.check(
+    (value: string) => firstDeceptive(value, display, allowed) === undefined,
+    (issue: v.CheckIssue<string>) => {
+      const found = firstDeceptive(String(issue.input), display, allowed)!
+      return `contains the invisible or direction-changing character U+${found.code} at position ${found.position}; write it without`
+    },
+  )
+}
 
-/** A name or id: trimmed, not empty, at most `max` characters, plain text. */
+/** An id or a key (a role's name, an attribute's name): no deceptive character at all. */
+export const plainText = () => refuseDeceptive(false)
+
+/** Display text (a tenant's name): plain, but an emoji may keep its joiner and selectors. */
+export const displayText = () => refuseDeceptive(true)
+
+/** Free text (a description, an attribute's value): display text, and newlines and tabs are fine. */
+export const plainLines = () => refuseDeceptive(true, '\n\t')
+
+/** A name that is a key: trimmed, not empty, at most `max` characters, plain text. */
 export const name = (max: number) => v.pipe(
   v.string(),
   v.trim(),
@@ -39,35 +60,28 @@ export const name = (max: number) => v.pipe(
   plainText(),
 )
 
-/** A description: at most `max` characters of plain text (newlines and tabs are allowed). */
+/** A name people read (a tenant's): trimmed, not empty, at most `max` characters, display text. */
+export const displayName = (max: number) => v.pipe(
+  v.string(),
+  v.trim(),
+  v.minLength(1, 'must not be empty'),
+  v.maxLength(max, `must be at most ${max} characters`),
+  displayText(),
+)
+
+/** A description: at most `max` characters of free text. */
 export const description = (max: number) => v.pipe(v.string(), v.maxLength(max, `must be at most ${max} characters`), plainLines())
-
-/** JSON objects nest at most this deep: deeper ones would overflow the stack of whatever walks them. */
-export const MAX_DEPTH = 200
-
-/** The depth of a JSON value, found without recursion (a hostile file may nest thousands deep). */
-function depthOf(value: unknown, max: number): number {
-  const stack: [unknown, number][] = [[value, 1]]
-  let deepest = 0
-  while (stack.length) {
-    const [node, depth] = stack.pop()!
-    if (node === null || typeof node !== 'object') continue
-    deepest = Math.max(deepest, depth)
-    if (deepest > max) return deepest
-    for (const child of Object.values(node)) stack.push([child, depth + 1])
-  }
-  return deepest
-}
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) &&
   [Object.prototype, null].includes(Object.getPrototypeOf(value))
 
-/** A JSON object kept exactly as it is, every key included (an exported flow's contents), nested at most MAX_DEPTH deep. */
-export const jsonObject = v.pipe(
-  v.custom<Record<string, unknown>>(isPlainObject, (issue) => `must be an object, not ${issue.received}`),
-  v.check((value) => depthOf(value, MAX_DEPTH) <= MAX_DEPTH, `nests more than ${MAX_DEPTH} levels deep`),
-)
+/** What kind of JSON value this is, for a message that must not quote it. */
+export const kindOf = (value: unknown): string =>
+  value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : `a ${typeof value}`
+
+/** A JSON object kept exactly as it is, every key included (an exported flow's contents). */
+export const jsonObject = v.custom<Record<string, unknown>>(isPlainObject, (issue) => `must be an object, not ${kindOf(issue.input)}`)
 
 /**
  * A record whose every key is kept, whatever its name, each value checked with `value`; the

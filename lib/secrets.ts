@@ -32,11 +32,20 @@ export function encodings(value: string): string[] {
     url.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()),
     form,
     value.replace(/\|/g, '\\|'),
-    Buffer.from(value).toString('base64').replace(/=+$/, ''),
-    Buffer.from(value).toString('base64url'),
+    ...[0, 1, 2].flatMap((offset) => [base64At(value, offset, 'base64'), base64At(value, offset, 'base64url')]),
     Buffer.from(value).toString('hex'),
     Buffer.from(value).toString('hex').toUpperCase(),
   ])].filter((form) => form.length >= MIN_SECRET_LENGTH)
+}
+
+/**
+ * The characters base64 gives the value when it starts `offset` bytes into a group of three
+ * (inside a longer encoded text): only those that depend on the value alone.
+ */
+function base64At(value: string, offset: number, encoding: 'base64' | 'base64url'): string {
+  const bytes = Buffer.byteLength(value)
+  const encoded = Buffer.concat([Buffer.alloc(offset), Buffer.from(value)]).toString(encoding)
+  return encoded.slice(Math.ceil((4 * offset) / 3), 4 * Math.floor((offset + bytes) / 3))
 }
 
 export function redact(text: string): string {

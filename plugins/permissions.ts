@@ -4,11 +4,7 @@
 import * as v from 'valibot'
 import type { ApiClient } from '../lib/client.ts'
 import { defineHandler, definePlugin } from '../lib/plugin.ts'
-import { description, name } from '../lib/schemas.ts'
-
-/** Descope's limits for role and permission names and descriptions (descope-api.md §9, "Lengths") */
-export const NAME_MAX = 100
-export const DESCRIPTION_MAX = 254
+import { description, DESCRIPTION_MAX, name, NAME_MAX } from '../lib/schemas.ts'
 
 export const PermissionSchema = v.strictObject({
   name: name(NAME_MAX),

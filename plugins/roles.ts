@@ -5,8 +5,7 @@
 import * as v from 'valibot'
 import type { ApiClient } from '../lib/client.ts'
 import { sortedUnique } from '../lib/normalize.ts'
-import { description, name } from '../lib/schemas.ts'
-import { DESCRIPTION_MAX, NAME_MAX } from './permissions.ts'
+import { description, DESCRIPTION_MAX, name, NAME_MAX } from '../lib/schemas.ts'
 import { defineHandler, definePlugin } from '../lib/plugin.ts'
 
 export const RoleSchema = v.strictObject({

@@ -6,8 +6,7 @@ import { isDeepStrictEqual } from 'node:util'
 import * as v from 'valibot'
 import { unlessNotFound, type ApiClient } from '../lib/client.ts'
 import { sortedUnique } from '../lib/normalize.ts'
-import { dataRecord, jsonObject, name as schemaName, plainLines, plainText } from '../lib/schemas.ts'
-import { NAME_MAX } from './permissions.ts'
+import { dataRecord, displayName, jsonObject, name as schemaName, NAME_MAX, plainLines, plainText } from '../lib/schemas.ts'
 import { defineHandler, definePlugin, type ItemIssue } from '../lib/plugin.ts'
 
 /** A DNS name: labels of letters, digits and inner hyphens; a final label of letters, or punycode (xn--). */
@@ -28,7 +27,7 @@ const ForeignId = v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxL
 export const TenantSchema = v.strictObject({
   id: v.pipe(v.string(), v.regex(/^[^\s/?#]+$/, 'must be a non-empty id without spaces, /, ? or #'), v.maxLength(256, 'must be at most 256 characters'), plainText()),
   /** Descope publishes no limit for tenant names; 256 keeps a pasted blob out */
-  name: schemaName(256),
+  name: displayName(256),
   selfProvisioningDomains: v.optional(v.pipe(
     v.array(v.pipe(v.string(), v.trim(), v.toLowerCase(), v.regex(DOMAIN, 'must be a domain name such as acme.com (no scheme, path or @)'))),
     v.transform(sortedUnique),

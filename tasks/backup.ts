@@ -100,7 +100,7 @@ a project is cloned.`,
 /** The newest backup to restore, saying out loud which newer files could not be read. */
 function latest(store: BackupStore, ctx: Context): string {
   const { file, passedOver } = latestBackup(store, ctx.env.name, ctx.projectId)
-  for (const entry of passedOver) if (!entry.ok) ctx.log.warn(`passing over ${displayPath(entry.file)}, newer but unreadable (${entry.problem}); restoring ${displayPath(file)}`)
+  for (const entry of passedOver) ctx.log.warn(`passing over ${displayPath(entry.file)}, newer but unreadable (${entry.problem}); restoring ${displayPath(file)}`)
   return file
 }
 

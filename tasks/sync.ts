@@ -6,6 +6,7 @@ import { withContext, type Context } from '../lib/context.ts'
 import { displayPath, ExitCode, UsageError } from '../lib/errors.ts'
 import { print } from '../lib/log.ts'
 import { presentRun } from '../lib/present-run.ts'
+import type { RunPlanResult } from '../lib/run-plan.ts'
 import { configCommit, currentUser, TOOL_VERSION } from '../lib/provenance.ts'
 import { planDocument } from '../lib/report.ts'
 import { defineTask, runTask } from '../lib/runner.ts'
@@ -57,18 +58,9 @@ typed confirmation did not match, or the API stopped answering; 2 changes pendin
     if (args.out && !fs.existsSync(path.dirname(path.resolve(args.out)))) throw new UsageError(`--out ${args.out}: the directory ${path.dirname(args.out)} does not exist; make it first, or save the plan elsewhere`)
     return withContext(args.env, { log }, async (ctx) => {
       const saved = args.plan ? { file: args.plan, plan: readSavedPlan(path.resolve(args.plan), readPolicy(ctx.config, 'plan')) } : undefined
-      const { code, result } = await presentRun(ctx, { json: args.json, heading: describeTarget(ctx) }, (onPlan) => sync(ctx, {
-        apply: args.apply,
-        prune: args.prune,
-        allowMassDelete: args['allow-mass-delete'],
-        confirm: args.yes ? 'yes' : 'ask',
-        onPlan,
-        backupDir: args['backup-dir'],
-        ...(saved ? { saved } : {}),
-      }))
-      if (args.out) {
-        const file = path.resolve(args.out)
-        writeSavedPlan(file, {
+      const save = async (result: RunPlanResult) => {
+        if (!args.out) return
+        writeSavedPlan(path.resolve(args.out), {
           metadata: {
             format: PLAN_FORMAT, version: PLAN_VERSION, createdAt: new Date().toISOString(), user: currentUser(),
             environment: ctx.env.name, projectId: ctx.projectId, gitCommit: await configCommit(ctx.config.root), toolVersion: TOOL_VERSION,
@@ -77,8 +69,17 @@ typed confirmation did not match, or the API stopped answering; 2 changes pendin
           },
           plan: planDocument(result.plan, { projectId: ctx.projectId, stats: ctx.client.stats }) as unknown as Record<string, unknown>,
         })
-        if (!args.json) print(`Plan saved to ${displayPath(file)}; apply exactly it with: npx tsx tasks/sync.ts --env ${ctx.env.name} --plan ${displayPath(file)} --apply`)
       }
+      const { code, result } = await presentRun(ctx, { json: args.json, heading: describeTarget(ctx), beforeReport: save }, (onPlan) => sync(ctx, {
+        apply: args.apply,
+        prune: args.prune,
+        allowMassDelete: args['allow-mass-delete'],
+        confirm: args.yes ? 'yes' : 'ask',
+        onPlan,
+        backupDir: args['backup-dir'],
+        ...(saved ? { saved } : {}),
+      }))
+      if (args.out && !args.json) print(`Plan saved to ${displayPath(path.resolve(args.out))}; apply exactly it with: npx tsx tasks/sync.ts --env ${ctx.env.name} --plan ${displayPath(path.resolve(args.out))} --apply`)
       if (code === ExitCode.ok && !args.apply && result.plan.changes.length && args['detailed-exitcode']) return ExitCode.changesPending
       return code
     })

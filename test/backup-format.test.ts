@@ -60,7 +60,7 @@ test('a format version no descope-mgmt wrote is named as such', () => {
       parseBackup(JSON.stringify(backup), 'b.json')
       assert.unreachable('must refuse')
     } catch (error) {
-      assert.match((error as ConfigError).issues[0]!.message, `has format version ${JSON.stringify(version)}, which no descope-mgmt wrote`)
+      assert.match((error as ConfigError).issues[0]!.message, 'has a format version no descope-mgmt wrote')
     }
   }
 })

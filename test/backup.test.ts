@@ -164,10 +164,11 @@ test('truncated, newer-format and missing files: clear errors, and list still li
   const [good] = backupsIn(project)
   const full = fs.readFileSync(path.join(project.dir, '.backups', good!), 'utf8')
   fs.mkdirSync(dir, { recursive: true })
-  fs.writeFileSync(path.join(dir, 'truncated.json'), full.slice(0, full.length / 2))
+  fs.writeFileSync(path.join(dir, 'truncated-dev-manual.json'), full.slice(0, full.length / 2))
+  fs.writeFileSync(path.join(dir, 'truncated-prod-manual.json'), full.slice(0, full.length / 2))
   fs.writeFileSync(path.join(dir, 'future.json'), JSON.stringify({ metadata: { format: BACKUP_FORMAT, version: BACKUP_VERSION + 1 }, items: {} }))
   const cases: [string, RegExp][] = [
-    [path.join(dir, 'truncated.json'), /truncated\.json: is not valid JSON: .*\(line \d+, column \d+\)|truncated\.json: is not valid JSON: it ends too early/],
+    [path.join(dir, 'truncated-dev-manual.json'), /truncated-dev-manual\.json: is not valid JSON: .*\(line \d+, column \d+\)|truncated-dev-manual\.json: is not valid JSON: it ends too early/],
     [path.join(dir, 'future.json'), /future\.json: is format version 2; this descope-mgmt reads version 1 and older \(fix: upgrade descope-mgmt/],
     [path.join(dir, 'missing.json'), /missing\.json: does not exist/],
   ]
@@ -179,7 +180,9 @@ test('truncated, newer-format and missing files: clear errors, and list still li
   // a newer unreadable backup of this project is passed over out loud, not in silence
   const latest = await run('backup', 'restore', 'latest', '--env', 'dev')
   assert.is(latest.code, 0, latest.stderr)
-  assert.match(latest.stderr, /passing over .*truncated\.json, newer but unreadable/)
+  assert.match(latest.stderr, /passing over .*truncated-dev-manual\.json, newer but unreadable/)
+  // another environment's unreadable file is not this one's concern
+  assert.not.match(latest.stderr, /truncated-prod-manual/)
   fs.symlinkSync(path.join(dir, 'gone.json'), path.join(dir, 'dangling.json'))
   const listed = await run('backup', 'list')
   assert.is(listed.code, 0, listed.stderr)

@@ -82,7 +82,7 @@ async function runCase(name: string): Promise<Outcome> {
   const before = new Map((spec.unchanged ?? []).map((file) => [file, fs.readFileSync(path.join(project, file))]))
   const result = await runTask(spec.task, [...spec.args, ...(spec.json === false ? [] : ['--json'])], {
     cwd: project,
-    env: { EMULATOR_URL: emulator.url, EMULATOR_PROJECT_ID: emulator.projectId, EMULATOR_KEY: emulator.managementKey, SHORT_KEY: 'K-1', ...Object.fromEntries(Object.entries(spec.env ?? {}).map(([name, value]) => [name, value.replace('$PROJECT', project)])) },
+    env: { EMULATOR_URL: emulator.url, EMULATOR_PROJECT_ID: emulator.projectId, EMULATOR_KEY: emulator.managementKey, SHORT_KEY: 'K-1', ...Object.fromEntries(Object.entries(spec.env ?? {}).map(([name, value]) => [name, value.replaceAll('$PROJECT', () => project)])) },
   })
   const changed = [...before].filter(([file, bytes]) => !fs.existsSync(path.join(project, file)) || !fs.readFileSync(path.join(project, file)).equals(bytes)).map(([file]) => file)
   return { spec, result, emulator, dir, changed }

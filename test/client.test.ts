@@ -175,15 +175,21 @@ test('an answer that never ends is cut at limits.responseBytes; a slow one at ti
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  const client = createClient({ maxResponseBytes: 1 << 20, baseUrl: url, projectId: 'P2x', managementKey: 'K-xxxxxxxx', throttle: { limit: 100, intervalMs: 1000 }, retry: { ...fastRetry, limit: 0 }, timeouts: { ...TIMEOUTS, requestMs: 1000 } })
+  const clientWith = (timeouts: Partial<typeof TIMEOUTS>) => createClient({ maxResponseBytes: 1 << 20, baseUrl: url, projectId: 'P2x', managementKey: 'K-xxxxxxxx', throttle: { limit: 100, intervalMs: 1000 }, retry: { ...fastRetry, limit: 0 }, timeouts: { ...TIMEOUTS, ...timeouts } })
+  const client = clientWith({ unresponsiveMs: 300 })
+  const patient = clientWith({ requestMs: 1000 })
   try {
     const endless = await expectApiError(client.get('/endless'))
     assert.match(endless.message, 'the answer was larger than 1.0 MiB (limits.responseBytes), so it was cut')
-    assert.is(endless.status, undefined)
-    const slow = await expectApiError(client.get('/slow'))
+    assert.match(endless.message, 'raise limits.responseBytes')
+    // the cut attempt counts as answered: idling afterwards is not silence
+    await new Promise((resolve) => setTimeout(resolve, 700))
+    assert.is(client.stopped, undefined)
+    const slow = await expectApiError(patient.get('/slow'))
     assert.match(slow.message, 'no whole answer within 1000 ms (timeouts.requestMs)')
   } finally {
     client.close()
+    patient.close()
     server.closeAllConnections()
     server.close()
   }

@@ -42,14 +42,14 @@ test('extends a base file and substitutes ${VAR}', async ({ project }) => {
   assert.ok(env.locate('tenant', 0).file.endsWith('environments/base.yaml'), 'the section came from the base file')
   assert.is(env.locate('tenant', 0, 'name').path, 'tenants[0].name')
   assert.ok(env.file.endsWith('environments/dev.yaml'))
-  assert.is(env.protected, false)
+  assert.is(env.protection(), undefined)
 })
 
 test('prod is protected by default; a file can say so too', async ({ project }) => {
   project.write('environments/prod.yaml', 'projectId: P2prod\nmanagementKey: ${K}\n')
   project.write('environments/qa.yaml', 'projectId: P2qa\nmanagementKey: ${K}\nprotected: true\n')
-  assert.is((await load(project, 'prod', { K: 'K-long-enough-1234' })).protected, true)
-  assert.is((await load(project, 'qa', { K: 'K-long-enough-1234' })).protected, true)
+  assert.is((await load(project, 'prod', { K: 'K-long-enough-1234' })).protection(), 'protectedEnvironments names it')
+  assert.is((await load(project, 'qa', { K: 'K-long-enough-1234' })).protection(), 'its file says protected: true')
 })
 
 test('a missing variable names the file, the field and the variable', async ({ project }) => {

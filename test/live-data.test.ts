@@ -120,6 +120,20 @@ test('tenant ids named like Object\'s own properties are data for the emulator a
   assert.match((await run('sync', '--env', 'dev')).stdout, 'No changes')
 })
 
+test('a flow nested deeper than an API answer may be (but within what a file may) round-trips; -0 converges as 0', async ({ emulator, project, run }) => {
+  let contents: unknown = 'leaf'
+  for (let depth = 0; depth < 190; depth++) contents = [contents]
+  project.write('environments/exported/flows/deep.json', JSON.stringify({ flowId: 'deep', metadata: {}, screens: [], contents: { x: contents } }))
+  project.write('environments/dev.yaml', emulatorEnvironment(emulator, 'flows: [deep]\ntenants:\n  - { id: acme, name: Acme, customAttributes: { neg: -0 } }\n'))
+  const applied = await run('sync', '--env', 'dev', '--apply')
+  assert.is(applied.code, 0, applied.stderr)
+  assert.match((await run('sync', '--env', 'dev')).stdout, 'No changes')
+  const backup = JSON.parse((await run('backup', 'create', '--env', 'dev', '--json')).stdout).backup as string
+  const restored = await run('backup', 'restore', backup, '--env', 'dev')
+  assert.is(restored.code, 0, restored.stderr)
+  assert.match(restored.stdout, 'No changes')
+})
+
 test('a backup restores live values that a file could not declare', async ({ emulator, project, run }) => {
   const call = (path: string, body: object) => fetch(`${emulator.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${emulator.projectId}:${emulator.managementKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })
   assert.is((await call('/v1/mgmt/role/create', { name: 'ops/admin', description: 'line one\r\nline two' })).status, 200)

@@ -1,5 +1,6 @@
 // What keeps an apply safe whoever calls it: protection enforced in the library (a script
 // cannot skip it by leaving an option out), and the guard on mass deletes.
+import fs from 'node:fs'
 import path from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
@@ -67,18 +68,26 @@ test('a copy of prod is prod: through extends, by project id, whatever the case 
   project.write('environments/prodcopy.yaml', 'extends: prod.yaml\n')
   project.write('environments/sameproject.yaml', emulatorEnvironment(emulator, 'tenants:\n  - { id: keep, name: Keep }\n'))
   project.write('environments/Prod.yaml', emulatorEnvironment(emulator, 'tenants:\n  - { id: keep, name: Keep }\n'))
+  fs.symlinkSync(path.join(project.dir, 'environments/prod.yaml'), path.join(project.dir, 'environments/shared.yaml'))
+  project.write('environments/linked.yaml', 'extends: shared.yaml\nmanagementKey: ${OTHER_KEY}\n')
   const because: Record<string, string> = {
     prodcopy: 'it extends prod.yaml, a protected environment',
-    sameproject: `it is project ${emulator.projectId}, as the protected environment "prod" is`,
+    sameproject: 'it names the same project as the protected environment "',
+    linked: 'it extends prod.yaml, a protected environment',
     Prod: 'protectedEnvironments names it',
   }
   for (const [env, reason] of Object.entries(because)) {
-    const result = await runTask('sync', ['--env', env, '--apply', '--json'], { cwd: project.dir, env: { EMULATOR_KEY: emulator.managementKey } })
+    const result = await runTask('sync', ['--env', env, '--apply', '--json'], { cwd: project.dir, env: { EMULATOR_KEY: emulator.managementKey, OTHER_KEY: emulator.managementKey } })
     assert.is(result.code, 3, `${env}: ${result.stderr}`)
     assert.is(JSON.parse(result.stdout).error.code, 'PROTECTED', env)
-    assert.match(result.stderr, `(${reason})`)
+    assert.match(result.stderr, `(${reason}`)
   }
   assert.is(emulator.log.filter(isWrite).length, 0)
+  // and a copy cannot unprotect itself
+  project.write('environments/prodcopy.yaml', 'extends: prod.yaml\nprotected: false\n')
+  const unprotected = await runTask('sync', ['--env', 'prodcopy'], { cwd: project.dir, env: { EMULATOR_KEY: emulator.managementKey } })
+  assert.is(unprotected.code, 3)
+  assert.match(unprotected.stderr, 'protected: cannot be false: environment "prodcopy" is protected (it extends prod.yaml, a protected environment)')
 })
 
 test('one apply per project: another environment file for the same project waits its turn', async ({ dev: emulator, project }) => {

@@ -59,7 +59,7 @@ test('no output and no file holds the management key, in any encoding', async ()
   }
 })
 
-test('a key someone pasted into live data: never half-printed where long values are cut, never exported or backed up', async () => {
+test('a key someone pasted into live data: never half-printed where long values are cut, never exported or backed up, and the apply that removes it goes ahead', async () => {
   const emulator = await startEmulator({ managementKey: KEY })
   const project = createProject({ 'environments/dev.yaml': emulatorEnvironment(emulator, 'tenants:\n  - { id: leak, name: Leak, customAttributes: { note: fixed } }\n') })
   const run = (task: string, ...args: string[]) => runTask(task, args, { cwd: project.dir, env: { EMULATOR_KEY: KEY } })
@@ -70,14 +70,20 @@ test('a key someone pasted into live data: never half-printed where long values 
     const theme = ((await (await call('/v2/mgmt/theme/export', {})).json()) as { theme: { styles: object } }).theme
     assert.is((await call('/v2/mgmt/theme/import', { theme: { ...theme, styles: { ...theme.styles, note: KEY } } })).status, 200)
     const outputs = [await run('sync', '--env', 'dev'), await run('drift', '--env', 'dev'), await run('drift', '--env', 'dev', '--markdown')]
-    const backup = await run('backup', 'create', '--env', 'dev')
-    assert.is(backup.code, 1)
-    assert.match(backup.stderr, 'live tenant "leak" holds a secret')
+    const backup = await run('backup', 'create', '--env', 'dev', '--json')
+    assert.is(backup.code, 0, backup.stderr)
+    assert.match(backup.stderr, 'live tenant "leak" holds a secret (the management key, or a secret variable\'s value) in a field: the backup holds [redacted] in its place')
+    const written = fs.readFileSync(JSON.parse(backup.stdout).backup, 'utf8')
+    assert.match(written, '[redacted]')
     const exported = await run('export-flows', '--env', 'dev', '--theme', '--out', 'out')
     assert.is(exported.code, 1)
     assert.match(exported.stderr, 'live theme.json holds a secret')
     assert.not.ok(fs.existsSync(path.join(project.dir, 'out/theme.json')), 'nothing written')
-    for (const output of [...outputs, backup, exported]) {
+    // the apply that puts the file's value back is what removes the key: it is not blocked
+    const applied = await run('sync', '--env', 'dev', '--apply')
+    assert.is(applied.code, 0, applied.stderr)
+    assert.equal(emulator.state.tenants.leak!.customAttributes, { note: 'fixed' })
+    for (const output of [...outputs, backup, exported, applied, { stdout: written, stderr: '' }]) {
       const text = `${output.stdout}\n${output.stderr}`
       for (let length = 12; length <= KEY.length; length += 6) assert.not.ok(text.includes(KEY.slice(0, length)), `a ${length}-character start of the key is printed`)
     }

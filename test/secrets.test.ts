@@ -30,6 +30,17 @@ test('every encoding of a registered secret is redacted, wherever it sits in the
   }
 })
 
+test('base64 of a longer text holding the secret at any offset is redacted too', () => {
+  registerSecret(SECRET)
+  for (const prefix of ['', 'a', 'ab', '{"k":"', 'Bearer P2x:']) {
+    for (const encoding of ['base64', 'base64url'] as const) {
+      const encoded = Buffer.from(`${prefix}${SECRET}"} and more`).toString(encoding)
+      assert.match(redact(encoded), '[redacted]', `${encoding} after ${JSON.stringify(prefix)}`)
+    }
+  }
+  assert.match(redact(Buffer.from(`x${SECRET}y`).toString('hex')), '[redacted]')
+})
+
 test('documents are redacted before they are serialized, keys included', () => {
   registerSecret(SECRET)
   const document = redactValue({ [SECRET]: [SECRET, { deep: `a ${SECRET}` }], n: 1 })

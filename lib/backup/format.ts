@@ -3,7 +3,7 @@
 // unchanged project backs up to the same items in the same order (and the same content hash).
 import * as v from 'valibot'
 import { ConfigError, displayPath } from '../errors.ts'
-import { parseJsonText } from '../files.ts'
+import { JSON_DEPTH, parseJsonText } from '../files.ts'
 import { Sha256Schema, sha256Of } from '../json-file.ts'
 import { dataRecord, jsonObject, plainText } from '../schemas.ts'
 import { formatPath, unquoted } from '../validate.ts'
@@ -53,14 +53,14 @@ export function contentHash(items: Backup['items']): string {
 export function parseBackup(text: string, file: string): Backup {
   const shown = displayPath(file)
   const fail = (message: string, fix: string, path = '') => new ConfigError('BACKUP_INVALID', [{ file: shown, path, message, fix }], { title: 'unusable backup' })
-  const raw = parseJsonText(text, file, { code: 'BACKUP_INVALID', title: 'unusable backup', fix: 'use another backup; `backup list` shows which are readable' })
+  const raw = parseJsonText(text, file, { code: 'BACKUP_INVALID', title: 'unusable backup', fix: 'use another backup; `backup list` shows which are readable', maxDepth: JSON_DEPTH.wrapped })
   const metadata = (raw as { metadata?: { format?: unknown; version?: unknown } } | null)?.metadata
   if (metadata?.format !== BACKUP_FORMAT) throw fail('is not a descope-mgmt backup', 'pass a file that `backup create` wrote')
   if (metadata.version !== BACKUP_VERSION) {
     if (typeof metadata.version === 'number' && metadata.version > BACKUP_VERSION) {
       throw fail(`is format version ${metadata.version}; this descope-mgmt reads version ${BACKUP_VERSION} and older`, 'upgrade descope-mgmt to restore it')
     }
-    throw fail(`has format version ${JSON.stringify(metadata.version)}, which no descope-mgmt wrote`, 'use another backup; this one was changed or damaged')
+    throw fail('has a format version no descope-mgmt wrote', 'use another backup; this one was changed or damaged')
   }
   const result = v.safeParse(BackupSchema, raw)
   if (!result.success) {

@@ -2,16 +2,14 @@
 // are normalized (portable, no server-managed fields) and sorted by key; built-ins that every
 // project has are left out, since they cannot be restored anyway.
 import type { Context } from '../context.ts'
-import { readLive } from '../live.ts'
-import type { LiveState } from '../plan.ts'
-import { BACKUP_FORMAT, BACKUP_VERSION, contentHash, type Backup, type Operation } from './format.ts'
-import { byCodeUnit } from '../normalize.ts'
-import { backupStore, writeBackup } from './store.ts'
-import { configCommit, currentUser, TOOL_VERSION } from '../provenance.ts'
-import { DescopeMgmtError } from '../errors.ts'
 import { stableJson } from '../json-file.ts'
-import { holdsSecret, redact } from '../secrets.ts'
-
+import { readLive } from '../live.ts'
+import { byCodeUnit } from '../normalize.ts'
+import type { LiveState } from '../plan.ts'
+import { configCommit, currentUser, TOOL_VERSION } from '../provenance.ts'
+import { holdsSecret, redact, redactValue } from '../secrets.ts'
+import { BACKUP_FORMAT, BACKUP_VERSION, contentHash, type Backup, type Operation } from './format.ts'
+import { backupStore, writeBackup } from './store.ts'
 
 export function snapshot(ctx: Pick<Context, 'handlers' | 'env' | 'projectId'>, live: LiveState, operation: Operation, gitCommit: string | null): Backup {
   const items: Backup['items'] = {}
@@ -46,16 +44,25 @@ export function snapshot(ctx: Pick<Context, 'handlers' | 'env' | 'projectId'>, l
  */
 export async function takeBackup(ctx: Context, operation: Operation, options: { live?: LiveState; dir?: string; gitCommit?: string | null } = {}): Promise<string> {
   const live = options.live ?? await readLive(ctx, ctx.handlers.map((handler) => handler.type))
-  const backup = snapshot(ctx, live, operation, options.gitCommit !== undefined ? options.gitCommit : await configCommit(ctx.config.root))
-  assertNoSecret(ctx, backup)
+  const backup = snapshot(ctx, withoutSecrets(ctx, live), operation, options.gitCommit !== undefined ? options.gitCommit : await configCommit(ctx.config.root))
   return writeBackup(backupStore(ctx.config, options.dir).root, backup)
 }
 
-/** A live item holding a secret (someone pasted the management key into a field) is named, not written. */
-function assertNoSecret(ctx: Pick<Context, 'handlers'>, backup: Backup): void {
+/**
+ * Live items with a secret in a field (someone pasted the management key into an attribute)
+ * are backed up with [redacted] in its place, and named out loud: the secret never reaches a
+ * file, and the apply that would remove it is not blocked.
+ */
+function withoutSecrets(ctx: Pick<Context, 'handlers' | 'log'>, live: LiveState): LiveState {
+  const clean = new Map(live)
   for (const handler of ctx.handlers) {
-    const item = backup.items[handler.type]?.find((candidate) => holdsSecret(stableJson(candidate)))
-    if (!item) continue
-    throw new DescopeMgmtError('BACKUP_SECRET', `live ${handler.type} "${redact(handler.key(item))}" holds a secret (the management key, or a secret variable's value) in one of its fields: a backup would write it in clear, so none is written and nothing is applied. Remove the secret from that ${handler.type} in the Descope console (the plan shows where: [redacted])`)
+    const items = live.get(handler.type)
+    if (!items?.some((item) => holdsSecret(stableJson(item)))) continue
+    clean.set(handler.type, items.map((item) => {
+      if (!holdsSecret(stableJson(item))) return item
+      ctx.log.warn(`live ${handler.type} "${redact(handler.key(item))}" holds a secret (the management key, or a secret variable's value) in a field: the backup holds [redacted] in its place. Remove it from that ${handler.type} in the Descope console`)
+      return redactValue(item)
+    }))
   }
+  return clean
 }

@@ -28,7 +28,7 @@ export function backupStore(config: Pick<Config, 'root' | 'backups' | 'limits'>,
 export function writeBackup(root: string, backup: Backup): string {
   const content = stableJson(backup)
   if (holdsSecret(content)) {
-    throw new DescopeMgmtError('BACKUP_SECRET', 'refusing to write a backup that contains a secret (the management key or a *KEY/*SECRET/*TOKEN variable\'s value); nothing was written')
+    throw new DescopeMgmtError('BACKUP_SECRET', 'refusing to write a backup that contains a secret (the management key, or the value of a variable named like a secret); nothing was written')
   }
   const dir = path.join(root, safeFileName(backup.metadata.projectId))
   const { createdAt, environment, operation } = backup.metadata
@@ -59,9 +59,8 @@ export function readBackup(store: Pick<BackupStore, 'policy'>, file: string): Ba
   return parseBackup(readTextFile(file, store.policy), file)
 }
 
-export type BackupEntry =
-  | { file: string; size: number; ok: true; metadata: BackupMetadata }
-  | { file: string; size: number; ok: false; problem: string; modifiedAt: string }
+export type UnreadableEntry = { file: string; size: number; ok: false; problem: string; modifiedAt: string }
+export type BackupEntry = { file: string; size: number; ok: true; metadata: BackupMetadata } | UnreadableEntry
 
 /** Every backup under the root, newest first; an unreadable file is listed with its problem. */
 export function listBackups(store: BackupStore, environment?: string): BackupEntry[] {
@@ -98,16 +97,18 @@ export function listBackups(store: BackupStore, environment?: string): BackupEnt
  * restore takes of what it replaces: running the same `restore latest` again must restore the
  * same backup, not undo the first run.
  */
-export function latestBackup(store: BackupStore, environment: string, projectId: string): { file: string; passedOver: BackupEntry[] } {
+export function latestBackup(store: BackupStore, environment: string, projectId: string): { file: string; passedOver: UnreadableEntry[] } {
   const entries = listBackups(store, environment)
   const latest = entries.find((entry) =>
     entry.ok && entry.metadata.projectId === projectId && entry.metadata.operation !== 'restore')
   if (!latest) {
     throw new ConfigError('BACKUP_NOT_FOUND', [{ file: displayPath(store.root), path: '', message: `holds no backup of environment "${environment}" (project ${projectId}) to restore`, fix: `run \`backup create --env ${environment}\`, or pass a backup file (\`backup list\` shows them)` }])
   }
-  // newer files of this project that cannot be read: the one meant may be among them
+  // newer files of this environment of this project that cannot be read: the one meant may be among them
   const dir = path.join(store.root, safeFileName(projectId))
-  const passedOver = entries.slice(0, entries.indexOf(latest)).filter((entry) => !entry.ok && path.dirname(entry.file) === dir)
+  const named = `-${safeFileName(environment)}-`
+  const passedOver = entries.slice(0, entries.indexOf(latest))
+    .filter((entry): entry is UnreadableEntry => !entry.ok && path.dirname(entry.file) === dir && path.basename(entry.file).includes(named))
   return { file: latest.file, passedOver }
 }
 
