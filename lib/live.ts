@@ -13,8 +13,8 @@ type AnyHandler = ResourceHandler<any, any>
 
 /**
  * The types an environment manages, plus the types their items reference (to check
- * references), plus, when pruning, the types that may reference them (a delete must not break
- * a live item of a type this environment does not manage).
+ * references), plus, when pruning or renaming, the types that may reference them (a delete or
+ * a rename must not break a live item of a type this environment does not manage).
  */
 export function typesToRead(ctx: { handlers: Context['handlers']; env: Pick<Context['env'], 'declared'> }, prune = false): string[] {
   const wanted = new Set<string>()
@@ -25,10 +25,14 @@ export function typesToRead(ctx: { handlers: Context['handlers']; env: Pick<Cont
     handler.dependsOn?.forEach((type) => wanted.add(type))
     for (const item of items) handler.references?.(item).forEach((ref) => wanted.add(ref.type))
   }
-  if (prune) {
-    for (const handler of ctx.handlers) {
-      if (handler.dependsOn?.some((type) => ctx.env.declared.has(type))) wanted.add(handler.type)
-    }
+  // a delete or a rename takes a key away: read what may still reference it, to refuse that
+  const takesKeysAway = (type: string) => {
+    const handler = ctx.handlers.find((candidate) => candidate.type === type)
+    const items = ctx.env.declared.get(type)
+    return Boolean(items && (prune || (handler?.renamedFrom && items.some((item) => handler.renamedFrom!(item) !== undefined))))
+  }
+  for (const handler of ctx.handlers) {
+    if (handler.dependsOn?.some(takesKeysAway)) wanted.add(handler.type)
   }
   return ctx.handlers.map((handler) => handler.type).filter((type) => wanted.has(type))
 }

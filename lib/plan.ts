@@ -96,7 +96,7 @@ export function planChanges(
 
   const massDeletes = massDeleteIssues(managed, env, live, deletes, options.deleteGuard ?? DELETE_GUARD_DEFAULTS)
   issues.push(...massDeletes)
-  issues.push(...referenceIssues(handlers, env, live, deletes))
+  issues.push(...referenceIssues(handlers, env, live, forward, deletes))
   issues.push(...claimIssues(managed, env, live, deletes))
   // every problem at once; a mass delete names the code, as the one a flag can lift
   if (issues.length) throw new ConfigError(massDeletes.length ? 'MASS_DELETE' : 'PLAN_REFUSED', issues, { title: 'plan refused' })
@@ -128,12 +128,13 @@ function massDeleteIssues(handlers: AnyHandler[], env: Pick<Environment, 'locate
 
 /**
  * Every reference of a declared item must name an item that is declared or live, and no delete
- * may remove an item that a declared item still references: refuse before anything is written.
+ * or rename may take away an item that an item still references: refuse before anything is written.
  */
 function referenceIssues(
   handlers: AnyHandler[],
   env: Pick<Environment, 'declared' | 'locate'>,
   live: LiveState,
+  forward: Change[],
   deletes: Change[],
 ): ConfigIssue[] {
   const byType = new Map(handlers.map((handler) => [handler.type, handler]))
@@ -142,7 +143,12 @@ function referenceIssues(
     const matches = (item: object) => handler?.key(item) === ref.key
     return Boolean(env.declared.get(ref.type)?.some(matches) || live.get(ref.type)?.some(matches))
   }
-  const deleted = new Set(deletes.map((change) => `${change.type}/${change.key}`))
+  // the keys that go away: deleted (no new key), or renamed to a new key
+  const gone = new Map<string, { renamedTo?: string }>(deletes.map((change) => [`${change.type}/${change.key}`, {}]))
+  for (const change of forward) {
+    const from = change.op === 'update' && change.live ? byType.get(change.type)!.key(change.live) : change.key
+    if (from !== change.key) gone.set(`${change.type}/${from}`, { renamedTo: change.key })
+  }
   const issues: ConfigIssue[] = []
   for (const handler of handlers) {
     env.declared.get(handler.type)?.forEach((item, index) => {
@@ -155,8 +161,11 @@ function referenceIssues(
             ? `if ${ref.type} "${ref.key}" was renamed or removed, export the ${handler.type} again (tasks/export-flows.ts); otherwise declare ${ref.type} "${ref.key}"`
             : `declare ${ref.type} "${ref.key}" or remove the reference`
           issues.push({ ...where, message: `${handler.type} "${handler.key(item)}" references ${ref.type} "${ref.key}", which is neither declared nor live`, fix })
-        } else if (deleted.has(`${ref.type}/${ref.key}`)) {
-          issues.push({ ...where, message: `--prune would delete ${ref.type} "${ref.key}", which ${handler.type} "${handler.key(item)}" still references`, fix: `declare ${ref.type} "${ref.key}" or remove the reference first` })
+        } else if (gone.has(`${ref.type}/${ref.key}`)) {
+          const { renamedTo } = gone.get(`${ref.type}/${ref.key}`)!
+          issues.push(renamedTo === undefined
+            ? { ...where, message: `--prune would delete ${ref.type} "${ref.key}", which ${handler.type} "${handler.key(item)}" still references`, fix: `declare ${ref.type} "${ref.key}" or remove the reference first` }
+            : { ...where, message: `${handler.type} "${handler.key(item)}" references ${ref.type} "${ref.key}", which the plan renames to "${renamedTo}"`, fix: `name ${ref.type} "${renamedTo}" in the ${handler.type} instead${handler.files ? ' (edit its file, or change it in the console and export it again)' : ''}; the plan then updates it after the rename` })
         }
       }
     })
@@ -164,8 +173,13 @@ function referenceIssues(
     if (env.declared.has(handler.type)) continue
     for (const item of live.get(handler.type) ?? []) {
       for (const ref of handler.references?.(item) ?? []) {
-        if (!deleted.has(`${ref.type}/${ref.key}`)) continue
-        issues.push({ ...env.locate(ref.type, -1), message: `--prune would delete ${ref.type} "${ref.key}", which live ${handler.type} "${handler.key(item)}" still references (${handler.section} are not managed in this environment)`, fix: `declare ${ref.type} "${ref.key}", or manage ${handler.section} here and drop the reference first` })
+        const fate = gone.get(`${ref.type}/${ref.key}`)
+        if (!fate) continue
+        const unmanagedHere = `(${handler.section} are not managed in this environment)`
+        issues.push({ ...env.locate(ref.type, -1), message: fate.renamedTo === undefined
+          ? `--prune would delete ${ref.type} "${ref.key}", which live ${handler.type} "${handler.key(item)}" still references ${unmanagedHere}`
+          : `the plan renames ${ref.type} "${ref.key}" to "${fate.renamedTo}", which live ${handler.type} "${handler.key(item)}" still references by its old name ${unmanagedHere}`,
+        fix: `keep ${ref.type} "${ref.key}", or manage ${handler.section} here and change the reference in the same plan` })
       }
     }
   }

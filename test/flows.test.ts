@@ -6,6 +6,7 @@ import DescopeClient from '@descope/node-sdk'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { startEmulator, type Emulator } from '../lib/emulator/index.ts'
+import { isWrite } from './helpers/emulator-http.ts'
 import { createProject, emulatorEnvironment, REPO, runTask, type Project } from './helpers/project.ts'
 
 const ROLES = 'roles:\n  - { name: Editor }\n'
@@ -139,7 +140,7 @@ test('a flow list deploys those flows and never prunes the others', async ({ run
   assert.ok(source.state.flows['references-flow'], 'an unlisted flow stays')
 })
 
-test('theme: false undoes a base file\'s theme: true; a role renamed under a flow points at re-exporting it', async ({ run, project }) => {
+test('theme: false undoes a base file\'s theme: true; a role renamed under a flow is refused until the flow names the new role', async ({ run, project, source }) => {
   project.write('environments/base.yaml', 'theme: true\n')
   project.write('environments/source.yaml', read(project, 'environments/source.yaml').replace('theme: true', 'extends: base.yaml\ntheme: false'))
   const plan = await run('sync', 'source', '--json')
@@ -147,12 +148,34 @@ test('theme: false undoes a base file\'s theme: true; a role renamed under a flo
   assert.not.ok(JSON.parse(plan.stdout).changes.some((change: { type: string }) => change.type === 'theme'))
 
   assert.is((await run('sync', 'source', '--apply')).code, 0)
+  source.log.length = 0
   project.write('environments/source.yaml', read(project, 'environments/source.yaml').replace('  - { name: Editor }', '  - { name: Editors, renamedFrom: Editor }'))
+  // the rename alone would leave the flow naming a role that no longer exists: refused, nothing written
+  const refused = await run('sync', 'source', '--apply')
+  assert.is(refused.code, 3, refused.stderr)
+  assert.match(refused.stderr, 'flow "references-flow" references role "Editor", which the plan renames to "Editors"')
+  assert.match(refused.stderr, 'name role "Editors" in the flow instead (edit its file, or change it in the console and export it again)')
+  assert.equal(source.log.filter(isWrite), [])
+  // with the flow naming the new role, the rename runs first and the flow follows it
+  const flowFile = 'environments/exported/flows/references-flow.json'
+  project.write(flowFile, read(project, flowFile).replace('"Editor": ""', '"Editors": ""'))
+  const applied = await run('sync', 'source', '--apply')
+  assert.is(applied.code, 0, applied.stderr)
+  const sent = source.log.filter(isWrite).map((entry) => entry.path)
+  assert.ok(sent.indexOf('/v1/mgmt/role/update') < sent.indexOf('/v2/mgmt/flow/import'), sent.join(', '))
+  assert.match((await run('sync', 'source')).stdout, 'No changes')
+})
+
+test('a flow that names a role neither declared nor live points at re-exporting it', async ({ run, project, source }) => {
   assert.is((await run('sync', 'source', '--apply')).code, 0)
-  const next = await run('sync', 'source')
+  const flowFile = 'environments/exported/flows/references-flow.json'
+  project.write(flowFile, read(project, flowFile).replace('"Editor": ""', '"Gone": ""'))
+  source.log.length = 0
+  const next = await run('sync', 'source', '--apply')
   assert.is(next.code, 3)
-  assert.match(next.stderr, 'flow "references-flow" references role "Editor", which is neither declared nor live')
+  assert.match(next.stderr, 'flow "references-flow" references role "Gone", which is neither declared nor live')
   assert.match(next.stderr, 'export the flow again (tasks/export-flows.ts)')
+  assert.equal(source.log.filter(isWrite), [])
   assert.is((await run('export-flows', 'source', '--flow', 'references-flow')).code, 0)
   assert.match((await run('sync', 'source')).stdout, 'No changes')
 })

@@ -134,6 +134,26 @@ test('renamedFrom renames a role and a permission in place: same ids, nothing de
   assert.match((await sync('--prune')).stdout, 'No changes')
 })
 
+test('a rename that would leave a reference to the old name is refused, with nothing written', async ({ declare, sync, emulator }) => {
+  assert.is((await sync('--apply')).code, 0)
+  emulator.log.length = 0
+  // roles still name projects.write, and tenant acme still gives Viewer by default
+  declare(DECLARED
+    .replace('{ name: projects.write,', '{ name: projects.edit, renamedFrom: projects.write,')
+    .replace('{ name: Viewer,', '{ name: Viewers, renamedFrom: Viewer,'))
+  const declaredRefs = await sync('--apply')
+  assert.is(declaredRefs.code, 3, declaredRefs.stderr)
+  assert.match(declaredRefs.stderr, 'role "Editor" references permission "projects.write", which the plan renames to "projects.edit"')
+  assert.match(declaredRefs.stderr, 'tenant "acme" references role "Viewer", which the plan renames to "Viewers"')
+  // with roles not managed here, live roles keep the old name: whether Descope renames a
+  // permission inside its roles is not confirmed, so the rename is not left to chance
+  declare('permissions:\n  - { name: projects.read, description: Read projects }\n  - { name: projects.edit, renamedFrom: projects.write, description: Change projects }\n')
+  const liveRefs = await sync('--apply')
+  assert.is(liveRefs.code, 3, liveRefs.stderr)
+  assert.match(liveRefs.stderr, 'the plan renames permission "projects.write" to "projects.edit", which live role "Editor" still references by its old name (roles are not managed in this environment)')
+  assert.equal(writes(emulator), [])
+})
+
 test('--prune will not delete a permission that live roles name when roles are not managed here', async ({ declare, sync, emulator }) => {
   assert.is((await sync('--apply')).code, 0)
   emulator.log.length = 0
