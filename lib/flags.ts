@@ -29,12 +29,20 @@ export type ParsedFlags<F extends FlagSpecs> = {
         : string | undefined
 } & { _: string[] }
 
-/** Every task takes these. */
+/** Every task takes these; a task may declare one itself to say what it means there. */
 export const COMMON_FLAGS = {
   verbose: { type: 'boolean', description: 'log each request retry and more' },
   quiet: { type: 'boolean', description: 'log warnings and errors only' },
-  help: { type: 'boolean', description: 'this text' },
+  help: { type: 'boolean', description: 'this text (also -h)' },
 } as const satisfies FlagSpecs
+
+export type WithCommonFlags<F extends FlagSpecs> = F & Omit<typeof COMMON_FLAGS, keyof F>
+
+/** A task's flags, then the common ones it does not declare itself. */
+export function withCommonFlags<F extends FlagSpecs>(flags: F): WithCommonFlags<F> {
+  const common = Object.entries(COMMON_FLAGS).filter(([name]) => !Object.hasOwn(flags, name))
+  return { ...flags, ...Object.fromEntries(common) } as WithCommonFlags<F>
+}
 
 /**
  * Parses argv against the declared flags. A value on a switch, a switch or single-value flag
@@ -112,7 +120,13 @@ function unknownFlag(raw: string, specs: FlagSpecs): UsageError {
   return new UsageError(`unknown flag ${raw}${guess ? ` (did you mean --${guess}?)` : ''}; see --help`)
 }
 
-/** The Flags part of --help, from the declarations: `  --env <name>   description`. */
+/** --help lines are kept within this many columns (a description wraps under itself). */
+const HELP_COLUMNS = 100
+
+/**
+ * The Flags part of --help, from the declarations: `  --env <name>   description`, each
+ * description wrapped to fit, and a closing line on switches.
+ */
 export function formatFlags(specs: FlagSpecs): string {
   const rows = Object.entries(specs).map(([name, spec]) => {
     const negatable = spec.type === 'boolean' && spec.tristate === true
@@ -121,8 +135,23 @@ export function formatFlags(specs: FlagSpecs): string {
     return [left, detail] as const
   })
   const width = Math.max(...rows.map(([left]) => left.length)) + 3
-  return rows.map(([left, detail]) => {
-    const [first, ...rest] = detail.split('\n')
+  const lines = rows.map(([left, detail]) => {
+    const [first, ...rest] = wrap(detail, Math.max(40, HELP_COLUMNS - 2 - width))
     return [`  ${left.padEnd(width)}${first}`, ...rest.map((line) => `  ${' '.repeat(width)}${line}`)].join('\n')
-  }).join('\n')
+  })
+  return [...lines, '', 'A switch takes no value (--<switch>, never --<switch>=yes); --no-<switch> spells out its default.'].join('\n')
+}
+
+function wrap(text: string, columns: number): string[] {
+  const lines: string[] = []
+  let line = ''
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > columns) {
+      lines.push(line)
+      line = word
+    } else {
+      line = line ? `${line} ${word}` : word
+    }
+  }
+  return [...lines, line]
 }

@@ -3,7 +3,7 @@
 // from those declarations.
 import type { ConsolaInstance } from 'consola'
 import { ConfigError, DescopeMgmtError, exitCodeFor, UsageError } from './errors.ts'
-import { COMMON_FLAGS, formatFlags, parseFlags, type FlagSpecs, type ParsedFlags } from './flags.ts'
+import { formatFlags, parseFlags, withCommonFlags, type FlagSpecs, type ParsedFlags, type WithCommonFlags } from './flags.ts'
 import { createLogger, print } from './log.ts'
 import { redact, redactValue } from './secrets.ts'
 
@@ -18,7 +18,7 @@ export interface Command<F extends FlagSpecs = FlagSpecs> {
   /** prose after the flags: exit codes, where things go */
   notes?: string
   examples?: string[]
-  run(args: ParsedFlags<F & typeof COMMON_FLAGS>, log: ConsolaInstance): Promise<number>
+  run(args: ParsedFlags<WithCommonFlags<F>>, log: ConsolaInstance): Promise<number>
 }
 
 export interface Task<F extends FlagSpecs = FlagSpecs> extends Command<F> {
@@ -43,7 +43,7 @@ export function helpText(invocation: string, command: Command<any>): string {
   return [
     command.summary.trim(),
     `Usage: npx tsx ${invocation} ${command.usage}`,
-    `Flags:\n${formatFlags({ ...command.flags, ...COMMON_FLAGS })}`,
+    `Flags:\n${formatFlags(withCommonFlags(command.flags))}`,
     ...(command.notes ? [command.notes.trim()] : []),
     ...(command.examples?.length ? [`Examples:\n${command.examples.map((line) => `  ${line}`).join('\n')}`] : []),
   ].join('\n\n')
@@ -77,7 +77,7 @@ export async function runCommands(set: CommandSet, argv = process.argv.slice(2))
 }
 
 async function execute(invocation: string, command: Command<any>, argv: string[]): Promise<void> {
-  const specs = { ...command.flags, ...COMMON_FLAGS }
+  const specs = withCommonFlags(command.flags)
   // --help wins over everything else on the line, even a mistake
   if (argv.some((arg) => arg === '--help' || arg === '-h')) return finish(ok(helpText(invocation, command)))
   const json = argv.includes('--json') && 'json' in specs

@@ -14,7 +14,7 @@ import { restore as restoreBackup } from '../lib/restore.ts'
 import { defineCommand, runCommands } from '../lib/runner.ts'
 
 const env = { type: 'string', value: '<name>', description: 'the environment (default: the config\'s defaultEnvironment)' } as const
-const backupDir = { type: 'string', value: '<dir>', description: 'where backups live (default: $DESCOPE_BACKUP_DIR, the config\'s\nbackups.dir, or ~/.descope-mgmt/backups); one directory per project' } as const
+const backupDir = { type: 'string', value: '<dir>', description: 'where backups live (default: $DESCOPE_BACKUP_DIR, the config\'s backups.dir, or ~/.descope-mgmt/backups); one directory per project' } as const
 const json = { type: 'boolean', description: 'one JSON document on stdout' } as const
 
 const create = defineCommand({
@@ -181,7 +181,8 @@ async function pruneBackups(args: { env?: string; 'backup-dir'?: string; 'retent
   } else {
     const verb = args['dry-run'] ? 'would remove' : 'removed'
     for (const file of doomed) print(`  ${verb} ${displayPath(file)}`)
-    print(`${doomed.length} backup(s) ${verb} (older than ${retentionDays} days, keeping the newest ${keep} of each environment).`)
+    const count = `${doomed.length} ${doomed.length === 1 ? 'backup' : 'backups'}`
+    print(`${args['dry-run'] ? `${count} would be removed` : `${count} removed`} (older than ${retentionDays} days, keeping the newest ${keep} of each environment).`)
   }
   return ExitCode.ok
 }

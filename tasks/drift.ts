@@ -17,11 +17,11 @@ Each differing item is "changed" (with the differing fields, live and desired va
 environment declares.`,
   usage: '[--env <names> | --all] [flags]',
   flags: {
-    env: { type: 'list', value: '<names>', description: 'environment(s) to check against their files: dev, or dev,staging,prod\n(default: the config\'s defaultEnvironment); several run in parallel, each on\nits own throttle, with one combined report and exit code' },
+    env: { type: 'list', value: '<names>', description: 'environment(s) to check against their files: dev, or dev,staging,prod (default: the config\'s defaultEnvironment); several run in parallel, each on its own throttle, with one combined report and exit code' },
     all: { type: 'boolean', description: 'every environment in environments/' },
-    against: { type: 'string', value: '<name>', description: 'compare the live state of --env with the live state of <name> instead of\nits files, skipping fields that differ between environments by design\n("what would promoting <name> to --env change?")' },
+    against: { type: 'string', value: '<name>', description: 'compare the live state of --env with the live state of <name> instead of its files, skipping fields that differ between environments by design ("what would promoting <name> to --env change?")' },
     strict: { type: 'boolean', description: 'count unmanaged items as drift' },
-    json: { type: 'boolean', description: 'one JSON document: { summary, environments, differences: [{ environment,\ntype, key, kind, paths?, fields? }] }' },
+    json: { type: 'boolean', description: 'one JSON document: { strict, summary, environments, differences: [{ environment, against, type, key, kind, paths?, fields?: [{ path, live, desired }] }] } (README: Drift)' },
     markdown: { type: 'boolean', description: 'a report fit for a pull-request comment or a CI job summary' },
   },
   notes: `

@@ -1,7 +1,8 @@
 // Runs the local Descope management API emulator on its own, for trying the tool or the official
 // SDKs without a Descope account. `npx tsx tasks/emulator.ts --help` lists the flags.
+import type { ConsolaInstance } from 'consola'
 import { EmulatorError, startEmulator, type EmulatorOptions } from '../lib/emulator/index.ts'
-import { UsageError } from '../lib/errors.ts'
+import { DescopeMgmtError, UsageError } from '../lib/errors.ts'
 import type { FlagSpecs, ParsedFlags } from '../lib/flags.ts'
 import { defineTask, runTask } from '../lib/runner.ts'
 
@@ -16,10 +17,11 @@ const flags = {
   'latency-spikes': { type: 'string', value: '<ratio>/<ms>', description: 'delay a share of requests by that many milliseconds more: 0.05/400' },
   'rate-limit-bursts': { type: 'string', value: '<ratio>/<ms>', description: 'a share of requests start a burst of 429s that long: 0.01/1000' },
   seed: { type: 'integer', min: 0, value: '<n>', description: 'seed the fault decisions so a run can be replayed' },
+  verbose: { type: 'boolean', description: 'log each request served: method, path, status and any fault' },
 } as const satisfies FlagSpecs
 type Args = ParsedFlags<typeof flags>
 
-function emulatorOptions(args: Args): EmulatorOptions {
+function emulatorOptions(args: Args, log: ConsolaInstance): EmulatorOptions {
   const ratio = (flag: 'error-rate' | 'drop-rate'): number | undefined => {
     const raw = args[flag]
     if (raw === undefined) return undefined
@@ -38,6 +40,9 @@ function emulatorOptions(args: Args): EmulatorOptions {
     latencySpikes: shareFor('latency-spikes', args['latency-spikes']),
     rateLimitBursts: shareFor('rate-limit-bursts', args['rate-limit-bursts']),
     seed: args.seed,
+    onRequest: args.verbose
+      ? (entry) => log.info(`${entry.method} ${entry.path} ${entry.status ?? '-'}${entry.outcome === 'handled' ? '' : ` (${entry.outcome})`}`)
+      : undefined,
   }
 }
 
@@ -69,6 +74,9 @@ async function serve(options: EmulatorOptions): Promise<number> {
   const emulator = await startEmulator(options).catch((error: unknown) => {
     // bad option values are the user's to fix: exit 3, like any usage error
     if (error instanceof EmulatorError && error.code === 'EMULATOR_OPTIONS_INVALID') throw new UsageError(error.message)
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new DescopeMgmtError('PORT_IN_USE', `port ${options.port} on 127.0.0.1 is already in use (another emulator?); stop that one, or pass --port <n> (--port 0 picks a free one)`)
+    }
     throw error
   })
   const faults = [
@@ -112,5 +120,5 @@ await runTask(defineTask({
     'npx tsx tasks/emulator.ts --port 4701 --persist .descope-emulator/state.json',
     'npx tsx tasks/emulator.ts --rate-limit 100/60s --latency 150 --error-rate 0.2 --seed 42',
   ],
-  run: (args) => serve(emulatorOptions(args)),
+  run: (args, log) => serve(emulatorOptions(args, log)),
 }))

@@ -28,10 +28,10 @@ files of flows no longer live, or the listed ones) and the theme if it says \`th
   flags: {
     env: { type: 'string', value: '<name>', description: 'environment to export from (default: the config\'s defaultEnvironment)' },
     flow: { type: 'list', value: '<ids>', description: 'only these flows (default: what the environment\'s `flows:` says)' },
-    out: { type: 'string', value: '<dir>', description: 'directory to write into (default: the environment\'s exportDir,\nenvironments/exported)' },
+    out: { type: 'string', value: '<dir>', description: 'directory to write into (default: the environment\'s exportDir, environments/exported)' },
     theme: { type: 'boolean', tristate: true, description: 'export the theme, or not (default: if the environment says `theme: true`)' },
     check: { type: 'boolean', description: 'write nothing; exit 2 when the files differ from live, 0 when they match' },
-    json: { type: 'boolean', description: 'print { dir, check, files: [{ file, state }] } on stdout; state is written,\nunchanged or removed (with --check: differs, matches or not-live)' },
+    json: { type: 'boolean', description: 'print { dir, check, files: [{ file, state }] } on stdout; state is written, unchanged or removed (with --check: differs, matches or not-live)' },
   },
   examples: [
     'npx tsx tasks/export-flows.ts --env dev                   # what dev manages, into environments/exported',

@@ -21,15 +21,15 @@ await runTask(defineTask({
   summary: 'Plan, and with --apply make, the changes that bring a Descope project in line with its files.',
   usage: '[--env <name>] [flags]',
   flags: {
-    env: { type: 'string', value: '<name>', description: 'environment: environments/<name>.yaml (default: the config\'s\ndefaultEnvironment, "local", the embedded emulator)' },
+    env: { type: 'string', value: '<name>', description: 'environment: environments/<name>.yaml (default: the config\'s defaultEnvironment, "local", the embedded emulator)' },
     apply: { type: 'boolean', description: 'carry the plan out; without it nothing is written' },
-    prune: { type: 'boolean', description: 'also delete live items that no file declares (without it they are\nlisted as unmanaged and left alone)' },
-    'allow-mass-delete': { type: 'boolean', description: 'let --prune delete more than the config\'s deleteGuard allows (by default\n25 items of a type, or half of its live items)' },
+    prune: { type: 'boolean', description: 'also delete live items that no file declares (without it they are listed as unmanaged and left alone)' },
+    'allow-mass-delete': { type: 'boolean', description: 'let --prune delete more than the config\'s deleteGuard allows (by default 25 items of a type, or half of its live items)' },
     yes: { type: 'boolean', description: 'apply to a protected environment (prod) without typing its name' },
-    out: { type: 'string', value: '<file>', description: 'save the plan, with fingerprints of live and the files, for review and\nfor --plan' },
-    plan: { type: 'string', value: '<file>', description: 'carry out a plan saved with --out (with --apply), exactly as it was\nreviewed; refused if live or the files changed since' },
-    'backup-dir': { type: 'string', value: '<dir>', description: 'where the backup taken before an apply, and the audit log, go (default:\n$DESCOPE_BACKUP_DIR, the config\'s backups.dir, or ~/.descope-mgmt/backups)' },
-    json: { type: 'boolean', description: 'print one JSON document on stdout: { environment, projectId, applied,\nchanges: [{ type, key, op, fields, outcome?, detail? }], unmanaged, summary,\nrequests, fingerprints, backup?, stopped?, interrupted? }' },
+    out: { type: 'string', value: '<file>', description: 'save the plan, with fingerprints of live and the files, for review and for --plan' },
+    plan: { type: 'string', value: '<file>', description: 'carry out a plan saved with --out (with --apply), exactly as it was reviewed; refused if live or the files changed since' },
+    'backup-dir': { type: 'string', value: '<dir>', description: 'where the backup taken before an apply, and the audit log, go (default: $DESCOPE_BACKUP_DIR, the config\'s backups.dir, or ~/.descope-mgmt/backups)' },
+    json: { type: 'boolean', description: 'print one JSON document on stdout: { environment, projectId, applied, changes: [{ type, key, op, fields, outcome?, detail? }], unmanaged, summary, requests, fingerprints, backup?, stopped?, interrupted? }' },
     'detailed-exitcode': { type: 'boolean', description: 'exit 2 when the plan has changes (for CI)' },
   },
   notes: `
@@ -41,7 +41,7 @@ summary and exits 130 (a second Ctrl-C stops at once).
 Exit codes: 0 done, nothing pending; 1 a request or a change failed, the lock is held, the
 typed confirmation did not match, or the API stopped answering; 2 changes pending (with
 --detailed-exitcode); 3 invalid configuration or usage, or a plan refused (nothing written);
-130 or 143 stopped by SIGINT or SIGTERM.`,
+129, 130 or 143 stopped by SIGHUP, SIGINT or SIGTERM.`,
   examples: [
     'npx tsx tasks/sync.ts                            # plan for the local emulator',
     'npx tsx tasks/sync.ts --env local --apply        # create what environments/local.yaml declares',

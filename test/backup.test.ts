@@ -224,8 +224,10 @@ test('prune removes backups past the retention period, but keeps the newest few 
   const dry = await run('backup', 'prune', '--keep', '2', '--dry-run', '--json')
   assert.equal(JSON.parse(dry.stdout).removed.sort(), [dev[2], dev[3], dev[4]].sort())
   assert.ok(dev.every((file) => fs.existsSync(file)), '--dry-run removes nothing')
+  assert.match((await run('backup', 'prune', '--keep', '2', '--dry-run')).stdout, '3 backups would be removed (older than')
   const pruned = await run('backup', 'prune', '--keep', '2')
   assert.is(pruned.code, 0, pruned.stderr)
+  assert.match(pruned.stdout, '3 backups removed (older than')
   assert.equal([...dev, ...prod].filter((file) => fs.existsSync(file)), [dev[0], dev[1], prod[0], prod[1]], 'the newest 2 of prod are kept however old')
 })
 

@@ -72,6 +72,11 @@ test('a tenant renamed and a permission removed from a role out of band: exit 2,
     ['tenant', 'acme', 'changed', ['name']],
   ])
   assert.equal(document.differences[1].fields, [{ path: 'name', live: 'Acme Renamed', desired: 'Acme' }])
+  // the shape the README documents
+  assert.equal(Object.keys(document).sort(), ['differences', 'environments', 'strict', 'summary'])
+  assert.equal(document.summary, { changed: 2, missing: 0, unmanaged: 0, drift: 2, failed: 0 })
+  assert.equal(document.environments, [{ environment: 'dev', projectId: dev.projectId, against: 'files', differences: 2 }])
+  assert.equal(Object.keys(document.differences[1]).sort(), ['against', 'environment', 'fields', 'key', 'kind', 'paths', 'type'])
 
   const markdown = await run('--env', 'dev', '--markdown')
   assert.is(markdown.code, 2)

@@ -1,16 +1,19 @@
 // tasks/emulator.ts on its own: prints how to reach it, serves the official SDK, stops cleanly.
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
+import net from 'node:net'
 import path from 'node:path'
 import DescopeClient from '@descope/node-sdk'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { REPO, runTask, TSX } from './helpers/project.ts'
 
-test('prints its URL, project id and key; the node SDK can use it; SIGTERM stops it', async () => {
-  const child = spawn(process.execPath, ['--import', TSX, path.join(REPO, 'tasks/emulator.ts'), '--port', '0', '--seed', '1', '--latency-spikes', '0/400', '--rate-limit-bursts', '0/1000'], { stdio: ['ignore', 'pipe', 'pipe'] })
+test('prints its URL, project id and key; the node SDK can use it; --verbose logs each request; SIGTERM stops it', async () => {
+  const child = spawn(process.execPath, ['--import', TSX, path.join(REPO, 'tasks/emulator.ts'), '--port', '0', '--seed', '1', '--latency-spikes', '0/400', '--rate-limit-bursts', '0/1000', '--verbose'], { stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
+  let stderr = ''
   child.stdout.on('data', (chunk) => (stdout += chunk))
+  child.stderr.on('data', (chunk) => (stderr += chunk))
   try {
     // ready once it says how to stop it; if it dies first, fail instead of waiting forever
     await new Promise<void>((resolve, reject) => {
@@ -31,6 +34,8 @@ test('prints its URL, project id and key; the node SDK can use it; SIGTERM stops
   const [code] = await once(child, 'close')
   assert.is(code, 0)
   assert.match(stdout, 'Descope emulator stopped.')
+  assert.match(stderr, 'POST /v1/mgmt/tenant/create 200')
+  assert.match(stderr, /GET \/v1\/mgmt\/tenant\/all 200/)
 })
 
 test('bad flags exit 3 with the reason', async () => {
@@ -50,6 +55,21 @@ test('an unwritable --persist path fails at start, with the reason', async () =>
   assert.is(result.code, 1)
   assert.match(result.stderr, 'could not save the emulator state to')
   assert.match(result.stderr, 'choose a writable path')
+})
+
+test('a port already in use is named, with the way out', async () => {
+  const taken = net.createServer()
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+  const { port } = taken.address() as net.AddressInfo
+  try {
+    const result = await runTask('emulator', ['--port', String(port)], { cwd: REPO })
+    assert.is(result.code, 1)
+    assert.match(result.stderr, `port ${port} on 127.0.0.1 is already in use`)
+    assert.match(result.stderr, '--port 0 picks a free one')
+    assert.not.match(result.stderr, /\s+at /, 'no stack trace')
+  } finally {
+    taken.close()
+  }
 })
 
 test.run()

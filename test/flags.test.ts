@@ -78,6 +78,8 @@ test('the Flags section lists every declared flag, each one the parser takes', (
   assert.match(text, '--[no-]theme')
   const listed = [...text.matchAll(/^ {2}--(?:\[no-\])?([a-z-]+)/gm)].map((match) => match[1])
   assert.equal(listed, Object.keys(SPECS))
+  assert.ok(text.split('\n').every((line) => line.length <= 100), 'descriptions wrap within 100 columns')
+  assert.match(text, '--no-<switch> spells out its default')
 })
 
 // Every task's --help: the flags it mentions anywhere (prose, examples) are the ones its Flags
@@ -99,7 +101,8 @@ test('--help of every task documents exactly the flags it declares', async () =>
     const flagsSection = /\nFlags:\n([\s\S]*?)(\n\n|$)/.exec(result.stdout)?.[1] ?? ''
     const declared = new Set([...flagsSection.matchAll(/^ {2}--(?:\[no-\])?([a-z-]+)/gm)].map((match) => match[1]!))
     assert.ok(declared.has('help') && declared.has('verbose'), `${label}: common flags listed`)
-    const mentioned = [...result.stdout.matchAll(/(?<![\w-])--(?:no-)?([a-z][a-z-]*)/g)].map((match) => match[1]!)
+    // `--no-<switch>` is the help's placeholder, not a flag
+    const mentioned = [...result.stdout.matchAll(/(?<![\w-])--(?:no-)?([a-z][a-z-]*)(?![\w<-])/g)].map((match) => match[1]!)
     for (const flag of mentioned) assert.ok(declared.has(flag), `${label}: --help mentions --${flag}, which is not declared`)
   }
 })

@@ -1,6 +1,7 @@
 import * as v from 'valibot'
 import { isIP } from 'node:net'
 import { EmulatorError } from './errors.ts'
+import type { RequestLogEntry } from './pipeline.ts'
 
 /** 'P' + 27 characters: the real project id shape, so node-sdk derives the region-less default URL. */
 export const EMULATOR_PROJECT_ID = 'P2emulatorLocalProject000001'
@@ -37,6 +38,8 @@ export interface EmulatorOptions {
   rateLimitBursts?: { rate: number; ms: number }
   /** Seeds the one PRNG behind every fault decision, so a faulty run can be replayed. Default: random. */
   seed?: number
+  /** Called with each request once its fate is decided (tasks/emulator.ts --verbose prints them). */
+  onRequest?: (entry: RequestLogEntry) => void
 }
 
 const Ratio = v.pipe(v.number(), v.minValue(0), v.maxValue(1))

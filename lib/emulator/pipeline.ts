@@ -25,6 +25,7 @@ export interface PipelineContext {
   options: ResolvedOptions
   state: EmulatorState
   log: RequestLogEntry[]
+  onRequest?: (entry: RequestLogEntry) => void
   routes: RouteTable
   random: () => number
   limiter: RateLimiter | null
@@ -64,6 +65,7 @@ async function serve(
     if (parsed.ok && parsed.value !== null) entry.body = parsed.value
     ctx.log.push(entry)
     if (ctx.log.length > MAX_LOG_ENTRIES) ctx.log.splice(0, ctx.log.length - MAX_LOG_ENTRIES)
+    ctx.onRequest?.(entry)
   }
 
   const latency = ctx.options.latencyMs + (roll.spike ? ctx.options.latencySpikes?.ms ?? 0 : 0)

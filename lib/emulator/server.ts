@@ -28,6 +28,7 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
     options: resolved,
     state: resolved.persistPath ? loadState(resolved.persistPath) : emptyState(),
     log: [],
+    onRequest: options?.onRequest,
     routes,
     random: mulberry32(resolved.seed ?? randomInt(2 ** 31)),
     limiter: resolved.rateLimit ? createRateLimiter(resolved.rateLimit.requests, resolved.rateLimit.windowMs) : null,
