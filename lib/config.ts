@@ -1,5 +1,6 @@
 // descope.config.ts: found with cosmiconfig from the working directory up to the project root,
 // imported through tsx (cosmiconfig's own TypeScript loader breaks with TypeScript 7), validated.
+import fs from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { cosmiconfig } from 'cosmiconfig'
@@ -152,7 +153,10 @@ export const defineConfig = (config: ConfigInput): ConfigInput => config
  * namespace of its own, and cosmiconfig's TypeScript loader breaks with TypeScript 7.)
  */
 async function importThroughTsx(file: string): Promise<unknown> {
-  const url = pathToFileURL(file).href
+  // the file as it is now: a process that loads the config again after an edit (a long-lived
+  // script, the test suite) must not get the module it imported before
+  const { mtimeMs, ctimeMs, size } = fs.statSync(file)
+  const url = `${pathToFileURL(file).href}?version=${mtimeMs}-${ctimeMs}-${size}`
   let module: { default?: unknown }
   try {
     module = await import(url)

@@ -1,6 +1,9 @@
 // The one place a task's flags are parsed, its --help written, its errors reported and its
 // exit code decided. A task declares its flags once (lib/flags.ts); the usage text is made
 // from those declarations.
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { ConsolaInstance } from 'consola'
 import { ConfigError, DescopeMgmtError, exitCodeFor, UsageError } from './errors.ts'
 import { formatFlags, parseFlags, withCommonFlags, type FlagSpecs, type ParsedFlags, type WithCommonFlags } from './flags.ts'
@@ -37,6 +40,7 @@ export interface CommandSet {
 /** Identity helpers that only add typing: flags declared once give typed `args`. */
 export const defineTask = <F extends FlagSpecs>(task: Task<F>): Task<F> => task
 export const defineCommand = <F extends FlagSpecs>(command: Command<F>): Command<F> => command
+export const defineCommandSet = (set: CommandSet): CommandSet => set
 
 /** `--help` of one command: summary, usage, the declared flags, notes, examples. */
 export function helpText(invocation: string, command: Command<any>): string {
@@ -60,34 +64,50 @@ function commandSetHelp(set: CommandSet): string {
   ].join('\n\n')
 }
 
-/** Parses argv, runs the task, reports any error once, and sets the exit code. */
-export async function runTask(task: Task<any>, argv = process.argv.slice(2)): Promise<void> {
-  await execute(`tasks/${task.name}.ts`, task, argv)
+/**
+ * Runs the task when its file is the script node was started with (`npx tsx tasks/sync.ts`),
+ * and sets the exit code. Imported instead (the test suite runs tasks in its own process), the
+ * file only defines its task.
+ */
+export async function runAsScript(moduleUrl: string, task: Task<any> | CommandSet): Promise<void> {
+  const script = process.argv[1]
+  if (!script || realPath(script) !== realPath(fileURLToPath(moduleUrl))) return
+  finish(await invoke(task, process.argv.slice(2)))
 }
 
-/** The same for a task of sub-commands: the command comes first (`backup.ts restore latest ...`). */
-export async function runCommands(set: CommandSet, argv = process.argv.slice(2)): Promise<void> {
+const realPath = (file: string) => {
+  try {
+    return fs.realpathSync(file)
+  } catch {
+    return path.resolve(file)
+  }
+}
+
+/** Parses argv, runs the task, reports any error once, and returns the exit code. */
+export async function invoke(task: Task<any> | CommandSet, argv: string[]): Promise<number> {
+  if (!('commands' in task)) return execute(`tasks/${task.name}.ts`, task, argv)
+  // a task of sub-commands: the command comes first (`backup.ts restore latest ...`)
   const [name, ...rest] = argv
-  const command = name === undefined ? undefined : Object.hasOwn(set.commands, name) ? set.commands[name] : undefined
-  if (command) return execute(`tasks/${set.name}.ts ${name}`, command, rest)
-  if (name === undefined || name === '--help' || name === '-h') return finish(ok(commandSetHelp(set)))
-  const names = Object.keys(set.commands).join(', ')
+  const command = name === undefined ? undefined : Object.hasOwn(task.commands, name) ? task.commands[name] : undefined
+  if (command) return execute(`tasks/${task.name}.ts ${name}`, command, rest)
+  if (name === undefined || name === '--help' || name === '-h') return ok(commandSetHelp(task))
+  const names = Object.keys(task.commands).join(', ')
   const problem = name.startsWith('-') ? `say what to do first: ${names}` : `unknown command "${name}": use ${names}`
-  return finish(failed(new UsageError(`${problem}; see --help`), createLogger(), false))
+  return failed(new UsageError(`${problem}; see --help`), createLogger(), false)
 }
 
-async function execute(invocation: string, command: Command<any>, argv: string[]): Promise<void> {
+async function execute(invocation: string, command: Command<any>, argv: string[]): Promise<number> {
   const specs = withCommonFlags(command.flags)
   // --help wins over everything else on the line, even a mistake
-  if (argv.some((arg) => arg === '--help' || arg === '-h')) return finish(ok(helpText(invocation, command)))
+  if (argv.some((arg) => arg === '--help' || arg === '-h')) return ok(helpText(invocation, command))
   const json = argv.includes('--json') && 'json' in specs
   let log = createLogger()
   try {
     const args = parseFlags(specs, argv, { positionals: command.positionals })
     log = createLogger({ verbose: args.verbose as boolean, quiet: args.quiet as boolean })
-    return finish(await command.run(args, log))
+    return await command.run(args, log)
   } catch (error) {
-    return finish(failed(error, log, json, argv.includes('--verbose')))
+    return failed(error, log, json, argv.includes('--verbose'))
   }
 }
 

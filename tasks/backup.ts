@@ -11,7 +11,7 @@ import { isEnvironmentName } from '../lib/environment.ts'
 import { print } from '../lib/log.ts'
 import { presentRun } from '../lib/present-run.ts'
 import { restore as restoreBackup } from '../lib/restore.ts'
-import { defineCommand, runCommands } from '../lib/runner.ts'
+import { defineCommand, defineCommandSet, runAsScript } from '../lib/runner.ts'
 
 const env = { type: 'string', value: '<name>', description: 'the environment (default: the config\'s defaultEnvironment)' } as const
 const backupDir = { type: 'string', value: '<dir>', description: 'where backups live (default: $DESCOPE_BACKUP_DIR, the config\'s backups.dir, or ~/.descope-mgmt/backups); one directory per project' } as const
@@ -119,7 +119,7 @@ const prune = defineCommand({
   run: (args) => pruneBackups(args),
 })
 
-await runCommands({
+export const task = defineCommandSet({
   name: 'backup',
   summary: `
 Snapshots of a Descope project, and one command back. Backups are JSON, validated when read,
@@ -132,6 +132,7 @@ automatically before their first write.`,
     'npx tsx tasks/backup.ts prune --dry-run',
   ],
 })
+
 
 /** --env of list and prune names an environment (whose file may be gone), never a path. */
 function environmentFilter(name: string | undefined): string | undefined {
@@ -186,3 +187,5 @@ async function pruneBackups(args: { env?: string; 'backup-dir'?: string; 'retent
   }
   return ExitCode.ok
 }
+
+await runAsScript(import.meta.url, task)

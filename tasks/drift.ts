@@ -5,9 +5,9 @@ import { driftDocument, formatMarkdown, formatText, summarize } from '../lib/dri
 import { environmentFile, listEnvironments } from '../lib/environment.ts'
 import { ExitCode, UsageError } from '../lib/errors.ts'
 import { print } from '../lib/log.ts'
-import { defineTask, runTask } from '../lib/runner.ts'
+import { defineTask, runAsScript } from '../lib/runner.ts'
 
-await runTask(defineTask({
+export const task = defineTask({
   name: 'drift',
   summary: `
 Report what differs, for people and for CI. Read-only: it never writes to Descope.
@@ -59,4 +59,6 @@ configuration or usage.`,
     if (failed.length) return ExitCode.invalidConfig
     return summarize(results, strict).drift ? ExitCode.changesPending : ExitCode.ok
   },
-}))
+})
+
+await runAsScript(import.meta.url, task)

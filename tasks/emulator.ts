@@ -4,7 +4,7 @@ import type { ConsolaInstance } from 'consola'
 import { EmulatorError, startEmulator, type EmulatorOptions } from '../lib/emulator/index.ts'
 import { DescopeMgmtError, UsageError } from '../lib/errors.ts'
 import type { FlagSpecs, ParsedFlags } from '../lib/flags.ts'
-import { defineTask, runTask } from '../lib/runner.ts'
+import { defineTask, runAsScript } from '../lib/runner.ts'
 
 /** Declared once: the flags the task parses, and the type its options are read from. */
 const flags = {
@@ -111,7 +111,7 @@ async function serve(options: EmulatorOptions): Promise<number> {
   return 0
 }
 
-await runTask(defineTask({
+export const task = defineTask({
   name: 'emulator',
   summary: 'Serves the Descope management API on 127.0.0.1 until Ctrl-C, for trying the tool or the\nofficial SDKs without a Descope account.',
   usage: '[flags]',
@@ -121,4 +121,6 @@ await runTask(defineTask({
     'npx tsx tasks/emulator.ts --rate-limit 100/60s --latency 150 --error-rate 0.2 --seed 42',
   ],
   run: (args, log) => serve(emulatorOptions(args, log)),
-}))
+})
+
+await runAsScript(import.meta.url, task)

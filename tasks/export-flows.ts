@@ -6,13 +6,13 @@ import { ConfigError, displayPath, ExitCode, UsageError } from '../lib/errors.ts
 import { resolvesInside } from '../lib/files.ts'
 import { planExport, writeExport, type ExportedFile, type ExportOptions } from '../lib/export.ts'
 import { print } from '../lib/log.ts'
-import { defineTask, runTask } from '../lib/runner.ts'
+import { defineTask, runAsScript } from '../lib/runner.ts'
 import { SAFE_FLOW_ID } from '../plugins/flows.ts'
 
 const VERB = { written: 'written', unchanged: 'unchanged', removed: 'removed' } as const
 const CHECK_VERB = { written: 'differs', unchanged: 'matches', removed: 'not-live' } as const
 
-await runTask(defineTask({
+export const task = defineTask({
   name: 'export-flows',
   summary: `
 Pull flows and the theme from an environment into files: <dir>/flows/<flowId>.json and
@@ -66,7 +66,8 @@ files of flows no longer live, or the listed ones) and the theme if it says \`th
       return args.check && files.some((file) => file.state !== 'unchanged') ? ExitCode.changesPending : ExitCode.ok
     })
   },
-}))
+})
+
 
 /** The flags' choice, else what the environment manages; nothing at all is a usage error. */
 function chosen(ctx: Context, flow: string[] | undefined, theme: boolean | undefined): Pick<ExportOptions, 'flows' | 'theme'> {
@@ -84,3 +85,5 @@ function summary(files: ExportedFile[], check: boolean): string {
   if (check) return changed ? `${changed} file(s) differ from live.` : 'The files match live.'
   return changed ? `${changed} file(s) changed.` : 'No changes.'
 }
+
+await runAsScript(import.meta.url, task)

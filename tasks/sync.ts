@@ -9,14 +9,14 @@ import { presentRun } from '../lib/present-run.ts'
 import type { RunPlanResult } from '../lib/run-plan.ts'
 import { configCommit, currentUser, TOOL_VERSION } from '../lib/provenance.ts'
 import { planDocument } from '../lib/report.ts'
-import { defineTask, runTask } from '../lib/runner.ts'
+import { defineTask, runAsScript } from '../lib/runner.ts'
 import { PLAN_FORMAT, PLAN_VERSION, readSavedPlan, writeSavedPlan } from '../lib/saved-plan.ts'
 import { sync } from '../lib/sync.ts'
 
 const describeTarget = (ctx: Context) =>
   `environment "${ctx.env.name}" (project ${ctx.projectId} at ${ctx.client.baseUrl}${ctx.emulator ? ', the embedded emulator' : ''})`
 
-await runTask(defineTask({
+export const task = defineTask({
   name: 'sync',
   summary: 'Plan, and with --apply make, the changes that bring a Descope project in line with its files.',
   usage: '[--env <name>] [flags]',
@@ -84,4 +84,6 @@ typed confirmation did not match, or the API stopped answering; 2 changes pendin
       return code
     })
   },
-}))
+})
+
+await runAsScript(import.meta.url, task)

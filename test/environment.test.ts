@@ -4,7 +4,7 @@ import { loadConfig } from '../lib/config.ts'
 import { loadEnvironment } from '../lib/environment.ts'
 import { ConfigError, type ConfigIssue } from '../lib/errors.ts'
 import { resolveHandlers } from '../lib/plugin.ts'
-import { createProject, type Project } from './helpers/project.ts'
+import { createProject, defaultConfig, type Project } from './helpers/project.ts'
 
 const test = suite<{ project: Project }>('environment files')
 
@@ -33,6 +33,12 @@ async function issuesOf(project: Project, name: string, variables: Record<string
 }
 
 const vars = { DEV_PROJECT: 'P2devproject', DEV_KEY: 'K-dev-secret' }
+
+test('loading the config again sees the file as it is now, not the module imported before', async ({ project }) => {
+  assert.is((await loadConfig(project.dir)).throttle.limit, 1000)
+  project.write('descope.config.ts', defaultConfig().replace('limit: 1000', 'limit: 7'))
+  assert.is((await loadConfig(project.dir)).throttle.limit, 7)
+})
 
 test('extends a base file and substitutes ${VAR}', async ({ project }) => {
   const env = await load(project, 'dev', vars)

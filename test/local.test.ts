@@ -14,19 +14,20 @@ test.before.each((context) => {
 })
 test.after.each((context) => context.project.remove())
 
+// the README's main command as a user runs it: each run a process of its own
 test('local: plan, apply, then "No changes", with state kept between runs', async ({ project }) => {
-  const plan = await runTask('sync', [], { cwd: project.dir })
+  const plan = await runTask('sync', [], { cwd: project.dir, spawn: true })
   assert.is(plan.code, 0, plan.stderr)
   assert.match(plan.stdout, 'environment "local"')
   // a new project already has a (default) theme: the theme is an update
   assert.match(plan.stdout, /Plan: \d+ to create, 1 to update, 0 to delete/)
 
-  const applied = await runTask('sync', ['--apply'], { cwd: project.dir })
+  const applied = await runTask('sync', ['--apply'], { cwd: project.dir, spawn: true })
   assert.is(applied.code, 0, applied.stderr)
   assert.match(applied.stdout, /Apply: \d+ applied, 0 failed, 0 skipped/)
   assert.ok(fs.existsSync(path.join(project.dir, '.descope-emulator/local.json')), 'state persisted')
 
-  const again = await runTask('sync', ['--detailed-exitcode'], { cwd: project.dir })
+  const again = await runTask('sync', ['--detailed-exitcode'], { cwd: project.dir, spawn: true })
   assert.is(again.code, 0, again.stderr)
   assert.match(again.stdout, 'No changes')
 })

@@ -32,8 +32,10 @@ function run(file: string): Promise<FileResult> {
     let output = ''
     child.stdout.on('data', (chunk) => (output += chunk))
     child.stderr.on('data', (chunk) => (output += chunk))
+    const began = Date.now()
     child.on('close', (code) => {
-      process.stdout.write(output.replace(/\n\s*Total:[\s\S]*$/, '\n'))
+      // each file's own time, to see which ones to make cheaper
+      process.stdout.write(output.replace(/\n\s*Total:[\s\S]*$/, `  ${file} took ${((Date.now() - began) / 1000).toFixed(1)} s\n`))
       const plain = output.replace(/\x1b\[[0-9;]*m/g, '')
       const number = (label: string) => Number(new RegExp(`${label}:\\s+(\\d+)`).exec(plain)?.[1] ?? 0)
       resolve({ total: number('Total'), passed: number('Passed'), skipped: number('Skipped'), code })

@@ -94,7 +94,8 @@ test('one apply per project: another environment file for the same project waits
   process.env.DESCOPE_LOCK_DIR = path.join(project.dir, '.locks')
   const release = acquireLock(emulator.projectId)
   try {
-    const result = await runTask('sync', ['--env', 'dev', '--apply', '--json'], { cwd: project.dir, env: { EMULATOR_KEY: emulator.managementKey } })
+    // the lock is this test process's: the run must be another process
+    const result = await runTask('sync', ['--env', 'dev', '--apply', '--json'], { cwd: project.dir, env: { EMULATOR_KEY: emulator.managementKey }, spawn: true })
     assert.is(result.code, 1, result.stderr)
     assert.is(JSON.parse(result.stdout).error.code, 'LOCKED')
     assert.match(result.stderr, `another apply to this project is running (pid ${process.pid}`)

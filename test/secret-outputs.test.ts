@@ -21,7 +21,8 @@ test('no output and no file holds the management key, in any encoding', async ()
   fs.cpSync(path.join(REPO, 'environments/exported'), path.join(project.dir, 'environments/exported'), { recursive: true })
   const outputs: TaskResult[] = []
   const run = async (task: string, ...args: string[]) => {
-    const result = await runTask(task, args, { cwd: project.dir, env: { EMULATOR_KEY: KEY } })
+    // a process of its own: no secret registered by an earlier run in this one may hide a leak
+    const result = await runTask(task, args, { cwd: project.dir, env: { EMULATOR_KEY: KEY }, spawn: true })
     outputs.push(result)
     return result
   }
@@ -62,7 +63,7 @@ test('no output and no file holds the management key, in any encoding', async ()
 test('a key someone pasted into live data: never half-printed where long values are cut, never exported or backed up, and the apply that removes it goes ahead', async () => {
   const emulator = await startEmulator({ managementKey: KEY })
   const project = createProject({ 'environments/dev.yaml': emulatorEnvironment(emulator, 'tenants:\n  - { id: leak, name: Leak, customAttributes: { note: fixed } }\n') })
-  const run = (task: string, ...args: string[]) => runTask(task, args, { cwd: project.dir, env: { EMULATOR_KEY: KEY } })
+  const run = (task: string, ...args: string[]) => runTask(task, args, { cwd: project.dir, env: { EMULATOR_KEY: KEY }, spawn: true })
   const call = (at: string, body: object) => fetch(`${emulator.url}${at}`, { method: 'POST', headers: { authorization: `Bearer ${emulator.projectId}:${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })
   try {
     // the key straddles the point where a plan cuts a long value

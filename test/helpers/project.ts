@@ -1,6 +1,10 @@
 // A throwaway descope-mgmt project in a temp dir (its own descope.config.ts and environment
-// files, importing this repository's lib/ and plugins/), and a way to run a task in it as a
-// user would: a child process, its stdout, stderr and exit code.
+// files, importing this repository's lib/ and plugins/), and two ways to run a task in it: in
+// this process (runTask: the task's own code, argv, working directory, environment and output,
+// without the half second of starting node and tsx again), or as a user would, in a child
+// process (startTask, and runTask with `spawn: true`: signals, locks held by another process,
+// runs at the same time).
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -59,6 +63,15 @@ export interface TaskResult {
   stderr: string
 }
 
+export interface RunOptions {
+  cwd: string
+  /** on top of this process's environment; an undefined value unsets it */
+  env?: Record<string, string | undefined>
+  timeoutMs?: number
+  /** run it in a child process (see startTask) */
+  spawn?: boolean
+}
+
 export interface StartedTask {
   child: ChildProcess
   /** everything the task printed so far */
@@ -67,17 +80,8 @@ export interface StartedTask {
 }
 
 /** Starts tasks/<task>.ts with `args` in `cwd`, as `npx tsx tasks/<task>.ts` would; an undefined `env` value unsets it. */
-export function startTask(task: string, args: string[], options: { cwd: string; env?: Record<string, string | undefined>; timeoutMs?: number }): StartedTask {
-  // backups and locks stay inside the fixture: never in the user's home, never shared by test files running at once
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    FORCE_COLOR: '0',
-    NO_COLOR: '1',
-    DESCOPE_BACKUP_DIR: path.join(options.cwd, '.backups'),
-    DESCOPE_LOCK_DIR: path.join(options.cwd, '.locks'),
-    ...options.env,
-  }
-  for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name]
+export function startTask(task: string, args: string[], options: RunOptions): StartedTask {
+  const env = taskEnvironment(options)
   const child = spawn(process.execPath, ['--import', TSX, path.join(REPO, 'tasks', `${task}.ts`), ...args], {
     cwd: options.cwd,
     env,
@@ -98,7 +102,81 @@ export function startTask(task: string, args: string[], options: { cwd: string; 
   return { child, output: () => ({ code: null, stdout, stderr }), done }
 }
 
-/** Runs tasks/<task>.ts to its end (see startTask). */
-export function runTask(task: string, args: string[], options: { cwd: string; env?: Record<string, string | undefined>; timeoutMs?: number }): Promise<TaskResult> {
-  return startTask(task, args, options).done
+/**
+ * Runs tasks/<task>.ts to its end. In this process unless `spawn`: one run at a time, in `cwd`,
+ * with the environment a child would get, its output captured, its exit code returned.
+ */
+export function runTask(task: string, args: string[], options: RunOptions): Promise<TaskResult> {
+  if (options.spawn) return startTask(task, args, options).done
+  const run = inProcess.then(() => runHere(task, args, options))
+  inProcess = run.catch(() => {})
+  return run
+}
+
+let inProcess: Promise<unknown> = Promise.resolve()
+
+// Output of the run in progress, by async context: what uvu or the test itself prints
+// meanwhile goes to the terminal as usual.
+const captured = new AsyncLocalStorage<{ stdout: string; stderr: string }>()
+let writesRouted = false
+
+function routeWrites(): void {
+  if (writesRouted) return
+  writesRouted = true
+  for (const name of ['stdout', 'stderr'] as const) {
+    const stream = process[name]
+    const write = stream.write.bind(stream)
+    stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      const run = captured.getStore()
+      if (!run) return (write as (...args: unknown[]) => boolean)(chunk, ...rest)
+      run[name] += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString()
+      ;(rest.find((arg) => typeof arg === 'function') as (() => void) | undefined)?.()
+      return true
+    }) as typeof stream.write
+  }
+}
+
+async function runHere(task: string, args: string[], options: RunOptions): Promise<TaskResult> {
+  const { task: definition } = await import(pathToFileURL(path.join(REPO, 'tasks', `${task}.ts`)).href)
+  const { invoke } = await import('../../lib/runner.ts')
+  // a child of the suite gets NO_COLOR; chalk read this process's environment when it loaded
+  const { chalk } = await import('zx/core')
+  routeWrites()
+  const saved = { cwd: process.cwd(), env: { ...process.env }, chalk: chalk.level }
+  const output = { stdout: '', stderr: '' }
+  const limit = options.timeoutMs ?? 60_000
+  let timer: NodeJS.Timeout | undefined
+  replaceEnvironment(taskEnvironment(options))
+  process.chdir(options.cwd)
+  chalk.level = 0
+  try {
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${task} ${args.join(' ')} ran past ${limit} ms`)), limit)
+    })
+    const code = await Promise.race([captured.run(output, () => invoke(definition, args)), timeout])
+    return { code, ...output }
+  } finally {
+    clearTimeout(timer)
+    chalk.level = saved.chalk
+    process.chdir(saved.cwd)
+    replaceEnvironment(saved.env)
+  }
+}
+
+/** What a task run sees: backups and locks inside the fixture, never in the user's home or shared by test files running at once. */
+function taskEnvironment(options: RunOptions): Record<string, string> {
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    FORCE_COLOR: '0',
+    NO_COLOR: '1',
+    DESCOPE_BACKUP_DIR: path.join(options.cwd, '.backups'),
+    DESCOPE_LOCK_DIR: path.join(options.cwd, '.locks'),
+    ...options.env,
+  }
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined))
+}
+
+function replaceEnvironment(env: Record<string, string | undefined>): void {
+  for (const name of Object.keys(process.env)) if (!(name in env)) delete process.env[name]
+  Object.assign(process.env, env)
 }
