@@ -35,7 +35,7 @@ function run(file: string): Promise<FileResult> {
     const began = Date.now()
     child.on('close', (code) => {
       // each file's own time, to see which ones to make cheaper
-      process.stdout.write(output.replace(/\n\s*Total:[\s\S]*$/, `  ${file} took ${((Date.now() - began) / 1000).toFixed(1)} s\n`))
+      process.stdout.write(output.replace(/\n\s*Total:[\s\S]*$/, `\n  ${file} took ${((Date.now() - began) / 1000).toFixed(1)} s\n`))
       const plain = output.replace(/\x1b\[[0-9;]*m/g, '')
       const number = (label: string) => Number(new RegExp(`${label}:\\s+(\\d+)`).exec(plain)?.[1] ?? 0)
       resolve({ total: number('Total'), passed: number('Passed'), skipped: number('Skipped'), code })
