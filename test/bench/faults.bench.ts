@@ -15,7 +15,7 @@ async function measure(label: string, faults: EmulatorOptions) {
   const project = createProject({ 'environments/bench.yaml': emulatorEnvironment(emulator, tenants) }, config)
   try {
     const started = performance.now()
-    const result = await runTask('sync', ['--env', 'bench', '--apply', '--json'], { cwd: project.dir, env: { EMULATOR_KEY: emulator.managementKey }, timeoutMs: 600_000 })
+    const result = await runTask('sync', ['--env', 'bench', '--apply', '--json'], { cwd: project.dir, env: { EMULATOR_KEY: emulator.managementKey }, timeoutMs: 600_000, spawn: true })
     const seconds = (performance.now() - started) / 1000
     if (result.code !== 0) throw new Error(`${label}: exit ${result.code}: ${result.stderr}`)
     const document = JSON.parse(result.stdout)

@@ -19,7 +19,7 @@ try {
   const rows = []
   for (const [label, expected] of [['plain', 0], ['bomb', 3], ['huge', 3]] as const) {
     const started = performance.now()
-    const result = await runTask('sync', ['--env', label], { cwd: project.dir, env: { EMULATOR_KEY: emulator.managementKey } })
+    const result = await runTask('sync', ['--env', label], { cwd: project.dir, env: { EMULATOR_KEY: emulator.managementKey }, spawn: true })
     const seconds = (performance.now() - started) / 1000
     if (result.code !== expected) throw new Error(`${label}: exit ${result.code}, expected ${expected}: ${result.stderr}`)
     rows.push({ file: label, seconds: Number(seconds.toFixed(2)), exit: result.code })
