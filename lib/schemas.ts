@@ -51,23 +51,20 @@ export const displayText = () => refuseDeceptive(true)
 /** Free text (a description, an attribute's value): display text, and newlines and tabs are fine. */
 export const plainLines = () => refuseDeceptive(true, '\n\t')
 
-/** A name that is a key: trimmed, not empty, at most `max` characters, plain text. */
-export const name = (max: number) => v.pipe(
+/** Trimmed, not empty, at most `max` characters, then `text`'s check. */
+const trimmedName = (max: number, text: ReturnType<typeof refuseDeceptive>) => v.pipe(
   v.string(),
   v.trim(),
   v.minLength(1, 'must not be empty'),
   v.maxLength(max, `must be at most ${max} characters`),
-  plainText(),
+  text,
 )
 
+/** A name that is a key: trimmed, not empty, at most `max` characters, plain text. */
+export const name = (max: number) => trimmedName(max, plainText())
+
 /** A name people read (a tenant's): trimmed, not empty, at most `max` characters, display text. */
-export const displayName = (max: number) => v.pipe(
-  v.string(),
-  v.trim(),
-  v.minLength(1, 'must not be empty'),
-  v.maxLength(max, `must be at most ${max} characters`),
-  displayText(),
-)
+export const displayName = (max: number) => trimmedName(max, displayText())
 
 /** A description: at most `max` characters of free text. */
 export const description = (max: number) => v.pipe(v.string(), v.maxLength(max, `must be at most ${max} characters`), plainLines())
