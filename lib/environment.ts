@@ -21,6 +21,8 @@ import { formatPath, validate } from './validate.ts'
 export const EmulatorSettingsSchema = v.strictObject({
   /** state file, relative to the project root; omitted = in memory only */
   persist: v.optional(v.pipe(v.string(), v.minLength(1))),
+  /** start an empty project, not one seeded like a real new project */
+  blank: v.optional(v.boolean()),
   ...FaultOptionEntries,
 })
 export type EmulatorSettings = v.InferOutput<typeof EmulatorSettingsSchema>

@@ -73,8 +73,13 @@ export function planChanges(
       const { fields, state } = compareItem(handler.ownedWhole, item, current)
       if (!fields.length) continue
       if (handler.builtIn?.(current)) {
-        issues.push({ ...at(), message: `${handler.type} "${key}" is built into every Descope project and cannot be changed (${fields.map((field) => field.path).join(', ')} differ)`, fix: 'remove it from the file, or declare it as it is live' })
-        continue
+        const changeable = handler.builtInChangeable ?? []
+        const refused = changeable === 'all' ? [] : fields.filter((field) => !changeable.includes(field.path.split('.')[0]!))
+        if (refused.length && changeable !== 'all') {
+          const allowed = changeable.length ? `; Descope lets you change its ${changeable.join(', ')}` : ''
+          issues.push({ ...at(), message: `${handler.type} "${key}" is built into every Descope project and its ${refused.map((field) => field.path).join(', ')} cannot be changed${allowed}`, fix: 'declare those fields as they are live, or leave it out of the file' })
+          continue
+        }
       }
       for (const field of fields) {
         const top = field.path.split('.')[0]!

@@ -29,6 +29,8 @@ export function contractIssues(plugin: Plugin, handler: AnyHandler, index: numbe
   for (const name of REQUIRED_FUNCTIONS) if (typeof handler[name] !== 'function') issues.push(issue(`has no ${name}() function`))
   for (const name of OPTIONAL_FUNCTIONS) if (handler[name] !== undefined && typeof handler[name] !== 'function') issues.push(issue(`${name} must be a function`))
   if (handler.dependsOn !== undefined && !(Array.isArray(handler.dependsOn) && handler.dependsOn.every((type) => typeof type === 'string'))) issues.push(issue('dependsOn must be a list of type names'))
+  const changeable = handler.builtInChangeable as unknown
+  if (changeable !== undefined && changeable !== 'all' && !(Array.isArray(changeable) && changeable.every((field) => typeof field === 'string'))) issues.push(issue('builtInChangeable must be \'all\' or a list of field names'))
   const files = handler.files as ResourceHandler['files'] | null
   if (files !== undefined && !(typeof files === 'object' && files !== null && isSchema(files.section) && typeof files.expand === 'function')) issues.push(issue('files needs a section schema and an expand() function'))
   return issues

@@ -84,6 +84,11 @@ export interface ResourceHandler<Item extends object = object, Live = unknown> {
   immutable?: string[]
   /** live items that every project has (built-ins): never listed as unmanaged, never pruned */
   builtIn?(item: Item): boolean
+  /**
+   * the top-level fields Descope lets you change on a built-in item ('all': any); a file may
+   * declare a built-in to manage those, and the plan refuses a change to any other (default: none)
+   */
+  builtInChangeable?: readonly string[] | 'all'
   /** cross-item checks on the declared list, before any request */
   check?(items: Item[]): ItemIssue[]
 

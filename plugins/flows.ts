@@ -16,6 +16,13 @@ export const SAFE_FLOW_ID = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/
 
 export const FlowIdSchema = v.pipe(v.string(), v.regex(SAFE_FLOW_ID, 'must be a safe file name: letters, digits, ".", "_" and "-", not starting with "."'))
 
+/**
+ * The flows a new Descope project comes with (descope-api.md §9; `sign-up-or-in` confirmed by
+ * the Java SDK's functional test, the others by public exports of their default content): they
+ * are edited like any flow, never pruned.
+ */
+export const DEFAULT_FLOWS: readonly string[] = ['sign-up-or-in', 'sign-in', 'sign-up']
+
 
 /** A flow in Descope's v2 export format, made portable (see normalizeFlow). */
 export const FlowSchema = v.pipe(
@@ -134,6 +141,8 @@ export default function flows() {
       dependsOn: ['role'],
       ownedWhole: true,
       key: (flow) => flow.flowId,
+      builtIn: (flow) => DEFAULT_FLOWS.includes(flow.flowId),
+      builtInChangeable: 'all',
       references: (flow) => referencedRoles(flow.references).map((name) => ({ type: 'role', key: name })),
       files: {
         section: v.union([v.literal('all'), v.array(FlowIdSchema)], 'must be "all" or a list of flow ids'),

@@ -36,6 +36,17 @@ export type LiveRole = v.InferOutput<typeof LiveRoleSchema>
 
 export const roleKey = (role: { name: string; tenantId?: string | null }) => (role.tenantId ? `${role.tenantId}/${role.name}` : role.name)
 
+/**
+ * Roles Descope makes itself (descope-api.md §9): the project's Tenant Admin, and a tenant's SCIM
+ * role once a SCIM access key exists for it. Known by name only (the API marks no role as a
+ * system one); the SCIM role's name is ASSUMED. Descope lets you edit Tenant Admin's
+ * permissions, description and default flag; renaming it here would lose sight of it.
+ */
+export const TENANT_ADMIN_ROLE = 'Tenant Admin'
+export const SCIM_ROLE = 'SCIM'
+export const isBuiltInRole = (role: Pick<Role, 'name' | 'tenantId'>) =>
+  role.tenantId ? role.name === SCIM_ROLE : role.name === TENANT_ADMIN_ROLE
+
 /** Typed role operations for one-off scripts and the handler below. */
 export function roleApi(client: ApiClient) {
   const body = (role: Role) => ({
@@ -81,6 +92,8 @@ export default function roles() {
       ],
       list: (ctx) => roleApi(ctx.client).loadAll(),
       normalize: normalizeRole,
+      builtIn: isBuiltInRole,
+      builtInChangeable: ['description', 'permissionNames', 'default', 'private'],
       create: async (role, ctx) => { await roleApi(ctx.client).create(role) },
       renamedFrom: (role) => (role.renamedFrom === undefined ? undefined : roleKey({ name: role.renamedFrom, tenantId: role.tenantId })),
       update: async (role, ctx, live) => { await roleApi(ctx.client).update(live.name, role) },

@@ -10,6 +10,7 @@ import { defineTask, runAsScript } from '../lib/runner.ts'
 const flags = {
   port: { type: 'integer', min: 0, value: '<n>', description: 'port to listen on (default 4700; 0 picks a free one)' },
   persist: { type: 'string', value: '<file>', description: 'load state from the file if present, save it after each change' },
+  blank: { type: 'boolean', description: 'start an empty project, not one seeded like a real new project (default flows, theme, Tenant Admin, system permissions)' },
   'rate-limit': { type: 'string', value: '<n>/<window>', description: 'at most n requests per window (ms, s or m), then 429: 100/60s' },
   latency: { type: 'integer', min: 0, value: '<ms>', description: 'delay every response by this many milliseconds' },
   'error-rate': { type: 'string', value: '<ratio>', description: 'answer a share (0..1) of requests with a 500' },
@@ -33,6 +34,7 @@ function emulatorOptions(args: Args, log: ConsolaInstance): EmulatorOptions {
   return {
     port: args.port ?? 4700,
     persistPath: args.persist,
+    blank: args.blank,
     rateLimit: parseRateLimit(args['rate-limit']),
     latencyMs: args.latency,
     errorRate: ratio('error-rate'),
@@ -93,7 +95,7 @@ async function serve(options: EmulatorOptions): Promise<number> {
       `Descope emulator listening on ${emulator.url}`,
       `  project id:      ${emulator.projectId}`,
       `  management key:  ${emulator.managementKey}   (the emulator's own fake key)`,
-      `  state:           ${options.persistPath ? `persisted to ${options.persistPath}` : 'in memory only'}`,
+      `  state:           ${options.persistPath ? `persisted to ${options.persistPath}` : 'in memory only'}${options.blank ? ', started blank' : ''}`,
       `  faults:          ${faults.length > 0 ? faults.join(', ') : 'none'}`,
       'Point the official node SDK at it:',
       `  DescopeClient({ projectId: '${emulator.projectId}', managementKey: '${emulator.managementKey}', baseUrl: '${emulator.url}' })`,

@@ -554,7 +554,7 @@ Persistence('permissions, roles, flows and the theme persist and reload', async 
     flow: (await call('POST', '/v2/mgmt/flow/export', { flowId: 'references-flow' })).body,
     theme: (await call('POST', '/v2/mgmt/theme/export')).body,
   })
-  await withEmulator({ persistPath }, async (_emulator, call) => {
+  await withEmulator({ persistPath, blank: true }, async (_emulator, call) => {
     await call('POST', '/v1/mgmt/tenant/create', { id: 'acme', name: 'Acme' })
     await call('POST', '/v1/mgmt/permission/create', { name: 'read', description: 'Reads' })
     await call('POST', '/v1/mgmt/role/create', { name: 'My User Role', permissionNames: ['read'] })
@@ -566,7 +566,7 @@ Persistence('permissions, roles, flows and the theme persist and reload', async 
     before = await snapshot(call)
   })
   const saved = JSON.parse(await readFile(persistPath, 'utf8'))
-  assert.equal(Object.keys(saved), ['tenants', 'tenantSettings', 'permissions', 'roles', 'flows', 'theme'])
+  assert.equal(Object.keys(saved), ['tenants', 'tenantSettings', 'permissions', 'roles', 'flows', 'theme', 'ssoApplications'])
   assert.is(Object.keys(saved.roles).length, 2)
   assert.is(saved.flows['references-flow'].version, 1)
 
@@ -581,9 +581,14 @@ Persistence('permissions, roles, flows and the theme persist and reload', async 
   assert.equal(Object.keys(after.flows).sort(), ['basic-flow', 'references-flow'])
 })
 
-Persistence('a missing file starts empty; a state file without newer keys still loads', async ({ dir }) => {
+Persistence('a missing file starts as a new project (or blank); a state file without newer keys still loads', async ({ dir }) => {
   const empty = emptyState()
   await withEmulator({ persistPath: join(dir, 'absent.json') }, async (emulator) => {
+    assert.equal(Object.values(emulator.state.permissions).map((permission) => permission.name).sort(), ['Impersonate', 'SSO Admin', 'User Admin'])
+    assert.equal(Object.keys(emulator.state.flows).sort(), ['sign-in', 'sign-up', 'sign-up-or-in'])
+  })
+  assert.equal(Object.keys(JSON.parse(await readFile(join(dir, 'absent.json'), 'utf8')).flows).sort(), ['sign-in', 'sign-up', 'sign-up-or-in'], 'the new project is saved at once')
+  await withEmulator({ persistPath: join(dir, 'absent-blank.json'), blank: true }, async (emulator) => {
     assert.equal(emulator.state, empty)
   })
   const older = join(dir, 'older.json')

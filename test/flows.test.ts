@@ -20,8 +20,9 @@ interface Context {
 const test = suite<Context>('flows and theme')
 
 test.before.each(async (context) => {
-  context.source = await startEmulator()
-  context.target = await startEmulator({ projectId: 'P2emulatorTargetProject00002' })
+  // blank projects: every flow and the theme is what the files put there (test/local.test.ts has a new project's own)
+  context.source = await startEmulator({ blank: true })
+  context.target = await startEmulator({ projectId: 'P2emulatorTargetProject00002', blank: true })
   context.project = createProject()
   // the source environment declares its flows from files the test copies in
   fs.mkdirSync(path.join(context.project.dir, 'environments/exported/flows'), { recursive: true })
@@ -62,7 +63,7 @@ test('export twice gives identical bytes; --check passes; an out-of-band change 
   const first = await run('export-flows', 'source', '--out', out)
   assert.is(first.code, 0, first.stderr)
   const before = snapshot(out)
-  assert.equal(Object.keys(before).sort(), ['flows/references-flow.json', 'flows/sign-up-or-in.json', 'theme.json'])
+  assert.equal(Object.keys(before).sort(), ['flows/references-flow.json', 'flows/sign-in.json', 'flows/sign-up-or-in.json', 'flows/sign-up.json', 'theme.json'])
   assert.ok(Object.values(before).every((content) => content.endsWith('}\n')))
 
   const second = await run('export-flows', 'source', '--out', out)

@@ -19,8 +19,8 @@ test('local: plan, apply, then "No changes", with state kept between runs', asyn
   const plan = await runTask('sync', [], { cwd: project.dir, spawn: true })
   assert.is(plan.code, 0, plan.stderr)
   assert.match(plan.stdout, 'environment "local"')
-  // a new project already has a (default) theme: the theme is an update
-  assert.match(plan.stdout, /Plan: \d+ to create, 1 to update, 0 to delete/)
+  // a new project already has the default sign-up-or-in flow and a theme, as the files hold them
+  assert.match(plan.stdout, /Plan: \d+ to create, 0 to update, 0 to delete/)
 
   const applied = await runTask('sync', ['--apply'], { cwd: project.dir, spawn: true })
   assert.is(applied.code, 0, applied.stderr)
@@ -30,6 +30,27 @@ test('local: plan, apply, then "No changes", with state kept between runs', asyn
   const again = await runTask('sync', ['--detailed-exitcode'], { cwd: project.dir, spawn: true })
   assert.is(again.code, 0, again.stderr)
   assert.match(again.stdout, 'No changes')
+})
+
+test('local is a new project as Descope makes one, and its built-ins are neither pruned nor unmanaged', async ({ project }) => {
+  const state = () => JSON.parse(fs.readFileSync(path.join(project.dir, '.descope-emulator/local.json'), 'utf8')) as Record<string, Record<string, { name?: string; flowId?: string; tenantId?: string }>>
+  const names = (items: Record<string, { name?: string }>) => Object.values(items).map((item) => item.name).sort()
+  assert.is((await runTask('sync', ['--apply'], { cwd: project.dir })).code, 0)
+  const fresh = state()
+  assert.ok(names(fresh.roles!).includes('Tenant Admin'), names(fresh.roles!).join())
+  assert.ok(['Impersonate', 'SSO Admin', 'User Admin'].every((name) => names(fresh.permissions!).includes(name)), names(fresh.permissions!).join())
+  assert.ok(['sign-in', 'sign-up', 'sign-up-or-in'].every((id) => id in fresh.flows!), Object.keys(fresh.flows!).join())
+  assert.ok(Object.values(fresh.ssoApplications!).some((app) => app.name && (app as { id?: string }).id === 'descope-default-oidc'))
+
+  // base.yaml's roles: and flows: all name none of them: --prune deletes nothing
+  const pruned = await runTask('sync', ['--apply', '--prune', '--json'], { cwd: project.dir })
+  assert.is(pruned.code, 0, pruned.stderr)
+  assert.equal(JSON.parse(pruned.stdout).changes, [])
+  assert.equal(names(state().roles!), names(fresh.roles!))
+  assert.equal(Object.keys(state().flows!).sort(), Object.keys(fresh.flows!).sort())
+  const drift = await runTask('drift', ['--env', 'local', '--strict', '--json'], { cwd: project.dir })
+  assert.is(drift.code, 0, drift.stdout)
+  assert.equal(JSON.parse(drift.stdout).differences, [])
 })
 
 for (const env of ['test', 'devtest', 'dev', 'staging', 'prod']) {

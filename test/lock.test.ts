@@ -9,14 +9,16 @@ import { LockedError } from '../lib/errors.ts'
 import { acquireLock } from '../lib/lock.ts'
 import { REPO, TSX } from './helpers/project.ts'
 
-const test = suite<{ dir: string }>('lock')
+const test = suite<{ dir: string; previous?: string }>('lock')
 
 test.before.each((context) => {
   context.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'descope-mgmt-locks-test-'))
+  context.previous = process.env.DESCOPE_LOCK_DIR
   process.env.DESCOPE_LOCK_DIR = context.dir
 })
 test.after.each((context) => {
-  delete process.env.DESCOPE_LOCK_DIR
+  if (context.previous === undefined) delete process.env.DESCOPE_LOCK_DIR
+  else process.env.DESCOPE_LOCK_DIR = context.previous
   fs.rmSync(context.dir, { recursive: true, force: true })
 })
 

@@ -3,7 +3,8 @@
 import DescopeClient from '@descope/node-sdk'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { startEmulator, type Emulator } from '../lib/emulator/index.ts'
+import { enableScim, startEmulator, type Emulator } from '../lib/emulator/index.ts'
+import { roleKey } from '../plugins/roles.ts'
 import { createProject, emulatorEnvironment, runTask, type Project } from './helpers/project.ts'
 
 const DECLARED = `permissions:
@@ -97,7 +98,7 @@ test('renaming a permission: the new one is created, roles move to it, then the 
   }
   assert.ok(at('permission/create') < at('role/update'), log.join('\n'))
   assert.ok(at('role/update') < at('permission/delete'), log.join('\n'))
-  const permissions = ((await sdkFor(emulator).permission.loadAll()).data ?? []).map((permission) => permission.name).sort()
+  const permissions = ((await sdkFor(emulator).permission.loadAll()).data ?? []).filter((permission) => !permission.systemDefault).map((permission) => permission.name).sort()
   assert.equal(permissions, ['projects.edit', 'projects.read'])
   assert.match((await sync('--prune')).stdout, 'No changes')
 })
@@ -164,12 +165,40 @@ test('--prune will not delete a permission that live roles name when roles are n
   assert.equal(writes(emulator), [])
 })
 
-test('built-in permissions are neither unmanaged nor pruned', async ({ sync, emulator }) => {
-  emulator.state.permissions['builtin'] = { id: 'builtin', name: 'User Admin', description: 'built in', systemDefault: true }
-  const result = await sync('--apply', '--prune')
+test('built-ins of a new project (system permissions, Tenant Admin, a tenant\'s SCIM role) are neither unmanaged nor pruned', async ({ sync, emulator }) => {
+  assert.is((await sync('--apply')).code, 0)
+  enableScim(emulator.state, 'acme')
+  emulator.log.length = 0
+  const result = await sync('--apply', '--prune', '--json')
   assert.is(result.code, 0, result.stderr)
-  assert.not.match(result.stdout, 'User Admin')
-  assert.ok(Object.values(emulator.state.permissions).some((permission) => permission.name === 'User Admin'))
+  const document = JSON.parse(result.stdout)
+  assert.equal(document.changes, [])
+  assert.equal(document.unmanaged, [])
+  assert.equal(writes(emulator), [])
+  const roles = Object.values(emulator.state.roles).map((role) => roleKey(role)).sort()
+  assert.ok(roles.includes('Tenant Admin') && roles.includes('acme/SCIM'), roles.join())
+  assert.equal(Object.values(emulator.state.permissions).filter((permission) => permission.systemDefault).map((permission) => permission.name).sort(), ['Impersonate', 'SSO Admin', 'User Admin'])
+})
+
+test('a file may manage what Descope lets you change on Tenant Admin, and nothing else', async ({ sync, emulator, declare }) => {
+  const tenantAdmin = () => Object.values(emulator.state.roles).find((role) => role.name === 'Tenant Admin' && !role.tenantId)!
+  const id = tenantAdmin().id
+  declare(DECLARED.replace('roles:\n', 'roles:\n  - { name: Tenant Admin, description: Runs a tenant, permissionNames: [Impersonate, SSO Admin, User Admin, projects.read], default: false }\n'))
+  const applied = await sync('--apply')
+  assert.is(applied.code, 0, applied.stderr)
+  assert.match(applied.stdout, '~ update role "Tenant Admin"')
+  assert.is(tenantAdmin().id, id, 'updated in place')
+  assert.equal(tenantAdmin().permissionNames.sort(), ['Impersonate', 'SSO Admin', 'User Admin', 'projects.read'])
+  // renaming it would lose sight of it; a system permission cannot change at all
+  emulator.log.length = 0
+  declare(DECLARED
+    .replace('roles:\n', 'roles:\n  - { name: Tenant Owner, renamedFrom: Tenant Admin }\n')
+    .replace('permissions:\n', 'permissions:\n  - { name: Impersonate, description: Act as anyone }\n'))
+  const refused = await sync('--apply')
+  assert.is(refused.code, 3, refused.stderr)
+  assert.match(refused.stderr, 'role "Tenant Owner" is built into every Descope project and its name cannot be changed; Descope lets you change its description, permissionNames, default, private')
+  assert.match(refused.stderr, 'permission "Impersonate" is built into every Descope project and its description cannot be changed')
+  assert.equal(writes(emulator), [])
 })
 
 test.run()

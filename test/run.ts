@@ -28,12 +28,15 @@ interface FileResult { total: number; passed: number; skipped: number; code: num
 
 function run(file: string): Promise<FileResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [uvu, '-r', 'tsx', path.relative(process.cwd(), root), escape(file)], { env: process.env })
+    // locks of a test file's own library calls stay its own: never the user's, never another file's
+    const locks = fs.mkdtempSync(path.join(os.tmpdir(), 'descope-mgmt-test-locks-'))
+    const child = spawn(process.execPath, [uvu, '-r', 'tsx', path.relative(process.cwd(), root), escape(file)], { env: { ...process.env, DESCOPE_LOCK_DIR: locks } })
     let output = ''
     child.stdout.on('data', (chunk) => (output += chunk))
     child.stderr.on('data', (chunk) => (output += chunk))
     const began = Date.now()
     child.on('close', (code) => {
+      fs.rmSync(locks, { recursive: true, force: true })
       // each file's own time, to see which ones to make cheaper
       process.stdout.write(output.replace(/\n\s*Total:[\s\S]*$/, `\n  ${file} took ${((Date.now() - began) / 1000).toFixed(1)} s\n`))
       const plain = output.replace(/\x1b\[[0-9;]*m/g, '')

@@ -91,6 +91,7 @@ test('a copy of prod is prod: through extends, by project id, whatever the case 
 })
 
 test('one apply per project: another environment file for the same project waits its turn', async ({ dev: emulator, project }) => {
+  const previous = process.env.DESCOPE_LOCK_DIR
   process.env.DESCOPE_LOCK_DIR = path.join(project.dir, '.locks')
   const release = acquireLock(emulator.projectId)
   try {
@@ -101,7 +102,7 @@ test('one apply per project: another environment file for the same project waits
     assert.match(result.stderr, `another apply to this project is running (pid ${process.pid}`)
   } finally {
     release()
-    delete process.env.DESCOPE_LOCK_DIR
+    process.env.DESCOPE_LOCK_DIR = previous
   }
   assert.is(emulator.log.filter(isWrite).length, 0)
 })

@@ -3,6 +3,7 @@ export { EMULATOR_MANAGEMENT_KEY, EMULATOR_PROJECT_ID, FaultOptionEntries, type 
 export { startEmulator, type Emulator } from './server.ts'
 export { MAX_LOG_ENTRIES, type RequestLogEntry } from './pipeline.ts'
 export { emptyState } from './state.ts'
+export { DEFAULT_FLOWS, enableScim, SCIM_ROLE, seededState, SYSTEM_PERMISSIONS, TENANT_ADMIN_ROLE } from './seed.ts'
 export { API_ERRORS, EmulatorError, type ReplyErrorKind, type EmulatorErrorCode, type ErrorBody } from './errors.ts'
 export type {
   EmulatorState,
@@ -13,5 +14,6 @@ export type {
   StoredTenant,
   StoredTenantSettings,
   StoredTheme,
+  SsoApplication,
   Tenant,
 } from './state.ts'

@@ -24,6 +24,8 @@ export interface EmulatorOptions {
   port?: number
   /** JSON file holding the state: loaded at start when present, rewritten atomically after every successful mutation. */
   persistPath?: string
+  /** Start an empty project instead of one seeded like a real new project (seed.ts). */
+  blank?: boolean
   /** Fixed-window rate limit: past `requests` in one `windowMs` window, answer 429 with Retry-After. */
   rateLimit?: { requests: number; windowMs: number }
   /** Delay added before every response, in milliseconds. */
@@ -69,6 +71,7 @@ const OptionsSchema = v.object({
   host: v.optional(v.string(), '127.0.0.1'),
   port: v.optional(v.pipe(NonNegativeInteger, v.maxValue(65535)), 0),
   persistPath: v.optional(v.pipe(v.string(), v.nonEmpty())),
+  blank: v.optional(v.boolean(), false),
   ...FaultOptionEntries,
 })
 

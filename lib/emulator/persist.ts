@@ -10,12 +10,13 @@ import { EmulatorStateSchema, emptyState, type EmulatorState } from './state.ts'
  * empty state at once: an unwritable path fails at start, not on the first change (which would
  * answer 500 with the change already made in memory).
  */
-export function loadState(path: string): EmulatorState {
+/** The state in the file; a missing file starts as `fresh()` (a new project) and is written. */
+export function loadState(path: string, fresh: () => EmulatorState): EmulatorState {
   if (existsSync(path) && statSync(path).isDirectory()) {
     throw new EmulatorError('EMULATOR_OPTIONS_INVALID', `the emulator's state file ${path} is a directory; name a file (it is made if missing)`)
   }
   if (!existsSync(path)) {
-    const state = emptyState()
+    const state = fresh()
     saveState(path, state)
     return state
   }

@@ -6,6 +6,7 @@ import { resolveOptions, type EmulatorOptions } from './options.ts'
 import { loadState } from './persist.ts'
 import { createRequestListener, type PipelineContext, type RequestLogEntry } from './pipeline.ts'
 import { routes } from './routes/index.ts'
+import { seededState } from './seed.ts'
 import { emptyState, type EmulatorState } from './state.ts'
 
 export interface Emulator {
@@ -24,9 +25,11 @@ export interface Emulator {
 /** Starts a local Descope management API. Rejects with an EmulatorError on bad options or a corrupt state file. */
 export async function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
   const resolved = resolveOptions(options)
+  // a new project is seeded as a real one is, unless the caller asks for an empty one
+  const fresh = resolved.blank ? emptyState : seededState
   const ctx: PipelineContext = {
     options: resolved,
-    state: resolved.persistPath ? loadState(resolved.persistPath) : emptyState(),
+    state: resolved.persistPath ? loadState(resolved.persistPath, fresh) : fresh(),
     log: [],
     onRequest: options?.onRequest,
     routes,

@@ -135,6 +135,22 @@ export const StoredThemeSchema = v.object({
 })
 export type StoredTheme = v.InferOutput<typeof StoredThemeSchema>
 
+/**
+ * An SSO application (Descope as the identity provider, §3.8). Served read-only for now: a new
+ * project holds the default OIDC one.
+ */
+export const SsoApplicationSchema = v.object({
+  id: v.string(),
+  name: v.string(),
+  description: v.string(),
+  enabled: v.boolean(),
+  logo: v.string(),
+  appType: v.picklist(['oidc', 'saml', 'wsfed']),
+  oidcSettings: v.optional(JsonObjectSchema),
+  samlSettings: v.optional(JsonObjectSchema),
+})
+export type SsoApplication = v.InferOutput<typeof SsoApplicationSchema>
+
 export const EmulatorStateSchema = v.object({
   tenants: byKey(StoredTenantSchema),
   /** Only tenants whose settings were configured have an entry; the rest read the defaults. */
@@ -147,9 +163,11 @@ export const EmulatorStateSchema = v.object({
   flows: byKey(StoredFlowSchema),
   /** null until a theme is imported; export then serves a default empty theme. */
   theme: v.optional(v.nullable(StoredThemeSchema), null),
+  /** Keyed by id. */
+  ssoApplications: byKey(SsoApplicationSchema),
 })
 export type EmulatorState = v.InferOutput<typeof EmulatorStateSchema>
 
 export function emptyState(): EmulatorState {
-  return { tenants: keyed({}), tenantSettings: keyed({}), permissions: keyed({}), roles: keyed({}), flows: keyed({}), theme: null }
+  return { tenants: keyed({}), tenantSettings: keyed({}), permissions: keyed({}), roles: keyed({}), flows: keyed({}), theme: null, ssoApplications: keyed({}) }
 }
