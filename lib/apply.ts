@@ -106,9 +106,7 @@ async function execute(change: Change, handler: AnyHandler, ctx: HandlerContext,
 async function verifyAgainstLive(change: Change, handler: AnyHandler, ctx: HandlerContext, error: unknown, stopReason?: () => string | undefined): Promise<string | undefined> {
   const couldHaveLanded = error instanceof ApiError && (error.isRejected || error.status === undefined || error.status >= 500)
   if (!couldHaveLanded || change.op === 'update') return undefined
-  const live = handler.load
-    ? await handler.load(change.key, ctx).then((raw) => (raw === undefined ? undefined : liveItem(handler, raw)))
-    : liveItems(handler, await handler.list(ctx)).find((item) => handler.key(item) === change.key)
+  const live = await liveNow(change.key, handler, ctx)
   if (change.op === 'delete') return live ? undefined : 'verified gone after the request failed'
   if (!live) return undefined
   const { fields, state } = compareItem(handler.ownedWhole, change.item, live)
@@ -119,6 +117,22 @@ async function verifyAgainstLive(change: Change, handler: AnyHandler, ctx: Handl
   if (stopReason?.()) return undefined
   await handler.update(state, ctx, live)
   return 'it existed after the request failed; updated it to match'
+}
+
+/**
+ * One item as live has it now, or undefined. The real status of "not found" is unconfirmed
+ * (descope-api.md §9): a load answered 400 is not taken as an answer, the list decides.
+ */
+async function liveNow(key: string, handler: AnyHandler, ctx: HandlerContext): Promise<object | undefined> {
+  if (handler.load) {
+    try {
+      const raw = await handler.load(key, ctx)
+      return raw === undefined ? undefined : liveItem(handler, raw)
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 400)) throw error
+    }
+  }
+  return liveItems(handler, await handler.list(ctx)).find((item) => handler.key(item) === key)
 }
 
 function semaphore(size: number) {

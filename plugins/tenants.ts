@@ -69,12 +69,24 @@ export const LiveTenantSchema = v.looseObject({
 })
 export type LiveTenant = v.InferOutput<typeof LiveTenantSchema>
 
+/**
+ * A tenant load's answer: the Java SDK reads it bare and the .NET SDK as `{ tenant }`, both in CI
+ * against the real API (descope-api.md §9), so it may well carry both; the bare fields win.
+ */
+function loadedTenant(answer: unknown): unknown {
+  const wrapped = typeof answer === 'object' && answer !== null && !Object.hasOwn(answer, 'id') ? (answer as { tenant?: unknown }).tenant : undefined
+  return wrapped ?? answer
+}
+
 /** Typed tenant operations for one-off scripts and the handler below. */
 export function tenantApi(client: ApiClient) {
   return {
     loadAll: async () => (await client.get<{ tenants?: LiveTenant[] }>('/v1/mgmt/tenant/all')).tenants ?? [],
     /** undefined when no tenant has this id */
-    load: (id: string) => unlessNotFound(client.get<LiveTenant>('/v1/mgmt/tenant', { id })),
+    load: async (id: string) => {
+      const answer = await unlessNotFound(client.get<unknown>('/v1/mgmt/tenant', { id }))
+      return answer === undefined ? undefined : loadedTenant(answer)
+    },
     /** creates the tenant; default roles need updateDefaultRoles afterwards */
     create: ({ defaultRoles: _separate, ...tenant }: Tenant) => client.post<{ id: string }>('/v1/mgmt/tenant/create', tenant),
     /** replaces every field but the parent (fixed) and the default roles (their own endpoint) */

@@ -40,6 +40,12 @@ export interface EmulatorOptions {
   rateLimitBursts?: { rate: number; ms: number }
   /** Seeds the one PRNG behind every fault decision, so a faulty run can be replayed. Default: random. */
   seed?: number
+  /**
+   * Answers where the SDKs disagree or the real API is unconfirmed (descope-api.md §9), so a
+   * client can be tested against each: tenant load bare (node, Java, Go), wrapped in `{ tenant }`
+   * (.NET) or both; "not found" as 404 (Go's IsNotFoundError) or 400.
+   */
+  variants?: { tenantLoad?: 'bare' | 'wrapped' | 'both'; notFoundStatus?: 404 | 400 }
   /** Called with each request once its fate is decided (tasks/emulator.ts --verbose prints them). */
   onRequest?: (entry: RequestLogEntry) => void
 }
@@ -72,6 +78,10 @@ const OptionsSchema = v.object({
   port: v.optional(v.pipe(NonNegativeInteger, v.maxValue(65535)), 0),
   persistPath: v.optional(v.pipe(v.string(), v.nonEmpty())),
   blank: v.optional(v.boolean(), false),
+  variants: v.optional(v.strictObject({
+    tenantLoad: v.optional(v.picklist(['bare', 'wrapped', 'both']), 'bare'),
+    notFoundStatus: v.optional(v.picklist([404, 400]), 404),
+  }), {}),
   ...FaultOptionEntries,
 })
 

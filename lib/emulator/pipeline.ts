@@ -117,12 +117,14 @@ function dispatch(ctx: PipelineContext, method: string, url: URL, parsed: Parsed
     // Only POST bodies matter; a GET's body is ignored like any HTTP server would.
     if (method === 'POST' && !parsed.ok) throw new ReplyError('malformed', `the body is not valid JSON: ${parsed.reason}`)
     const body = method === 'POST' && parsed.ok ? parsed.value : null
-    const result = route.handle({ state: ctx.state, body, query: url.searchParams, origin: ctx.origin })
+    const result = route.handle({ state: ctx.state, body, query: url.searchParams, origin: ctx.origin, variants: ctx.options.variants })
     if (route.mutates && ctx.options.persistPath) saveState(ctx.options.persistPath, ctx.state)
     return { status: 200, body: result }
   } catch (error) {
-    if (error instanceof ReplyError) return errorReply(error)
-    return errorReply(new ReplyError('internal', error instanceof Error ? error.message : String(error)))
+    if (!(error instanceof ReplyError)) return errorReply(new ReplyError('internal', error instanceof Error ? error.message : String(error)))
+    // a missing resource answered as the real API might (its status is unconfirmed)
+    if (error.kind === 'notFound' && ctx.options.variants.notFoundStatus === 400) return { status: 400, body: error.body }
+    return errorReply(error)
   }
 }
 

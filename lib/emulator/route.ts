@@ -1,3 +1,4 @@
+import type { ResolvedOptions } from './options.ts'
 import type { EmulatorState } from './state.ts'
 
 /** What a handler gets: the live state and the already-parsed request. */
@@ -8,6 +9,8 @@ export interface RouteContext {
   query: URLSearchParams
   /** The emulator's own origin (http://127.0.0.1:PORT), for links it hands out. */
   origin: string
+  /** which of the real API's possible answers to give (EmulatorOptions.variants) */
+  variants: ResolvedOptions['variants']
 }
 
 /** Returns the JSON object to send with 200, or throws an ReplyError. Must validate before mutating. */

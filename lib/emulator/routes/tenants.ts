@@ -131,9 +131,14 @@ function remove({ state, body }: RouteContext) {
   return {}
 }
 
-/** Unwrapped, as node, Go and Python expect (§2.1 DISCREPANCY: OAS and the docs wrap it in {tenant}). */
-function load({ state, query: params }: RouteContext) {
-  return serveTenant(state, findTenant(state, requireQuery(params, 'id')))
+/**
+ * Unwrapped, as node, Go, Java and Python read it (§2.1 DISCREPANCY: OAS, the docs and the .NET
+ * SDK read `{ tenant }`); `variants.tenantLoad` gives the other answers.
+ */
+function load({ state, query: params, variants }: RouteContext) {
+  const tenant = serveTenant(state, findTenant(state, requireQuery(params, 'id')))
+  if (variants.tenantLoad === 'wrapped') return { tenant }
+  return variants.tenantLoad === 'both' ? { ...tenant, tenant } : tenant
 }
 
 function loadAll({ state }: RouteContext) {
