@@ -37,12 +37,21 @@ export function typesToRead(ctx: { handlers: Context['handlers']; env: Pick<Cont
   return ctx.handlers.map((handler) => handler.type).filter((type) => wanted.has(type))
 }
 
-export async function readLive(ctx: Pick<Context, 'handler' | 'handlerContext'>, types: string[]): Promise<LiveState> {
+/** Live items of each type; of a type in `only`, a handler may read just the keys named there. */
+export async function readLive(ctx: Pick<Context, 'handler' | 'handlerContext'>, types: string[], only?: ReadonlyMap<string, string[]>): Promise<LiveState> {
   const lists = await Promise.all(types.map(async (type) => {
     const handler = ctx.handler(type)
-    return [type, liveItems(handler, await handler.list(ctx.handlerContext(type)))] as const
+    return [type, liveItems(handler, await handler.list(ctx.handlerContext(type), only?.get(type)))] as const
   }))
   return new Map(lists)
+}
+
+/**
+ * What a plan needs of the types whose section names some items only (`flows: [a, b]`): those
+ * keys. Their other live items are never compared nor pruned, so they need not be read.
+ */
+export function namedOnly(ctx: Pick<Context, 'handler'>, env: { partial?: Set<string>; declared: Map<string, object[]> }): Map<string, string[]> {
+  return new Map([...env.partial ?? []].map((type) => [type, (env.declared.get(type) ?? []).map((item) => ctx.handler(type).key(item))]))
 }
 
 /** A handler's list() answer, checked and normalized item by item. */

@@ -104,8 +104,12 @@ export interface ResourceHandler<Item extends object = object, Live = unknown> {
     exhaustive?(value: any): boolean
   }
 
-  /** every live item, as the API answers (the engine checks each with liveSchema) */
-  list(ctx: HandlerContext): Promise<unknown>
+  /**
+   * every live item, as the API answers (the engine checks each with liveSchema); `only`, when
+   * given, names the keys a plan needs (the section names some items only, `flows: [a, b]`), and
+   * a handler may read just those
+   */
+  list(ctx: HandlerContext, only?: string[]): Promise<unknown>
   /** one live item as the API answers, or undefined when it does not exist; used to confirm a failed create or delete */
   load?(key: string, ctx: HandlerContext): Promise<unknown>
   /**

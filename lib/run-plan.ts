@@ -15,7 +15,7 @@ import type { Environment } from './environment.ts'
 import { DescopeMgmtError, InterruptedError } from './errors.ts'
 import type { Signal } from './errors.ts'
 import { trapInterrupts } from './interrupt.ts'
-import { readLive } from './live.ts'
+import { namedOnly, readLive } from './live.ts'
 import { acquireLock } from './lock.ts'
 import type { LiveState, Plan } from './plan.ts'
 import { configCommit } from './provenance.ts'
@@ -67,9 +67,10 @@ export async function runPlan(ctx: Context, options: RunPlanOptions): Promise<Ru
     options.onPlan?.(plan)
     return { plan, prints }
   }
+  const only = namedOnly(ctx, options.desired ?? ctx.env)
   if (!options.apply) {
     options.precheck?.()
-    const { plan, prints } = planned(await readLive(ctx, options.types))
+    const { plan, prints } = planned(await readLive(ctx, options.types, only))
     return { plan, fingerprints: prints }
   }
   const gitCommit = await configCommit(ctx.config.root)
@@ -112,7 +113,7 @@ export async function runPlan(ctx: Context, options: RunPlanOptions): Promise<Ru
       if (interruption.signal) throw new InterruptedError(interruption.signal, `interrupted (${interruption.signal}) before anything was written`)
     }
     options.precheck?.()
-    const live = await readLive(ctx, options.types).catch((error: unknown) => {
+    const live = await readLive(ctx, options.types, only).catch((error: unknown) => {
       stoppedBefore()
       throw error
     })
@@ -123,8 +124,9 @@ export async function runPlan(ctx: Context, options: RunPlanOptions): Promise<Ru
       throw error
     })
     stoppedBefore()
-    // the backup holds every type: read the ones the plan did not need, then write it
-    const rest = ctx.handlers.map((handler) => handler.type).filter((type) => !live.has(type))
+    // the backup holds every item: read what the plan did not need (types, and the items of a
+    // type it read only some of), then write it
+    const rest = ctx.handlers.map((handler) => handler.type).filter((type) => !live.has(type) || only.has(type))
     const backup = await readLive(ctx, rest)
       .then((more) => takeBackup(ctx, options.operation, { live: new Map([...live, ...more]), dir: options.backupDir, gitCommit }))
       .catch((error: Error) => {

@@ -150,7 +150,7 @@ export default function flows() {
         // a list deploys those flows; only `all` says there are no others
         exhaustive: (selection: 'all' | string[]) => selection === 'all',
       },
-      list: (ctx) => loadFlows(ctx.client),
+      list: (ctx, only) => loadFlows(ctx.client, only),
       load: (flowId, ctx) => flowApi(ctx.client).load(flowId),
       normalize: normalizeFlow,
       create: async (flow, ctx) => { await flowApi(ctx.client).import(flow) },

@@ -91,7 +91,7 @@ test('sync --apply with changes leaves a backup first; with no changes it leaves
   assert.ok(fs.existsSync(backup))
   const listed = JSON.parse((await run('backup', 'list', '--json')).stdout).backups
   assert.equal(listed.map((entry: { file: string; operation: string }) => [entry.file, entry.operation]), [[backup, 'sync']])
-  assert.equal(JSON.parse(fs.readFileSync(backup, 'utf8')).metadata.counts, { flow: 0, permission: 0, role: 0, tenant: 0, theme: 1 }, 'taken before the first write')
+  assert.equal(JSON.parse(fs.readFileSync(backup, 'utf8')).metadata.counts, { flow: 3, permission: 0, role: 1, tenant: 0, theme: 1 }, 'taken before the first write: a new project\'s default flows, theme and Tenant Admin')
 
   assert.is((await run('sync', '--env', 'dev', '--apply')).code, 0)
   assert.is(JSON.parse((await run('backup', 'list', '--json')).stdout).backups.length, 1, 'no changes, no backup')

@@ -135,9 +135,22 @@ test('export-flows works when the flow files it is meant to write are missing or
 test('a flow list deploys those flows and never prunes the others', async ({ run, project, source }) => {
   assert.is((await run('sync', 'source', '--apply')).code, 0)
   project.write('environments/source.yaml', read(project, 'environments/source.yaml').replace('flows: all', 'flows: [sign-up-or-in]'))
-  const result = await run('sync', 'source', '--apply', '--prune')
+  source.log.length = 0
+  const plan = await run('sync', 'source', '--prune')
+  assert.is(plan.code, 0, plan.stderr)
+  // a plan reads the listed flows only: one list, one export
+  assert.equal(source.log.filter((entry) => entry.path.includes('/flow/')).map((entry) => `${entry.path} ${JSON.stringify(entry.body)}`), [
+    '/v1/mgmt/flow/list {}',
+    '/v2/mgmt/flow/export {"flowId":"sign-up-or-in"}',
+  ])
+  // an apply's backup still holds every flow
+  const flowFile = 'environments/exported/flows/sign-up-or-in.json'
+  project.write(flowFile, read(project, flowFile).replace('"name": "Sign Up or In"', '"name": "Sign Up or In, edited"'))
+  const result = await run('sync', 'source', '--apply', '--prune', '--json')
   assert.is(result.code, 0, result.stderr)
-  assert.match(result.stdout, 'flow "references-flow"')
+  assert.equal(JSON.parse(result.stdout).changes.map((change: { key: string; outcome: string }) => `${change.key} ${change.outcome}`), ['sign-up-or-in applied'])
+  const backup = JSON.parse(fs.readFileSync(JSON.parse(result.stdout).backup, 'utf8'))
+  assert.equal(backup.items.flow.map((flow: { flowId: string }) => flow.flowId).sort(), ['references-flow', 'sign-in', 'sign-up', 'sign-up-or-in'])
   assert.ok(source.state.flows['references-flow'], 'an unlisted flow stays')
 })
 

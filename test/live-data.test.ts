@@ -140,12 +140,12 @@ test('a backup restores live values that a file could not declare', async ({ emu
   assert.is((await call('/v1/mgmt/permission/create', { name: 'p'.repeat(150) })).status, 200)
   project.write('environments/dev.yaml', emulatorEnvironment(emulator, 'roles: []\npermissions: []\n'))
   const backup = JSON.parse((await run('backup', 'create', '--env', 'dev', '--json')).stdout).backup as string
-  delete emulator.state.roles[Object.keys(emulator.state.roles)[0]!]
-  emulator.state.permissions = Object.assign(Object.create(null), {})
+  for (const [id, role] of Object.entries(emulator.state.roles)) if (role.name === 'ops/admin') delete emulator.state.roles[id]
+  for (const [id, permission] of Object.entries(emulator.state.permissions)) if (!permission.systemDefault) delete emulator.state.permissions[id]
   const restored = await run('backup', 'restore', backup, '--env', 'dev', '--apply')
   assert.is(restored.code, 0, restored.stderr)
-  assert.equal(Object.values(emulator.state.roles).map((role) => role.name), ['ops/admin'])
-  assert.equal(Object.values(emulator.state.permissions).map((permission) => permission.name.length), [150])
+  assert.equal(Object.values(emulator.state.roles).map((role) => role.name).sort(), ['Tenant Admin', 'ops/admin'])
+  assert.equal(Object.values(emulator.state.permissions).filter((permission) => !permission.systemDefault).map((permission) => permission.name.length), [150])
 })
 
 test.run()

@@ -1,6 +1,7 @@
 // A snapshot of every resource type the configured plugins know, as a backup document. Items
-// are normalized (portable, no server-managed fields) and sorted by key; built-ins that every
-// project has are left out, since they cannot be restored anyway.
+// are normalized (portable, no server-managed fields) and sorted by key. Built-ins that nothing
+// can change (a system permission) are left out, since restoring them would do nothing; those
+// Descope lets you edit (a default flow, Tenant Admin) are kept with what was made of them.
 import type { Context } from '../context.ts'
 import { stableJson } from '../json-file.ts'
 import { readLive } from '../live.ts'
@@ -16,8 +17,9 @@ export function snapshot(ctx: Pick<Context, 'handlers' | 'env' | 'projectId'>, l
   for (const handler of ctx.handlers) {
     const list = live.get(handler.type)
     if (!list) continue
+    const fixed = !handler.builtInChangeable?.length
     items[handler.type] = list
-      .filter((item) => !handler.builtIn?.(item))
+      .filter((item) => !(fixed && handler.builtIn?.(item)))
       .sort((a, b) => byCodeUnit(handler.key(a), handler.key(b))) as Record<string, unknown>[]
   }
   return {
