@@ -74,7 +74,7 @@ export async function connect(envName?: string, options: ConnectOptions = {}): P
     projectId,
     log,
     emulator,
-    handlerContext: (type) => ({ env: env.name, client, log: log.withTag(type) }),
+    handlerContext: (type) => ({ env: env.name, client, log: log.withTag(type), settings: env.settings.get(type) ?? {} }),
     handler: (type) => {
       const handler = byType.get(type)
       if (!handler) throw new Error(`no configured plugin handles "${type}"; known types: ${[...byType.keys()].join(', ')}`)

@@ -5,6 +5,7 @@ import path from 'node:path'
 import * as v from 'valibot'
 import { readPolicy, RetrySchema, ThrottleSchema, TimeoutsSchema, type Config } from './config.ts'
 import { FaultOptionEntries } from './emulator/options.ts'
+import { TenantAttributeDefinitionSchema } from './emulator/state.ts'
 import { readEnvironmentFile } from './env-file.ts'
 import { inherited, protectionOf } from './protection.ts'
 import { ConfigError, displayPath, type ConfigIssue } from './errors.ts'
@@ -23,6 +24,8 @@ export const EmulatorSettingsSchema = v.strictObject({
   persist: v.optional(v.pipe(v.string(), v.minLength(1))),
   /** start an empty project, not one seeded like a real new project */
   blank: v.optional(v.boolean()),
+  /** the tenant custom attributes the emulated project defines (omitted: any is accepted) */
+  tenantAttributes: v.optional(v.array(TenantAttributeDefinitionSchema)),
   ...FaultOptionEntries,
 })
 export type EmulatorSettings = v.InferOutput<typeof EmulatorSettingsSchema>
@@ -71,6 +74,8 @@ export interface Environment {
   partial: Set<string>
   /** what each section that names files says (`flows: all`, `theme: true`), read even when the files are not */
   selections: Map<string, unknown>
+  /** each handler's settings (its own top-level keys), validated, by type */
+  settings: Map<string, Readonly<Record<string, unknown>>>
   /** declared items per resource type; a type whose section the file omits is not managed here */
   declared: Map<string, object[]>
   /** where the `index`th declared item of a type is written, for messages (index -1: the environment's file) */
@@ -143,6 +148,7 @@ export function loadEnvironment(
   const schema = v.strictObject({
     ...connectionEntries,
     ...Object.fromEntries(handlers.map((handler) => [handler.section, v.optional(v.unknown())])),
+    ...Object.fromEntries(handlers.flatMap((handler) => Object.keys(handler.settings ?? {}).map((key) => [key, v.optional(v.unknown())]))),
   })
   const { output } = collectIssues(validate(schema, values, fileFor), issues)
   // A file may protect an environment, never unprotect one the config protects (a shared base
@@ -160,6 +166,7 @@ export function loadEnvironment(
       ? { file: fileFor(['exportDir']), path: 'exportDir', message: `leads outside the project (to ${exportDir})`, fix: 'name a directory inside the project; export elsewhere once with export-flows --out' }
       : { file: 'descope.config.ts', path: 'exportDir', message: `leads outside the project (to ${exportDir})`, fix: 'name a directory inside the project' })
   }
+  const settings = new Map(handlers.map((handler) => [handler.type, handlerSettings(handler, record, fileFor, issues)]))
   const declared = new Map<string, object[]>()
   const origins = new Map<string, Entry[]>()
   const partial = new Set<string>()
@@ -176,7 +183,7 @@ export function loadEnvironment(
     }
     if (handler.files?.exhaustive?.(value) === false) partial.add(handler.type)
     if (handler.files) selections.set(handler.type, value)
-    const section = validateSection(handler, value, fileFor, issues, fileSource)
+    const section = validateSection(handler, value, fileFor, issues, fileSource, settings.get(handler.type)!)
     if (!section) continue
     declared.set(handler.type, section.items)
     origins.set(handler.type, section.entries)
@@ -197,6 +204,7 @@ export function loadEnvironment(
     exportDir,
     partial,
     selections,
+    settings,
     credentialsHint: credentialsHint(merged.values, fileFor),
     declared,
     locate: (type, index, field) => {
@@ -236,11 +244,28 @@ function validateSection(
   fileFor: (at: (string | number)[]) => string,
   issues: ConfigIssue[],
   where: FileSource,
+  settings: Readonly<Record<string, unknown>>,
 ): { items: object[]; entries: Entry[] } | undefined {
   const entries = sectionEntries(handler, raw, fileFor, issues, where)
   if (!entries) return undefined
-  const items = validateItems(handler, entries, issues)
+  const items = validateItems(handler, entries, issues, settings)
   return items && { items, entries }
+}
+
+/** A handler's settings as the environment gives them, each checked with its schema. */
+function handlerSettings(
+  handler: ResourceHandler<any, any>,
+  record: Record<string, unknown>,
+  fileFor: (at: (string | number)[]) => string,
+  issues: ConfigIssue[],
+): Record<string, unknown> {
+  const values: Record<string, unknown> = Object.create(null)
+  for (const [key, schema] of Object.entries(handler.settings ?? {})) {
+    if (record[key] === undefined) continue
+    const { output } = collectIssues(validate(schema, record[key], fileFor, [key]), issues)
+    if (output !== undefined) values[key] = output
+  }
+  return values
 }
 
 /** The raw items of a section: inline in the environment file, or read from their own files. */

@@ -19,8 +19,8 @@ export interface Entry {
  * The validated items of a file, or undefined when any is invalid (the problems are added to
  * `issues`): each with the handler's declared schema, then the checks across items.
  */
-export function validateItems(handler: AnyHandler, entries: Entry[], issues: ConfigIssue[]): object[] | undefined {
-  return checkEach(handler, entries, issues, (entry) => collectIssues(validate(handler.schema, entry.raw, () => entry.file, entry.at), issues).output)
+export function validateItems(handler: AnyHandler, entries: Entry[], issues: ConfigIssue[], settings: Readonly<Record<string, unknown>> = {}): object[] | undefined {
+  return checkEach(handler, entries, issues, settings, (entry) => collectIssues(validate(handler.schema, entry.raw, () => entry.file, entry.at), issues).output)
 }
 
 /**
@@ -29,7 +29,7 @@ export function validateItems(handler: AnyHandler, entries: Entry[], issues: Con
  * role name with a slash, restores all the same), and must have a key.
  */
 export function validateBackupItems(handler: AnyHandler, entries: Entry[], issues: ConfigIssue[]): object[] | undefined {
-  return checkEach(handler, entries, issues, (entry) => {
+  return checkEach(handler, entries, issues, {}, (entry) => {
     // a backup may be anyone's file: its values are not quoted back
     const { output } = collectIssues(validate(handler.liveSchema, entry.raw, () => entry.file, entry.at, false), issues)
     if (!output) return undefined
@@ -41,7 +41,7 @@ export function validateBackupItems(handler: AnyHandler, entries: Entry[], issue
   })
 }
 
-function checkEach(handler: AnyHandler, entries: Entry[], issues: ConfigIssue[], parse: (entry: Entry) => object | undefined): object[] | undefined {
+function checkEach(handler: AnyHandler, entries: Entry[], issues: ConfigIssue[], settings: Readonly<Record<string, unknown>>, parse: (entry: Entry) => object | undefined): object[] | undefined {
   const valid: { item: object; entry: Entry }[] = []
   for (const entry of entries) {
     const item = parse(entry)
@@ -49,7 +49,7 @@ function checkEach(handler: AnyHandler, entries: Entry[], issues: ConfigIssue[],
   }
   const items = valid.map(({ item }) => item)
   const where = (index: number) => valid[index]!.entry
-  for (const issue of [...duplicateKeys(handler, items, where), ...duplicateRenames(handler, items, where), ...(handler.check?.(items) ?? [])]) {
+  for (const issue of [...duplicateKeys(handler, items, where), ...duplicateRenames(handler, items, where), ...(handler.check?.(items, settings) ?? [])]) {
     // an index a plugin's check() made up points at the section as a whole
     const { file, at } = valid[issue.index]?.entry ?? { file: entries[0]?.file ?? '', at: [] }
     issues.push({ file, path: formatPath([...at, ...(issue.field ? [issue.field] : [])]), message: issue.message, fix: issue.fix })

@@ -31,6 +31,8 @@ export function contractIssues(plugin: Plugin, handler: AnyHandler, index: numbe
   if (handler.dependsOn !== undefined && !(Array.isArray(handler.dependsOn) && handler.dependsOn.every((type) => typeof type === 'string'))) issues.push(issue('dependsOn must be a list of type names'))
   const changeable = handler.builtInChangeable as unknown
   if (changeable !== undefined && changeable !== 'all' && !(Array.isArray(changeable) && changeable.every((field) => typeof field === 'string'))) issues.push(issue('builtInChangeable must be \'all\' or a list of field names'))
+  const settings = handler.settings as unknown
+  if (settings !== undefined && !(typeof settings === 'object' && settings !== null && Object.values(settings).every(isSchema))) issues.push(issue('settings must map each key to a valibot schema'))
   const files = handler.files as ResourceHandler['files'] | null
   if (files !== undefined && !(typeof files === 'object' && files !== null && isSchema(files.section) && typeof files.expand === 'function')) issues.push(issue('files needs a section schema and an expand() function'))
   return issues

@@ -14,6 +14,8 @@ export interface HandlerContext {
   client: ApiClient
   /** tagged with the handler's type */
   log: ConsolaInstance
+  /** the environment's values of the handler's `settings`, validated (a key left out is absent) */
+  settings: Readonly<Record<string, unknown>>
 }
 
 /** An item of some type that another item needs to exist first (a role's permission, a tenant's parent). */
@@ -89,8 +91,14 @@ export interface ResourceHandler<Item extends object = object, Live = unknown> {
    * declare a built-in to manage those, and the plan refuses a change to any other (default: none)
    */
   builtInChangeable?: readonly string[] | 'all'
-  /** cross-item checks on the declared list, before any request */
-  check?(items: Item[]): ItemIssue[]
+  /**
+   * top-level keys of an environment file that this handler owns, each with its schema: facts
+   * about the project that are not items to sync (the tenant attributes a project defines).
+   * Their validated values reach check() and every HandlerContext.
+   */
+  settings?: Record<string, v.GenericSchema>
+  /** cross-item checks on the declared list, before any request; `settings` as in HandlerContext */
+  check?(items: Item[], settings: Readonly<Record<string, unknown>>): ItemIssue[]
 
   /**
    * For types declared by reference to files rather than inline (`flows: all`): validates the
@@ -151,11 +159,12 @@ export function resolveHandlers(plugins: Plugin[]): ResourceHandler<any, any>[] 
   const sections = new Set<string>()
   for (const plugin of plugins) {
     for (const handler of plugin.handlers) {
-      if (byType.has(handler.type) || sections.has(handler.section)) {
-        throw pluginError('PLUGIN_CONFLICT', `plugin "${plugin.name}": resource type "${handler.type}" or section "${handler.section}" is already provided by another plugin`, 'register each plugin once')
+      const keys = [handler.section, ...Object.keys(handler.settings ?? {})]
+      if (byType.has(handler.type) || keys.some((key) => sections.has(key))) {
+        throw pluginError('PLUGIN_CONFLICT', `plugin "${plugin.name}": resource type "${handler.type}" or a key it owns (${keys.join(', ')}) is already provided by another plugin`, 'register each plugin once')
       }
       byType.set(handler.type, guardHandler(plugin, handler))
-      sections.add(handler.section)
+      for (const key of keys) sections.add(key)
     }
   }
   const ordered: ResourceHandler<any, any>[] = []

@@ -8,6 +8,7 @@ import { unlessNotFound, type ApiClient } from '../lib/client.ts'
 import { sortedUnique } from '../lib/normalize.ts'
 import { dataRecord, displayName, jsonObject, name as schemaName, NAME_MAX, plainLines, plainText } from '../lib/schemas.ts'
 import { defineHandler, definePlugin, type ItemIssue } from '../lib/plugin.ts'
+import { attributeIssues, explainRefusal, TenantAttributesSchema, type AttributeDefinition } from './tenant-attributes.ts'
 
 /** A DNS name: labels of letters, digits and inner hyphens; a final label of letters, or punycode (xn--). */
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/
@@ -163,20 +164,21 @@ export default function tenants() {
         `name "${tenant.name.toLowerCase()}"`,
         ...(tenant.selfProvisioningDomains ?? []).map((domain) => `domain "${domain}"`),
       ],
-      check: checkTenants,
+      settings: { tenantAttributes: TenantAttributesSchema },
+      check: (tenants, settings) => [...checkTenants(tenants), ...attributeIssues(tenants, settings.tenantAttributes as AttributeDefinition[] | undefined)],
       list: (ctx) => tenantApi(ctx.client).loadAll(),
       load: (id, ctx) => tenantApi(ctx.client).load(id),
       normalize: normalizeTenant,
       create: async (tenant, ctx) => {
         const api = tenantApi(ctx.client)
-        await api.create(tenant)
+        await api.create(tenant).catch((error: unknown) => { throw explainRefusal(error, tenant) })
         if (tenant.defaultRoles?.length) await api.updateDefaultRoles(tenant.id, tenant.defaultRoles)
       },
       update: async (tenant, ctx, live) => {
         const api = tenantApi(ctx.client)
         const { defaultRoles, ...fields } = tenant
         const { defaultRoles: liveDefaultRoles, ...liveFields } = live
-        if (!isDeepStrictEqual(fields, liveFields)) await api.update(tenant)
+        if (!isDeepStrictEqual(fields, liveFields)) await api.update(tenant).catch((error: unknown) => { throw explainRefusal(error, tenant) })
         if (!isDeepStrictEqual(defaultRoles ?? [], liveDefaultRoles ?? [])) await api.updateDefaultRoles(tenant.id, defaultRoles ?? [])
       },
       delete: async (tenant, ctx) => { await tenantApi(ctx.client).delete(tenant.id) },

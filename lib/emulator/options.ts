@@ -2,6 +2,7 @@ import * as v from 'valibot'
 import { isIP } from 'node:net'
 import { EmulatorError } from './errors.ts'
 import type { RequestLogEntry } from './pipeline.ts'
+import { TenantAttributeDefinitionSchema, type TenantAttributeDefinition } from './state.ts'
 
 /** 'P' + 27 characters: the real project id shape, so node-sdk derives the region-less default URL. */
 export const EMULATOR_PROJECT_ID = 'P2emulatorLocalProject000001'
@@ -46,6 +47,11 @@ export interface EmulatorOptions {
    * (.NET) or both; "not found" as 404 (Go's IsNotFoundError) or 400.
    */
   variants?: { tenantLoad?: 'bare' | 'wrapped' | 'both'; notFoundStatus?: 404 | 400 }
+  /**
+   * The tenant custom attributes the project defines (the console's Tenants → Custom Attributes):
+   * a tenant write naming another is refused with a 400. Omitted: any attribute is accepted.
+   */
+  tenantAttributes?: TenantAttributeDefinition[]
   /** Called with each request once its fate is decided (tasks/emulator.ts --verbose prints them). */
   onRequest?: (entry: RequestLogEntry) => void
 }
@@ -78,6 +84,7 @@ const OptionsSchema = v.object({
   port: v.optional(v.pipe(NonNegativeInteger, v.maxValue(65535)), 0),
   persistPath: v.optional(v.pipe(v.string(), v.nonEmpty())),
   blank: v.optional(v.boolean(), false),
+  tenantAttributes: v.optional(v.array(TenantAttributeDefinitionSchema)),
   variants: v.optional(v.strictObject({
     tenantLoad: v.optional(v.picklist(['bare', 'wrapped', 'both']), 'bare'),
     notFoundStatus: v.optional(v.picklist([404, 400]), 404),

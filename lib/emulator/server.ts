@@ -38,6 +38,7 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
     burstUntil: 0,
     origin: '',
   }
+  if (resolved.tenantAttributes) ctx.state.tenantAttributes = resolved.tenantAttributes
   const server = createServer(createRequestListener(ctx))
   const { port } = await listen(server, resolved.port, resolved.host)
   const host = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host

@@ -151,6 +151,17 @@ export const SsoApplicationSchema = v.object({
 })
 export type SsoApplication = v.InferOutput<typeof SsoApplicationSchema>
 
+/**
+ * A tenant custom attribute as defined in the console (no public endpoint makes one; §9). The
+ * emulator is given them to refuse an undefined attribute as Descope likely does.
+ */
+export const TenantAttributeDefinitionSchema = v.object({
+  id: v.string(),
+  type: v.picklist(['string', 'number', 'boolean', 'singleselect', 'multiselect', 'date']),
+  options: v.optional(v.array(v.string())),
+})
+export type TenantAttributeDefinition = v.InferOutput<typeof TenantAttributeDefinitionSchema>
+
 export const EmulatorStateSchema = v.object({
   tenants: byKey(StoredTenantSchema),
   /** Only tenants whose settings were configured have an entry; the rest read the defaults. */
@@ -165,9 +176,11 @@ export const EmulatorStateSchema = v.object({
   theme: v.optional(v.nullable(StoredThemeSchema), null),
   /** Keyed by id. */
   ssoApplications: byKey(SsoApplicationSchema),
+  /** The tenant attributes the project defines; null: any attribute is accepted (not enforced). */
+  tenantAttributes: v.optional(v.nullable(v.array(TenantAttributeDefinitionSchema)), null),
 })
 export type EmulatorState = v.InferOutput<typeof EmulatorStateSchema>
 
 export function emptyState(): EmulatorState {
-  return { tenants: keyed({}), tenantSettings: keyed({}), permissions: keyed({}), roles: keyed({}), flows: keyed({}), theme: null, ssoApplications: keyed({}) }
+  return { tenants: keyed({}), tenantSettings: keyed({}), permissions: keyed({}), roles: keyed({}), flows: keyed({}), theme: null, ssoApplications: keyed({}), tenantAttributes: null }
 }

@@ -50,4 +50,5 @@ export const quietContext = (type: string): HandlerContext => ({
   env: 'test',
   client: undefined as never,
   log: createConsola({ level: LogLevels.silent }).withTag(type),
+  settings: {},
 })

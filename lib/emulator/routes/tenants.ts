@@ -3,7 +3,7 @@ import { dataRecord } from '../../schemas.ts'
 import { ReplyError } from '../errors.ts'
 import { randomId } from '../ids.ts'
 import { mutation, query, type RouteContext, type RouteTable } from '../route.ts'
-import { AttributeValueSchema, RoleInheritanceSchema, type EmulatorState, type StoredTenant } from '../state.ts'
+import { AttributeValueSchema, RoleInheritanceSchema, type EmulatorState, type StoredTenant, type TenantAttributeDefinition } from '../state.ts'
 import { parseBody, requireQuery, StringList } from '../validate.ts'
 import { assertProjectRolesExist, deleteTenantRoles } from './role-store.ts'
 import { allTenants, assertDomainsFree, assertNameFree, findTenant, serveTenant } from './tenant-store.ts'
@@ -44,6 +44,32 @@ const SearchBody = v.object({
 type EditableFields = v.InferOutput<typeof UpdateBody>
 
 /** Every editable field, with omitted ones at their defaults: update replaces the whole tenant (README). */
+/**
+ * ASSUMED (§9: likely, unconfirmed): with attributes defined, Descope refuses a tenant write
+ * naming an undefined one, or a value not of its type, with a 400. The wording is the emulator's.
+ */
+function assertAttributesDefined(state: EmulatorState, attributes: Record<string, unknown>): void {
+  const definitions = state.tenantAttributes
+  if (!definitions) return
+  for (const [name, value] of Object.entries(attributes)) {
+    const definition = definitions.find((candidate) => candidate.id === name)
+    if (!definition) throw new ReplyError('invalid', `custom attribute "${name}" is not defined for tenants in this project`)
+    if (value !== null && !fitsType(definition, value)) throw new ReplyError('invalid', `custom attribute "${name}" must be of type ${definition.type}`)
+  }
+}
+
+function fitsType(definition: TenantAttributeDefinition, value: unknown): boolean {
+  const options = definition.options ?? []
+  switch (definition.type) {
+    case 'string': return typeof value === 'string'
+    case 'number': return typeof value === 'number'
+    case 'boolean': return typeof value === 'boolean'
+    case 'date': return typeof value === 'string' || typeof value === 'number'
+    case 'singleselect': return typeof value === 'string' && options.includes(value)
+    case 'multiselect': return Array.isArray(value) && value.every((item) => options.includes(item))
+  }
+}
+
 function editable(body: Omit<EditableFields, 'id'>) {
   return {
     name: body.name,
@@ -73,6 +99,7 @@ function create({ state, body }: RouteContext) {
   const fields = editable(request)
   assertNameFree(state, fields.name)
   assertDomainsFree(state, fields.selfProvisioningDomains)
+  assertAttributesDefined(state, fields.customAttributes)
 
   const id = request.id ?? generateTenantId(state)
   // Keys in the order of descope-api.md §3.1, so served JSON reads like the docs.
@@ -101,6 +128,7 @@ function update({ state, body }: RouteContext) {
   const fields = editable(request)
   assertNameFree(state, fields.name, current.id)
   assertDomainsFree(state, fields.selfProvisioningDomains, current.id)
+  assertAttributesDefined(state, fields.customAttributes)
   // parent is not updatable; defaultRoles have their own endpoint, so both survive an update.
   state.tenants[current.id] = { ...current, ...fields }
   return {}
