@@ -154,7 +154,8 @@ export const defineConfig = (config: ConfigInput): ConfigInput => config
  */
 async function importThroughTsx(file: string): Promise<unknown> {
   // the file as it is now: a process that loads the config again after an edit (a long-lived
-  // script, the test suite) must not get the module it imported before
+  // script, the test suite) must not get the module it imported before. Modules the config
+  // imports (a local plugin) are not reloaded: restart the process after editing those.
   const { mtimeMs, ctimeMs, size } = fs.statSync(file)
   const url = `${pathToFileURL(file).href}?version=${mtimeMs}-${ctimeMs}-${size}`
   let module: { default?: unknown }

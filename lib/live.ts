@@ -11,12 +11,20 @@ import { formatPath } from './validate.ts'
 
 type AnyHandler = ResourceHandler<any, any>
 
+/** What a plan reads: whole types, and of some types only the keys named (LiveSelection.only). */
+export interface LiveSelection {
+  types: string[]
+  /** types whose section names some items only (`flows: [a, b]`): just those keys are needed */
+  only: Map<string, string[]>
+}
+
 /**
  * The types an environment manages, plus the types their items reference (to check
  * references), plus, when pruning or renaming, the types that may reference them (a delete or
- * a rename must not break a live item of a type this environment does not manage).
+ * a rename must not break a live item that still names the key). Of a type whose section names
+ * some items only, just those are read, unless a key it may reference is going away.
  */
-export function typesToRead(ctx: { handlers: Context['handlers']; env: Pick<Context['env'], 'declared'> }, prune = false): string[] {
+export function liveToRead(ctx: { handlers: Context['handlers']; env: Pick<Context['env'], 'declared'> & { partial?: Set<string> } }, prune = false): LiveSelection {
   const wanted = new Set<string>()
   for (const handler of ctx.handlers) {
     const items = ctx.env.declared.get(handler.type)
@@ -31,10 +39,15 @@ export function typesToRead(ctx: { handlers: Context['handlers']; env: Pick<Cont
     const items = ctx.env.declared.get(type)
     return Boolean(items && (prune || (handler?.renamedFrom && items.some((item) => handler.renamedFrom!(item) !== undefined))))
   }
-  for (const handler of ctx.handlers) {
-    if (handler.dependsOn?.some(takesKeysAway)) wanted.add(handler.type)
+  const mayLoseReferences = new Set(ctx.handlers.filter((handler) => handler.dependsOn?.some(takesKeysAway)).map((handler) => handler.type))
+  mayLoseReferences.forEach((type) => wanted.add(type))
+  const only = new Map<string, string[]>()
+  for (const type of ctx.env.partial ?? []) {
+    if (mayLoseReferences.has(type)) continue
+    const handler = ctx.handlers.find((candidate) => candidate.type === type)!
+    only.set(type, (ctx.env.declared.get(type) ?? []).map((item) => handler.key(item)))
   }
-  return ctx.handlers.map((handler) => handler.type).filter((type) => wanted.has(type))
+  return { types: ctx.handlers.map((handler) => handler.type).filter((type) => wanted.has(type)), only }
 }
 
 /** Live items of each type; of a type in `only`, a handler may read just the keys named there. */
@@ -44,14 +57,6 @@ export async function readLive(ctx: Pick<Context, 'handler' | 'handlerContext'>,
     return [type, liveItems(handler, await handler.list(ctx.handlerContext(type), only?.get(type)))] as const
   }))
   return new Map(lists)
-}
-
-/**
- * What a plan needs of the types whose section names some items only (`flows: [a, b]`): those
- * keys. Their other live items are never compared nor pruned, so they need not be read.
- */
-export function namedOnly(ctx: Pick<Context, 'handler'>, env: { partial?: Set<string>; declared: Map<string, object[]> }): Map<string, string[]> {
-  return new Map([...env.partial ?? []].map((type) => [type, (env.declared.get(type) ?? []).map((item) => ctx.handler(type).key(item))]))
 }
 
 /** A handler's list() answer, checked and normalized item by item. */

@@ -14,9 +14,17 @@ const redactArg = (arg: unknown): unknown => {
   return arg
 }
 
+/** Colours as the environment asks now (NO_COLOR, FORCE_COLOR), else when stderr is a terminal. */
+function colours(): boolean {
+  if (process.env.NO_COLOR) return false
+  const forced = process.env.FORCE_COLOR
+  if (forced !== undefined && forced !== '') return forced !== '0' && forced !== 'false'
+  return process.stderr.isTTY === true
+}
+
 export function createLogger(options: { verbose?: boolean; quiet?: boolean } = {}): ConsolaInstance {
   const level = options.verbose ? LogLevels.debug : options.quiet ? LogLevels.warn : LogLevels.info
-  const logger = createConsola({ level, stdout: process.stderr, stderr: process.stderr, formatOptions: { date: false } })
+  const logger = createConsola({ level, stdout: process.stderr, stderr: process.stderr, formatOptions: { date: false, colors: colours() } })
   const redacting: ConsolaReporter[] = logger.options.reporters.map((reporter) => ({
     log: (entry, context) => reporter.log({ ...entry, args: entry.args.map(redactArg) }, context),
   }))

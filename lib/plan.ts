@@ -149,10 +149,14 @@ function referenceIssues(
     return Boolean(env.declared.get(ref.type)?.some(matches) || live.get(ref.type)?.some(matches))
   }
   // the keys that go away: deleted (no new key), or renamed to a new key
-  const gone = new Map<string, { renamedTo?: string }>(deletes.map((change) => [`${change.type}/${change.key}`, {}]))
+  const deleted = new Set(deletes.map((change) => `${change.type}/${change.key}`))
+  const gone = new Map<string, { renamedTo?: string }>([...deleted].map((key) => [key, {}]))
+  const renamedFrom = new Map<string, string[]>()
   for (const change of forward) {
     const from = change.op === 'update' && change.live ? byType.get(change.type)!.key(change.live) : change.key
-    if (from !== change.key) gone.set(`${change.type}/${from}`, { renamedTo: change.key })
+    if (from === change.key) continue
+    gone.set(`${change.type}/${from}`, { renamedTo: change.key })
+    renamedFrom.set(change.type, [...(renamedFrom.get(change.type) ?? []), from])
   }
   const issues: ConfigIssue[] = []
   for (const handler of handlers) {
@@ -174,17 +178,23 @@ function referenceIssues(
         }
       }
     })
-    // a type this environment does not manage keeps its live references: a delete would break them
-    if (env.declared.has(handler.type)) continue
+    // live items no declared item stands for keep their references: a type not managed here, an
+    // undeclared item left alone (no --prune), a flow a `flows: [a, b]` list leaves out
+    const declared = env.declared.get(handler.type)
+    const representedKeys = new Set([...(declared ?? []).map((item) => handler.key(item)), ...(renamedFrom.get(handler.type) ?? [])])
+    const why = declared ? 'not declared in this environment' : `${handler.section} are not managed in this environment`
     for (const item of live.get(handler.type) ?? []) {
+      const key = handler.key(item)
+      if (representedKeys.has(key) || deleted.has(`${handler.type}/${key}`)) continue
       for (const ref of handler.references?.(item) ?? []) {
         const fate = gone.get(`${ref.type}/${ref.key}`)
         if (!fate) continue
-        const unmanagedHere = `(${handler.section} are not managed in this environment)`
         issues.push({ ...env.locate(ref.type, -1), message: fate.renamedTo === undefined
-          ? `--prune would delete ${ref.type} "${ref.key}", which live ${handler.type} "${handler.key(item)}" still references ${unmanagedHere}`
-          : `the plan renames ${ref.type} "${ref.key}" to "${fate.renamedTo}", which live ${handler.type} "${handler.key(item)}" still references by its old name ${unmanagedHere}`,
-        fix: `keep ${ref.type} "${ref.key}", or manage ${handler.section} here and change the reference in the same plan` })
+          ? `--prune would delete ${ref.type} "${ref.key}", which live ${handler.type} "${key}" still references (${why})`
+          : `the plan renames ${ref.type} "${ref.key}" to "${fate.renamedTo}", which live ${handler.type} "${key}" still references by its old name (${why})`,
+        fix: declared
+          ? `keep ${ref.type} "${ref.key}", or declare ${handler.type} "${key}" with the reference changed`
+          : `keep ${ref.type} "${ref.key}", or manage ${handler.section} here and change the reference in the same plan` })
       }
     }
   }

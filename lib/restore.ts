@@ -6,7 +6,7 @@ import type { Confirmation } from './confirm.ts'
 import type { Context } from './context.ts'
 import { ConfigError, displayPath, UsageError, type ConfigIssue } from './errors.ts'
 import { validateBackupItems } from './items.ts'
-import { typesToRead } from './live.ts'
+import { liveToRead } from './live.ts'
 import { planChanges, type Plan } from './plan.ts'
 import { runPlan, type RunPlanResult } from './run-plan.ts'
 import { formatPath } from './validate.ts'
@@ -38,7 +38,7 @@ export function restore(ctx: Context, backup: Backup, file: string, options: Res
   return runPlan(ctx, {
     apply: options.apply,
     operation: 'restore',
-    types: typesToRead({ handlers: ctx.handlers, env: target }, options.prune),
+    read: liveToRead({ handlers: ctx.handlers, env: target }, options.prune),
     plan: (live) => planChanges(ctx.handlers, target, live, { prune: options.prune, deleteGuard: options.allowMassDelete ? false : ctx.config.deleteGuard }),
     desired: target,
     confirm: options.confirm,

@@ -15,7 +15,7 @@ import type { Environment } from './environment.ts'
 import { DescopeMgmtError, InterruptedError } from './errors.ts'
 import type { Signal } from './errors.ts'
 import { trapInterrupts } from './interrupt.ts'
-import { namedOnly, readLive } from './live.ts'
+import { readLive, type LiveSelection } from './live.ts'
 import { acquireLock } from './lock.ts'
 import type { LiveState, Plan } from './plan.ts'
 import { configCommit } from './provenance.ts'
@@ -24,8 +24,8 @@ import { fingerprints, type Fingerprints } from './saved-plan.ts'
 export interface RunPlanOptions {
   apply: boolean
   operation: Exclude<Operation, 'manual'>
-  /** the types the plan compares: all that is read when only planning */
-  types: string[]
+  /** what the plan compares (lib/live.ts liveToRead): all that is read when only planning */
+  read: LiveSelection
   /** the plan for this live state; throws a ConfigError to refuse it */
   plan(live: LiveState): Plan
   /** what the plan brings live in line with, for its fingerprint (default: the environment's files) */
@@ -67,10 +67,10 @@ export async function runPlan(ctx: Context, options: RunPlanOptions): Promise<Ru
     options.onPlan?.(plan)
     return { plan, prints }
   }
-  const only = namedOnly(ctx, options.desired ?? ctx.env)
+  const { types, only } = options.read
   if (!options.apply) {
     options.precheck?.()
-    const { plan, prints } = planned(await readLive(ctx, options.types, only))
+    const { plan, prints } = planned(await readLive(ctx, types, only))
     return { plan, fingerprints: prints }
   }
   const gitCommit = await configCommit(ctx.config.root)
@@ -113,7 +113,7 @@ export async function runPlan(ctx: Context, options: RunPlanOptions): Promise<Ru
       if (interruption.signal) throw new InterruptedError(interruption.signal, `interrupted (${interruption.signal}) before anything was written`)
     }
     options.precheck?.()
-    const live = await readLive(ctx, options.types, only).catch((error: unknown) => {
+    const live = await readLive(ctx, types, only).catch((error: unknown) => {
       stoppedBefore()
       throw error
     })

@@ -71,7 +71,9 @@ function commandSetHelp(set: CommandSet): string {
  */
 export async function runAsScript(moduleUrl: string, task: Task<any> | CommandSet): Promise<void> {
   const script = process.argv[1]
-  if (!script || realPath(script) !== realPath(fileURLToPath(moduleUrl))) return
+  const self = realPath(fileURLToPath(moduleUrl))
+  // `npx tsx tasks/sync` names the script without the extension tsx resolves it to
+  if (!script || ![script, `${script}.ts`].some((candidate) => realPath(candidate) === self)) return
   finish(await invoke(task, process.argv.slice(2)))
 }
 

@@ -2,7 +2,7 @@
 // applied (see lib/run-plan.ts). Shared by tasks/sync.ts and by scripts.
 import type { Confirmation } from './confirm.ts'
 import type { Context } from './context.ts'
-import { typesToRead } from './live.ts'
+import { liveToRead } from './live.ts'
 import { planChanges, type Plan } from './plan.ts'
 import { runPlan, type RunPlanResult } from './run-plan.ts'
 import { assertPlanFor, assertUnchanged, type Fingerprints, type SavedPlan } from './saved-plan.ts'
@@ -28,7 +28,7 @@ export function sync(ctx: Context, options: SyncOptions): Promise<RunPlanResult>
   return runPlan(ctx, {
     apply: options.apply,
     operation: 'sync',
-    types: typesToRead(ctx, prune),
+    read: liveToRead(ctx, prune),
     confirm: options.confirm,
     onPlan: options.onPlan,
     backupDir: options.backupDir,

@@ -76,8 +76,12 @@ async function serve(options: EmulatorOptions): Promise<number> {
   const emulator = await startEmulator(options).catch((error: unknown) => {
     // bad option values are the user's to fix: exit 3, like any usage error
     if (error instanceof EmulatorError && error.code === 'EMULATOR_OPTIONS_INVALID') throw new UsageError(error.message)
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'EADDRINUSE') {
       throw new DescopeMgmtError('PORT_IN_USE', `port ${options.port} on 127.0.0.1 is already in use (another emulator?); stop that one, or pass --port <n> (--port 0 picks a free one)`)
+    }
+    if (code === 'EACCES') {
+      throw new DescopeMgmtError('PORT_DENIED', `port ${options.port} on 127.0.0.1 may not be opened by this user (ports below 1024 need privileges); pass --port <n> above 1023, or --port 0 for a free one`)
     }
     throw error
   })

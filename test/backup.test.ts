@@ -192,7 +192,9 @@ test('truncated, newer-format and missing files: clear errors, and list still li
   assert.match(listed.stdout, /dev\s+P2emulator\w+\s+manual/)
 })
 
-test('the management key is in no backup, list output or log', async ({ run, project }) => {
+test('the management key is in no backup, list output or log', async ({ project }) => {
+  // each a process of its own: no secret registered by an earlier run in this one may hide a leak
+  const run = (task: string, ...args: string[]) => runTask(task, args, { cwd: project.dir, env: { EMULATOR_KEY: KEY }, spawn: true })
   const outputs = [
     await run('sync', '--env', 'dev', '--apply', '--verbose'),
     await run('backup', 'create', '--env', 'dev', '--verbose'),

@@ -1,9 +1,11 @@
 // Flags are declared once, parsed strictly, and --help is made from the declarations.
+import { spawnSync } from 'node:child_process'
+import path from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { UsageError } from '../lib/errors.ts'
 import { COMMON_FLAGS, formatFlags, parseFlags, type FlagSpecs } from '../lib/flags.ts'
-import { REPO, runTask } from './helpers/project.ts'
+import { REPO, runTask, TSX } from './helpers/project.ts'
 
 const SPECS = {
   env: { type: 'string', value: '<name>', description: 'the environment' },
@@ -114,6 +116,12 @@ test('flags named like Object\'s own properties are unknown flags in every task,
     assert.is(result.code, 3, result.stderr)
     assert.match(result.stderr, 'unknown flag --')
   }
+})
+
+test('a task named without its extension, as `npx tsx tasks/sync` does, runs all the same', async () => {
+  const child = spawnSync(process.execPath, ['--import', TSX, path.join(REPO, 'tasks', 'sync'), '--bogus'], { cwd: REPO, encoding: 'utf8' })
+  assert.is(child.status, 3, child.stderr)
+  assert.match(child.stderr, 'unknown flag --bogus')
 })
 
 test('a value on a switch stops the task before it reads anything: exit 3', async () => {

@@ -136,9 +136,10 @@ test('a flow list deploys those flows and never prunes the others', async ({ run
   assert.is((await run('sync', 'source', '--apply')).code, 0)
   project.write('environments/source.yaml', read(project, 'environments/source.yaml').replace('flows: all', 'flows: [sign-up-or-in]'))
   source.log.length = 0
-  const plan = await run('sync', 'source', '--prune')
+  const plan = await run('sync', 'source')
   assert.is(plan.code, 0, plan.stderr)
-  // a plan reads the listed flows only: one list, one export
+  // a plan reads the listed flows only: one list, one export (with --prune it reads them all, to
+  // see that no role a flow names is deleted)
   assert.equal(source.log.filter((entry) => entry.path.includes('/flow/')).map((entry) => `${entry.path} ${JSON.stringify(entry.body)}`), [
     '/v1/mgmt/flow/list {}',
     '/v2/mgmt/flow/export {"flowId":"sign-up-or-in"}',
@@ -178,6 +179,19 @@ test('theme: false undoes a base file\'s theme: true; a role renamed under a flo
   const sent = source.log.filter(isWrite).map((entry) => entry.path)
   assert.ok(sent.indexOf('/v1/mgmt/role/update') < sent.indexOf('/v2/mgmt/flow/import'), sent.join(', '))
   assert.match((await run('sync', 'source')).stdout, 'No changes')
+})
+
+test('with flows: [a, b], a role renamed under a flow the list leaves out is refused: that flow is read to see it', async ({ run, project, source }) => {
+  assert.is((await run('sync', 'source', '--apply')).code, 0)
+  source.log.length = 0
+  project.write('environments/source.yaml', read(project, 'environments/source.yaml')
+    .replace('flows: all', 'flows: [sign-up-or-in]')
+    .replace('  - { name: Editor }', '  - { name: Editors, renamedFrom: Editor }'))
+  const refused = await run('sync', 'source', '--apply')
+  assert.is(refused.code, 3, refused.stderr)
+  assert.match(refused.stderr, 'the plan renames role "Editor" to "Editors", which live flow "references-flow" still references by its old name (not declared in this environment)')
+  assert.ok(source.log.some((entry) => String(JSON.stringify(entry.body)).includes('references-flow')), 'the unlisted flow was read')
+  assert.equal(source.log.filter(isWrite), [])
 })
 
 test('a flow that names a role neither declared nor live points at re-exporting it', async ({ run, project, source }) => {

@@ -155,6 +155,19 @@ test('a rename that would leave a reference to the old name is refused, with not
   assert.equal(writes(emulator), [])
 })
 
+test('a rename is refused while a live item no file declares still names the old name', async ({ declare, sync, emulator }) => {
+  declare('roles:\n  - { name: Viewer }\ntenants:\n  - { id: acme, name: Acme, defaultRoles: [Viewer] }\n  - { id: beta, name: Beta, defaultRoles: [Viewer] }\n')
+  assert.is((await sync('--apply')).code, 0)
+  emulator.log.length = 0
+  // beta is left alone (no --prune), and still gives Viewer by default
+  declare('roles:\n  - { name: Viewers, renamedFrom: Viewer }\ntenants:\n  - { id: acme, name: Acme, defaultRoles: [Viewers] }\n')
+  const refused = await sync('--apply')
+  assert.is(refused.code, 3, refused.stderr)
+  assert.match(refused.stderr, 'the plan renames role "Viewer" to "Viewers", which live tenant "beta" still references by its old name (not declared in this environment)')
+  assert.match(refused.stderr, 'declare tenant "beta" with the reference changed')
+  assert.equal(writes(emulator), [])
+})
+
 test('--prune will not delete a permission that live roles name when roles are not managed here', async ({ declare, sync, emulator }) => {
   assert.is((await sync('--apply')).code, 0)
   emulator.log.length = 0

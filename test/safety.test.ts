@@ -51,7 +51,7 @@ test('sync, restore and runPlan from lib/index.ts refuse a protected environment
   const { emulator } = context
   const backupDir = path.join(context.project.dir, '.backups')
   await refusedWith(sync(ctx, { apply: true, prune: false, backupDir }), 'PROTECTED')
-  await refusedWith(runPlan(ctx, { apply: true, operation: 'sync', types: ['tenant'], plan: (live) => planChanges(ctx.handlers, ctx.env, live, { prune: false }), backupDir }), 'PROTECTED')
+  await refusedWith(runPlan(ctx, { apply: true, operation: 'sync', read: { types: ['tenant'], only: new Map() }, plan: (live) => planChanges(ctx.handlers, ctx.env, live, { prune: false }), backupDir }), 'PROTECTED')
   // 'ask' needs a terminal, which a test (or a cron job) does not have
   await refusedWith(sync(ctx, { apply: true, prune: false, confirm: 'ask', backupDir }), 'PROTECTED')
   const file = await takeBackup(ctx, 'manual', { dir: backupDir })

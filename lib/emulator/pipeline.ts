@@ -65,7 +65,11 @@ async function serve(
     if (parsed.ok && parsed.value !== null) entry.body = parsed.value
     ctx.log.push(entry)
     if (ctx.log.length > MAX_LOG_ENTRIES) ctx.log.splice(0, ctx.log.length - MAX_LOG_ENTRIES)
-    ctx.onRequest?.(entry)
+    try {
+      ctx.onRequest?.(entry)
+    } catch {
+      // an observer's failure must not change what a client is answered
+    }
   }
 
   const latency = ctx.options.latencyMs + (roll.spike ? ctx.options.latencySpikes?.ms ?? 0 : 0)

@@ -119,6 +119,7 @@ let inProcess: Promise<unknown> = Promise.resolve()
 // meanwhile goes to the terminal as usual.
 const captured = new AsyncLocalStorage<{ stdout: string; stderr: string }>()
 let writesRouted = false
+const original = { stderr: process.stderr.write.bind(process.stderr) as (text: string) => boolean }
 
 function routeWrites(): void {
   if (writesRouted) return
@@ -129,8 +130,10 @@ function routeWrites(): void {
     stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
       const run = captured.getStore()
       if (!run) return (write as (...args: unknown[]) => boolean)(chunk, ...rest)
-      run[name] += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString()
-      ;(rest.find((arg) => typeof arg === 'function') as (() => void) | undefined)?.()
+      const encoding = typeof rest[0] === 'string' ? rest[0] as BufferEncoding : undefined
+      run[name] += typeof chunk === 'string' ? (encoding ? Buffer.from(chunk, encoding).toString() : chunk) : Buffer.from(chunk).toString()
+      const callback = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined
+      if (callback) process.nextTick(callback)
       return true
     }) as typeof stream.write
   }
@@ -142,22 +145,27 @@ async function runHere(task: string, args: string[], options: RunOptions): Promi
   // a child of the suite gets NO_COLOR; chalk read this process's environment when it loaded
   const { chalk } = await import('zx/core')
   routeWrites()
-  const saved = { cwd: process.cwd(), env: { ...process.env }, chalk: chalk.level }
+  const saved = { cwd: process.cwd(), env: { ...process.env }, chalk: chalk.level, stdinTTY: process.stdin.isTTY }
   const output = { stdout: '', stderr: '' }
   const limit = options.timeoutMs ?? 60_000
-  let timer: NodeJS.Timeout | undefined
   replaceEnvironment(taskEnvironment(options))
   process.chdir(options.cwd)
   chalk.level = 0
+  // a child gets no terminal on stdin: a prompt must see none here either
+  process.stdin.isTTY = false as true
+  // a run cannot be stopped from outside: past its limit, this test process ends rather than
+  // restore the suite's directory and environment under a task still writing
+  const timer = setTimeout(() => {
+    original.stderr(`${task} ${args.join(' ')} ran past ${limit} ms in this process; stopping the test file\n${output.stderr}`)
+    process.exit(1)
+  }, limit)
   try {
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${task} ${args.join(' ')} ran past ${limit} ms`)), limit)
-    })
-    const code = await Promise.race([captured.run(output, () => invoke(definition, args)), timeout])
+    const code = await captured.run(output, () => invoke(definition, args))
     return { code, ...output }
   } finally {
     clearTimeout(timer)
     chalk.level = saved.chalk
+    process.stdin.isTTY = saved.stdinTTY
     process.chdir(saved.cwd)
     replaceEnvironment(saved.env)
   }
