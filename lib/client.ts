@@ -1,15 +1,15 @@
 // The one way to the Descope API: a got instance per environment with the base URL, the
-// management bearer token, JSON, timeouts, retries, and one p-throttle gate awaited in a
-// request hook, so that retries wait their turn too. Failures become ApiErrors that carry
+// management bearer token, JSON, timeouts, retries, and one rate window (lib/rate-window.ts)
+// awaited in a request hook, so that retries wait their turn too. Failures become ApiErrors that carry
 // the HTTP status, Descope's errorCode, the method and the path, and never the key.
 import got, { CancelError, HTTPError, ParseError, RequestError, TimeoutError, type Got } from 'got'
 import { setTimeout as sleep } from 'node:timers/promises'
-import pThrottle from 'p-throttle'
 import type { ConsolaInstance } from 'consola'
 import type { Config } from './config.ts'
 import { createCircuit } from './circuit.ts'
 import { ApiError } from './errors.ts'
 import { depthOf, formatBytes, JSON_DEPTH } from './files.ts'
+import { createRateWindow } from './rate-window.ts'
 import { RETRY_ERROR_CODES, RETRY_STATUS_CODES, retryDelay, type RetryPolicy, type RetryState } from './retry.ts'
 
 export interface ClientOptions {
@@ -64,12 +64,14 @@ export function defaultBaseUrl(projectId: string): string {
 export function createClient(options: ClientOptions): ApiClient {
   const baseUrl = (options.baseUrl ?? defaultBaseUrl(options.projectId)).replace(/\/+$/, '')
   const stats = { requests: 0, retries: 0 }
-  const gate = pThrottle({ limit: options.throttle.limit, interval: options.throttle.intervalMs })(() => {})
+  const window = createRateWindow({ limit: options.throttle.limit, intervalMs: options.throttle.intervalMs })
   const maxResponseBytes = options.maxResponseBytes ?? 64 * 1024 * 1024
   const circuit = createCircuit({ api: baseUrl, circuitBreakAfter: options.retry.circuitBreakAfter, unresponsiveMs: options.timeouts.unresponsiveMs, runMs: options.timeouts.runMs, log: options.log })
   // A 429 means the server's window is spent for every request, not just the one that got it:
   // hold them all back until its Retry-After has passed.
   let pausedUntil = 0
+  /** set by the 429 that starts a pause: the throttle is fitted to the server when it ends */
+  let lowerSince: number | undefined
   const http: Got = got.extend({
     prefixUrl: baseUrl,
     headers: {
@@ -100,7 +102,13 @@ export function createClient(options: ClientOptions): ApiClient {
         const state = (error.options.context.retry ??= { failures: 0, rateLimitedMs: 0 }) as RetryState
         const status = error.response?.statusCode
         const delay = retryDelay({ status, code: error.code, retryAfterMs: retryAfter }, state, options.retry)
-        if (status === 429 && delay) pausedUntil = Math.max(pausedUntil, Date.now() + delay)
+        if (status === 429 && delay) {
+          // the 429 that starts a pause tells what the server takes: no more than it accepted in
+          // its window, counted when the pause ends and the answers then on their way are in
+          // (once per pause: the other 429s of the burst say nothing new)
+          if (pausedUntil <= Date.now()) lowerSince = Date.now() - options.throttle.intervalMs
+          pausedUntil = Math.max(pausedUntil, Date.now() + delay)
+        }
         // a long wait is said out loud, so a quiet terminal is not mistaken for a hang
         if (delay >= LONG_WAIT_MS) options.log?.info(`waiting ${Math.round(delay / 1000)} s before retrying ${describe(error)}`)
         return delay
@@ -110,9 +118,19 @@ export function createClient(options: ClientOptions): ApiClient {
       beforeRequest: [async (request) => {
         const paused = pausedUntil - Date.now()
         if (paused > 0) await sleep(paused, undefined, { signal: circuit.signal })
-        await gate()
+        if (lowerSince !== undefined) {
+          const before = window.limit
+          const after = window.lowerToAccepted(lowerSince)
+          lowerSince = undefined
+          if (after < before) options.log?.debug(`rate limit: the server took ${after} requests per ${options.throttle.intervalMs} ms; sending no more than that`)
+        }
+        const release = await window.acquire(circuit.signal)
         // a retry waiting on the throttle or a 429 must not go out once the client has stopped
-        if (circuit.stopped) throw new Error(circuit.stopped)
+        if (circuit.stopped) {
+          release()
+          throw new Error(circuit.stopped)
+        }
+        request.context.release = release
         stats.requests++
         request.context.onWire = true
         circuit.sent()
@@ -120,6 +138,7 @@ export function createClient(options: ClientOptions): ApiClient {
       // an attempt ends in exactly one of these: with an answer (any status), or without one
       afterResponse: [(response) => {
         if (ended(response.request.options.context)) circuit.answered()
+        if (response.statusCode !== 429) window.accepted()
         return response
       }],
       beforeRetry: [(error, retryCount) => {
@@ -179,6 +198,8 @@ function describe(error: RequestError): string {
 function ended(context: Record<string, unknown>): boolean {
   if (!context.onWire) return false
   context.onWire = false
+  // its throttle slot starts its last interval now
+  ;(context.release as (() => void) | undefined)?.()
   return true
 }
 

@@ -32,13 +32,14 @@ export interface Failure {
 /**
  * Milliseconds to wait before trying again, or 0 to give up. Updates `state`.
  * Backoff is exponential from `baseDelayMs`, capped at `maxDelayMs`, with "equal jitter"
- * (half fixed, half random); a Retry-After is waited in full, plus a little jitter so that
- * parallel requests do not all return at the same instant.
+ * (half fixed, half random); a Retry-After is waited in full, and no longer.
  */
 export function retryDelay(failure: Failure, state: RetryState, policy: RetryPolicy, random: () => number = Math.random): number {
   if (failure.status === 429) {
+    // a Retry-After is waited exactly: the pause holds every request back, so jitter would only
+    // lengthen it, and the throttle spaces the restart
     const wait = failure.retryAfterMs && failure.retryAfterMs > 0
-      ? failure.retryAfterMs + Math.round(random() * Math.min(policy.baseDelayMs, 1000))
+      ? failure.retryAfterMs
       : backoff(state.rateLimitedMs ? 2 : 1, policy, random)
     if ((failure.retryAfterMs ?? 0) > policy.maxRetryAfterMs) return 0
     if (state.rateLimitedMs + wait > policy.maxRateLimitWaitMs) return 0

@@ -386,10 +386,12 @@ Protocol('a POST with no body, a null body or unknown keys is accepted', async (
   assert.not.ok('shiny' in (emulator.state.tenants.acme ?? {}), 'unknown keys are dropped')
 })
 
-Protocol('the log records method, path, status, outcome and parsed body', async ({ call, emulator }) => {
+Protocol('the log records method, path, status, outcome, parsed body and arrival time', async ({ call, emulator }) => {
+  const before = Date.now()
   await call('POST', '/v1/mgmt/tenant/create', { id: 'acme', name: 'Acme' })
   await call('GET', '/v1/mgmt/tenant?id=acme')
-  assert.equal(emulator.log, [
+  assert.ok(emulator.log.every((entry, index) => entry.at >= before && entry.at <= Date.now() && (index === 0 || entry.at >= emulator.log[index - 1]!.at)))
+  assert.equal(emulator.log.map(({ at: _at, ...entry }) => entry), [
     { method: 'POST', path: '/v1/mgmt/tenant/create', status: 200, outcome: 'handled', body: { id: 'acme', name: 'Acme' } },
     { method: 'GET', path: '/v1/mgmt/tenant', status: 200, outcome: 'handled' },
   ])

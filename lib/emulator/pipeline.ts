@@ -16,6 +16,8 @@ export interface RequestLogEntry {
   outcome: 'handled' | 'rate-limited' | 'unauthorized' | 'fault' | 'dropped-before' | 'dropped-after'
   /** The parsed JSON request body, when there was one. */
   body?: unknown
+  /** when the request arrived (epoch ms): how a client spaced its requests, as the server saw it */
+  at: number
 }
 
 /** The log keeps the most recent entries only, so a long-running emulator does not grow forever. */
@@ -57,11 +59,12 @@ async function serve(
   res: ServerResponse,
   roll: FaultRoll,
 ): Promise<void> {
+  const at = Date.now()
   const method = req.method ?? 'GET'
   const url = new URL(req.url ?? '/', 'http://emulator.invalid')
   const parsed = parseJson(await readBody(req))
   const record = (outcome: RequestLogEntry['outcome'], status: number | null) => {
-    const entry: RequestLogEntry = { method, path: url.pathname, status, outcome }
+    const entry: RequestLogEntry = { method, path: url.pathname, status, outcome, at }
     if (parsed.ok && parsed.value !== null) entry.body = parsed.value
     ctx.log.push(entry)
     if (ctx.log.length > MAX_LOG_ENTRIES) ctx.log.splice(0, ctx.log.length - MAX_LOG_ENTRIES)
