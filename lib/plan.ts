@@ -143,11 +143,12 @@ function referenceIssues(
   deletes: Change[],
 ): ConfigIssue[] {
   const byType = new Map(handlers.map((handler) => [handler.type, handler]))
-  const exists = (ref: Reference) => {
-    const handler = byType.get(ref.type)
-    const matches = (item: object) => handler?.key(item) === ref.key
-    return Boolean(env.declared.get(ref.type)?.some(matches) || live.get(ref.type)?.some(matches))
-  }
+  // every key declared or live, per type, found once: a reference is then one lookup
+  const known = new Map(handlers.map((handler) => [handler.type, new Set([
+    ...(env.declared.get(handler.type) ?? []).map((item) => handler.key(item)),
+    ...(live.get(handler.type) ?? []).map((item) => handler.key(item)),
+  ])]))
+  const exists = (ref: Reference) => known.get(ref.type)?.has(ref.key) ?? false
   // the keys that go away: deleted (no new key), or renamed to a new key
   const deleted = new Set(deletes.map((change) => `${change.type}/${change.key}`))
   const gone = new Map<string, { renamedTo?: string }>([...deleted].map((key) => [key, {}]))

@@ -54,18 +54,19 @@ export function guardHandler(plugin: Plugin, handler: AnyHandler): AnyHandler {
       return undefined
     }
   }
+  const fail = (operation: string, args: any[], cause: unknown): never => {
+    // the library's own errors (an API answer, a file problem) already say what and where
+    if (cause instanceof DescopeMgmtError) throw cause
+    const key = operation === 'load' ? String(args[0]) : ITEM_FIRST.has(operation) && operation !== 'key' ? keyOf(args[0]) : undefined
+    throw new PluginError({ plugin: plugin.name, type: handler.type, operation, key, cause })
+  }
+  // called for every item of every plan: no closure made per call unless it fails
   const wrap = (operation: string, fn: (...args: any[]) => any) => (...args: any[]) => {
-    const fail = (cause: unknown): never => {
-      // the library's own errors (an API answer, a file problem) already say what and where
-      if (cause instanceof DescopeMgmtError) throw cause
-      const key = operation === 'load' ? String(args[0]) : ITEM_FIRST.has(operation) && operation !== 'key' ? keyOf(args[0]) : undefined
-      throw new PluginError({ plugin: plugin.name, type: handler.type, operation, key, cause })
-    }
     try {
       const result = fn.apply(handler, args)
-      return result instanceof Promise ? result.catch(fail) : result
+      return result instanceof Promise ? result.catch((cause: unknown) => fail(operation, args, cause)) : result
     } catch (error) {
-      return fail(error)
+      return fail(operation, args, error)
     }
   }
   const guarded: AnyHandler = { ...handler }

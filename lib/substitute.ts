@@ -30,7 +30,8 @@ export interface SubstituteOptions {
 export function substitute(value: unknown, options: SubstituteOptions): unknown {
   const done = new WeakMap<object, unknown>()
   const walk = (node: unknown, path: (string | number)[]): unknown => {
-    if (typeof node === 'string') return replace(node, path, options)
+    // most strings reference nothing: they are left as they are, at no cost
+    if (typeof node === 'string') return node.includes('$') ? replace(node, path, options) : node
     if (node === null || typeof node !== 'object') return node
     if (done.has(node)) return done.get(node)
     const result = Array.isArray(node)

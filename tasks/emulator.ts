@@ -9,7 +9,7 @@ import { defineTask, runAsScript } from '../lib/runner.ts'
 /** Declared once: the flags the task parses, and the type its options are read from. */
 const flags = {
   port: { type: 'integer', min: 0, value: '<n>', description: 'port to listen on (default 4700; 0 picks a free one)' },
-  persist: { type: 'string', value: '<file>', description: 'load state from the file if present, save it after each change' },
+  persist: { type: 'string', value: '<file>', description: 'load state from the file if present, save it after changes (a burst at most every 100 ms) and when stopped' },
   blank: { type: 'boolean', description: 'start an empty project, not one seeded like a real new project (default flows, theme, Tenant Admin, system permissions)' },
   'rate-limit': { type: 'string', value: '<n>/<window>', description: 'at most n requests per window (ms, s or m), then 429: 100/60s' },
   latency: { type: 'integer', min: 0, value: '<ms>', description: 'delay every response by this many milliseconds' },

@@ -23,7 +23,10 @@ export interface EmulatorOptions {
   host?: string
   /** Port to bind. Default 0: an ephemeral port, read it back from `Emulator.url`. */
   port?: number
-  /** JSON file holding the state: loaded at start when present, rewritten atomically after every successful mutation. */
+  /**
+   * JSON file holding the state: loaded at start when present, rewritten atomically after a
+   * change (the changes of a burst together, at most every 100 ms), and when the emulator closes.
+   */
   persistPath?: string
   /** Start an empty project instead of one seeded like a real new project (seed.ts). */
   blank?: boolean

@@ -47,6 +47,59 @@ export function saveState(path: string, state: EmulatorState): void {
   }
 }
 
+/** Saves a changing state without rewriting the whole file for every change of a burst. */
+export interface StateSaver {
+  /** the state changed: saved now, or, within `intervalMs` of the last save, once that has passed */
+  changed(): void
+  /** saves what is pending now (the emulator is closing) */
+  flush(): void
+}
+
+/**
+ * A change is saved at once when the file was last written more than `intervalMs` ago; the
+ * changes of a burst are written together at the end of that interval, so an apply of n items
+ * costs n/`intervalMs` rewrites of the file, not n. A save that fails later is reported by the
+ * next change, or by flush().
+ */
+export function createSaver(path: string, state: EmulatorState, intervalMs = 100): StateSaver {
+  let lastSaved = Number.NEGATIVE_INFINITY
+  let timer: NodeJS.Timeout | undefined
+  let failure: unknown
+  const save = () => {
+    timer = undefined
+    lastSaved = Date.now()
+    saveState(path, state)
+  }
+  const raise = () => {
+    if (failure === undefined) return
+    const error = failure
+    failure = undefined
+    throw error
+  }
+  return {
+    changed() {
+      raise()
+      if (timer) return
+      const wait = lastSaved + intervalMs - Date.now()
+      if (wait <= 0) return save()
+      timer = setTimeout(() => {
+        try {
+          save()
+        } catch (error) {
+          failure = error
+        }
+      }, wait)
+    },
+    flush() {
+      if (timer) {
+        clearTimeout(timer)
+        save()
+      }
+      raise()
+    },
+  }
+}
+
 function corrupt(path: string, detail: string, cause?: unknown): EmulatorError {
   return new EmulatorError(
     'EMULATOR_STATE_CORRUPT',

@@ -4,7 +4,7 @@ import { ReplyError } from './errors.ts'
 import { rollFaults, type FaultRoll, type RateLimiter } from './faults.ts'
 import { parseJson, readBody, sendJson, type ParsedBody, type Reply } from './http.ts'
 import type { ResolvedOptions } from './options.ts'
-import { saveState } from './persist.ts'
+import type { StateSaver } from './persist.ts'
 import type { RouteTable } from './route.ts'
 import type { EmulatorState } from './state.ts'
 
@@ -27,6 +27,8 @@ export interface PipelineContext {
   options: ResolvedOptions
   state: EmulatorState
   log: RequestLogEntry[]
+  /** where a persisted state is saved after a change (persist.ts) */
+  saver?: StateSaver
   onRequest?: (entry: RequestLogEntry) => void
   routes: RouteTable
   random: () => number
@@ -125,7 +127,7 @@ function dispatch(ctx: PipelineContext, method: string, url: URL, parsed: Parsed
     if (method === 'POST' && !parsed.ok) throw new ReplyError('malformed', `the body is not valid JSON: ${parsed.reason}`)
     const body = method === 'POST' && parsed.ok ? parsed.value : null
     const result = route.handle({ state: ctx.state, body, query: url.searchParams, origin: ctx.origin, variants: ctx.options.variants })
-    if (route.mutates && ctx.options.persistPath) saveState(ctx.options.persistPath, ctx.state)
+    if (route.mutates) ctx.saver?.changed()
     return { status: 200, body: result }
   } catch (error) {
     if (!(error instanceof ReplyError)) return errorReply(new ReplyError('internal', error instanceof Error ? error.message : String(error)))

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { randomInt } from 'node:crypto'
 import { createRateLimiter, mulberry32 } from './faults.ts'
 import { resolveOptions, type EmulatorOptions } from './options.ts'
-import { loadState } from './persist.ts'
+import { createSaver, loadState } from './persist.ts'
 import { createRequestListener, type PipelineContext, type RequestLogEntry } from './pipeline.ts'
 import { routes } from './routes/index.ts'
 import { seededState } from './seed.ts'
@@ -39,6 +39,7 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
     origin: '',
   }
   if (resolved.tenantAttributes) ctx.state.tenantAttributes = resolved.tenantAttributes
+  if (resolved.persistPath) ctx.saver = createSaver(resolved.persistPath, ctx.state)
   const server = createServer(createRequestListener(ctx))
   const { port } = await listen(server, resolved.port, resolved.host)
   const host = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host
@@ -51,8 +52,16 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
     log: ctx.log,
     state: ctx.state,
     close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve()) // also resolves (with an error we ignore) when already closed
+      new Promise<void>((resolve, reject) => {
+        server.close(() => {
+          // what a burst left pending is written before the emulator is said to be closed
+          try {
+            ctx.saver?.flush()
+            resolve()
+          } catch (error) {
+            reject(error)
+          }
+        }) // also called (with an error we ignore) when already closed
         server.closeAllConnections()
       }),
   }

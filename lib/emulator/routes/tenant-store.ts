@@ -17,10 +17,19 @@ export function allTenants(state: EmulatorState): StoredTenant[] {
 
 /** The wire shape (§3.1): the stored tenant plus `successors`, derived from the children's `parent`. */
 export function serveTenant(state: EmulatorState, tenant: StoredTenant): Tenant {
-  const successors = allTenants(state)
-    .filter((other) => other.parent === tenant.id)
-    .map((other) => other.id)
-  return { ...tenant, successors }
+  return serveTenants(state, [tenant])[0]!
+}
+
+/** The same for many tenants at once: the children are found in one pass, not one per tenant. */
+export function serveTenants(state: EmulatorState, tenants: StoredTenant[]): Tenant[] {
+  const children = new Map<string, string[]>()
+  for (const other of allTenants(state)) {
+    if (!other.parent) continue
+    const list = children.get(other.parent)
+    if (list) list.push(other.id)
+    else children.set(other.parent, [other.id])
+  }
+  return tenants.map((tenant) => ({ ...tenant, successors: children.get(tenant.id) ?? [] }))
 }
 
 /** Tenant names are assumed unique within a project (UNCONFIRMED; exact, case-sensitive match). */

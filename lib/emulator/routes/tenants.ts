@@ -6,7 +6,7 @@ import { mutation, query, type RouteContext, type RouteTable } from '../route.ts
 import { AttributeValueSchema, RoleInheritanceSchema, type EmulatorState, type StoredTenant, type TenantAttributeDefinition } from '../state.ts'
 import { parseBody, requireQuery, StringList } from '../validate.ts'
 import { assertProjectRolesExist, deleteTenantRoles } from './role-store.ts'
-import { allTenants, assertDomainsFree, assertNameFree, findTenant, serveTenant } from './tenant-store.ts'
+import { allTenants, assertDomainsFree, assertNameFree, findTenant, serveTenant, serveTenants } from './tenant-store.ts'
 
 // Tenant CRUD and search (descope-api.md §2.1). Settings and admin links have their own modules.
 
@@ -170,7 +170,7 @@ function load({ state, query: params, variants }: RouteContext) {
 }
 
 function loadAll({ state }: RouteContext) {
-  return { tenants: allTenants(state).map((tenant) => serveTenant(state, tenant)) }
+  return { tenants: serveTenants(state, allTenants(state)) }
 }
 
 /**
@@ -194,7 +194,7 @@ function search({ state, body }: RouteContext) {
     anyOf(filter.tenantSSODomains, (domain) => tenant.domains.includes(domain)) &&
     (!filter.topLevelOnly || tenant.parent === '') &&
     (!filter.authType || tenant.authType === filter.authType)
-  return { tenants: allTenants(state).filter(matches).map((tenant) => serveTenant(state, tenant)) }
+  return { tenants: serveTenants(state, allTenants(state).filter(matches)) }
 }
 
 function attributeMatches(actual: unknown, wanted: unknown): boolean {
