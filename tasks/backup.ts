@@ -1,41 +1,46 @@
 // npx tsx tasks/backup.ts <create|list|restore|prune> [flags]; each command's --help lists its flags
-import fs from 'node:fs'
-import path from 'node:path'
-import { backupsToPrune, backupStore, latestBackup, listBackups, readBackup, type BackupEntry, type BackupStore } from '../lib/backup/store.ts'
-import { takeBackup } from '../lib/backup/snapshot.ts'
-import { loadConfig } from '../lib/config.ts'
-import { withContext, type Context } from '../lib/context.ts'
-import { displayPath, ExitCode, UsageError } from '../lib/errors.ts'
-import { formatBytes } from '../lib/files.ts'
-import { isEnvironmentName } from '../lib/environment.ts'
-import { print } from '../lib/log.ts'
-import { presentRun } from '../lib/present-run.ts'
-import { restore as restoreBackup } from '../lib/restore.ts'
+import type { FlagSpecs, ParsedFlags, WithCommonFlags } from '../lib/flags.ts'
 import { defineCommand, defineCommandSet, runAsScript } from '../lib/runner.ts'
 
 const env = { type: 'string', value: '<name>', description: 'the environment (default: the config\'s defaultEnvironment)' } as const
 const backupDir = { type: 'string', value: '<dir>', description: 'where backups live (default: $DESCOPE_BACKUP_DIR, the config\'s backups.dir, or ~/.descope-mgmt/backups); one directory per project' } as const
 const json = { type: 'boolean', description: 'one JSON document on stdout' } as const
 
+const createFlags = { env, 'backup-dir': backupDir, json } as const satisfies FlagSpecs
+const listFlags = { env: { ...env, description: 'only this environment\'s backups' }, 'backup-dir': backupDir, json } as const satisfies FlagSpecs
+const restoreFlags = {
+  env,
+  'backup-dir': backupDir,
+  apply: { type: 'boolean', description: 'carry the plan out; without it nothing is written' },
+  prune: { type: 'boolean', description: 'also delete live items the backup does not have' },
+  'allow-mass-delete': { type: 'boolean', description: 'let --prune delete more than the config\'s deleteGuard allows' },
+  type: { type: 'list', value: '<types>', description: 'only these types: --type flow,theme' },
+  yes: { type: 'boolean', description: 'apply to a protected environment without typing its name' },
+  json,
+} as const satisfies FlagSpecs
+const pruneFlags = {
+  env: { ...env, description: 'only this environment\'s backups' },
+  'backup-dir': backupDir,
+  'retention-days': { type: 'integer', min: 1, value: '<n>', description: 'override the config\'s backups.retentionDays (30)' },
+  keep: { type: 'integer', min: 1, value: '<n>', description: 'override the config\'s backups.keep (5 per environment)' },
+  'dry-run': { type: 'boolean', description: 'list what would go, remove nothing' },
+  json,
+} as const satisfies FlagSpecs
+
 const create = defineCommand({
   summary: 'Back up every resource type the configured plugins know, and print the backup\'s path.',
   usage: '[--env <name>] [flags]',
-  flags: { env, 'backup-dir': backupDir, json },
+  flags: createFlags,
   examples: ['npx tsx tasks/backup.ts create --env prod'],
-  run: (args, log) => withContext(args.env, { log }, async (ctx) => {
-    const file = await takeBackup(ctx, 'manual', { dir: args['backup-dir'] })
-    if (args.json) print(JSON.stringify({ backup: file }, null, 2))
-    else print(`Backed up environment "${ctx.env.name}" to ${displayPath(file)}`)
-    return ExitCode.ok
-  }),
+  run: async (args, log) => (await import('./run/backup.ts')).create(args, log),
 })
 
 const list = defineCommand({
   summary: 'List every backup, newest first.\nEach with its time, environment, project, operation, user, item counts and size;\nunreadable files too.',
   usage: '[--env <name>] [flags]',
-  flags: { env: { ...env, description: 'only this environment\'s backups' }, 'backup-dir': backupDir, json },
+  flags: listFlags,
   examples: ['npx tsx tasks/backup.ts list --env prod'],
-  run: (args) => listBackupsCommand(args),
+  run: async (args) => (await import('./run/backup.ts')).list(args),
 })
 
 const restore = defineCommand({
@@ -48,75 +53,21 @@ took of what it replaced. A backup of another environment restores into this one
 a project is cloned.`,
   usage: '<file|latest> [--env <name>] [flags]',
   positionals: 1,
-  flags: {
-    env,
-    'backup-dir': backupDir,
-    apply: { type: 'boolean', description: 'carry the plan out; without it nothing is written' },
-    prune: { type: 'boolean', description: 'also delete live items the backup does not have' },
-    'allow-mass-delete': { type: 'boolean', description: 'let --prune delete more than the config\'s deleteGuard allows' },
-    type: { type: 'list', value: '<types>', description: 'only these types: --type flow,theme' },
-    yes: { type: 'boolean', description: 'apply to a protected environment without typing its name' },
-    json,
-  },
+  flags: restoreFlags,
   examples: [
     'npx tsx tasks/backup.ts restore latest --env prod --type flow          # roll back a flow deploy',
     'npx tsx tasks/backup.ts restore latest --env prod --type flow --apply',
     'npx tsx tasks/backup.ts restore ~/.descope-mgmt/backups/P2.../20261122T101500Z-dev-manual.json --env staging --apply --prune',
   ],
-  run: (args, log) => withContext(args.env, { log }, async (ctx) => {
-    const [chosen] = args._
-    if (chosen === undefined) throw new UsageError('restore takes one backup: a file, or "latest"; see --help')
-    const store = backupStore(ctx.config, args['backup-dir'])
-    const file = chosen === 'latest' ? latest(store, ctx) : path.resolve(chosen)
-    const backup = readBackup(store, file)
-    const source = backup.metadata
-    const header = [
-      `Restoring ${displayPath(file)}`,
-      `  a backup of environment "${source.environment}" (project ${source.projectId}), taken ${source.createdAt} by ${source.user} (${source.operation})`,
-      `  into environment "${ctx.env.name}" (project ${ctx.projectId})`,
-      ...(source.projectId !== ctx.projectId
-        ? [`  ⚠ another project (${source.projectId} → ${ctx.projectId}): this makes "${ctx.env.name}" a copy of "${source.environment}"`]
-        : []),
-    ].join('\n')
-    const { code } = await presentRun(ctx, {
-      json: args.json,
-      preamble: header,
-      heading: `environment "${ctx.env.name}" (project ${ctx.projectId})`,
-      desired: 'the backup',
-      extra: { restoring: { file, ...source } },
-    }, (onPlan) => restoreBackup(ctx, backup, file, {
-      apply: args.apply,
-      prune: args.prune,
-      allowMassDelete: args['allow-mass-delete'],
-      types: args.type,
-      backupDir: args['backup-dir'],
-      confirm: args.yes ? 'yes' : 'ask',
-      onPlan,
-    }))
-    return code
-  }),
+  run: async (args, log) => (await import('./run/backup.ts')).restore(args, log),
 })
-
-/** The newest backup to restore, saying out loud which newer files could not be read. */
-function latest(store: BackupStore, ctx: Context): string {
-  const { file, passedOver } = latestBackup(store, ctx.env.name, ctx.projectId)
-  for (const entry of passedOver) ctx.log.warn(`passing over ${displayPath(entry.file)}, newer but unreadable (${entry.problem}); restoring ${displayPath(file)}`)
-  return file
-}
 
 const prune = defineCommand({
   summary: 'Remove backups past the retention period.\nThose older than the retention period go, except the newest few of each environment.',
   usage: '[--env <name>] [flags]',
-  flags: {
-    env: { ...env, description: 'only this environment\'s backups' },
-    'backup-dir': backupDir,
-    'retention-days': { type: 'integer', min: 1, value: '<n>', description: 'override the config\'s backups.retentionDays (30)' },
-    keep: { type: 'integer', min: 1, value: '<n>', description: 'override the config\'s backups.keep (5 per environment)' },
-    'dry-run': { type: 'boolean', description: 'list what would go, remove nothing' },
-    json,
-  },
+  flags: pruneFlags,
   examples: ['npx tsx tasks/backup.ts prune --dry-run'],
-  run: (args) => pruneBackups(args),
+  run: async (args) => (await import('./run/backup.ts')).prune(args),
 })
 
 export const task = defineCommandSet({
@@ -134,58 +85,10 @@ automatically before their first write.`,
 })
 
 
-/** --env of list and prune names an environment (whose file may be gone), never a path. */
-function environmentFilter(name: string | undefined): string | undefined {
-  if (name !== undefined && !isEnvironmentName(name)) throw new UsageError(`--env ${JSON.stringify(name)} is not an environment name (letters, digits, _ and -)`)
-  return name
-}
-
-async function listBackupsCommand(args: { env?: string; 'backup-dir'?: string; json: boolean }): Promise<number> {
-  const config = await loadConfig()
-  const store = backupStore(config, args['backup-dir'])
-  const entries = listBackups(store, environmentFilter(args.env))
-  if (args.json) {
-    print(JSON.stringify({ dir: store.root, backups: entries.map((entry) => entry.ok
-      ? { file: entry.file, size: entry.size, readable: true, ...entry.metadata }
-      : { file: entry.file, size: entry.size, readable: false, problem: entry.problem }) }, null, 2))
-    return ExitCode.ok
-  }
-  if (!entries.length) {
-    print(`No backups${args.env ? ` of environment "${args.env}"` : ''} in ${displayPath(store.root)}.`)
-    return ExitCode.ok
-  }
-  print(table(entries))
-  return ExitCode.ok
-}
-
-function table(entries: BackupEntry[]): string {
-  const rows = entries.map((entry) => entry.ok
-    ? [entry.metadata.createdAt.replace(/\.\d+Z$/, 'Z'), entry.metadata.environment, entry.metadata.projectId, entry.metadata.operation, entry.metadata.user,
-        Object.entries(entry.metadata.counts).map(([type, count]) => `${type} ${count}`).join(', '), formatBytes(entry.size), displayPath(entry.file)]
-    : [entry.modifiedAt.replace(/\.\d+Z$/, 'Z'), '?', '?', 'UNREADABLE', '', entry.problem, formatBytes(entry.size), displayPath(entry.file)])
-  const head = ['time (UTC)', 'environment', 'project', 'operation', 'user', 'items', 'size', 'file']
-  const widths = head.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)))
-  const line = (cells: string[]) => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ')
-  return [line(head), ...rows.map(line)].join('\n')
-}
-
-
-async function pruneBackups(args: { env?: string; 'backup-dir'?: string; 'retention-days'?: number; keep?: number; 'dry-run': boolean; json: boolean }): Promise<number> {
-  const config = await loadConfig()
-  const store = backupStore(config, args['backup-dir'])
-  const retentionDays = args['retention-days'] ?? config.backups.retentionDays
-  const keep = args.keep ?? config.backups.keep
-  const doomed = backupsToPrune(store, { retentionDays, keep, environment: environmentFilter(args.env) })
-  if (!args['dry-run']) for (const file of doomed) fs.rmSync(file)
-  if (args.json) {
-    print(JSON.stringify({ dir: store.root, retentionDays, keep, dryRun: args['dry-run'], removed: doomed }, null, 2))
-  } else {
-    const verb = args['dry-run'] ? 'would remove' : 'removed'
-    for (const file of doomed) print(`  ${verb} ${displayPath(file)}`)
-    const count = `${doomed.length} ${doomed.length === 1 ? 'backup' : 'backups'}`
-    print(`${args['dry-run'] ? `${count} would be removed` : `${count} removed`} (older than ${retentionDays} days, keeping the newest ${keep} of each environment).`)
-  }
-  return ExitCode.ok
-}
+// each command's work, and what it needs, is loaded only when it runs: --help does without them
+export type CreateArgs = ParsedFlags<WithCommonFlags<typeof createFlags>>
+export type ListArgs = ParsedFlags<WithCommonFlags<typeof listFlags>>
+export type RestoreArgs = ParsedFlags<WithCommonFlags<typeof restoreFlags>>
+export type PruneArgs = ParsedFlags<WithCommonFlags<typeof pruneFlags>>
 
 await runAsScript(import.meta.url, task)

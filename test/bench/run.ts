@@ -13,6 +13,7 @@ const benches: [string, () => Promise<{ default: Bench }>][] = [
   ['faults', () => import('./faults.bench.ts')],
   ['hostile files', () => import('./files.bench.ts')],
   ['scale', () => import('./scale.bench.ts')],
+  ['start-up', () => import('./startup.bench.ts')],
 ]
 
 const rows: (BenchRow & { bench: string })[] = []

@@ -1,0 +1,121 @@
+// What tasks/backup.ts's commands do, loaded only when one runs (--help needs none of this).
+import fs from 'node:fs'
+import path from 'node:path'
+import type { ConsolaInstance } from 'consola'
+import { backupsToPrune, backupStore, latestBackup, listBackups, readBackup, type BackupEntry, type BackupStore } from '../../lib/backup/store.ts'
+import { takeBackup } from '../../lib/backup/snapshot.ts'
+import { loadConfig } from '../../lib/config.ts'
+import { withContext, type Context } from '../../lib/context.ts'
+import { displayPath, ExitCode, UsageError } from '../../lib/errors.ts'
+import { formatBytes } from '../../lib/files.ts'
+import { isEnvironmentName } from '../../lib/environment.ts'
+import { print } from '../../lib/log.ts'
+import { presentRun } from '../../lib/present-run.ts'
+import { restore as restoreBackup } from '../../lib/restore.ts'
+import type { CreateArgs, ListArgs, PruneArgs, RestoreArgs } from '../backup.ts'
+
+export function create(args: CreateArgs, log: ConsolaInstance): Promise<number> {
+  return withContext(args.env, { log }, async (ctx) => {
+    const file = await takeBackup(ctx, 'manual', { dir: args['backup-dir'] })
+    if (args.json) print(JSON.stringify({ backup: file }, null, 2))
+    else print(`Backed up environment "${ctx.env.name}" to ${displayPath(file)}`)
+    return ExitCode.ok
+  })
+}
+
+export function restore(args: RestoreArgs, log: ConsolaInstance): Promise<number> {
+  return withContext(args.env, { log }, async (ctx) => {
+    const [chosen] = args._
+    if (chosen === undefined) throw new UsageError('restore takes one backup: a file, or "latest"; see --help')
+    const store = backupStore(ctx.config, args['backup-dir'])
+    const file = chosen === 'latest' ? latest(store, ctx) : path.resolve(chosen)
+    const backup = readBackup(store, file)
+    const source = backup.metadata
+    const header = [
+      `Restoring ${displayPath(file)}`,
+      `  a backup of environment "${source.environment}" (project ${source.projectId}), taken ${source.createdAt} by ${source.user} (${source.operation})`,
+      `  into environment "${ctx.env.name}" (project ${ctx.projectId})`,
+      ...(source.projectId !== ctx.projectId
+        ? [`  ⚠ another project (${source.projectId} → ${ctx.projectId}): this makes "${ctx.env.name}" a copy of "${source.environment}"`]
+        : []),
+    ].join('\n')
+    const { code } = await presentRun(ctx, {
+      json: args.json,
+      preamble: header,
+      heading: `environment "${ctx.env.name}" (project ${ctx.projectId})`,
+      desired: 'the backup',
+      extra: { restoring: { file, ...source } },
+    }, (onPlan) => restoreBackup(ctx, backup, file, {
+      apply: args.apply,
+      prune: args.prune,
+      allowMassDelete: args['allow-mass-delete'],
+      types: args.type,
+      backupDir: args['backup-dir'],
+      confirm: args.yes ? 'yes' : 'ask',
+      onPlan,
+    }))
+    return code
+  })
+}
+
+/** The newest backup to restore, saying out loud which newer files could not be read. */
+function latest(store: BackupStore, ctx: Context): string {
+  const { file, passedOver } = latestBackup(store, ctx.env.name, ctx.projectId)
+  for (const entry of passedOver) ctx.log.warn(`passing over ${displayPath(entry.file)}, newer but unreadable (${entry.problem}); restoring ${displayPath(file)}`)
+  return file
+}
+
+/** --env of list and prune names an environment (whose file may be gone), never a path. */
+function environmentFilter(name: string | undefined): string | undefined {
+  if (name !== undefined && !isEnvironmentName(name)) throw new UsageError(`--env ${JSON.stringify(name)} is not an environment name (letters, digits, _ and -)`)
+  return name
+}
+
+export async function list(args: ListArgs): Promise<number> {
+  const config = await loadConfig()
+  const store = backupStore(config, args['backup-dir'])
+  const entries = listBackups(store, environmentFilter(args.env))
+  if (args.json) {
+    print(JSON.stringify({ dir: store.root, backups: entries.map((entry) => entry.ok
+      ? { file: entry.file, size: entry.size, readable: true, ...entry.metadata }
+      : { file: entry.file, size: entry.size, readable: false, problem: entry.problem }) }, null, 2))
+    return ExitCode.ok
+  }
+  if (!entries.length) {
+    print(`No backups${args.env ? ` of environment "${args.env}"` : ''} in ${displayPath(store.root)}.`)
+    return ExitCode.ok
+  }
+  print(table(entries))
+  return ExitCode.ok
+}
+
+function table(entries: BackupEntry[]): string {
+  const rows = entries.map((entry) => entry.ok
+    ? [entry.metadata.createdAt.replace(/\.\d+Z$/, 'Z'), entry.metadata.environment, entry.metadata.projectId, entry.metadata.operation, entry.metadata.user,
+        Object.entries(entry.metadata.counts).map(([type, count]) => `${type} ${count}`).join(', '), formatBytes(entry.size), displayPath(entry.file)]
+    : [entry.modifiedAt.replace(/\.\d+Z$/, 'Z'), '?', '?', 'UNREADABLE', '', entry.problem, formatBytes(entry.size), displayPath(entry.file)])
+  const head = ['time (UTC)', 'environment', 'project', 'operation', 'user', 'items', 'size', 'file']
+  const widths = head.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)))
+  const line = (cells: string[]) => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ')
+  return [line(head), ...rows.map(line)].join('\n')
+}
+
+
+export async function prune(args: PruneArgs): Promise<number> {
+  const config = await loadConfig()
+  const store = backupStore(config, args['backup-dir'])
+  const retentionDays = args['retention-days'] ?? config.backups.retentionDays
+  const keep = args.keep ?? config.backups.keep
+  const doomed = backupsToPrune(store, { retentionDays, keep, environment: environmentFilter(args.env) })
+  if (!args['dry-run']) for (const file of doomed) fs.rmSync(file)
+  if (args.json) {
+    print(JSON.stringify({ dir: store.root, retentionDays, keep, dryRun: args['dry-run'], removed: doomed }, null, 2))
+  } else {
+    const verb = args['dry-run'] ? 'would remove' : 'removed'
+    for (const file of doomed) print(`  ${verb} ${displayPath(file)}`)
+    const count = `${doomed.length} ${doomed.length === 1 ? 'backup' : 'backups'}`
+    print(`${args['dry-run'] ? `${count} would be removed` : `${count} removed`} (older than ${retentionDays} days, keeping the newest ${keep} of each environment).`)
+  }
+  return ExitCode.ok
+}
+

@@ -1,0 +1,33 @@
+// What tasks/drift.ts does, loaded only when it runs (its --help needs none of this).
+import type { ConsolaInstance } from 'consola'
+import { loadConfig } from '../../lib/config.ts'
+import { checkDrift } from '../../lib/drift-check.ts'
+import { driftDocument, formatMarkdown, formatText, summarize } from '../../lib/drift-report.ts'
+import { environmentFile, listEnvironments } from '../../lib/environment.ts'
+import { ExitCode, UsageError } from '../../lib/errors.ts'
+import { print } from '../../lib/log.ts'
+import type { DriftArgs } from '../drift.ts'
+
+export async function run(args: DriftArgs, log: ConsolaInstance): Promise<number> {
+  if (args.json && args.markdown) throw new UsageError('choose one of --json and --markdown')
+  if (args.all && args.env) throw new UsageError('choose one of --env and --all')
+  const config = await loadConfig()
+  const environments = args.all ? listEnvironments(config) : [...new Set(args.env ?? [config.defaultEnvironment])]
+  if (!environments.length) throw new UsageError('no environment to check; see --help')
+  // every name is checked before any environment is read or asked anything
+  for (const name of [...environments, ...(args.against ? [args.against] : [])]) environmentFile(name, config)
+
+  const results = await checkDrift(environments, { against: args.against, log })
+  const strict = args.strict
+  if (args.json) print(JSON.stringify(driftDocument(results, strict), null, 2))
+  else if (args.markdown) print(formatMarkdown(results, strict))
+  else print(formatText(results, strict))
+  // the text report shows failed checks itself; with --json or --markdown, stderr says so too
+  if (args.json || args.markdown) for (const result of results) if (result.error) log.error(`${result.environment}: ${result.error.message}`)
+
+  // a check that could not run outweighs drift found elsewhere
+  const failed = results.filter((result) => result.error)
+  if (failed.some((result) => !result.error!.usage)) return ExitCode.failure
+  if (failed.length) return ExitCode.invalidConfig
+  return summarize(results, strict).drift ? ExitCode.changesPending : ExitCode.ok
+}

@@ -1,0 +1,60 @@
+// What tasks/export-flows.ts does, loaded only when it runs (its --help needs none of this).
+import type { ConsolaInstance } from 'consola'
+import fs from 'node:fs'
+import path from 'node:path'
+import { withContext, type Context } from '../../lib/context.ts'
+import { ConfigError, displayPath, ExitCode, UsageError } from '../../lib/errors.ts'
+import { resolvesInside } from '../../lib/files.ts'
+import { planExport, writeExport, type ExportedFile, type ExportOptions } from '../../lib/export.ts'
+import { print } from '../../lib/log.ts'
+import { SAFE_FLOW_ID } from '../../plugins/flows.ts'
+import type { ExportFlowsArgs } from '../export-flows.ts'
+
+const VERB = { written: 'written', unchanged: 'unchanged', removed: 'removed' } as const
+const CHECK_VERB = { written: 'differs', unchanged: 'matches', removed: 'not-live' } as const
+
+export async function run(args: ExportFlowsArgs, log: ConsolaInstance): Promise<number> {
+  // refused before anything is read or sent
+  for (const id of args.flow ?? []) if (!SAFE_FLOW_ID.test(id)) throw new UsageError(`--flow ${JSON.stringify(id)} is not a flow id (letters, digits, ".", "_" and "-", not starting with ".")`)
+  const out = args.out === undefined ? undefined : path.resolve(args.out)
+  if (out && fs.existsSync(out) && !fs.statSync(out).isDirectory()) throw new UsageError(`--out ${args.out} is a file, not a directory; name a directory to write the flows into`)
+  // the environment's own flow files may be missing or broken: exporting is how they are mended
+  return withContext(args.env, { log, expandFiles: false }, async (ctx) => {
+    const options = { dir: out ?? ctx.env.exportDir, ...chosen(ctx, args.flow, args.theme) }
+    // the export directory is the project's (a `flows` link out of it is refused); --out is the user's own choice
+    if (!out && !resolvesInside(path.join(options.dir, 'flows'), ctx.config.root)) {
+      throw new ConfigError('EXPORT_REFUSED', [{ file: displayPath(path.join(options.dir, 'flows')), path: '', message: 'leads outside the project', fix: 'make it a directory inside the project, or export there on purpose with --out' }])
+    }
+    const files = await planExport(ctx, options)
+    if (!args.check) writeExport(options.dir, files)
+
+    const verbs = args.check ? CHECK_VERB : VERB
+    const shown = displayPath(options.dir)
+    if (args.json) {
+      print(JSON.stringify({ dir: shown, check: args.check, files: files.map(({ file, state }) => ({ file, state: verbs[state] })) }, null, 2))
+    } else {
+      print(`${args.check ? 'Checked' : 'Exported'} environment "${ctx.env.name}" ${args.check ? 'against' : 'into'} ${shown}:`)
+      for (const { file, state } of files) print(`  ${verbs[state].padEnd(9)} ${file}`)
+      print(summary(files, args.check))
+    }
+    return args.check && files.some((file) => file.state !== 'unchanged') ? ExitCode.changesPending : ExitCode.ok
+  })
+}
+
+
+/** The flags' choice, else what the environment manages; nothing at all is a usage error. */
+function chosen(ctx: Context, flow: string[] | undefined, theme: boolean | undefined): Pick<ExportOptions, 'flows' | 'theme'> {
+  const selection = ctx.env.selections.get('flow') as 'all' | string[] | undefined
+  const flows = flow ?? selection
+  const withTheme = theme ?? ctx.env.selections.get('theme') === true
+  if (!flows?.length && !withTheme) {
+    throw new UsageError(`environment "${ctx.env.name}" manages no flows and no theme (${ctx.env.file} has no \`flows:\` and no \`theme: true\`), so there is nothing to export; pass --flow <ids> or --theme to export anyway`)
+  }
+  return { flows: flows?.length ? flows : undefined, theme: withTheme }
+}
+
+function summary(files: ExportedFile[], check: boolean): string {
+  const changed = files.filter((file) => file.state !== 'unchanged').length
+  if (check) return changed ? `${changed} file(s) differ from live.` : 'The files match live.'
+  return changed ? `${changed} file(s) changed.` : 'No changes.'
+}
