@@ -40,6 +40,7 @@ export async function applyPlan(changes: Change[], handlers: AnyHandler[], optio
   const dependencies = dependencyGraph(changes, handlers)
   const limit = semaphore(options.concurrency)
   const running = new Map<Change, Promise<Outcome>>()
+  const batches = createBatches(limit, options)
 
   const run = (change: Change): Promise<Outcome> => {
     let outcome = running.get(change)
@@ -54,11 +55,13 @@ export async function applyPlan(changes: Change[], handlers: AnyHandler[], optio
           const { op, type, key } = blocker.change
           return { change, status: 'skipped' as const, detail: `${op} of ${type} "${key}" ${blocker.status}` }
         }
+        const handler = handlerOf(change)
+        if (change.op === 'create' && handler.createBatch) return batches.join(change, handler)
         return limit(async () => {
           // checked again once the change has its slot: a stop may have come while it waited
           const late = options.stopReason?.()
           if (late) return notAttempted(late)
-          return execute(change, handlerOf(change), options.contextFor(change.type), options.stopReason)
+          return execute(change, handler, options.contextFor(change.type), options.stopReason)
         })
       })().then((outcome) => {
         options.onOutcome?.(outcome)
@@ -96,6 +99,78 @@ async function execute(change: Change, handler: AnyHandler, ctx: HandlerContext,
     }
     ctx.log.error(`failed to ${change.op} ${label}: ${(error as Error).message}`)
     return { change, status: 'failed', error: error as Error, detail: (error as Error).message }
+  }
+}
+
+/** At most this many items in one batch request (the real API's own bound is not published). */
+const BATCH_MAX = 50
+
+/**
+ * Creates of one type that are ready at the same moment (their dependencies done) go out as one
+ * batch request under one slot; each change still gets its own outcome.
+ */
+function createBatches(limit: ReturnType<typeof semaphore>, options: ApplyOptions) {
+  const pending = new Map<string, { change: Change; handler: AnyHandler; done(outcome: Outcome): void }[]>()
+  const flush = (type: string) => {
+    const waiting = pending.get(type) ?? []
+    pending.delete(type)
+    for (let start = 0; start < waiting.length; start += BATCH_MAX) {
+      const group = waiting.slice(start, start + BATCH_MAX)
+      void limit(async () => {
+        const stop = options.stopReason?.()
+        const outcomes: Outcome[] = stop
+          ? group.map(({ change }) => ({ change, status: 'skipped', detail: `not attempted: ${stop}`, stopped: true }))
+          : await executeBatch(group.map((entry) => entry.change), group[0]!.handler, options.contextFor(type), options.stopReason)
+            .catch((error: Error) => group.map(({ change }): Outcome => ({ change, status: 'failed', error, detail: error.message })))
+        group.forEach((entry, index) => entry.done(outcomes[index]!))
+      })
+    }
+  }
+  return {
+    join(change: Change, handler: AnyHandler): Promise<Outcome> {
+      return new Promise((done) => {
+        const waiting = pending.get(change.type)
+        if (waiting) waiting.push({ change, handler, done })
+        else {
+          pending.set(change.type, [{ change, handler, done }])
+          // the others that become ready in this same turn join before it goes
+          setImmediate(() => flush(change.type))
+        }
+      })
+    },
+  }
+}
+
+/**
+ * One batch create; when it fails, each item is checked against live: one that exists as
+ * declared was created, the others are created one by one (each with its own outcome).
+ */
+async function executeBatch(changes: Change[], handler: AnyHandler, ctx: HandlerContext, stopReason?: () => string | undefined): Promise<Outcome[]> {
+  if (changes.length === 1) return [await execute(changes[0]!, handler, ctx, stopReason)]
+  try {
+    await handler.createBatch!(changes.map((change) => change.item), ctx)
+    for (const change of changes) ctx.log.success(`created ${change.type} "${change.key}" (in a batch of ${changes.length})`)
+    return changes.map((change) => ({ change, status: 'applied' }))
+  } catch (error) {
+    ctx.log.debug(`a batch of ${changes.length} ${handler.section} failed (${(error as Error).message}); checking each against live`)
+    let live: Map<string, object>
+    try {
+      live = new Map(liveItems(handler, await handler.list(ctx)).map((item) => [handler.key(item), item]))
+    } catch (listError) {
+      return changes.map((change) => ({ change, status: 'failed', error: error as Error, detail: `${(error as Error).message}; and live could not be read to check: ${(listError as Error).message}` }))
+    }
+    const outcomes: Outcome[] = []
+    for (const change of changes) {
+      const current = live.get(change.key)
+      if (current && !compareItem(handler.ownedWhole, change.item, current).fields.length) {
+        ctx.log.success(`created ${change.type} "${change.key}" (verified after the batch failed)`)
+        outcomes.push({ change, status: 'applied', detail: 'verified: it exists as declared after the batch failed' })
+        continue
+      }
+      const stop = stopReason?.()
+      outcomes.push(stop ? { change, status: 'skipped', detail: `not attempted: ${stop}`, stopped: true } : await execute(change, handler, ctx, stopReason))
+    }
+    return outcomes
   }
 }
 

@@ -7,7 +7,7 @@ import type { Plugin, ResourceHandler } from './plugin.ts'
 type AnyHandler = ResourceHandler<any, any>
 
 const REQUIRED_FUNCTIONS = ['key', 'list', 'normalize'] as const
-const OPTIONAL_FUNCTIONS = ['references', 'claims', 'renamedFrom', 'builtIn', 'check', 'load', 'create', 'update', 'delete'] as const
+const OPTIONAL_FUNCTIONS = ['references', 'claims', 'renamedFrom', 'builtIn', 'check', 'load', 'create', 'createBatch', 'update', 'delete'] as const
 /** functions whose first argument is an item: an error names that item */
 const ITEM_FIRST = new Set(['key', 'references', 'claims', 'renamedFrom', 'builtIn', 'normalize', 'create', 'update', 'delete'])
 
@@ -29,6 +29,7 @@ export function contractIssues(plugin: Plugin, handler: AnyHandler, index: numbe
   for (const name of REQUIRED_FUNCTIONS) if (typeof handler[name] !== 'function') issues.push(issue(`has no ${name}() function`))
   for (const name of OPTIONAL_FUNCTIONS) if (handler[name] !== undefined && typeof handler[name] !== 'function') issues.push(issue(`${name} must be a function`))
   if (handler.dependsOn !== undefined && !(Array.isArray(handler.dependsOn) && handler.dependsOn.every((type) => typeof type === 'string'))) issues.push(issue('dependsOn must be a list of type names'))
+  if (handler.createBatch && !handler.create) issues.push(issue('has createBatch() without create(): a batch that fails is finished one item at a time'))
   const changeable = handler.builtInChangeable as unknown
   if (changeable !== undefined && changeable !== 'all' && !(Array.isArray(changeable) && changeable.every((field) => typeof field === 'string'))) issues.push(issue('builtInChangeable must be \'all\' or a list of field names'))
   const settings = handler.settings as unknown

@@ -129,6 +129,13 @@ export interface ResourceHandler<Item extends object = object, Live = unknown> {
   /** a missing verb makes the type read-only for that verb; the plan refuses such changes */
   create?(item: Item, ctx: HandlerContext): Promise<void>
   /**
+   * creates several items in one request (a batch endpoint), to spend less of the rate limit.
+   * When it throws, any of them may or may not exist: the engine checks each against live and
+   * creates the missing ones one by one with create(), so each still has its own outcome and is
+   * created exactly once. Needs create() too.
+   */
+  createBatch?(items: Item[], ctx: HandlerContext): Promise<void>
+  /**
    * `item` is the full desired state: live values of fields the file does not declare,
    * overlaid by the declared ones; `live` is what it replaces (to skip calls that change nothing).
    */

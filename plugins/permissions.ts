@@ -30,6 +30,8 @@ export function permissionApi(client: ApiClient) {
   return {
     loadAll: async () => (await client.get<{ permissions?: LivePermission[] }>('/v1/mgmt/permission/all')).permissions ?? [],
     create: (permission: Permission) => client.post('/v1/mgmt/permission/create', { name: permission.name, description: permission.description }),
+    /** several in one request (node-sdk createBatch) */
+    createBatch: (permissions: Permission[]) => client.post('/v1/mgmt/permission/create/batch', { permissions: permissions.map(({ name, description }) => ({ name, description })) }),
     /** replaces every field; `newName` renames */
     update: (name: string, permission: Permission) => client.post('/v1/mgmt/permission/update', { name, newName: permission.name, description: permission.description }),
     delete: (name: string) => client.post('/v1/mgmt/permission/delete', { name }),
@@ -57,6 +59,7 @@ export default function permissions() {
       list: (ctx) => permissionApi(ctx.client).loadAll(),
       normalize: normalizePermission,
       create: async (permission, ctx) => { await permissionApi(ctx.client).create(permission) },
+      createBatch: async (permissions, ctx) => { await permissionApi(ctx.client).createBatch(permissions) },
       renamedFrom: (permission) => permission.renamedFrom,
       update: async (permission, ctx, live) => { await permissionApi(ctx.client).update(live.name, permission) },
       delete: async (permission, ctx) => { await permissionApi(ctx.client).delete(permission.name) },

@@ -50,10 +50,13 @@ test('200 items of every type through 500s, drops, latency spikes and 429 bursts
     const total = PERMISSIONS + ROLES + TENANT_ROLES + PARENTS + CHILDREN + FLOWS
     assert.equal(JSON.parse(applied.stdout).summary, { create: total, update: 0, delete: 0, applied: total, failed: 0, skipped: 0 })
 
-    const landed = (route: string, key: (body: any) => string) => {
+    // creates that landed, one at a time or in a batch (`batch` names the list in its body)
+    const landed = (route: string, key: (body: any) => string, batch?: string) => {
       const counts = new Map<string, number>()
       for (const entry of emulator.log) {
-        if (entry.path === route && entry.status === 200) counts.set(key(entry.body), (counts.get(key(entry.body)) ?? 0) + 1)
+        if (entry.status !== 200) continue
+        const items = entry.path === route ? [entry.body] : batch && entry.path === `${route}/batch` ? (entry.body as Record<string, unknown[]>)[batch]! : []
+        for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1)
       }
       return counts
     }
@@ -61,8 +64,9 @@ test('200 items of every type through 500s, drops, latency spikes and 429 bursts
       assert.is(counts.size, expected, `${what}: every one created`)
       for (const [key, count] of counts) assert.is(count, 1, `${what} ${key} created exactly once`)
     }
-    once(landed('/v1/mgmt/permission/create', (body) => body.name), PERMISSIONS, 'permission')
-    once(landed('/v1/mgmt/role/create', (body) => `${body.tenantId ?? ''}/${body.name}`), ROLES + TENANT_ROLES, 'role')
+    once(landed('/v1/mgmt/permission/create', (body) => body.name, 'permissions'), PERMISSIONS, 'permission')
+    once(landed('/v1/mgmt/role/create', (body) => `${body.tenantId ?? ''}/${body.name}`, 'roles'), ROLES + TENANT_ROLES, 'role')
+    assert.ok(emulator.log.some((entry) => entry.path.endsWith('/create/batch') && entry.status === 200), 'permissions and roles went out in batches')
     once(landed('/v1/mgmt/tenant/create', (body) => body.id), PARENTS + CHILDREN, 'tenant')
     assert.is(Object.keys(emulator.state.flows).filter((id) => id.startsWith('soak-')).length, FLOWS)
     for (const fault of ['fault', 'rate-limited']) assert.ok(emulator.log.some((entry) => entry.outcome === fault), `the emulator injected ${fault}`)

@@ -1,6 +1,8 @@
 // An HTTP proxy in front of an emulator that forwards every request and, for the requests `cut`
 // picks, lets the upstream answer land and then destroys the client's connection: a write that
-// went through but whose answer was lost, the case a verification against live exists for.
+// went through but whose answer was lost, the case a verification against live exists for. It
+// can also refuse a request itself, unforwarded (`refuse`): an answer the real API may give
+// where the emulator would not (a batch refused whole).
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 
@@ -11,7 +13,9 @@ export interface CuttingProxy {
   close(): Promise<void>
 }
 
-export async function cuttingProxy(upstream: string, cut: (method: string, path: string, count: number) => boolean): Promise<CuttingProxy> {
+export interface Refusal { status: number; body: object }
+
+export async function cuttingProxy(upstream: string, cut: (method: string, path: string, count: number) => boolean, refuse?: (method: string, path: string, count: number) => Refusal | undefined): Promise<CuttingProxy> {
   const seen = new Map<string, number>()
   const cuts: string[] = []
   const server = http.createServer((req, res) => {
@@ -21,6 +25,12 @@ export async function cuttingProxy(upstream: string, cut: (method: string, path:
       const name = `${req.method} ${new URL(req.url ?? '/', 'http://proxy.invalid').pathname}`
       const count = (seen.get(name) ?? 0) + 1
       seen.set(name, count)
+      const refusal = refuse?.(req.method ?? 'GET', name.split(' ')[1]!, count)
+      if (refusal) {
+        res.writeHead(refusal.status, { 'content-type': 'application/json' })
+        res.end(JSON.stringify(refusal.body))
+        return
+      }
       const forward = http.request(`${upstream}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
         const body: Buffer[] = []
         answer.on('data', (chunk: Buffer) => body.push(chunk))
