@@ -60,6 +60,8 @@ export function planChanges(
   const deletes: Change[] = []
   const unmanaged: Reference[] = []
   const managed = handlers.filter((handler) => env.declared.has(handler.type))
+  /** what each matched live item will be once the plan is applied, by type/key */
+  const afterApply = new Map<string, object>()
 
   for (const handler of managed) {
     const { matches, leftovers } = matchItems(handler, env.declared.get(handler.type) ?? [], live.get(handler.type) ?? [])
@@ -71,6 +73,7 @@ export function planChanges(
         continue
       }
       const { fields, state } = compareItem(handler.ownedWhole, item, current)
+      afterApply.set(`${handler.type}/${key}`, state)
       if (!fields.length) continue
       if (handler.builtIn?.(current)) {
         const changeable = handler.builtInChangeable ?? []
@@ -102,7 +105,7 @@ export function planChanges(
   const massDeletes = massDeleteIssues(managed, env, live, deletes, options.deleteGuard ?? DELETE_GUARD_DEFAULTS)
   issues.push(...massDeletes)
   issues.push(...referenceIssues(handlers, env, live, forward, deletes))
-  issues.push(...claimIssues(managed, env, live, deletes))
+  issues.push(...claimIssues(managed, env, live, deletes, afterApply))
   // every problem at once; a mass delete names the code, as the one a flag can lift
   if (issues.length) throw new ConfigError(massDeletes.length ? 'MASS_DELETE' : 'PLAN_REFUSED', issues, { title: 'plan refused' })
   return {
@@ -208,12 +211,12 @@ function claimIssues(
   env: Pick<Environment, 'declared' | 'locate'>,
   live: LiveState,
   deletes: Change[],
+  afterApply: Map<string, object>,
 ): ConfigIssue[] {
   const issues: ConfigIssue[] = []
   for (const handler of handlers) {
     if (!handler.claims) continue
     const declared = env.declared.get(handler.type) ?? []
-    const declaredByKey = new Map(declared.map((item) => [handler.key(item), item]))
     const deleted = new Set(deletes.filter((change) => change.type === handler.type).map((change) => change.key))
     // what each live item will hold after the apply: a deleted one nothing, a declared one what
     // its update leaves it (fields the file does not declare keep their live values)
@@ -221,8 +224,7 @@ function claimIssues(
     for (const item of live.get(handler.type) ?? []) {
       const key = handler.key(item)
       if (deleted.has(key)) continue
-      const mine = declaredByKey.get(key)
-      for (const claim of handler.claims(mine ? compareItem(handler.ownedWhole, mine, item).state : item)) keepers.set(claim, key)
+      for (const claim of handler.claims(afterApply.get(`${handler.type}/${key}`) ?? item)) keepers.set(claim, key)
     }
     declared.forEach((item, index) => {
       for (const claim of handler.claims!(item)) {
