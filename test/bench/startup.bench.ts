@@ -6,26 +6,30 @@ import { performance } from 'node:perf_hooks'
 import { REPO, TSX } from '../helpers/project.ts'
 import { ratio, seconds, type Bench, type BenchRow } from './row.ts'
 
-/** the fastest of a few runs: start-up is what is left when nothing else gets in the way */
-function fastest(args: string[], runs = 5): number {
-  let best = Number.POSITIVE_INFINITY
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now()
-    const child = spawnSync(process.execPath, args, { cwd: REPO, stdio: 'ignore' })
-    if (child.status !== 0) throw new Error(`${args.join(' ')}: exit ${child.status}`)
-    best = Math.min(best, performance.now() - started)
-  }
+/** one run's wall time */
+function timed(args: string[]): number {
+  const started = performance.now()
+  const child = spawnSync(process.execPath, args, { cwd: REPO, stdio: 'ignore' })
+  if (child.status !== 0) throw new Error(`${args.join(' ')}: exit ${child.status}`)
+  return performance.now() - started
+}
+
+/**
+ * The fastest of a few runs of each, taken in turn, so that both see the same machine: start-up
+ * is what is left when nothing else gets in the way.
+ */
+function fastestInTurn(commands: string[][], runs: number): number[] {
+  const best = commands.map(() => Number.POSITIVE_INFINITY)
+  for (let i = 0; i < runs; i++) commands.forEach((args, index) => (best[index] = Math.min(best[index]!, timed(args))))
   return best
 }
 
 const bench: Bench = async ({ quick }) => {
   const runs = quick ? 3 : 7
-  const node = fastest(['-e', '0'], runs)
-  const tsx = fastest(['--import', TSX, '-e', '0'], runs)
   const rows: BenchRow[] = []
   for (const task of ['sync', 'drift', 'export-flows', 'backup', 'emulator']) {
-    const help = fastest(['--import', TSX, path.join(REPO, 'tasks', `${task}.ts`), '--help'], runs)
-    rows.push({ figure: `${task} --help ÷ node -e 0`, measured: seconds(help), reference: `node ${seconds(node)}, node with tsx ${seconds(tsx)}`, ratio: ratio(help, node), target: '≤ tsx + 0.2 s', ok: help <= tsx + 200 })
+    const [node, tsx, help] = fastestInTurn([['-e', '0'], ['--import', TSX, '-e', '0'], ['--import', TSX, path.join(REPO, 'tasks', `${task}.ts`), '--help']], runs) as [number, number, number]
+    rows.push({ figure: `${task} --help ÷ node -e 0`, measured: seconds(help), reference: `node ${seconds(node)}, node with tsx ${seconds(tsx)}`, ratio: ratio(help, node), target: '≤ 1.6 × node with tsx', ok: help <= 1.6 * tsx })
   }
   return rows
 }
