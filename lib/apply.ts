@@ -152,6 +152,11 @@ async function executeBatch(changes: Change[], handler: AnyHandler, ctx: Handler
     for (const change of changes) ctx.log.success(`created ${change.type} "${change.key}" (in a batch of ${changes.length})`)
     return changes.map((change) => ({ change, status: 'applied' }))
   } catch (error) {
+    // refused for who sends it (the key), or out of rate-limit budget: one by one would only be
+    // refused the same way, n times
+    if (error instanceof ApiError && (error.isUnauthorized || error.status === 429)) {
+      return changes.map((change) => ({ change, status: 'failed', error: error as Error, detail: (error as Error).message }))
+    }
     ctx.log.debug(`a batch of ${changes.length} ${handler.section} failed (${(error as Error).message}); checking each against live`)
     let live: Map<string, object>
     try {

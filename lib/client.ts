@@ -80,6 +80,9 @@ export function createClient(options: ClientOptions): ApiClient {
       'user-agent': 'descope-mgmt',
     },
     responseType: 'json',
+    // the management API does not redirect; following one would send the key elsewhere and run
+    // the request hook (a throttle slot) twice for one attempt
+    followRedirect: false,
     // an answer nested thousands deep would overflow the stack of whatever walks it next
     parseJson: (text) => {
       const value: unknown = JSON.parse(text)
@@ -116,14 +119,18 @@ export function createClient(options: ClientOptions): ApiClient {
     },
     hooks: {
       beforeRequest: [async (request) => {
-        const paused = pausedUntil - Date.now()
-        if (paused > 0) await sleep(paused, undefined, { signal: circuit.signal })
+        // a later 429 may have pushed the pause further while this one slept
+        for (let paused = pausedUntil - Date.now(); paused > 0; paused = pausedUntil - Date.now()) {
+          await sleep(paused, undefined, { signal: circuit.signal })
+        }
         if (lowerSince !== undefined) {
           const before = window.limit
           const after = window.lowerToAccepted(lowerSince)
           lowerSince = undefined
           if (after < before) options.log?.debug(`rate limit: the server took ${after} requests per ${options.throttle.intervalMs} ms; sending no more than that`)
         }
+        // an attempt holds one slot: give back any this context still holds
+        ;(request.context.release as (() => void) | undefined)?.()
         const release = await window.acquire(circuit.signal)
         // a retry waiting on the throttle or a 429 must not go out once the client has stopped
         if (circuit.stopped) {

@@ -68,6 +68,8 @@ export class ApiError extends DescopeMgmtError {
   readonly method: string
   readonly path: string
   readonly description: string | undefined
+  /** what the API said of it (its errorMessage), or what happened to the request */
+  readonly detail: string | undefined
   constructor(fields: {
     status?: number
     errorCode?: string
@@ -93,6 +95,7 @@ export class ApiError extends DescopeMgmtError {
     this.method = fields.method
     this.path = fields.path
     this.description = fields.description
+    this.detail = fields.detail
   }
   get isUnauthorized() { return this.status === 401 || this.status === 403 }
   get isNotFound() { return this.status === 404 }

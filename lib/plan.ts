@@ -80,7 +80,7 @@ export function planChanges(
         const refused = changeable === 'all' ? [] : fields.filter((field) => !changeable.includes(field.path.split('.')[0]!))
         if (refused.length && changeable !== 'all') {
           const allowed = changeable.length ? `; Descope lets you change its ${changeable.join(', ')}` : ''
-          issues.push({ ...at(), message: `${handler.type} "${key}" is built into every Descope project and its ${refused.map((field) => field.path).join(', ')} cannot be changed${allowed}`, fix: 'declare those fields as they are live, or leave it out of the file' })
+          issues.push({ ...at(), message: `${handler.type} "${handler.key(current)}" is built into every Descope project and its ${refused.map((field) => field.path).join(', ')} cannot be changed${allowed}`, fix: 'declare those fields as they are live, or leave it out of the file' })
           continue
         }
       }
@@ -190,6 +190,9 @@ function referenceIssues(
     for (const item of live.get(handler.type) ?? []) {
       const key = handler.key(item)
       if (representedKeys.has(key) || deleted.has(`${handler.type}/${key}`)) continue
+      // an item Descope deletes with its owner goes with it: nothing is left to break
+      const owner = handler.ownedBy?.(item)
+      if (owner && deleted.has(`${owner.type}/${owner.key}`)) continue
       for (const ref of handler.references?.(item) ?? []) {
         const fate = gone.get(`${ref.type}/${ref.key}`)
         if (!fate) continue

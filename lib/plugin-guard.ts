@@ -7,9 +7,9 @@ import type { Plugin, ResourceHandler } from './plugin.ts'
 type AnyHandler = ResourceHandler<any, any>
 
 const REQUIRED_FUNCTIONS = ['key', 'list', 'normalize'] as const
-const OPTIONAL_FUNCTIONS = ['references', 'claims', 'renamedFrom', 'builtIn', 'check', 'load', 'create', 'createBatch', 'update', 'delete'] as const
+const OPTIONAL_FUNCTIONS = ['references', 'ownedBy', 'claims', 'renamedFrom', 'builtIn', 'check', 'load', 'create', 'createBatch', 'update', 'delete'] as const
 /** functions whose first argument is an item: an error names that item */
-const ITEM_FIRST = new Set(['key', 'references', 'claims', 'renamedFrom', 'builtIn', 'normalize', 'create', 'update', 'delete'])
+const ITEM_FIRST = new Set(['key', 'references', 'ownedBy', 'claims', 'renamedFrom', 'builtIn', 'normalize', 'create', 'update', 'delete'])
 
 const isSchema = (value: unknown) =>
   typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'schema' &&

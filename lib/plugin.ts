@@ -64,6 +64,11 @@ export interface ResourceHandler<Item extends object = object, Live = unknown> {
   /** the items this item needs to exist first; without it, every item of `dependsOn` types is assumed */
   references?(item: Item): Reference[]
   /**
+   * the item this one belongs to, which Descope deletes it with (a tenant's own role goes with
+   * its tenant): deleting that item does not break this one's reference to it
+   */
+  ownedBy?(item: Item): Reference | undefined
+  /**
    * values only one item of this type may hold at a time (`domain:acme.com`): a change that
    * takes one over runs after the change that gives it up, and the plan refuses to take one
    * from a live item that keeps it

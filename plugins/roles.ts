@@ -98,6 +98,8 @@ export default function roles() {
       builtInChangeable: ['description', 'permissionNames', 'default', 'private'],
       create: async (role, ctx) => { await roleApi(ctx.client).create(role) },
       createBatch: async (roles, ctx) => { await roleApi(ctx.client).createBatch(roles) },
+      // a tenant's roles are deleted with the tenant
+      ownedBy: (role) => (role.tenantId ? { type: 'tenant', key: role.tenantId } : undefined),
       renamedFrom: (role) => (role.renamedFrom === undefined ? undefined : roleKey({ name: role.renamedFrom, tenantId: role.tenantId })),
       update: async (role, ctx, live) => { await roleApi(ctx.client).update(live.name, role) },
       delete: async (role, ctx) => { await roleApi(ctx.client).delete(role) },

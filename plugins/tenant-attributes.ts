@@ -35,9 +35,14 @@ export const TenantAttributesSchema = v.pipe(
 const isSelect = (type: string) => type === 'singleselect' || type === 'multiselect'
 
 /** ASSUMED: a date is sent as ISO 8601 text (2026-12-01, or with a time) or as epoch milliseconds. */
-const isDate = (value: unknown) =>
-  (typeof value === 'number' && Number.isFinite(value)) ||
-  (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) && !Number.isNaN(Date.parse(value)))
+const isDate = (value: unknown) => {
+  if (typeof value === 'number') return Number.isFinite(value)
+  const match = typeof value === 'string' ? /^(\d{4})-(\d{2})-(\d{2})([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.exec(value) : null
+  if (!match || Number.isNaN(Date.parse(value as string))) return false
+  // Date.parse rolls 2026-02-31 over into March: the day must exist in its month
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])]
+  return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate()
+}
 
 /** What is wrong with `value` for `definition`, or undefined. null clears a value of any type. */
 function valueProblem(definition: AttributeDefinition, value: unknown): string | undefined {
@@ -49,7 +54,9 @@ function valueProblem(definition: AttributeDefinition, value: unknown): string |
     case 'boolean': return typeof value === 'boolean' ? undefined : 'must be true or false'
     case 'date': return isDate(value) ? undefined : 'must be a date (2026-12-01, an ISO time, or epoch milliseconds)'
     case 'singleselect': return typeof value === 'string' && options.includes(value) ? undefined : `must be one of its options: ${options.join(', ')}`
-    case 'multiselect': return Array.isArray(value) && value.every((item) => typeof item === 'string' && options.includes(item)) ? undefined : `must be a list of its options: ${options.join(', ')}`
+    case 'multiselect':
+      if (!Array.isArray(value) || !value.every((item) => typeof item === 'string' && options.includes(item))) return `must be a list of its options: ${options.join(', ')}`
+      return new Set(value).size === value.length ? undefined : 'names an option twice'
   }
 }
 
@@ -90,10 +97,10 @@ export function explainRefusal(error: unknown, tenant: { id: string; customAttri
     status: error.status,
     errorCode: error.errorCode,
     description: error.description,
-    detail: `tenant "${tenant.id}": Descope refused custom attribute ${which} (${error.message})`,
+    detail: `tenant "${tenant.id}": Descope refused custom attribute ${which}${error.detail ? ` (${error.detail})` : ''}`,
     method: error.method,
     path: error.path,
-    hint: `Define ${which} in the Descope console (Tenants → Custom Attributes) for this project, and in the environment's tenantAttributes; then run it again`,
+    hint: `If ${which} is not defined in this project, define it in the Descope console (Tenants → Custom Attributes) and in the environment's tenantAttributes; if it is, give it a value of its type and options; then run it again`,
     cause: error,
   })
 }

@@ -193,6 +193,17 @@ test('built-ins of a new project (system permissions, Tenant Admin, a tenant\'s 
   assert.equal(Object.values(emulator.state.permissions).filter((permission) => permission.systemDefault).map((permission) => permission.name).sort(), ['Impersonate', 'SSO Admin', 'User Admin'])
 })
 
+test('a tenant whose SCIM role is built in can still be pruned: Descope deletes a tenant\'s roles with it', async ({ sync, emulator, declare }) => {
+  declare('roles:\n  - { name: Viewer }\ntenants:\n  - { id: acme, name: Acme }\n  - { id: gone, name: Gone }\n')
+  assert.is((await sync('--apply')).code, 0)
+  enableScim(emulator.state, 'gone')
+  declare('roles:\n  - { name: Viewer }\ntenants:\n  - { id: acme, name: Acme }\n')
+  const pruned = await sync('--apply', '--prune')
+  assert.is(pruned.code, 0, pruned.stderr)
+  assert.not.ok(emulator.state.tenants.gone)
+  assert.not.ok(writes(emulator).some((line) => line.startsWith('role/delete')), 'the built-in role is not deleted by hand')
+})
+
 test('a file may manage what Descope lets you change on Tenant Admin, and nothing else', async ({ sync, emulator, declare }) => {
   const tenantAdmin = () => Object.values(emulator.state.roles).find((role) => role.name === 'Tenant Admin' && !role.tenantId)!
   const id = tenantAdmin().id
@@ -209,7 +220,7 @@ test('a file may manage what Descope lets you change on Tenant Admin, and nothin
     .replace('permissions:\n', 'permissions:\n  - { name: Impersonate, description: Act as anyone }\n'))
   const refused = await sync('--apply')
   assert.is(refused.code, 3, refused.stderr)
-  assert.match(refused.stderr, 'role "Tenant Owner" is built into every Descope project and its name cannot be changed; Descope lets you change its description, permissionNames, default, private')
+  assert.match(refused.stderr, 'role "Tenant Admin" is built into every Descope project and its name cannot be changed; Descope lets you change its description, permissionNames, default, private')
   assert.match(refused.stderr, 'permission "Impersonate" is built into every Descope project and its description cannot be changed')
   assert.equal(writes(emulator), [])
 })

@@ -37,7 +37,9 @@ test('an attribute the project does not define is refused by Descope, and the er
   const acme = changes.find((change) => change.key === 'acme')!
   assert.is(acme.outcome, 'failed')
   assert.match(acme.detail!, 'tenant "acme": Descope refused custom attribute "region"')
-  assert.match(acme.detail!, 'Define "region" in the Descope console (Tenants → Custom Attributes) for this project')
+  assert.match(acme.detail!, 'If "region" is not defined in this project, define it in the Descope console (Tenants → Custom Attributes)')
+  assert.match(acme.detail!, '(custom attribute "region" is not defined for tenants in this project)')
+  assert.is(acme.detail!.split('failed (400').length, 2, 'the API\'s words once, not twice')
   assert.is(changes.find((change) => change.key === 'globex')!.outcome, 'applied', 'the other tenant is not held back')
   assert.equal(Object.keys(context.emulator.state.tenants), ['globex'])
 })

@@ -17,7 +17,8 @@ export function snapshot(ctx: Pick<Context, 'handlers' | 'env' | 'projectId'>, l
   for (const handler of ctx.handlers) {
     const list = live.get(handler.type)
     if (!list) continue
-    const fixed = !handler.builtInChangeable?.length
+    const changeable = handler.builtInChangeable
+    const fixed = changeable === undefined || (changeable !== 'all' && changeable.length === 0)
     items[handler.type] = list
       .filter((item) => !(fixed && handler.builtIn?.(item)))
       .sort((a, b) => byCodeUnit(handler.key(a), handler.key(b))) as Record<string, unknown>[]

@@ -64,11 +64,13 @@ export interface StateSaver {
 export function createSaver(path: string, state: EmulatorState, intervalMs = 100): StateSaver {
   let lastSaved = Number.NEGATIVE_INFINITY
   let timer: NodeJS.Timeout | undefined
+  let dirty = false
   let failure: unknown
   const save = () => {
     timer = undefined
-    lastSaved = Date.now()
     saveState(path, state)
+    dirty = false
+    lastSaved = Date.now()
   }
   const raise = () => {
     if (failure === undefined) return
@@ -78,24 +80,26 @@ export function createSaver(path: string, state: EmulatorState, intervalMs = 100
   }
   return {
     changed() {
-      raise()
-      if (timer) return
-      const wait = lastSaved + intervalMs - Date.now()
-      if (wait <= 0) return save()
-      timer = setTimeout(() => {
-        try {
-          save()
-        } catch (error) {
-          failure = error
-        }
-      }, wait)
-    },
-    flush() {
-      if (timer) {
-        clearTimeout(timer)
-        save()
+      dirty = true
+      if (!timer) {
+        const wait = lastSaved + intervalMs - Date.now()
+        if (wait <= 0) return save()
+        timer = setTimeout(() => {
+          try {
+            save()
+          } catch (error) {
+            // kept dirty: the next change, or flush(), tries again and reports it
+            failure = error
+          }
+        }, wait)
       }
       raise()
+    },
+    flush() {
+      if (timer) clearTimeout(timer)
+      timer = undefined
+      failure = undefined
+      if (dirty) save()
     },
   }
 }

@@ -39,7 +39,18 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
     origin: '',
   }
   if (resolved.tenantAttributes) ctx.state.tenantAttributes = resolved.tenantAttributes
-  if (resolved.persistPath) ctx.saver = createSaver(resolved.persistPath, ctx.state)
+  // however the process ends (a second Ctrl-C exits at once), what was answered is written
+  const flushOnExit = () => {
+    try {
+      ctx.saver?.flush()
+    } catch {
+      // nothing is left to tell
+    }
+  }
+  if (resolved.persistPath) {
+    ctx.saver = createSaver(resolved.persistPath, ctx.state)
+    process.on('exit', flushOnExit)
+  }
   const server = createServer(createRequestListener(ctx))
   const { port } = await listen(server, resolved.port, resolved.host)
   const host = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host
@@ -55,6 +66,7 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
       new Promise<void>((resolve, reject) => {
         server.close(() => {
           // what a burst left pending is written before the emulator is said to be closed
+          process.off('exit', flushOnExit)
           try {
             ctx.saver?.flush()
             resolve()

@@ -95,6 +95,7 @@ async function serve(options: EmulatorOptions): Promise<number> {
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve())
     process.once('SIGTERM', () => resolve())
+    process.once('SIGHUP', () => resolve())
   })
   await emulator.close()
   process.stdout.write('Descope emulator stopped.\n')
