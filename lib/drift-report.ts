@@ -7,11 +7,12 @@ import { showValue } from './report.ts'
 
 const show = (value: unknown) => showValue(value, 80)
 
-const SIGN: Record<DriftKind, string> = { changed: '~', missing: '+', unmanaged: '?' }
-const COLOUR: Record<DriftKind, (text: string) => string> = { changed: chalk.yellow, missing: chalk.green, unmanaged: chalk.dim }
+const SIGN: Record<DriftKind, string> = { changed: '~', missing: '+', unmanaged: '?', duplicate: '!' }
+const COLOUR: Record<DriftKind, (text: string) => string> = { changed: chalk.yellow, missing: chalk.green, unmanaged: chalk.dim, duplicate: chalk.red }
 
 /** What a kind means, in the words of the comparison: files and live, or two environments. */
 function meaning(kind: DriftKind, result: DriftResult): string {
+  if (kind === 'duplicate') return 'more than one live item holds this key'
   if (result.against === 'files') return { changed: 'differs', missing: 'in the files, not live', unmanaged: 'live, not in the files' }[kind]
   return { changed: 'differs', missing: `in "${result.against}", not in "${result.environment}"`, unmanaged: `in "${result.environment}", not in "${result.against}"` }[kind]
 }
@@ -34,6 +35,7 @@ export function summarize(results: DriftResult[], strict: boolean) {
     changed: count('changed'),
     missing: count('missing'),
     unmanaged: count('unmanaged'),
+    duplicate: count('duplicate'),
     drift: driftCount(all, strict),
     failed: results.filter((result) => result.error).length,
   }
@@ -42,7 +44,7 @@ export function summarize(results: DriftResult[], strict: boolean) {
 function summaryLine(results: DriftResult[], strict: boolean): string {
   const s = summarize(results, strict)
   const unmanaged = s.unmanaged ? `, ${s.unmanaged} unmanaged${strict ? '' : ' (not drift without --strict)'}` : ''
-  const found = `${s.changed} changed, ${s.missing} missing${unmanaged}`
+  const found = `${s.changed} changed, ${s.missing} missing${s.duplicate ? `, ${s.duplicate} held by more than one live item` : ''}${unmanaged}`
   if (s.failed) return `Check incomplete: ${s.failed} environment(s) could not be checked; elsewhere ${found}`
   if (!s.drift && !s.unmanaged) return 'No drift.'
   return `${s.drift ? 'Drift' : 'No drift'}: ${found}`

@@ -6,12 +6,12 @@ import { matchItems } from './match.ts'
 import type { LiveState } from './plan.ts'
 import type { ResourceHandler } from './plugin.ts'
 
-export type DriftKind = 'changed' | 'missing' | 'unmanaged'
+export type DriftKind = 'changed' | 'missing' | 'unmanaged' | 'duplicate'
 
 export interface Difference {
   type: string
   key: string
-  /** changed: differs; missing: desired, not live; unmanaged: live, not desired */
+  /** changed: differs; missing: desired, not live; unmanaged: live, not desired; duplicate: held by more than one live item */
   kind: DriftKind
   /** for changed items: the differing fields, live (`from`) and desired (`to`) */
   fields?: FieldChange[]
@@ -40,7 +40,8 @@ export function findDrift(handlers: AnyHandler[], desired: LiveState, live: Live
       ...(betweenEnvironments ? [...(rules.environmentSpecific[handler.type] ?? []), ...(handler.environmentSpecific ?? [])] : []),
     ]
     const skipped = new Set(rules.ignore[handler.type]?.keys ?? [])
-    const { matches, leftovers } = matchItems(handler, wanted, live.get(handler.type) ?? [], (key) => skipped.has(key))
+    const { matches, leftovers, duplicates } = matchItems(handler, wanted, live.get(handler.type) ?? [], (key) => skipped.has(key))
+    for (const { key } of duplicates) differences.push({ type: handler.type, key, kind: 'duplicate' })
     for (const { key, item, live: current } of matches) {
       if (!current) {
         differences.push({ type: handler.type, key, kind: 'missing' })

@@ -18,16 +18,30 @@ export interface Matching {
   matches: Match[]
   /** live items no desired item is: [key, item], built-ins left out */
   leftovers: [string, object][]
+  /**
+   * keys that more than one live item holds: which of them a declared item means cannot be
+   * told, so none of them is matched, changed or pruned until one is removed
+   */
+  duplicates: { key: string; items: object[] }[]
 }
 
 export function matchItems(handler: AnyHandler, desired: object[], live: object[], skip: (key: string) => boolean = () => false): Matching {
-  const liveByKey = new Map(live.map((item) => [handler.key(item), item]))
+  const byKey = new Map<string, object[]>()
+  for (const item of live) {
+    const key = handler.key(item)
+    const same = byKey.get(key)
+    if (same) same.push(item)
+    else byKey.set(key, [item])
+  }
+  const duplicates = [...byKey].filter(([key, items]) => items.length > 1 && !skip(key)).map(([key, items]) => ({ key, items }))
+  const ambiguous = new Set(duplicates.map((duplicate) => duplicate.key))
+  const liveByKey = new Map([...byKey].filter(([key]) => !ambiguous.has(key)).map(([key, items]) => [key, items[0]!]))
   const desiredKeys = new Set(desired.map((item) => handler.key(item)))
   const taken = new Set<string>()
   const matches: Match[] = []
   desired.forEach((declared, index) => {
     const key = handler.key(declared)
-    if (skip(key)) return
+    if (skip(key) || ambiguous.has(key)) return
     const { item, from } = renameOf(handler, declared)
     let current = liveByKey.get(key)
     // the live item under its old key becomes this one: an update, not a delete and a create
@@ -39,7 +53,7 @@ export function matchItems(handler: AnyHandler, desired: object[], live: object[
   })
   const leftovers = [...liveByKey].filter(([key, item]) =>
     !desiredKeys.has(key) && !taken.has(key) && !skip(key) && !handler.builtIn?.(item))
-  return { matches, leftovers }
+  return { matches, leftovers, duplicates }
 }
 
 function renameOf(handler: AnyHandler, item: object): { item: object; from?: string } {

@@ -28,6 +28,8 @@ export interface Plan {
   changes: Change[]
   /** live items that no file declares, left alone without --prune */
   unmanaged: Reference[]
+  /** keys more than one live item holds: left alone (neither changed nor pruned) until resolved */
+  duplicates: (Reference & { count: number })[]
   /** the types the environment manages (declares a section for) */
   types: string[]
 }
@@ -59,12 +61,14 @@ export function planChanges(
   const forward: Change[] = []
   const deletes: Change[] = []
   const unmanaged: Reference[] = []
+  const duplicates: Plan['duplicates'] = []
   const managed = handlers.filter((handler) => env.declared.has(handler.type))
   /** what each matched live item will be once the plan is applied, by type/key */
   const afterApply = new Map<string, object>()
 
   for (const handler of managed) {
-    const { matches, leftovers } = matchItems(handler, env.declared.get(handler.type) ?? [], live.get(handler.type) ?? [])
+    const { matches, leftovers, duplicates: twins } = matchItems(handler, env.declared.get(handler.type) ?? [], live.get(handler.type) ?? [])
+    for (const { key, items } of twins) duplicates.push({ type: handler.type, key, count: items.length })
     for (const { index, key, item, live: current } of matches) {
       const at = (field?: string) => env.locate(handler.type, index, field)
       if (!current) {
@@ -112,6 +116,7 @@ export function planChanges(
     environment: env.name,
     changes: inApplyOrder([...forward, ...deletes.reverse()], handlers, env),
     unmanaged,
+    duplicates,
     types: managed.map((handler) => handler.type),
   }
 }

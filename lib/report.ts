@@ -48,6 +48,11 @@ export function formatPlan(plan: Plan, target: string, desired = 'the files'): s
     if (change.fields.length > MAX_FIELDS) lines.push(chalk.dim(`      … and ${change.fields.length - MAX_FIELDS} more (--json lists all)`))
   }
   if (plan.changes.length) lines.push('')
+  if (plan.duplicates.length) {
+    lines.push(chalk.yellow('Held by more than one live item (left alone, neither changed nor pruned, until only one is left; remove the others in the Descope console):'))
+    for (const item of plan.duplicates) lines.push(chalk.yellow(`  ${item.type} "${item.key}": ${item.count} live items`))
+    lines.push('')
+  }
   if (plan.unmanaged.length) {
     lines.push(`Unmanaged (live, not in ${desired}; left alone, --prune deletes those its plugin can delete):`)
     for (const item of plan.unmanaged) lines.push(chalk.dim(`  ${item.type} "${item.key}"`))
@@ -78,6 +83,7 @@ export interface PlanDocument {
   applied: boolean
   changes: Array<{ type: string; key: string; op: Change['op']; fields: FieldChange[]; outcome?: OutcomeStatus; detail?: string }>
   unmanaged: Plan['unmanaged']
+  duplicates: Plan['duplicates']
   summary: Record<Change['op'], number> & Partial<Record<OutcomeStatus, number>>
   /** HTTP requests this run sent, and how many of them were retries */
   requests: { sent: number; retried: number }
@@ -101,6 +107,7 @@ export function planDocument(plan: Plan, client: Pick<ApiClient, 'stats'> & { pr
       }
     }),
     unmanaged: plan.unmanaged,
+    duplicates: plan.duplicates,
     summary: { ...countChanges(plan.changes), ...(outcomes ? countOutcomes(outcomes) : {}) },
     requests: { sent: client.stats.requests, retried: client.stats.retries },
   }

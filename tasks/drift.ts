@@ -19,8 +19,8 @@ export const task = defineTask({
 Report what differs, for people and for CI. Read-only: it never writes to Descope.
 
 Each differing item is "changed" (with the differing fields, live and desired values),
-"missing" (desired, not live) or "unmanaged" (live, not desired), for every resource type the
-environment declares.`,
+"missing" (desired, not live), "unmanaged" (live, not desired) or "duplicate" (a key more than
+one live item holds), for every resource type the environment declares.`,
   usage: '[--env <names> | --all] [flags]',
   flags,
   notes: `

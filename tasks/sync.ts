@@ -12,7 +12,7 @@ const flags = {
   out: { type: 'string', value: '<file>', description: 'save the plan, with fingerprints of live and the files, for review and for --plan' },
   plan: { type: 'string', value: '<file>', description: 'carry out a plan saved with --out (with --apply), exactly as it was reviewed; refused if live or the files changed since' },
   'backup-dir': { type: 'string', value: '<dir>', description: 'where the backup taken before an apply, and the audit log, go (default: $DESCOPE_BACKUP_DIR, the config\'s backups.dir, or ~/.descope-mgmt/backups)' },
-  json: { type: 'boolean', description: 'print one JSON document on stdout: { environment, projectId, applied, changes: [{ type, key, op, fields, outcome?, detail? }], unmanaged, summary, requests, fingerprints, backup?, stopped?, interrupted? }' },
+  json: { type: 'boolean', description: 'print one JSON document on stdout: { environment, projectId, applied, changes: [{ type, key, op, fields, outcome?, detail? }], unmanaged, duplicates, summary, requests, fingerprints, backup?, stopped?, interrupted? }' },
   'detailed-exitcode': { type: 'boolean', description: 'exit 2 when the plan has changes (for CI)' },
 } as const satisfies FlagSpecs
 export type SyncArgs = ParsedFlags<WithCommonFlags<typeof flags>>

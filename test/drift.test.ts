@@ -74,7 +74,7 @@ test('a tenant renamed and a permission removed from a role out of band: exit 2,
   assert.equal(document.differences[1].fields, [{ path: 'name', live: 'Acme Renamed', desired: 'Acme' }])
   // the shape the README documents
   assert.equal(Object.keys(document).sort(), ['differences', 'environments', 'strict', 'summary'])
-  assert.equal(document.summary, { changed: 2, missing: 0, unmanaged: 0, drift: 2, failed: 0 })
+  assert.equal(document.summary, { changed: 2, missing: 0, unmanaged: 0, duplicate: 0, drift: 2, failed: 0 })
   assert.equal(document.environments, [{ environment: 'dev', projectId: dev.projectId, against: 'files', differences: 2 }])
   assert.equal(Object.keys(document.differences[1]).sort(), ['against', 'environment', 'fields', 'key', 'kind', 'paths', 'type'])
 
@@ -116,10 +116,10 @@ test('--against: two environments that differ in one role and one flow report ex
 })
 
 test('after a rename with renamedFrom, drift agrees with sync; a declared built-in is not missing', async ({ run, dev, project }) => {
-  dev.state.permissions['builtin'] = { id: 'builtin', name: 'User Admin', description: 'built in', systemDefault: true }
+  // a new project has User Admin built in; the file declares it as it is
   // rename a permission in place, and the role that names it, as a user would
   const renamed = DECLARED
-    .replace('{ name: projects.write }', '{ name: projects.edit, renamedFrom: projects.write }\n  - { name: User Admin, description: built in }')
+    .replace('{ name: projects.write }', '{ name: projects.edit, renamedFrom: projects.write }\n  - { name: User Admin, description: Built-in User Admin permission }')
     .replace('[projects.read, projects.write]', '[projects.read, projects.edit]')
   project.write('environments/dev.yaml', emulatorEnvironment(dev, renamed).replace('${EMULATOR_KEY}', '${DEV_KEY}'))
   const before = await run('--env', 'dev', '--json')

@@ -204,6 +204,28 @@ test('a tenant whose SCIM role is built in can still be pruned: Descope deletes 
   assert.not.ok(writes(emulator).some((line) => line.startsWith('role/delete')), 'the built-in role is not deleted by hand')
 })
 
+test('two live roles with one name: the plan names the key and leaves both alone, drift reports it, the rest applies', async ({ sync, emulator, declare, project }) => {
+  assert.is((await sync('--apply')).code, 0)
+  const editor = Object.values(emulator.state.roles).find((role) => role.name === 'Editor')!
+  emulator.state.roles['ROLtwin'] = { ...editor, id: 'ROLtwin', description: 'a twin the API should not have' }
+  emulator.log.length = 0
+  declare(DECLARED.replace('description: Works on projects', 'description: Edits projects').replace('  - { name: Viewer,', '  - { name: Viewer, description: Reads,'))
+  const plan = await sync('--prune', '--json')
+  assert.is(plan.code, 0, plan.stderr)
+  const document = JSON.parse(plan.stdout)
+  assert.equal(document.duplicates, [{ type: 'role', key: 'Editor', count: 2 }])
+  assert.equal(document.changes.map((change: { op: string; key: string }) => `${change.op} ${change.key}`), ['update Viewer'], 'neither twin is updated or pruned')
+  const text = await sync('--prune')
+  assert.match(text.stdout, 'Held by more than one live item')
+  assert.match(text.stdout, 'role "Editor": 2 live items')
+  const drift = await runTask('drift', ['--env', 'dev', '--json'], { cwd: project.dir, env: { EMULATOR_KEY: emulator.managementKey } })
+  assert.is(drift.code, 2, drift.stderr)
+  assert.ok(JSON.parse(drift.stdout).differences.some((difference: { kind: string; key: string }) => difference.kind === 'duplicate' && difference.key === 'Editor'))
+  const applied = await sync('--apply', '--prune')
+  assert.is(applied.code, 0, applied.stderr)
+  assert.equal(Object.values(emulator.state.roles).filter((role) => role.name === 'Editor').length, 2)
+})
+
 test('a file may manage what Descope lets you change on Tenant Admin, and nothing else', async ({ sync, emulator, declare }) => {
   const tenantAdmin = () => Object.values(emulator.state.roles).find((role) => role.name === 'Tenant Admin' && !role.tenantId)!
   const id = tenantAdmin().id
