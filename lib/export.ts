@@ -1,4 +1,5 @@
-// export-flows: live flows and the theme → one deterministic file each under a directory.
+// Export: live items of the types that live in files (flows, the theme) → one deterministic file
+// each under a directory, as each handler's files.export says.
 // Everything is fetched and checked before the first write, so a refused flow id or a failed
 // request leaves the directory as it was; each file is then written atomically.
 import fs from 'node:fs'
@@ -10,16 +11,16 @@ import { byCodeUnit } from './normalize.ts'
 import { readPolicy } from './config.ts'
 import { readTextFile, writeFileAtomic, type ReadPolicy } from './files.ts'
 import { stableJson } from './json-file.ts'
-import { liveItem } from './live.ts'
-import { flowFile, loadFlows, SAFE_FLOW_ID, type Flow } from '../plugins/flows.ts'
-import { themeApi, themeFile } from '../plugins/theme.ts'
+import { liveItems } from './live.ts'
 
 export interface ExportOptions {
-  /** the directory to write into (flows/<id>.json and theme.json) */
+  /** the directory to write into */
   dir: string
-  /** all live flows (and files of flows no longer live are removed), these ones, or none when omitted */
-  flows?: 'all' | string[]
-  theme: boolean
+  /**
+   * what to export of each file-backed type, as its section would say: `all` (and the files of
+   * items no longer live are removed), a list of keys, or `true` for a type of one file
+   */
+  selections: Map<string, unknown>
 }
 
 export type FileState = 'written' | 'unchanged' | 'removed'
@@ -33,26 +34,27 @@ export interface ExportedFile {
 
 /** The files an export would produce, compared with what is on disk; nothing is written. */
 export async function planExport(ctx: Context, options: ExportOptions): Promise<ExportedFile[]> {
-  const only = Array.isArray(options.flows) ? options.flows : undefined
-  const flows = options.flows ? (await loadFlows(ctx.client, only)).map((raw) => liveItem(ctx.handler('flow'), raw) as Flow) : []
   const issues: ConfigIssue[] = []
-  for (const id of only ?? []) {
-    if (!flows.some((flow) => flow.flowId === id)) issues.push({ file: '--flow', path: id, message: `environment "${ctx.env.name}" has no flow "${id}"`, fix: 'check the id with the Descope console or list the flows with an export of all' })
-  }
-  const lowerCased = new Map<string, string>()
-  for (const flow of flows) {
-    if (!SAFE_FLOW_ID.test(flow.flowId)) issues.push({ file: displayPath(options.dir), path: flow.flowId, message: `flow id ${JSON.stringify(flow.flowId)} is not a safe file name (or would escape the directory); refusing to write it`, fix: 'rename the flow in Descope, or export the others with --flow' })
-    // on a case-insensitive file system (macOS, Windows) two such flows would share one file
-    const twin = lowerCased.get(flow.flowId.toLowerCase())
-    if (twin) issues.push({ file: displayPath(options.dir), path: flow.flowId, message: `flow ids "${twin}" and "${flow.flowId}" differ only in case and would share one file on some systems`, fix: 'rename one of them in Descope' })
-    lowerCased.set(flow.flowId.toLowerCase(), flow.flowId)
+  const wanted = new Map<string, string>()
+  const sweep: string[] = []
+  for (const handler of ctx.handlers) {
+    const exporter = handler.files?.export
+    if (!exporter || !options.selections.has(handler.type)) continue
+    const selection = options.selections.get(handler.type)
+    const only = Array.isArray(selection) ? selection as string[] : undefined
+    const items = liveItems(handler, await handler.list(ctx.handlerContext(handler.type), only))
+      .filter((item) => !only || only.includes(handler.key(item)))
+    for (const key of only ?? []) {
+      if (!items.some((item) => handler.key(item) === key)) issues.push({ file: 'export', path: key, message: `environment "${ctx.env.name}" has no ${handler.type} "${key}"`, fix: 'check it in the Descope console, or export them all' })
+    }
+    issues.push(...exporter.check?.(items, displayPath(options.dir)) ?? [])
+    for (const item of items) wanted.set(path.join(options.dir, exporter.fileOf(item)), stableJson(item))
+    if (exporter.directory && handler.files!.exhaustive?.(selection) !== false) sweep.push(path.join(options.dir, exporter.directory))
   }
   if (issues.length) throw new ConfigError('EXPORT_REFUSED', issues)
 
   // --out may lie outside the project: the files there are checked, not confined
   const policy = { ...readPolicy(ctx.config, 'flow'), root: undefined }
-  const wanted = new Map(flows.map((flow) => [flowFile(options.dir, flow.flowId), stableJson(flow)]))
-  if (options.theme) wanted.set(themeFile(options.dir), stableJson(liveItem(ctx.handler('theme'), await themeApi(ctx.client).export())))
   // files meant for git: a secret someone pasted into a flow or the theme is never written out
   const leaking = [...wanted.keys()].filter((file) => holdsSecret(wanted.get(file)!))
   if (leaking.length) {
@@ -63,15 +65,15 @@ export async function planExport(ctx: Context, options: ExportOptions): Promise<
     state: readIfExists(file, policy) === content ? 'unchanged' : 'written',
     content,
   }))
-  if (options.flows === 'all') {
-    const flowsDir = path.join(options.dir, 'flows')
-    const present = fs.existsSync(flowsDir) ? fs.readdirSync(flowsDir).filter((name) => name.endsWith('.json')) : []
+  // an export of all of a type's items removes the files of those no longer live
+  for (const dir of sweep) {
+    const present = fs.existsSync(dir) ? fs.readdirSync(dir).filter((name) => name.endsWith('.json')) : []
     for (const name of present) {
-      const file = path.join(flowsDir, name)
+      const file = path.join(dir, name)
       if (wanted.has(file)) continue
       // only files are removed; anything else there is for a person to look at (checked before any write)
-      if (fs.lstatSync(file).isDirectory()) throw new ConfigError('EXPORT_REFUSED', [{ file: displayPath(file), path: '', message: 'is a directory where a flow file of a flow no longer live would be removed', fix: 'remove or rename it by hand' }])
-      files.push({ file: path.join('flows', name), state: 'removed' })
+      if (fs.lstatSync(file).isDirectory()) throw new ConfigError('EXPORT_REFUSED', [{ file: displayPath(file), path: '', message: 'is a directory where the file of an item no longer live would be removed', fix: 'remove or rename it by hand' }])
+      files.push({ file: path.relative(options.dir, file), state: 'removed' })
     }
   }
   return files.sort((a, b) => byCodeUnit(a.file, b.file))

@@ -35,7 +35,7 @@ export function contractIssues(plugin: Plugin, handler: AnyHandler, index: numbe
   const settings = handler.settings as unknown
   if (settings !== undefined && !(typeof settings === 'object' && settings !== null && Object.values(settings).every(isSchema))) issues.push(issue('settings must map each key to a valibot schema'))
   const files = handler.files as ResourceHandler['files'] | null
-  if (files !== undefined && !(typeof files === 'object' && files !== null && isSchema(files.section) && typeof files.expand === 'function')) issues.push(issue('files needs a section schema and an expand() function'))
+  if (files !== undefined && !(typeof files === 'object' && files !== null && isSchema(files.section) && typeof files.expand === 'function' && typeof files.export?.fileOf === 'function')) issues.push(issue('files needs a section schema, an expand() function and export.fileOf()'))
   return issues
 }
 
@@ -74,6 +74,14 @@ export function guardHandler(plugin: Plugin, handler: AnyHandler): AnyHandler {
   for (const name of [...REQUIRED_FUNCTIONS, ...OPTIONAL_FUNCTIONS]) {
     if (typeof handler[name] === 'function') (guarded as any)[name] = wrap(name, handler[name] as never)
   }
-  if (handler.files) guarded.files = { ...handler.files, expand: wrap('files.expand', handler.files.expand) as never, ...(handler.files.exhaustive ? { exhaustive: wrap('files.exhaustive', handler.files.exhaustive) as never } : {}) }
+  if (handler.files) {
+    const { export: exporter } = handler.files
+    guarded.files = {
+      ...handler.files,
+      expand: wrap('files.expand', handler.files.expand) as never,
+      ...(handler.files.exhaustive ? { exhaustive: wrap('files.exhaustive', handler.files.exhaustive) as never } : {}),
+      export: { ...exporter, fileOf: wrap('files.export.fileOf', exporter.fileOf) as never, ...(exporter.check ? { check: wrap('files.export.check', exporter.check) as never } : {}) },
+    }
+  }
   return guarded
 }

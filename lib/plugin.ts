@@ -4,7 +4,7 @@
 import type * as v from 'valibot'
 import type { ConsolaInstance } from 'consola'
 import type { ApiClient } from './client.ts'
-import { ConfigError } from './errors.ts'
+import { ConfigError, type ConfigIssue } from './errors.ts'
 import { assertContracts, guardHandler } from './plugin-guard.ts'
 
 export interface HandlerContext {
@@ -115,6 +115,18 @@ export interface ResourceHandler<Item extends object = object, Live = unknown> {
     expand(value: any, where: FileSource): { item: unknown; file: string }[]
     /** false when the value names some items only (`flows: [a, b]`): other live items are never pruned */
     exhaustive?(value: any): boolean
+    /** how live items are written back to files (tasks/export-flows.ts): where each goes */
+    export: {
+      /** the file an item is written to, relative to the export directory (its own key's file) */
+      fileOf(item: any): string
+      /**
+       * the directory (relative) holding one file per item: an export of all of them removes the
+       * files of items no longer live; none for a type of one file
+       */
+      directory?: string
+      /** items that cannot be written safely (an id that would escape the directory): refused before any write; `dir` as shown */
+      check?(items: any[], dir: string): ConfigIssue[]
+    }
   }
 
   /**

@@ -7,7 +7,7 @@ import path from 'node:path'
 import * as v from 'valibot'
 import { unlessNotFound, type ApiClient } from '../lib/client.ts'
 import { ConfigError, displayPath, LiveDataError, type ConfigIssue } from '../lib/errors.ts'
-import { portableReferences, referencedRoles, withoutEmpty, withoutServerFields } from '../lib/exported.ts'
+import { portableReferences, referencedRoles, withoutEmpty, withoutServerFields } from './descope-export.ts'
 import { defineHandler, definePlugin, type FileSource } from '../lib/plugin.ts'
 import { jsonObject } from '../lib/schemas.ts'
 
@@ -130,6 +130,20 @@ export async function loadFlows(client: ApiClient, only?: string[]): Promise<obj
   return Promise.all(ids.map((id) => api.export(id)))
 }
 
+/** Flows that cannot become files: an id that is no safe file name, or two ids one case apart. */
+function exportIssues(flows: Flow[], dir: string): ConfigIssue[] {
+  const issues: ConfigIssue[] = []
+  const lowerCased = new Map<string, string>()
+  for (const flow of flows) {
+    if (!SAFE_FLOW_ID.test(flow.flowId)) issues.push({ file: dir, path: flow.flowId, message: `flow id ${JSON.stringify(flow.flowId)} is not a safe file name (or would escape the directory); refusing to write it`, fix: 'rename the flow in Descope, or export the others with --flow' })
+    // on a case-insensitive file system (macOS, Windows) two such flows would share one file
+    const twin = lowerCased.get(flow.flowId.toLowerCase())
+    if (twin) issues.push({ file: dir, path: flow.flowId, message: `flow ids "${twin}" and "${flow.flowId}" differ only in case and would share one file on some systems`, fix: 'rename one of them in Descope' })
+    lowerCased.set(flow.flowId.toLowerCase(), flow.flowId)
+  }
+  return issues
+}
+
 export default function flows() {
   return definePlugin({
     name: 'flows',
@@ -149,6 +163,7 @@ export default function flows() {
         expand: (selection: 'all' | string[], where) => readFlowFiles(selection, where),
         // a list deploys those flows; only `all` says there are no others
         exhaustive: (selection: 'all' | string[]) => selection === 'all',
+        export: { fileOf: (flow: Flow) => path.join('flows', `${flow.flowId}.json`), directory: 'flows', check: exportIssues },
       },
       list: (ctx, only) => loadFlows(ctx.client, only),
       load: (flowId, ctx) => flowApi(ctx.client).load(flowId),

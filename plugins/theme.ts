@@ -6,7 +6,7 @@ import path from 'node:path'
 import * as v from 'valibot'
 import type { ApiClient } from '../lib/client.ts'
 import { ConfigError, displayPath } from '../lib/errors.ts'
-import { portableReferences, referencedRoles, withoutServerFields } from '../lib/exported.ts'
+import { portableReferences, referencedRoles, withoutServerFields } from './descope-export.ts'
 import { defineHandler, definePlugin } from '../lib/plugin.ts'
 import { jsonObject } from '../lib/schemas.ts'
 
@@ -67,6 +67,7 @@ export default function theme() {
           }
           return [{ item: readJson(file), file }]
         },
+        export: { fileOf: () => 'theme.json' },
       },
       list: async (ctx) => [await themeApi(ctx.client).export()],
       normalize: (theme) => normalizeTheme(theme),

@@ -1,7 +1,7 @@
 // The portable export format: what is dropped, what is kept, and that it is stable.
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { portableReferences, withoutEmpty } from '../lib/exported.ts'
+import { portableReferences, withoutEmpty } from '../plugins/descope-export.ts'
 import { normalizeFlow } from '../plugins/flows.ts'
 
 test('reference ids are blanked, names kept, also when already blank', () => {

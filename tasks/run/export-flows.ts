@@ -20,7 +20,7 @@ export async function run(args: ExportFlowsArgs, log: ConsolaInstance): Promise<
   if (out && fs.existsSync(out) && !fs.statSync(out).isDirectory()) throw new UsageError(`--out ${args.out} is a file, not a directory; name a directory to write the flows into`)
   // the environment's own flow files may be missing or broken: exporting is how they are mended
   return withContext(args.env, { log, expandFiles: false }, async (ctx) => {
-    const options = { dir: out ?? ctx.env.exportDir, ...chosen(ctx, args.flow, args.theme) }
+    const options = { dir: out ?? ctx.env.exportDir, selections: chosen(ctx, args.flow, args.theme) }
     // the export directory is the project's (a `flows` link out of it is refused); --out is the user's own choice
     if (!out && !resolvesInside(path.join(options.dir, 'flows'), ctx.config.root)) {
       throw new ConfigError('EXPORT_REFUSED', [{ file: displayPath(path.join(options.dir, 'flows')), path: '', message: 'leads outside the project', fix: 'make it a directory inside the project, or export there on purpose with --out' }])
@@ -43,14 +43,14 @@ export async function run(args: ExportFlowsArgs, log: ConsolaInstance): Promise<
 
 
 /** The flags' choice, else what the environment manages; nothing at all is a usage error. */
-function chosen(ctx: Context, flow: string[] | undefined, theme: boolean | undefined): Pick<ExportOptions, 'flows' | 'theme'> {
+function chosen(ctx: Context, flow: string[] | undefined, theme: boolean | undefined): ExportOptions['selections'] {
   const selection = ctx.env.selections.get('flow') as 'all' | string[] | undefined
   const flows = flow ?? selection
   const withTheme = theme ?? ctx.env.selections.get('theme') === true
   if (!flows?.length && !withTheme) {
     throw new UsageError(`environment "${ctx.env.name}" manages no flows and no theme (${ctx.env.file} has no \`flows:\` and no \`theme: true\`), so there is nothing to export; pass --flow <ids> or --theme to export anyway`)
   }
-  return { flows: flows?.length ? flows : undefined, theme: withTheme }
+  return new Map<string, unknown>([...(flows?.length ? [['flow', flows] as const] : []), ...(withTheme ? [['theme', true] as const] : [])])
 }
 
 function summary(files: ExportedFile[], check: boolean): string {
