@@ -32,6 +32,10 @@ export interface ApplyOptions {
 }
 
 type AnyHandler = ResourceHandler<any, any>
+
+/** a change the apply stopped (Ctrl-C, a dead API, the deadline) before it started */
+const notAttempted = (change: Change, stop: string): Outcome => ({ change, status: 'skipped', detail: `not attempted: ${stop}`, stopped: true })
+const failed = (change: Change, error: Error, detail = error.message): Outcome => ({ change, status: 'failed', error, detail })
 const PAST: Record<Change['op'], string> = { create: 'created', update: 'updated', delete: 'deleted' }
 
 export async function applyPlan(changes: Change[], handlers: AnyHandler[], options: ApplyOptions): Promise<Outcome[]> {
@@ -45,11 +49,10 @@ export async function applyPlan(changes: Change[], handlers: AnyHandler[], optio
   const run = (change: Change): Promise<Outcome> => {
     let outcome = running.get(change)
     if (!outcome) {
-      const notAttempted = (stop: string): Outcome => ({ change, status: 'skipped', detail: `not attempted: ${stop}`, stopped: true })
       outcome = (async () => {
         const before = await Promise.all((dependencies.get(change) ?? []).map(run))
         const stop = options.stopReason?.()
-        if (stop) return notAttempted(stop)
+        if (stop) return notAttempted(change, stop)
         const blocker = before.find((result) => result.status !== 'applied')
         if (blocker) {
           const { op, type, key } = blocker.change
@@ -60,7 +63,7 @@ export async function applyPlan(changes: Change[], handlers: AnyHandler[], optio
         return limit(async () => {
           // checked again once the change has its slot: a stop may have come while it waited
           const late = options.stopReason?.()
-          if (late) return notAttempted(late)
+          if (late) return notAttempted(change, late)
           return execute(change, handler, options.contextFor(change.type), options.stopReason)
         })
       })().then((outcome) => {
@@ -98,7 +101,7 @@ async function execute(change: Change, handler: AnyHandler, ctx: HandlerContext,
       return { change, status: 'applied', detail: verified }
     }
     ctx.log.error(`failed to ${change.op} ${label}: ${(error as Error).message}`)
-    return { change, status: 'failed', error: error as Error, detail: (error as Error).message }
+    return failed(change, error as Error)
   }
 }
 
@@ -119,9 +122,9 @@ function createBatches(limit: ReturnType<typeof semaphore>, options: ApplyOption
       void limit(async () => {
         const stop = options.stopReason?.()
         const outcomes: Outcome[] = stop
-          ? group.map(({ change }) => ({ change, status: 'skipped', detail: `not attempted: ${stop}`, stopped: true }))
+          ? group.map(({ change }) => notAttempted(change, stop))
           : await executeBatch(group.map((entry) => entry.change), group[0]!.handler, options.contextFor(type), options.stopReason)
-            .catch((error: Error) => group.map(({ change }): Outcome => ({ change, status: 'failed', error, detail: error.message })))
+            .catch((error: Error) => group.map(({ change }) => failed(change, error)))
         group.forEach((entry, index) => entry.done(outcomes[index]!))
       })
     }
@@ -155,14 +158,14 @@ async function executeBatch(changes: Change[], handler: AnyHandler, ctx: Handler
     // refused for who sends it (the key), or out of rate-limit budget: one by one would only be
     // refused the same way, n times
     if (error instanceof ApiError && (error.isUnauthorized || error.status === 429)) {
-      return changes.map((change) => ({ change, status: 'failed', error: error as Error, detail: (error as Error).message }))
+      return changes.map((change) => failed(change, error as Error))
     }
     ctx.log.debug(`a batch of ${changes.length} ${handler.section} failed (${(error as Error).message}); checking each against live`)
     let live: Map<string, object>
     try {
       live = new Map(liveItems(handler, await handler.list(ctx)).map((item) => [handler.key(item), item]))
     } catch (listError) {
-      return changes.map((change) => ({ change, status: 'failed', error: error as Error, detail: `${(error as Error).message}; and live could not be read to check: ${(listError as Error).message}` }))
+      return changes.map((change) => failed(change, error as Error, `${(error as Error).message}; and live could not be read to check: ${(listError as Error).message}`))
     }
     const outcomes: Outcome[] = []
     for (const change of changes) {
@@ -173,7 +176,7 @@ async function executeBatch(changes: Change[], handler: AnyHandler, ctx: Handler
         continue
       }
       const stop = stopReason?.()
-      outcomes.push(stop ? { change, status: 'skipped', detail: `not attempted: ${stop}`, stopped: true } : await execute(change, handler, ctx, stopReason))
+      outcomes.push(stop ? notAttempted(change, stop) : await execute(change, handler, ctx, stopReason))
     }
     return outcomes
   }

@@ -82,8 +82,8 @@ export function planChanges(
       if (handler.builtIn?.(current)) {
         const changeable = handler.builtInChangeable ?? []
         const refused = changeable === 'all' ? [] : fields.filter((field) => !changeable.includes(field.path.split('.')[0]!))
-        if (refused.length && changeable !== 'all') {
-          const allowed = changeable.length ? `; Descope lets you change its ${changeable.join(', ')}` : ''
+        if (refused.length) {
+          const allowed = changeable.length ? `; Descope lets you change its ${(changeable as readonly string[]).join(', ')}` : ''
           issues.push({ ...at(), message: `${handler.type} "${handler.key(current)}" is built into every Descope project and its ${refused.map((field) => field.path).join(', ')} cannot be changed${allowed}`, fix: 'declare those fields as they are live, or leave it out of the file' })
           continue
         }

@@ -32,6 +32,12 @@ test.after.each(async (context) => {
   context.project.remove()
 })
 
+/** a run the plan refused (exit 3), saying each of `messages` */
+function assertRefused(result: { code: number | null; stderr: string }, ...messages: string[]): void {
+  assert.is(result.code, 3, result.stderr)
+  for (const message of messages) assert.match(result.stderr, message)
+}
+
 const sdkFor = (emulator: Emulator) =>
   DescopeClient({ projectId: emulator.projectId, managementKey: emulator.managementKey, baseUrl: emulator.url }).management
 /** "METHOD path" of every request that changed something, in order */
@@ -142,16 +148,13 @@ test('a rename that would leave a reference to the old name is refused, with not
   declare(DECLARED
     .replace('{ name: projects.write,', '{ name: projects.edit, renamedFrom: projects.write,')
     .replace('{ name: Viewer,', '{ name: Viewers, renamedFrom: Viewer,'))
-  const declaredRefs = await sync('--apply')
-  assert.is(declaredRefs.code, 3, declaredRefs.stderr)
-  assert.match(declaredRefs.stderr, 'role "Editor" references permission "projects.write", which the plan renames to "projects.edit"')
-  assert.match(declaredRefs.stderr, 'tenant "acme" references role "Viewer", which the plan renames to "Viewers"')
+  assertRefused(await sync('--apply'),
+    'role "Editor" references permission "projects.write", which the plan renames to "projects.edit"',
+    'tenant "acme" references role "Viewer", which the plan renames to "Viewers"')
   // with roles not managed here, live roles keep the old name: whether Descope renames a
   // permission inside its roles is not confirmed, so the rename is not left to chance
   declare('permissions:\n  - { name: projects.read, description: Read projects }\n  - { name: projects.edit, renamedFrom: projects.write, description: Change projects }\n')
-  const liveRefs = await sync('--apply')
-  assert.is(liveRefs.code, 3, liveRefs.stderr)
-  assert.match(liveRefs.stderr, 'the plan renames permission "projects.write" to "projects.edit", which live role "Editor" still references by its old name (roles are not managed in this environment)')
+  assertRefused(await sync('--apply'), 'the plan renames permission "projects.write" to "projects.edit", which live role "Editor" still references by its old name (roles are not managed in this environment)')
   assert.equal(writes(emulator), [])
 })
 
@@ -161,10 +164,9 @@ test('a rename is refused while a live item no file declares still names the old
   emulator.log.length = 0
   // beta is left alone (no --prune), and still gives Viewer by default
   declare('roles:\n  - { name: Viewers, renamedFrom: Viewer }\ntenants:\n  - { id: acme, name: Acme, defaultRoles: [Viewers] }\n')
-  const refused = await sync('--apply')
-  assert.is(refused.code, 3, refused.stderr)
-  assert.match(refused.stderr, 'the plan renames role "Viewer" to "Viewers", which live tenant "beta" still references by its old name (not declared in this environment)')
-  assert.match(refused.stderr, 'declare tenant "beta" with the reference changed')
+  assertRefused(await sync('--apply'),
+    'the plan renames role "Viewer" to "Viewers", which live tenant "beta" still references by its old name (not declared in this environment)',
+    'declare tenant "beta" with the reference changed')
   assert.equal(writes(emulator), [])
 })
 
@@ -240,10 +242,9 @@ test('a file may manage what Descope lets you change on Tenant Admin, and nothin
   declare(DECLARED
     .replace('roles:\n', 'roles:\n  - { name: Tenant Owner, renamedFrom: Tenant Admin }\n')
     .replace('permissions:\n', 'permissions:\n  - { name: Impersonate, description: Act as anyone }\n'))
-  const refused = await sync('--apply')
-  assert.is(refused.code, 3, refused.stderr)
-  assert.match(refused.stderr, 'role "Tenant Admin" is built into every Descope project and its name cannot be changed; Descope lets you change its description, permissionNames, default, private')
-  assert.match(refused.stderr, 'permission "Impersonate" is built into every Descope project and its description cannot be changed')
+  assertRefused(await sync('--apply'),
+    'role "Tenant Admin" is built into every Descope project and its name cannot be changed; Descope lets you change its description, permissionNames, default, private',
+    'permission "Impersonate" is built into every Descope project and its description cannot be changed')
   assert.equal(writes(emulator), [])
 })
 
