@@ -75,4 +75,17 @@ test('a batch refused whole is finished one item at a time, and the one the API 
   assert.equal(names(context.emulator), PERMISSIONS.filter((name) => name !== 'p3').sort())
 })
 
+test('a batch refused for the rate limit fails whole: no item is sent again on its own', async (context) => {
+  const { result, document } = await sync(context, {
+    // a Retry-After past retry.maxRetryAfterMs: the client gives up at once
+    refuse: (path) => (path === '/v1/mgmt/permission/create/batch' ? { status: 429, headers: { 'retry-after': '3600' }, body: { errorCode: 'E130429', errorDescription: 'https://docs.descope.com/rate-limit' } } : undefined),
+  })
+  assert.is(result.code, 1, result.stderr)
+  const permissions = document.changes.filter((change) => change.type === 'permission')
+  assert.ok(permissions.every((change) => change.outcome === 'failed' && /429/.test(change.detail ?? '')), JSON.stringify(permissions))
+  assert.not.ok(writes(context.emulator).includes('permission/create'), 'no single create after a 429')
+  assert.equal(names(context.emulator), [])
+  assert.ok(document.changes.filter((change) => change.type === 'role').every((change) => change.outcome === 'skipped'), 'the roles that need them are skipped')
+})
+
 test.run()

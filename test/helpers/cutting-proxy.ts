@@ -13,7 +13,7 @@ export interface CuttingProxy {
   close(): Promise<void>
 }
 
-export interface Refusal { status: number; body: object }
+export interface Refusal { status: number; body: object; headers?: Record<string, string> }
 
 export async function cuttingProxy(upstream: string, cut: (method: string, path: string, count: number) => boolean, refuse?: (method: string, path: string, count: number) => Refusal | undefined): Promise<CuttingProxy> {
   const seen = new Map<string, number>()
@@ -27,7 +27,7 @@ export async function cuttingProxy(upstream: string, cut: (method: string, path:
       seen.set(name, count)
       const refusal = refuse?.(req.method ?? 'GET', name.split(' ')[1]!, count)
       if (refusal) {
-        res.writeHead(refusal.status, { 'content-type': 'application/json' })
+        res.writeHead(refusal.status, { 'content-type': 'application/json', ...refusal.headers })
         res.end(JSON.stringify(refusal.body))
         return
       }
