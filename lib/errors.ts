@@ -10,9 +10,74 @@ export const ExitCode = {
   invalidConfig: 3,
 } as const
 
+/**
+ * The error catalog: every code an error may carry, with what it means. Codes are stable (tests,
+ * scripts and the audit log match on them, never on wording); the README lists them.
+ */
+export const ERROR_CODES = {
+  USAGE: 'a flag or argument the task does not take',
+  CONFIG_NOT_FOUND: 'no descope.config.ts here or above',
+  CONFIG_LOAD: 'descope.config.ts could not be imported',
+  CONFIG_INVALID: 'descope.config.ts holds a wrong value',
+  PLUGIN_INVALID: 'a plugin breaks the contract (lib/contract.ts)',
+  PLUGIN_CONFLICT: 'two plugins provide one type, section or setting',
+  PLUGIN_CYCLE: 'plugins depend on each other in a cycle',
+  PLUGIN_FAILED: 'a plugin\'s own code threw',
+  ENV_NOT_FOUND: 'no such environment file',
+  ENV_INVALID: 'an environment file holds a wrong value',
+  ENV_YAML: 'an environment file is not valid YAML',
+  ENV_YAML_ALIASES: 'an environment file uses too many YAML aliases',
+  ENV_EXTENDS_MISSING: 'an environment file extends one that does not exist',
+  ENV_EXTENDS_CYCLE: 'environment files extend each other in a cycle',
+  FILE_NOT_FOUND: 'a file the run needs does not exist',
+  FILE_NOT_REGULAR: 'a path names a directory, a device or a pipe, not a file',
+  FILE_OUTSIDE_PROJECT: 'a file leads outside the project (through a link)',
+  FILE_TOO_LARGE: 'a file is over its size limit (limits.*)',
+  FILE_ENCODING: 'a file is not valid UTF-8',
+  FILE_JSON: 'a JSON file is not valid JSON, or nests too deep',
+  FLOW_FILE: 'a flow file is missing or not a flow',
+  THEME_FILE: 'the theme file is missing',
+  ITEM_INVALID: 'an item handed to a script\'s operation is not valid',
+  PLAN_REFUSED: 'the plan could not be carried out safely (reasons listed)',
+  MASS_DELETE: 'the plan deletes more than deleteGuard allows',
+  PLAN_CYCLE: 'changes wait on each other (two items swapping a value)',
+  PLAN_INVALID: 'a saved plan file is damaged or not a plan',
+  PLAN_STALE: 'a saved plan no longer matches live or the files',
+  PLAN_OTHER_ENVIRONMENT: 'a saved plan was made for another environment',
+  PLAN_SECRET: 'a saved plan would hold a secret',
+  PLAN_WRITE: 'a saved plan could not be written',
+  SECRETS_NOWHERE: 'the plan creates values shown once and the run has no place for them',
+  SECRETS_OUT: 'the --secrets-out file exists or cannot be written',
+  PROTECTED: 'a protected environment\'s apply was not confirmed',
+  LOCKED: 'another apply holds the environment\'s lock',
+  LOCK_DIR: 'the lock directory cannot be used',
+  BACKUP_NOT_FOUND: 'no backup to restore',
+  BACKUP_INVALID: 'a backup file is damaged or not a backup',
+  BACKUP_READ: 'live could not be read to back it up (nothing applied)',
+  BACKUP_WRITE: 'a backup could not be written (nothing applied)',
+  BACKUP_SECRET: 'a backup would hold a secret',
+  EXPORT_REFUSED: 'an export would write an unsafe file',
+  EXPORT_SECRET: 'an export would write a secret',
+  AUDIT_WRITE: 'the audit log could not be written',
+  LIVE_INVALID: 'the API answered data of an unexpected shape',
+  API_NETWORK: 'the API could not be reached, or did not answer',
+  API_STATUS: 'the API answered an error (the code is API_<status>, such as API_400)',
+  ABORTED: 'the run was stopped (a dead API, the deadline)',
+  INTERRUPTED: 'Ctrl-C (or SIGTERM, SIGHUP) before anything was written',
+  EMULATOR_OPTIONS_INVALID: 'the emulator was given a wrong option',
+  EMULATOR_STATE_CORRUPT: 'the emulator\'s state file is damaged',
+  EMULATOR_STATE_UNSAVED: 'the emulator\'s state could not be saved',
+  PORT_IN_USE: 'the emulator\'s port is taken',
+  PORT_DENIED: 'the emulator may not listen on that port',
+  UNEXPECTED: 'an error the toolkit did not foresee: a bug, please report it with the output',
+} as const
+
+/** A code of the catalog; an API error's code carries its status (`API_429`). */
+export type ErrorCode = Exclude<keyof typeof ERROR_CODES, 'API_STATUS'> | `API_${number}`
+
 export class DescopeMgmtError extends Error {
-  readonly code: string
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  readonly code: ErrorCode
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options)
     this.name = new.target.name
     this.code = code
@@ -47,7 +112,7 @@ export class ConfigError extends DescopeMgmtError {
   readonly issues: ConfigIssue[]
   /** what the problems are about, for the heading ("invalid configuration", "unusable backup") */
   readonly title: string
-  constructor(code: string, issues: ConfigIssue[], options?: { cause?: unknown; title?: string }) {
+  constructor(code: ErrorCode, issues: ConfigIssue[], options?: { cause?: unknown; title?: string }) {
     super(code, formatIssues(issues), options)
     this.issues = issues
     this.title = options?.title ?? 'invalid configuration'

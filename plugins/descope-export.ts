@@ -2,7 +2,7 @@
 // the server changes on its own is dropped, and per-project ids in `references` are blanked,
 // since the target project looks references up by name on import. The same flow then compares
 // equal, and exports to the same bytes, in every environment.
-import { own } from '../lib/schemas.ts'
+import { own } from '../lib/config/schemas.ts'
 
 /** Fields the server rewrites on every import; never part of what a file declares. */
 const SERVER_MANAGED = new Set(['version', 'etag', 'modifiedTime', 'createdTime'])

@@ -5,11 +5,11 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import * as v from 'valibot'
-import { unlessNotFound, type ApiClient } from '../lib/client.ts'
+import { unlessNotFound, type ApiClient } from '../lib/client/client.ts'
 import { ConfigError, displayPath, LiveDataError, type ConfigIssue } from '../lib/errors.ts'
 import { portableReferences, referencedRoles, withoutEmpty, withoutServerFields } from './descope-export.ts'
 import { defineHandler, definePlugin, type FileSource } from '../lib/plugin.ts'
-import { jsonObject } from '../lib/schemas.ts'
+import { jsonObject } from '../lib/config/schemas.ts'
 
 /** Flow ids become file names: letters, digits, `.`, `_` and `-`, not starting with a dot. */
 export const SAFE_FLOW_ID = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/
@@ -163,14 +163,14 @@ export default function flows() {
         expand: (selection: 'all' | string[], where) => readFlowFiles(selection, where),
         // a list deploys those flows; only `all` says there are no others
         exhaustive: (selection: 'all' | string[]) => selection === 'all',
-        export: { fileOf: (flow: Flow) => path.join('flows', `${flow.flowId}.json`), directory: 'flows', check: exportIssues },
+        export: { fileOf: (flow: Flow) => path.join('flows', `${flow.flowId}.json`), directory: 'flows', check: exportIssues, command: 'tasks/export-flows.ts' },
       },
       list: (ctx, only) => loadFlows(ctx.client, only),
-      load: (flowId, ctx) => flowApi(ctx.client).load(flowId),
+      load: (ctx, flowId) => flowApi(ctx.client).load(flowId),
       normalize: normalizeFlow,
-      create: async (flow, ctx) => { await flowApi(ctx.client).import(flow) },
-      update: async (flow, ctx) => { await flowApi(ctx.client).import(flow) },
-      delete: async (flow, ctx) => { await flowApi(ctx.client).delete([flow.flowId]) },
+      create: async (ctx, flow) => { await flowApi(ctx.client).import(flow) },
+      update: async (ctx, flow) => { await flowApi(ctx.client).import(flow) },
+      delete: async (ctx, { item: flow }) => { await flowApi(ctx.client).delete([flow.flowId]) },
     })],
   })
 }

@@ -2,9 +2,9 @@
 // permission by name (descope-api.md §2.5). Built-in permissions (systemDefault) are never
 // changed or pruned, but roles may name them.
 import * as v from 'valibot'
-import type { ApiClient } from '../lib/client.ts'
+import type { ApiClient } from '../lib/client/client.ts'
 import { defineHandler, definePlugin } from '../lib/plugin.ts'
-import { description, DESCRIPTION_MAX, name, NAME_MAX } from '../lib/schemas.ts'
+import { description, DESCRIPTION_MAX, name, NAME_MAX } from '../lib/config/schemas.ts'
 
 export const PermissionSchema = v.strictObject({
   name: name(NAME_MAX),
@@ -58,11 +58,11 @@ export default function permissions() {
       builtIn: (permission) => permission.systemDefault === true,
       list: (ctx) => permissionApi(ctx.client).loadAll(),
       normalize: normalizePermission,
-      create: async (permission, ctx) => { await permissionApi(ctx.client).create(permission) },
-      createBatch: async (permissions, ctx) => { await permissionApi(ctx.client).createBatch(permissions) },
+      create: async (ctx, permission) => { await permissionApi(ctx.client).create(permission) },
+      createBatch: async (ctx, permissions) => { await permissionApi(ctx.client).createBatch(permissions) },
       renamedFrom: (permission) => permission.renamedFrom,
-      update: async (permission, ctx, live) => { await permissionApi(ctx.client).update(live.name, permission) },
-      delete: async (permission, ctx) => { await permissionApi(ctx.client).delete(permission.name) },
+      update: async (ctx, permission, current) => { await permissionApi(ctx.client).update(current!.item.name, permission) },
+      delete: async (ctx, { item: permission }) => { await permissionApi(ctx.client).delete(permission.name) },
     })],
   })
 }

@@ -3,9 +3,9 @@
 // role's key is its name, or `<tenantId>/<name>` for a tenant's role. Descope's update
 // replaces every field (descope-api.md §2.4), so the engine hands us the full state.
 import * as v from 'valibot'
-import type { ApiClient } from '../lib/client.ts'
-import { sortedUnique } from '../lib/normalize.ts'
-import { description, DESCRIPTION_MAX, name, NAME_MAX } from '../lib/schemas.ts'
+import type { ApiClient } from '../lib/client/client.ts'
+import { sortedUnique } from '../lib/engine/normalize.ts'
+import { description, DESCRIPTION_MAX, name, NAME_MAX } from '../lib/config/schemas.ts'
 import { defineHandler, definePlugin } from '../lib/plugin.ts'
 
 export const RoleSchema = v.strictObject({
@@ -96,13 +96,13 @@ export default function roles() {
       normalize: normalizeRole,
       builtIn: isBuiltInRole,
       builtInChangeable: ['description', 'permissionNames', 'default', 'private'],
-      create: async (role, ctx) => { await roleApi(ctx.client).create(role) },
-      createBatch: async (roles, ctx) => { await roleApi(ctx.client).createBatch(roles) },
+      create: async (ctx, role) => { await roleApi(ctx.client).create(role) },
+      createBatch: async (ctx, roles) => { await roleApi(ctx.client).createBatch(roles) },
       // a tenant's roles are deleted with the tenant
       ownedBy: (role) => (role.tenantId ? { type: 'tenant', key: role.tenantId } : undefined),
       renamedFrom: (role) => (role.renamedFrom === undefined ? undefined : roleKey({ name: role.renamedFrom, tenantId: role.tenantId })),
-      update: async (role, ctx, live) => { await roleApi(ctx.client).update(live.name, role) },
-      delete: async (role, ctx) => { await roleApi(ctx.client).delete(role) },
+      update: async (ctx, role, current) => { await roleApi(ctx.client).update(current!.item.name, role) },
+      delete: async (ctx, { item: role }) => { await roleApi(ctx.client).delete(role) },
     })],
   })
 }

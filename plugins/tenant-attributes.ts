@@ -6,7 +6,7 @@
 import * as v from 'valibot'
 import { ApiError } from '../lib/errors.ts'
 import type { ItemIssue } from '../lib/plugin.ts'
-import { displayText, plainText } from '../lib/schemas.ts'
+import { displayText, plainText } from '../lib/config/schemas.ts'
 
 /** The types a definition may have, as the API spells them (TF `attributes/shared.go`). */
 export const ATTRIBUTE_TYPES = ['string', 'number', 'boolean', 'singleselect', 'multiselect', 'date'] as const

@@ -4,9 +4,9 @@
 // default roles have an endpoint of their own.
 import { isDeepStrictEqual } from 'node:util'
 import * as v from 'valibot'
-import { unlessNotFound, type ApiClient } from '../lib/client.ts'
-import { sortedUnique } from '../lib/normalize.ts'
-import { dataRecord, displayName, jsonObject, name as schemaName, NAME_MAX, plainLines, plainText } from '../lib/schemas.ts'
+import { unlessNotFound, type ApiClient } from '../lib/client/client.ts'
+import { sortedUnique } from '../lib/engine/normalize.ts'
+import { dataRecord, displayName, jsonObject, name as schemaName, NAME_MAX, plainLines, plainText } from '../lib/config/schemas.ts'
 import { defineHandler, definePlugin, type ItemIssue } from '../lib/plugin.ts'
 import { attributeIssues, explainRefusal, TenantAttributesSchema, type AttributeDefinition } from './tenant-attributes.ts'
 
@@ -167,21 +167,21 @@ export default function tenants() {
       settings: { tenantAttributes: TenantAttributesSchema },
       check: (tenants, settings) => [...checkTenants(tenants), ...attributeIssues(tenants, settings.tenantAttributes as AttributeDefinition[] | undefined)],
       list: (ctx) => tenantApi(ctx.client).loadAll(),
-      load: (id, ctx) => tenantApi(ctx.client).load(id),
+      load: (ctx, id) => tenantApi(ctx.client).load(id),
       normalize: normalizeTenant,
-      create: async (tenant, ctx) => {
+      create: async (ctx, tenant) => {
         const api = tenantApi(ctx.client)
         await api.create(tenant).catch((error: unknown) => { throw explainRefusal(error, tenant) })
         if (tenant.defaultRoles?.length) await api.updateDefaultRoles(tenant.id, tenant.defaultRoles)
       },
-      update: async (tenant, ctx, live) => {
+      update: async (ctx, tenant, current) => {
         const api = tenantApi(ctx.client)
         const { defaultRoles, ...fields } = tenant
-        const { defaultRoles: liveDefaultRoles, ...liveFields } = live
+        const { defaultRoles: liveDefaultRoles, ...liveFields } = current!.item
         if (!isDeepStrictEqual(fields, liveFields)) await api.update(tenant).catch((error: unknown) => { throw explainRefusal(error, tenant) })
         if (!isDeepStrictEqual(defaultRoles ?? [], liveDefaultRoles ?? [])) await api.updateDefaultRoles(tenant.id, defaultRoles ?? [])
       },
-      delete: async (tenant, ctx) => { await tenantApi(ctx.client).delete(tenant.id) },
+      delete: async (ctx, { item: tenant }) => { await tenantApi(ctx.client).delete(tenant.id) },
     })],
   })
 }

@@ -4,11 +4,11 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import * as v from 'valibot'
-import type { ApiClient } from '../lib/client.ts'
+import type { ApiClient } from '../lib/client/client.ts'
 import { ConfigError, displayPath } from '../lib/errors.ts'
 import { portableReferences, referencedRoles, withoutServerFields } from './descope-export.ts'
 import { defineHandler, definePlugin } from '../lib/plugin.ts'
-import { jsonObject } from '../lib/schemas.ts'
+import { jsonObject } from '../lib/config/schemas.ts'
 
 export const THEME_KEY = 'theme'
 
@@ -56,6 +56,8 @@ export default function theme() {
       liveSchema: LiveThemeSchema,
       dependsOn: ['role'],
       ownedWhole: true,
+      // a project has exactly one theme: it is replaced, never created or deleted
+      singleton: 'project',
       key: () => THEME_KEY,
       references: (item) => referencedRoles(item.references).map((name) => ({ type: 'role', key: name })),
       files: {
@@ -67,12 +69,11 @@ export default function theme() {
           }
           return [{ item: readJson(file), file }]
         },
-        export: { fileOf: () => 'theme.json' },
+        export: { fileOf: () => 'theme.json', command: 'tasks/export-flows.ts' },
       },
       list: async (ctx) => [await themeApi(ctx.client).export()],
       normalize: (theme) => normalizeTheme(theme),
-      create: async (item, ctx) => { await themeApi(ctx.client).import(item) },
-      update: async (item, ctx) => { await themeApi(ctx.client).import(item) },
+      update: async (ctx, item) => { await themeApi(ctx.client).import(item) },
     })],
   })
 }

@@ -1,6 +1,6 @@
 // npx tsx tasks/backup.ts <create|list|restore|prune> [flags]; each command's --help lists its flags
-import type { FlagSpecs, ParsedFlags, WithCommonFlags } from '../lib/flags.ts'
-import { defineCommand, defineCommandSet, runAsScript } from '../lib/runner.ts'
+import type { FlagSpecs, ParsedFlags, WithCommonFlags } from '../lib/run/flags.ts'
+import { defineCommand, defineCommandSet, runAsScript } from '../lib/run/runner.ts'
 
 const env = { type: 'string', value: '<name>', description: 'the environment (default: the config\'s defaultEnvironment)' } as const
 const backupDir = { type: 'string', value: '<dir>', description: 'where backups live (default: $DESCOPE_BACKUP_DIR, the config\'s backups.dir, or ~/.descope-mgmt/backups); one directory per project' } as const

@@ -1,6 +1,6 @@
 // npx tsx tasks/drift.ts --env prod [--against staging] [--strict] [--json | --markdown]
-import type { FlagSpecs, ParsedFlags, WithCommonFlags } from '../lib/flags.ts'
-import { defineTask, runAsScript } from '../lib/runner.ts'
+import type { FlagSpecs, ParsedFlags, WithCommonFlags } from '../lib/run/flags.ts'
+import { defineTask, runAsScript } from '../lib/run/runner.ts'
 
 /** Declared once: what the task parses, documents and hands to run/drift.ts. */
 const flags = {

@@ -1,7 +1,7 @@
 // Runs the local Descope management API emulator on its own, for trying the tool or the official
 // SDKs without a Descope account. `npx tsx tasks/emulator.ts --help` lists the flags.
-import type { FlagSpecs, ParsedFlags, WithCommonFlags } from '../lib/flags.ts'
-import { defineTask, runAsScript } from '../lib/runner.ts'
+import type { FlagSpecs, ParsedFlags, WithCommonFlags } from '../lib/run/flags.ts'
+import { defineTask, runAsScript } from '../lib/run/runner.ts'
 
 /** Declared once: the flags the task parses, and the type its options are read from. */
 const flags = {

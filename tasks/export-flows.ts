@@ -1,6 +1,6 @@
 // npx tsx tasks/export-flows.ts --env dev [--flow a,b] [--out dir] [--[no-]theme] [--check]
-import type { FlagSpecs, ParsedFlags, WithCommonFlags } from '../lib/flags.ts'
-import { defineTask, runAsScript } from '../lib/runner.ts'
+import type { FlagSpecs, ParsedFlags, WithCommonFlags } from '../lib/run/flags.ts'
+import { defineTask, runAsScript } from '../lib/run/runner.ts'
 
 /** Declared once: what the task parses, documents and hands to run/export-flows.ts. */
 const flags = {

@@ -1,7 +1,8 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { applyPlan, type Outcome } from '../lib/apply.ts'
-import { planChanges } from '../lib/plan.ts'
+import { applyPlan, type Outcome } from '../lib/engine/apply.ts'
+import { planChanges } from '../lib/engine/plan.ts'
+import { registryOf } from '../lib/engine/registry.ts'
 import { quietContext, thingStore, type Thing, type ThingStore } from './helpers/handlers.ts'
 
 const environment = (declared: Record<string, object[]>) => ({
@@ -11,7 +12,7 @@ const environment = (declared: Record<string, object[]>) => ({
 })
 
 async function apply(stores: ThingStore[], declared: Record<string, Thing[]>, options: { prune?: boolean; concurrency?: number; stopReason?: () => string | undefined } = {}) {
-  const handlers = stores.map((store) => store.handler)
+  const handlers = registryOf(stores.map((store) => store.handler))
   const live = new Map(stores.map((store) => [store.handler.type, [...store.items.values()] as object[]]))
   const plan = planChanges(handlers, environment(declared), live, { prune: options.prune ?? false, deleteGuard: false })
   return applyPlan(plan.changes, handlers, { concurrency: options.concurrency ?? 4, contextFor: quietContext, stopReason: options.stopReason })
@@ -154,7 +155,7 @@ test('after a stop, a create found existing but different is not finished with a
   // it lands with another colour than declared, as if someone had raced it
   const handler = store.handler
   const create = handler.create!
-  handler.create = async (item, ctx) => create({ ...item, colour: 'blue' }, ctx)
+  handler.create = async (ctx, item) => create(ctx, { ...item, colour: 'blue' })
   const [outcome] = await apply([store], { thing: [{ name: 'a', colour: 'red' }] }, { stopReason: () => stop })
   assert.is(outcome!.status, 'failed')
   assert.equal(store.calls, ['create:a'], 'no corrective update')

@@ -14,7 +14,7 @@ const CONFIG = defaultConfig().replace('plugins: [', `plugins: [{ name: 'flaky-w
     type: 'widget', section: 'widgets', key: (item) => item.name,
     schema: v.strictObject({ name: v.string() }), liveSchema: v.looseObject({ name: v.string() }),
     list: async () => [], normalize: (item) => item,
-    create: async (item) => { if (item.name === 'bad') (undefined as any).crash },
+    create: async (_ctx, item) => { if (item.name === 'bad') (undefined as any).crash },
   })] }, `).replace("import { defineConfig } from", `import * as v from '${REPO}/node_modules/valibot/dist/index.mjs'\nimport { defineConfig, defineHandler } from`)
 
 /** `emulator` is dev's project, `prod` another one */

@@ -8,10 +8,11 @@ import { parseBackup } from '../lib/backup/format.ts'
 import { snapshot } from '../lib/backup/snapshot.ts'
 import { writeBackup } from '../lib/backup/store.ts'
 import { ConfigError, DescopeMgmtError } from '../lib/errors.ts'
-import { registerSecret } from '../lib/secrets.ts'
+import { registerSecret } from '../lib/report/secrets.ts'
 import tenants from '../plugins/tenants.ts'
+import { registryOf } from '../lib/engine/registry.ts'
 
-const handlers = tenants().handlers
+const handlers = registryOf(tenants().handlers)
 const context = { handlers, env: { name: 'dev' } as never, projectId: 'P2test' }
 const live = (names: string[]) => new Map([['tenant', names.map((id) => ({ id, name: id }))]])
 

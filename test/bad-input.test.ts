@@ -9,7 +9,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { contentHash } from '../lib/backup/format.ts'
 import { startEmulator, type Emulator } from '../lib/emulator/index.ts'
-import { stableJson } from '../lib/json-file.ts'
+import { stableJson } from '../lib/io/json-file.ts'
 import { defaultConfig, runTask, type TaskResult } from './helpers/project.ts'
 import { apiClient, isWrite } from './helpers/emulator-http.ts'
 

@@ -5,7 +5,8 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { createClient } from '../lib/client.ts'
+import { createClient } from '../lib/client/client.ts'
+import { ApiError } from '../lib/errors.ts'
 
 const TIMEOUTS = { connectMs: 2000, requestMs: 300, unresponsiveMs: 10_000, runMs: 60_000, graceMs: 1000 }
 const retry = { limit: 1, baseDelayMs: 10, maxDelayMs: 20, maxRetryAfterMs: 5000, maxRateLimitWaitMs: 10_000, circuitBreakAfter: 100 }
@@ -29,7 +30,9 @@ for (const path of ['redirect', 'big', 'notjson', 'bad', 'slow', 'reset']) {
     const { port } = server.address() as AddressInfo
     const client = createClient({ baseUrl: `http://127.0.0.1:${port}`, projectId: 'P1', managementKey: 'K'.repeat(40), throttle: { limit: 1, intervalMs: 30 }, retry, timeouts: TIMEOUTS, maxResponseBytes: 1000 })
     try {
-      await within(client.get(`/${path}`).catch(() => undefined), 3000, `/${path}`)
+      // each of these ends in an error the client reports, not an answer
+      const outcome = await within(client.get(`/${path}`).then(() => 'answered', (error: Error) => error), 3000, `/${path}`)
+      assert.instance(outcome, ApiError, `/${path} fails as an ApiError`)
       await within(client.get('/ok'), 1000, `/ok after /${path}`)
       await within(client.get('/ok'), 1000, `second /ok after /${path}`)
     } finally {

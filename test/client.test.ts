@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { createConsola, LogLevels } from 'consola'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { createClient, defaultBaseUrl, type ApiClient } from '../lib/client.ts'
+import { createClient, defaultBaseUrl, type ApiClient } from '../lib/client/client.ts'
 import { ApiError } from '../lib/errors.ts'
 import { startEmulator, type Emulator, type EmulatorOptions } from '../lib/emulator/index.ts'
 

@@ -1,9 +1,9 @@
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { loadConfig } from '../lib/config.ts'
-import { loadEnvironment } from '../lib/environment.ts'
+import { loadConfig } from '../lib/config/config.ts'
+import { loadEnvironment } from '../lib/config/environment.ts'
 import { ConfigError, type ConfigIssue } from '../lib/errors.ts'
-import { resolveHandlers } from '../lib/plugin.ts'
+import { resolveHandlers } from '../lib/engine/registry.ts'
 import { createProject, defaultConfig, type Project } from './helpers/project.ts'
 
 const test = suite<{ project: Project }>('environment files')

@@ -6,7 +6,7 @@ import path from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { ConfigError } from '../lib/errors.ts'
-import { readTextFile, writeFileAtomic, type ReadPolicy } from '../lib/files.ts'
+import { readTextFile, writeFileAtomic, type ReadPolicy } from '../lib/io/files.ts'
 
 const test = suite<{ dir: string }>('files')
 test.before.each((context) => { context.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'descope-mgmt-files-')) })

@@ -4,7 +4,7 @@ import path from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { UsageError } from '../lib/errors.ts'
-import { COMMON_FLAGS, formatFlags, parseFlags, type FlagSpecs } from '../lib/flags.ts'
+import { COMMON_FLAGS, formatFlags, parseFlags, type FlagSpecs } from '../lib/run/flags.ts'
 import { REPO, runTask, TSX } from './helpers/project.ts'
 
 const SPECS = {

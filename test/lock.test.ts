@@ -6,7 +6,7 @@ import path from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { LockedError } from '../lib/errors.ts'
-import { acquireLock } from '../lib/lock.ts'
+import { acquireLock } from '../lib/run/lock.ts'
 import { REPO, TSX } from './helpers/project.ts'
 
 const test = suite<{ dir: string; previous?: string }>('lock')
@@ -61,7 +61,7 @@ test('release removes only our own lock, and an exit releases what is held', asy
   assert.ok(fs.existsSync(file), 'a lock someone else took over is left alone')
   fs.rmSync(file)
   // a process that takes the lock and exits without releasing it still leaves none behind
-  const script = `import { acquireLock } from ${JSON.stringify(path.join(REPO, 'lib/lock.ts'))}\nacquireLock('dev-P2x')\nprocess.exit(130)`
+  const script = `import { acquireLock } from ${JSON.stringify(path.join(REPO, 'lib/run/lock.ts'))}\nacquireLock('dev-P2x')\nprocess.exit(130)`
   const child = spawnSync(process.execPath, ['--import', TSX, '--input-type=module', '-e', script], { env: { ...process.env, DESCOPE_LOCK_DIR: dir } })
   assert.is(child.status, 130, String(child.stderr))
   assert.equal(fs.readdirSync(dir), [])
@@ -74,7 +74,7 @@ test('racing processes over a stale lock never hold it at the same time', async 
   const stale = () => fs.writeFileSync(path.join(dir, 'dev-P2x.lock'), JSON.stringify({ pid: deadPid(), host: os.hostname(), since: '2020-01-01T00:00:00Z' }))
   // every racer starts its attempt at the same instant, once all of them have booted
   const script = (at: number) => `
-    import { acquireLock } from ${JSON.stringify(path.join(REPO, 'lib/lock.ts'))}
+    import { acquireLock } from ${JSON.stringify(path.join(REPO, 'lib/run/lock.ts'))}
     while (Date.now() < ${at}) {}
     try {
       acquireLock('dev-P2x')

@@ -1,7 +1,13 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { ConfigError } from '../lib/errors.ts'
-import { planChanges, type LiveState } from '../lib/plan.ts'
+import { planChanges as planWith } from '../lib/engine/plan.ts'
+import { registryOf } from '../lib/engine/registry.ts'
+import type { ResourceHandler } from '../lib/contract.ts'
+
+/** the plan of these handlers, as connect() would register them */
+const planChanges = (handlers: ResourceHandler<any, any>[], ...rest: Parameters<typeof planWith> extends [unknown, ...infer Rest] ? Rest : never) => planWith(registryOf(handlers), ...rest)
+import type { LiveState } from '../lib/engine/change.ts'
 import { thingStore } from './helpers/handlers.ts'
 
 const env = (declared: Record<string, object[]>) => ({

@@ -4,7 +4,7 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { createRateWindow } from '../lib/rate-window.ts'
+import { createRateWindow } from '../lib/client/rate-window.ts'
 
 test('a slot comes back one interval after its answer, not after it was taken', async () => {
   const window = createRateWindow({ limit: 2, intervalMs: 100 })

@@ -1,6 +1,6 @@
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { RETRY_STATUS_CODES, retryDelay, type RetryState } from '../lib/retry.ts'
+import { RETRY_STATUS_CODES, retryDelay, type RetryState } from '../lib/client/retry.ts'
 
 const policy = { limit: 3, baseDelayMs: 500, maxDelayMs: 4000, maxRetryAfterMs: 60_000, maxRateLimitWaitMs: 100_000, circuitBreakAfter: 8 }
 const fresh = (): RetryState => ({ failures: 0, rateLimitedMs: 0 })

@@ -6,7 +6,7 @@ import DescopeClient from '@descope/node-sdk'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { startEmulator, type Emulator } from '../lib/emulator/index.ts'
-import { fingerprints } from '../lib/saved-plan.ts'
+import { fingerprints } from '../lib/run/saved-plan.ts'
 import { isWrite } from './helpers/emulator-http.ts'
 import { createProject, emulatorEnvironment, runTask, type Project } from './helpers/project.ts'
 

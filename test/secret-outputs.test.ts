@@ -6,7 +6,7 @@ import path from 'node:path'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { startEmulator } from '../lib/emulator/index.ts'
-import { encodings } from '../lib/secrets.ts'
+import { encodings } from '../lib/report/secrets.ts'
 import { createProject, emulatorEnvironment, REPO, runTask, type TaskResult } from './helpers/project.ts'
 
 const KEY = `K-"quoted"\\back\\slash'single'|pipe%25 & +plus-0123456789`

@@ -3,7 +3,7 @@
 import { dump } from 'js-yaml'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { encodings, holdsSecret, redact, redactValue, registerSecret } from '../lib/secrets.ts'
+import { encodings, holdsSecret, redact, redactValue, registerSecret } from '../lib/report/secrets.ts'
 
 const SECRET = `K-pa"ss\\word'|%& +\u00e9-123456`
 

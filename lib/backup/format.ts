@@ -3,10 +3,10 @@
 // unchanged project backs up to the same items in the same order (and the same content hash).
 import * as v from 'valibot'
 import { ConfigError, displayPath } from '../errors.ts'
-import { JSON_DEPTH, parseJsonText } from '../files.ts'
-import { Sha256Schema, sha256Of } from '../json-file.ts'
-import { dataRecord, jsonObject, plainText } from '../schemas.ts'
-import { formatPath, unquoted } from '../validate.ts'
+import { JSON_DEPTH, parseJsonText } from '../io/files.ts'
+import { Sha256Schema, sha256Of } from '../io/json-file.ts'
+import { dataRecord, jsonObject, plainText } from '../config/schemas.ts'
+import { formatPath, unquoted } from '../config/validate.ts'
 
 export const BACKUP_FORMAT = 'descope-mgmt-backup'
 export const BACKUP_VERSION = 1

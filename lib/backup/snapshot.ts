@@ -2,13 +2,13 @@
 // are normalized (portable, no server-managed fields) and sorted by key. Built-ins that nothing
 // can change (a system permission) are left out, since restoring them would do nothing; those
 // Descope lets you edit (a default flow, Tenant Admin) are kept with what was made of them.
-import type { Context } from '../context.ts'
-import { stableJson } from '../json-file.ts'
-import { readLive } from '../live.ts'
-import { byCodeUnit } from '../normalize.ts'
-import type { LiveState } from '../plan.ts'
-import { configCommit, currentUser, TOOL_VERSION } from '../provenance.ts'
-import { holdsSecret, redact, redactValue } from '../secrets.ts'
+import type { Context } from '../run/context.ts'
+import { stableJson } from '../io/json-file.ts'
+import { readLive } from '../engine/live.ts'
+import { byCodeUnit } from '../engine/normalize.ts'
+import type { LiveState } from '../engine/change.ts'
+import { configCommit, currentUser, TOOL_VERSION } from '../run/provenance.ts'
+import { holdsSecret, redact, redactValue } from '../report/secrets.ts'
 import { BACKUP_FORMAT, BACKUP_VERSION, contentHash, type Backup, type Operation } from './format.ts'
 import { backupStore, writeBackup } from './store.ts'
 

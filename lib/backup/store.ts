@@ -5,12 +5,12 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { readPolicy, type Config } from '../config.ts'
+import { readPolicy, type Config } from '../config/config.ts'
 import { ConfigError, DescopeMgmtError, displayPath } from '../errors.ts'
-import { readTextFile, safeFileName, writeFileAtomic, type ReadPolicy } from '../files.ts'
-import { stableJson } from '../json-file.ts'
-import { holdsSecret } from '../secrets.ts'
-import { byCodeUnit } from '../normalize.ts'
+import { readTextFile, safeFileName, writeFileAtomic, type ReadPolicy } from '../io/files.ts'
+import { stableJson } from '../io/json-file.ts'
+import { holdsSecret } from '../report/secrets.ts'
+import { byCodeUnit } from '../engine/normalize.ts'
 import { parseBackup, type Backup, type BackupMetadata } from './format.ts'
 
 /** Where backups (and the audit log) live, and how a backup file is read (its size limit). */
@@ -127,5 +127,12 @@ export function backupsToPrune(store: BackupStore, options: { retentionDays: num
     seen.set(group, rank)
     if (rank > options.keep && Date.parse(entry.metadata.createdAt) < cutoff) doomed.push(entry.file)
   }
+  return doomed
+}
+
+/** Removes the backups backupsToPrune() names (none with `dryRun`), and returns them. */
+export function pruneBackups(store: BackupStore, options: Parameters<typeof backupsToPrune>[1] & { dryRun: boolean }): string[] {
+  const doomed = backupsToPrune(store, options)
+  if (!options.dryRun) for (const file of doomed) fs.rmSync(file)
   return doomed
 }

@@ -1,7 +1,7 @@
 import * as v from 'valibot'
 import { isIP } from 'node:net'
 import { EmulatorError } from './errors.ts'
-import type { RequestLogEntry } from './pipeline.ts'
+import type { RequestLogEntry } from './request-log.ts'
 import { TenantAttributeDefinitionSchema, type TenantAttributeDefinition } from './state.ts'
 
 /** 'P' + 27 characters: the real project id shape, so node-sdk derives the region-less default URL. */

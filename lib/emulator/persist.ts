@@ -1,9 +1,9 @@
 import * as v from 'valibot'
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { writeFileAtomic } from '../files.ts'
+import { writeFileAtomic } from '../io/files.ts'
 import { EmulatorError } from './errors.ts'
-import { EmulatorStateSchema, emptyState, type EmulatorState } from './state.ts'
+import { EmulatorStateSchema, type EmulatorState } from './state.ts'
 
 /**
  * Reads the persisted state, or starts empty when the file does not exist yet, and writes that

@@ -7,21 +7,7 @@ import type { ResolvedOptions } from './options.ts'
 import type { StateSaver } from './persist.ts'
 import type { RouteTable } from './route.ts'
 import type { EmulatorState } from './state.ts'
-
-export interface RequestLogEntry {
-  method: string
-  path: string
-  /** the status sent; for dropped-after, the one the client never received; null when dropped before handling */
-  status: number | null
-  outcome: 'handled' | 'rate-limited' | 'unauthorized' | 'fault' | 'dropped-before' | 'dropped-after'
-  /** The parsed JSON request body, when there was one. */
-  body?: unknown
-  /** when the request arrived (epoch ms): how a client spaced its requests, as the server saw it */
-  at: number
-}
-
-/** The log keeps the most recent entries only, so a long-running emulator does not grow forever. */
-export const MAX_LOG_ENTRIES = 10_000
+import { MAX_LOG_ENTRIES, type RequestLogEntry } from './request-log.ts'
 
 export interface PipelineContext {
   options: ResolvedOptions

@@ -1,5 +1,5 @@
 import * as v from 'valibot'
-import { dataRecord, jsonObject } from '../schemas.ts'
+import { dataRecord, jsonObject } from '../config/schemas.ts'
 
 // The emulator's whole state: a plain JSON-serialisable object. The schemas are the one source
 // of truth for both the TypeScript types and the check of a persisted file. Every key added after

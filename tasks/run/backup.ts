@@ -1,17 +1,16 @@
 // What tasks/backup.ts's commands do, loaded only when one runs (--help needs none of this).
-import fs from 'node:fs'
 import path from 'node:path'
 import type { ConsolaInstance } from 'consola'
-import { backupsToPrune, backupStore, latestBackup, listBackups, readBackup, type BackupEntry, type BackupStore } from '../../lib/backup/store.ts'
+import { backupStore, latestBackup, listBackups, pruneBackups, readBackup, type BackupStore } from '../../lib/backup/store.ts'
+import { backupTable } from '../../lib/report/backup-table.ts'
 import { takeBackup } from '../../lib/backup/snapshot.ts'
-import { loadConfig } from '../../lib/config.ts'
-import { withContext, type Context } from '../../lib/context.ts'
+import { loadConfig } from '../../lib/config/config.ts'
+import { withContext, type Context } from '../../lib/run/context.ts'
 import { displayPath, ExitCode, UsageError } from '../../lib/errors.ts'
-import { formatBytes } from '../../lib/files.ts'
-import { isEnvironmentName } from '../../lib/environment.ts'
-import { print } from '../../lib/log.ts'
-import { presentRun } from '../../lib/present-run.ts'
-import { restore as restoreBackup } from '../../lib/restore.ts'
+import { isEnvironmentName } from '../../lib/config/environment-files.ts'
+import { print } from '../../lib/report/print.ts'
+import { presentRun } from '../../lib/report/present-run.ts'
+import { restore as restoreBackup } from '../../lib/run/restore.ts'
 import type { CreateArgs, ListArgs, PruneArgs, RestoreArgs } from '../backup.ts'
 
 export function create(args: CreateArgs, log: ConsolaInstance): Promise<number> {
@@ -85,29 +84,16 @@ export async function list(args: ListArgs): Promise<number> {
     print(`No backups${args.env ? ` of environment "${args.env}"` : ''} in ${displayPath(store.root)}.`)
     return ExitCode.ok
   }
-  print(table(entries))
+  print(backupTable(entries))
   return ExitCode.ok
 }
-
-function table(entries: BackupEntry[]): string {
-  const rows = entries.map((entry) => entry.ok
-    ? [entry.metadata.createdAt.replace(/\.\d+Z$/, 'Z'), entry.metadata.environment, entry.metadata.projectId, entry.metadata.operation, entry.metadata.user,
-        Object.entries(entry.metadata.counts).map(([type, count]) => `${type} ${count}`).join(', '), formatBytes(entry.size), displayPath(entry.file)]
-    : [entry.modifiedAt.replace(/\.\d+Z$/, 'Z'), '?', '?', 'UNREADABLE', '', entry.problem, formatBytes(entry.size), displayPath(entry.file)])
-  const head = ['time (UTC)', 'environment', 'project', 'operation', 'user', 'items', 'size', 'file']
-  const widths = head.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)))
-  const line = (cells: string[]) => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ')
-  return [line(head), ...rows.map(line)].join('\n')
-}
-
 
 export async function prune(args: PruneArgs): Promise<number> {
   const config = await loadConfig()
   const store = backupStore(config, args['backup-dir'])
   const retentionDays = args['retention-days'] ?? config.backups.retentionDays
   const keep = args.keep ?? config.backups.keep
-  const doomed = backupsToPrune(store, { retentionDays, keep, environment: environmentFilter(args.env) })
-  if (!args['dry-run']) for (const file of doomed) fs.rmSync(file)
+  const doomed = pruneBackups(store, { retentionDays, keep, environment: environmentFilter(args.env), dryRun: args['dry-run'] })
   if (args.json) {
     print(JSON.stringify({ dir: store.root, retentionDays, keep, dryRun: args['dry-run'], removed: doomed }, null, 2))
   } else {

@@ -1,11 +1,11 @@
 // What tasks/drift.ts does, loaded only when it runs (its --help needs none of this).
 import type { ConsolaInstance } from 'consola'
-import { loadConfig } from '../../lib/config.ts'
-import { checkDrift } from '../../lib/drift-check.ts'
-import { driftDocument, formatMarkdown, formatText, summarize } from '../../lib/drift-report.ts'
-import { environmentFile, listEnvironments } from '../../lib/environment.ts'
+import { loadConfig } from '../../lib/config/config.ts'
+import { checkDrift } from '../../lib/run/drift-check.ts'
+import { driftDocument, formatMarkdown, formatText, summarize } from '../../lib/report/drift-report.ts'
+import { environmentFile, listEnvironments } from '../../lib/config/environment-files.ts'
 import { ExitCode, UsageError } from '../../lib/errors.ts'
-import { print } from '../../lib/log.ts'
+import { print } from '../../lib/report/print.ts'
 import type { DriftArgs } from '../drift.ts'
 
 export async function run(args: DriftArgs, log: ConsolaInstance): Promise<number> {

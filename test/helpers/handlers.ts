@@ -39,9 +39,9 @@ export function thingStore(type: string, options: { dependsOn?: string[]; refere
     claims: options.claimsColour ? (item) => (item.colour ? [`colour ${item.colour}`] : []) : undefined,
     list: async () => [...store.items.values()],
     normalize: (item) => ({ ...item }),
-    create: (item) => write('create', item.name, () => store.items.set(item.name, { ...item })),
-    update: (item) => write('update', item.name, () => store.items.set(item.name, { ...item })),
-    delete: (item) => write('delete', item.name, () => store.items.delete(item.name)),
+    create: (_ctx, item) => write('create', item.name, () => store.items.set(item.name, { ...item })),
+    update: (_ctx, item) => write('update', item.name, () => store.items.set(item.name, { ...item })),
+    delete: (_ctx, { item }) => write('delete', item.name, () => store.items.delete(item.name)),
   })
   return store
 }

@@ -141,7 +141,7 @@ function routeWrites(): void {
 
 async function runHere(task: string, args: string[], options: RunOptions): Promise<TaskResult> {
   const { task: definition } = await import(pathToFileURL(path.join(REPO, 'tasks', `${task}.ts`)).href)
-  const { invoke } = await import('../../lib/runner.ts')
+  const { invoke } = await import('../../lib/run/runner.ts')
   // a child of the suite gets NO_COLOR; chalk read this process's environment when it loaded
   const { chalk } = await import('zx/core')
   routeWrites()

@@ -1,5 +1,5 @@
 import * as v from 'valibot'
-import { dataRecord } from '../../schemas.ts'
+import { dataRecord } from '../../config/schemas.ts'
 import { ReplyError } from '../errors.ts'
 import { randomId } from '../ids.ts'
 import { mutation, query, type RouteContext, type RouteTable } from '../route.ts'

@@ -1,0 +1,120 @@
+// The sections of an environment file: each handler's items (a list, one object for a type of
+// one per project, a map by parent for one per tenant, or files a section names) and its
+// settings, each checked with its handler's schemas; and the write-only fields, which only a
+// ${VAR} may fill.
+import * as v from 'valibot'
+import type { FileSource, ResourceHandler } from '../contract.ts'
+import { displayPath, ConfigError, type ConfigIssue } from '../errors.ts'
+import { collectIssues, validateItems, type Entry } from './items.ts'
+import { dataRecord } from './schemas.ts'
+import { singleReference } from './substitute.ts'
+import { formatPath, validate } from './validate.ts'
+
+/**
+ * Validates a section item by item, so that one bad item does not hide a duplicate key or a
+ * shared domain among the others: cross-item checks run on every item that is valid.
+ */
+export function validateSection(
+  handler: ResourceHandler<any, any>,
+  raw: unknown,
+  fileFor: (at: (string | number)[]) => string,
+  issues: ConfigIssue[],
+  where: FileSource,
+  settings: Readonly<Record<string, unknown>>,
+): { items: object[]; entries: Entry[] } | undefined {
+  const entries = sectionEntries(handler, raw, fileFor, issues, where)
+  if (!entries) return undefined
+  const items = validateItems(handler, entries, issues, settings)
+  return items && { items, entries }
+}
+
+/** A handler's settings as the environment gives them, each checked with its schema. */
+export function handlerSettings(
+  handler: ResourceHandler<any, any>,
+  record: Record<string, unknown>,
+  fileFor: (at: (string | number)[]) => string,
+  issues: ConfigIssue[],
+): Record<string, unknown> {
+  const values: Record<string, unknown> = Object.create(null)
+  for (const [key, schema] of Object.entries(handler.settings ?? {})) {
+    if (record[key] === undefined) continue
+    const { output } = collectIssues(validate(schema, record[key], fileFor, [key]), issues)
+    if (output !== undefined) values[key] = output
+  }
+  return values
+}
+
+/** The raw items of a section: inline in the environment file, or read from their own files. */
+function sectionEntries(
+  handler: ResourceHandler<any, any>,
+  raw: unknown,
+  fileFor: (at: (string | number)[]) => string,
+  issues: ConfigIssue[],
+  where: FileSource,
+): Entry[] | undefined {
+  if (handler.files) {
+    const { output, issues: found } = validate(handler.files.section, raw, fileFor, [handler.section])
+    collectIssues({ output, issues: found }, issues)
+    if (found.length) return undefined
+    try {
+      return handler.files.expand(output, where).map(({ item, file }) => ({ raw: item, file: displayPath(file), at: [] }))
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error
+      issues.push(...error.issues)
+      return undefined
+    }
+  }
+  if (handler.singleton === 'project') {
+    const item = collectIssues(validate(v.record(v.string(), v.unknown(), 'must be a mapping of its fields (one per project)'), raw, fileFor, [handler.section]), issues).output
+    return item && [{ raw: item, file: fileFor([handler.section]), at: [handler.section] }]
+  }
+  if (handler.singleton) {
+    const { per, field } = handler.singleton
+    const byParent = collectIssues(validate(dataRecord(v.unknown()), raw, fileFor, [handler.section]), issues).output
+    if (!byParent) return undefined
+    return Object.entries(byParent).flatMap(([parent, item]) => {
+      const at = [handler.section, parent]
+      if (item !== null && typeof item === 'object' && !Array.isArray(item) && Object.hasOwn(item, field) && (item as Record<string, unknown>)[field] !== parent) {
+        issues.push({ file: fileFor(at), path: formatPath([...at, field]), message: `names ${per} ${JSON.stringify((item as Record<string, unknown>)[field])} inside the entry of ${per} "${parent}"`, fix: `leave ${field} out: the key of the entry says which ${per} it is` })
+        return []
+      }
+      // the key of the entry is the parent's: the item carries it like any other field
+      const withParent = item !== null && typeof item === 'object' && !Array.isArray(item) ? { ...item, [field]: parent } : item
+      return [{ raw: withParent, file: fileFor(at), at }]
+    })
+  }
+  const list = collectIssues(validate(v.array(v.unknown()), raw, fileFor, [handler.section]), issues).output
+  return list?.map((item, index) => ({ raw: item, file: fileFor([handler.section, index]), at: [handler.section, index] }))
+}
+
+/** How deep a section's items sit: `password: {...}` at once, `tenants: [...]` and `sessions: { acme: {...} }` one down. */
+const itemDepth = (handler: ResourceHandler<any, any>) => (handler.singleton === 'project' ? 1 : 2)
+
+/** Is `at` a write-only field of a declared item (an SSO application's client secret)? */
+export function isWriteOnly(handlers: readonly ResourceHandler<any, any>[], at: (string | number)[]): boolean {
+  const handler = handlers.find((candidate) => candidate.section === at[0])
+  if (!handler?.writeOnly || handler.files) return false
+  const depth = itemDepth(handler)
+  return at.length === depth + 1 && handler.writeOnly.includes(String(at[depth]))
+}
+
+/** A write-only value (a secret) written out in the file: refused, as a literal management key is. */
+export function literalSecrets(handlers: readonly ResourceHandler<any, any>[], values: Record<string, unknown>, fileFor: (at: (string | number)[]) => string): ConfigIssue[] {
+  const issues: ConfigIssue[] = []
+  for (const handler of handlers) {
+    const section = values[handler.section]
+    if (!handler.writeOnly?.length || handler.files || section === null || typeof section !== 'object') continue
+    const items: [(string | number)[], unknown][] = handler.singleton === 'project'
+      ? [[[handler.section], section]]
+      : Object.entries(section).map(([at, item]) => [[handler.section, Array.isArray(section) ? Number(at) : at], item])
+    for (const [at, item] of items) {
+      if (item === null || typeof item !== 'object') continue
+      for (const field of handler.writeOnly) {
+        const value = (item as Record<string, unknown>)[field]
+        if (!Object.hasOwn(item, field) || singleReference(value)) continue
+        issues.push({ file: fileFor([...at, field]), path: formatPath([...at, field]), message: 'is a secret written literally; secrets must not live in files under git', fix: `write ${field}: \${SOME_VARIABLE} and export that variable` })
+      }
+    }
+  }
+  return issues
+}

@@ -1,0 +1,273 @@
+// The plugin contract, as types only: what a plugin gives the engine, and what the engine gives
+// a plugin's functions. A handler states facts about one resource type and does its I/O;
+// matching, diffing, ordering, dry-run, delete gating, retry and logging live once in lib/.
+// Plugins import it through lib/plugin.ts, which adds definePlugin() and defineHandler().
+import type * as v from 'valibot'
+import type { ConsolaInstance } from 'consola'
+import type { ApiClient } from './client/client.ts'
+import type { ConfigIssue } from './errors.ts'
+
+export interface HandlerContext {
+  /** the environment's name (`dev`) */
+  env: string
+  /** the environment's throttled, retrying client: the only way to the API */
+  client: ApiClient
+  /** tagged with the handler's type */
+  log: ConsolaInstance
+  /** the environment's values of the handler's `settings`, validated (a key left out is absent) */
+  settings: Readonly<Record<string, unknown>>
+}
+
+/** An item of some type that another item needs to exist first (a role's permission, a tenant's parent). */
+export interface Reference {
+  type: string
+  key: string
+}
+
+/**
+ * A live item as update() and delete() get it: normalized (what plans compare), as the API
+ * answered (fields the plugin does not model), and its server id when the type has one.
+ */
+export interface Current<Item extends object = object, Live = unknown> {
+  item: Item
+  raw: Live
+  /** what the API addresses the item by (handler.serverId), in this environment only */
+  id?: string
+}
+
+/** A change of a group that a handler applies in one call (applyGroup). */
+export interface GroupChange<Item extends object = object, Live = unknown> {
+  op: 'create' | 'update' | 'delete'
+  key: string
+  /** create/update: the full desired state; delete: the live item */
+  item: Item
+  current?: Current<Item, Live>
+}
+
+/** What a create may hand back: values the API shows once (an access key's cleartext), by name. */
+export interface Created {
+  secrets?: Record<string, string>
+}
+
+/** Where a section that names files finds them, and the one way to read them (size limit, inside the project). */
+export interface FileSource {
+  /** the environment's export directory (absolute) */
+  dir: string
+  /** parses a JSON file, or throws a ConfigError naming it */
+  readJson(file: string): unknown
+}
+
+/** A problem across declared items (duplicate keys, a domain claimed twice), found before any request. */
+export interface ItemIssue {
+  /** index of the offending item in the section's list */
+  index: number
+  /** field inside that item, '' for the item as a whole */
+  field: string
+  message: string
+  fix: string
+}
+
+/**
+ * Exactly one item per project (a password policy), whose section is an object; or one per
+ * item of another type (a tenant's session settings), whose section is a map by that item's key,
+ * which the engine writes into `field`. Such items are read and updated, never created or deleted.
+ */
+export type Singleton = 'project' | { per: string; field: string }
+
+export interface ResourceHandler<Item extends object = object, Live = unknown> {
+  /** singular type name: log tag, key in plans, JSON output and backups (`tenant`) */
+  type: string
+  /** key of the list in environment files (`tenants`) */
+  section: string
+  /** validates one declared item; may canonicalize (lower-case, sort) so declared and live compare */
+  schema: v.GenericSchema<unknown, Item>
+  /**
+   * validates one item as the API returns it, before normalize() sees it: an answer of an
+   * unexpected shape (a tenant without an id) is an error naming the item, never a TypeError
+   */
+  liveSchema: v.GenericSchema<unknown, Live>
+  /**
+   * types whose items this type's items may reference; creates run after them, deletes before.
+   * A type no configured plugin provides is simply not there to wait for.
+   */
+  dependsOn?: string[]
+  /** portable identity, the same in every environment (an id the user chose, or a name; never a server id) */
+  key(item: Item): string
+  /**
+   * the id the API gives an item and addresses it by (an access key's, an SSO application's),
+   * read from the live item: it reaches update() and delete() as `current.id`, and nothing else
+   */
+  serverId?(live: Live): string
+  /**
+   * fields the server owns (its id, timestamps, who created it): a file may not declare them, and
+   * the engine drops them from normalize()'s output, so they are never compared, backed up,
+   * exported or sent from one environment to another
+   */
+  serverOwned?: string[]
+  /**
+   * fields Descope accepts but never returns (a client secret, a certificate's private part):
+   * written only as `${VAR}` (its value is redacted everywhere), sent with every create and
+   * update, never compared, shown as `(secret)` in plans
+   */
+  writeOnly?: string[]
+  /** values create() hands back once (an access key's cleartext), by name: the run needs a place for them first */
+  shownOnce?: string[]
+  /** one per project or per parent item, instead of a list (see Singleton) */
+  singleton?: Singleton
+  /** the items this item needs to exist first; without it, every item of `dependsOn` types is assumed */
+  references?(item: Item): Reference[]
+  /**
+   * the item this one belongs to, which Descope deletes it with (a tenant's own role goes with
+   * its tenant): deleting that item does not break this one's reference to it
+   */
+  ownedBy?(item: Item): Reference | undefined
+  /**
+   * what the item's writes share (`tenant:acme`, for values stored on one tenant): changes of
+   * one group, of any type, run one at a time, so a write never overwrites another's
+   */
+  group?(item: Item): string | undefined
+  /**
+   * applies the changes of one group that are ready together in one call (one request for a
+   * tenant's attribute values); with it, the type's changes of a group never go one by one
+   */
+  applyGroup?(ctx: HandlerContext, group: string, changes: GroupChange<Item, Live>[]): Promise<void>
+  /**
+   * values only one item of this type may hold at a time (`domain:acme.com`): a change that
+   * takes one over runs after the change that gives it up, and the plan refuses to take one
+   * from a live item that keeps it
+   */
+  claims?(item: Item): string[]
+  /**
+   * the file states the whole item (an exported flow): every field is compared, and an update
+   * sends the file's item as it is, instead of the live item overlaid with the declared fields
+   */
+  ownedWhole?: boolean
+  /** fields that hold per-project values (ids of users or apps): not compared between environments */
+  environmentSpecific?: string[]
+  /**
+   * the old key of an item the file renames (`renamedFrom: Editors` on a role): the live item
+   * under that key is updated into this one, keeping what hangs on it (users' roles), instead of
+   * being deleted and created anew. The item's `renamedFrom` field is never compared or sent.
+   */
+  renamedFrom?(item: Item): string | undefined
+  /** fields an update cannot change on the server: the plan refuses such a change */
+  immutable?: string[]
+  /** live items that every project has (built-ins): never listed as unmanaged, never pruned */
+  builtIn?(item: Item): boolean
+  /**
+   * the top-level fields Descope lets you change on a built-in item ('all': any); a file may
+   * declare a built-in to manage those, and the plan refuses a change to any other (default: none)
+   */
+  builtInChangeable?: readonly string[] | 'all'
+  /**
+   * top-level keys of an environment file that this handler owns, each with its schema: facts
+   * about the project that are not items to sync (the tenant attributes a project defines).
+   * Their validated values reach check() and every HandlerContext.
+   */
+  settings?: Record<string, v.GenericSchema>
+  /** cross-item checks on the declared list, before any request; `settings` as in HandlerContext */
+  check?(items: Item[], settings: Readonly<Record<string, unknown>>): ItemIssue[]
+
+  /**
+   * For types declared by reference to files rather than inline (`flows: all`): validates the
+   * section's value and returns the raw items with the file each came from. Each item is then
+   * validated with `schema`, and its problems are reported against its own file.
+   */
+  files?: {
+    section: v.GenericSchema
+    expand(value: any, where: FileSource): { item: unknown; file: string }[]
+    /** false when the value names some items only (`flows: [a, b]`): other live items are never pruned */
+    exhaustive?(value: any): boolean
+    /** how live items are written back to files (tasks/export-flows.ts): where each goes */
+    export: {
+      /** the file an item is written to, relative to the export directory (its own key's file) */
+      fileOf(item: any): string
+      /**
+       * the directory (relative) holding one file per item: an export of all of them removes the
+       * files of items no longer live; none for a type of one file
+       */
+      directory?: string
+      /** items that cannot be written safely (an id that would escape the directory): refused before any write; `dir` as shown */
+      check?(items: any[], dir: string): ConfigIssue[]
+      /** the command that writes these files, for the advice after a rename (`tasks/export-flows.ts`) */
+      command: string
+    }
+  }
+
+  // The verbs: the context first, then what the verb acts on.
+  /**
+   * every live item, as the API answers (the engine checks each with liveSchema); `only`, when
+   * given, names the keys a plan needs (the section names some items only, `flows: [a, b]`), and
+   * a handler may read just those
+   */
+  list(ctx: HandlerContext, only?: string[]): Promise<unknown>
+  /** one live item as the API answers, or undefined when it does not exist; used to confirm a failed create or delete */
+  load?(ctx: HandlerContext, key: string): Promise<unknown>
+  /**
+   * live (checked by liveSchema) → the declared shape: drop server-managed fields, sort, make portable. It must keep
+   * every field an update would otherwise reset (Descope updates replace every field), since an
+   * update sends this shape overlaid with what the file declares.
+   */
+  normalize(live: Live): Item
+  /** a missing verb makes the type read-only for that verb; the plan refuses such changes */
+  create?(ctx: HandlerContext, item: Item): Promise<Created | void>
+  /**
+   * creates several items in one request (a batch endpoint), to spend less of the rate limit.
+   * When it throws, any of them may or may not exist: the engine checks each against live and
+   * creates the missing ones one by one with create(), so each still has its own outcome and is
+   * created exactly once. Needs create() too.
+   */
+  createBatch?(ctx: HandlerContext, items: Item[]): Promise<void>
+  /**
+   * `item` is the full desired state: live values of fields the file does not declare,
+   * overlaid by the declared ones; `current` is what it replaces (to skip calls that change
+   * nothing, and for its server id). A singleton not yet live (a new tenant's settings) has none.
+   */
+  update?(ctx: HandlerContext, item: Item, current: Current<Item, Live> | undefined): Promise<void>
+  delete?(ctx: HandlerContext, current: Current<Item, Live>): Promise<void>
+}
+
+/** One request the emulator serves for a plugin: its part of the state, and the parsed request. */
+export interface EmulatorRequest<State extends object = Record<string, unknown>> {
+  /** the plugin's own part of the emulated project (EmulatorExtension.state), changed in place */
+  state: State
+  /** the built-in part, read-only: to check that a tenant exists, say */
+  project: {
+    tenants: Readonly<Record<string, { id: string; name: string }>>
+  }
+  /** the parsed JSON body of a POST (null when none) */
+  body: unknown
+  query: URLSearchParams
+  /** answers with an error as Descope does (400 with E011003, 404, 409), changing nothing */
+  fail(status: 400 | 404 | 409, message: string): never
+  /** a new id of the real shape: a prefix and random letters and digits */
+  newId(prefix: string): string
+}
+
+/** A route: `mutates` saves a persisted state after it succeeded. Validate before changing the state. */
+export interface EmulatorRoute<State extends object = Record<string, unknown>> {
+  mutates: boolean
+  handle(request: EmulatorRequest<State>): object
+}
+
+/** What a plugin adds to the emulator, so its type is tested end to end like the built-in ones. */
+export interface EmulatorExtension<State extends object = Record<string, unknown>> {
+  /** the plugin's part of a new project's state (JSON): kept in the persisted state file under the plugin's name */
+  state(): State
+  /** by "METHOD /path" (`POST /v1/mgmt/accesskey/create`); a path the emulator serves itself is refused */
+  routes: Record<string, EmulatorRoute<State>>
+}
+
+export interface Plugin {
+  /** shown in logs and errors; names its part of the emulator's state */
+  name: string
+  handlers: ResourceHandler<any, any>[]
+  emulator?: EmulatorExtension<any>
+}
+
+/**
+ * The item type of each resource type, for typed operations in scripts (`ctx.ops('tenant')`).
+ * A plugin adds its own: `declare module '../lib/contract.ts' { interface ResourceTypes { tenant: Tenant } }`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface ResourceTypes {}

@@ -1,0 +1,72 @@
+// Drift: what differs between a desired state (an environment's files, or another
+// environment's live state) and an environment's live state, item by item. Pure; read-only by
+// construction: it only ever sees lists that were already read.
+import { compareItem, type FieldChange } from './diff.ts'
+import { matchItems } from './match.ts'
+import type { LiveState } from './change.ts'
+import type { ResourceHandler } from '../contract.ts'
+
+export type DriftKind = 'changed' | 'missing' | 'unmanaged' | 'duplicate'
+
+export interface Difference {
+  type: string
+  key: string
+  /** changed: differs; missing: desired, not live; unmanaged: live, not desired; duplicate: held by more than one live item */
+  kind: DriftKind
+  /** for changed items: the differing fields, live (`from`) and desired (`to`) */
+  fields?: FieldChange[]
+}
+
+export interface DriftRules {
+  /** per type: field paths never compared, and item keys skipped */
+  ignore: Record<string, { fields?: string[]; keys?: string[] }>
+  /** per type: field paths that differ between environments by design (compared with files, not with --against) */
+  environmentSpecific: Record<string, string[]>
+}
+
+type AnyHandler = ResourceHandler<any, any>
+
+/**
+ * Compares `desired` with `live` for every type `desired` has. `betweenEnvironments` also
+ * skips the fields that are specific to an environment (the config's and the plugins').
+ */
+export function findDrift(handlers: readonly AnyHandler[], desired: LiveState, live: LiveState, rules: DriftRules, betweenEnvironments = false, partial?: Set<string>): Difference[] {
+  const differences: Difference[] = []
+  for (const handler of handlers) {
+    const wanted = desired.get(handler.type)
+    if (!wanted) continue
+    const ignored = [
+      ...(rules.ignore[handler.type]?.fields ?? []),
+      ...(betweenEnvironments ? [...(rules.environmentSpecific[handler.type] ?? []), ...(handler.environmentSpecific ?? [])] : []),
+    ]
+    const skipped = new Set(rules.ignore[handler.type]?.keys ?? [])
+    const { matches, leftovers, duplicates } = matchItems(handler, wanted, live.get(handler.type) ?? [], (key) => skipped.has(key))
+    for (const { key } of duplicates) differences.push({ type: handler.type, key, kind: 'duplicate' })
+    for (const { key, item, live: current } of matches) {
+      if (!current) {
+        differences.push({ type: handler.type, key, kind: 'missing' })
+        continue
+      }
+      // between environments both sides are whole live items: compare every field
+      const fields = compareItem({ ownedWhole: handler.ownedWhole || betweenEnvironments, writeOnly: handler.writeOnly }, item, current).fields
+        .filter((field) => !ignored.some((path) => covers(path, field.path)))
+      if (fields.length) differences.push({ type: handler.type, key, kind: 'changed', fields })
+    }
+    // a selection of some items (flows: [a, b]) says nothing about the others, and an undeclared
+    // singleton (a tenant's settings) is one the files do not manage, not one to remove
+    if (partial?.has(handler.type) || handler.singleton) continue
+    for (const [key] of leftovers) differences.push({ type: handler.type, key, kind: 'unmanaged' })
+  }
+  return differences
+}
+
+/** `customAttributes` covers `customAttributes.plan`; `*` stands for one path segment. */
+function covers(pattern: string, path: string): boolean {
+  const want = pattern.split('.')
+  const have = path.split('.')
+  return want.length <= have.length && want.every((segment, i) => segment === '*' || segment === have[i])
+}
+
+/** How many differences fail a check: unmanaged items only when strict. */
+export const driftCount = (differences: Difference[], strict: boolean) =>
+  differences.filter((difference) => strict || difference.kind !== 'unmanaged').length

@@ -1,0 +1,29 @@
+// Logs go to stderr (stdout is for the plan and for --json: print.ts), through consola, with
+// every registered secret redacted from every message (secrets.ts), whatever code produced it.
+import { createConsola, LogLevels, type ConsolaInstance, type ConsolaReporter } from 'consola'
+import { redact } from './secrets.ts'
+
+
+const redactArg = (arg: unknown): unknown => {
+  if (typeof arg === 'string') return redact(arg)
+  if (arg instanceof Error) return Object.assign(new Error(redact(arg.message)), { name: arg.name, stack: arg.stack && redact(arg.stack) })
+  return arg
+}
+
+/** Colours as the environment asks now (NO_COLOR, FORCE_COLOR), else when stderr is a terminal. */
+function colours(): boolean {
+  if (process.env.NO_COLOR) return false
+  const forced = process.env.FORCE_COLOR
+  if (forced !== undefined && forced !== '') return forced !== '0' && forced !== 'false'
+  return process.stderr.isTTY === true
+}
+
+export function createLogger(options: { verbose?: boolean; quiet?: boolean } = {}): ConsolaInstance {
+  const level = options.verbose ? LogLevels.debug : options.quiet ? LogLevels.warn : LogLevels.info
+  const logger = createConsola({ level, stdout: process.stderr, stderr: process.stderr, formatOptions: { date: false, colors: colours() } })
+  const redacting: ConsolaReporter[] = logger.options.reporters.map((reporter) => ({
+    log: (entry, context) => reporter.log({ ...entry, args: entry.args.map(redactArg) }, context),
+  }))
+  logger.setReporters(redacting)
+  return logger
+}

@@ -1,0 +1,16 @@
+// stdout holds what a task reports (plans, tables, JSON documents); logs go to stderr (log.ts).
+// Both are redacted: no registered secret reaches either.
+import { redact } from './secrets.ts'
+
+/** One block of a task's report on stdout, every registered secret cut out. */
+export function print(text: string): void {
+  process.stdout.write(`${redact(text)}\n`)
+}
+
+/**
+ * The one way a secret reaches stdout in clear: a value the API shows once (an access key's
+ * cleartext), printed to a terminal the user watches. Nothing else may call it.
+ */
+export function printSecretOnce(text: string): void {
+  process.stdout.write(`${text}\n`)
+}

@@ -1,0 +1,78 @@
+// Runs drift checks: each environment on its own connection (its own throttle), in parallel,
+// reading only. The desired state is the environment's files, or another environment's live
+// state (--against). A check that fails is reported as such; the others still run.
+import type { ConsolaInstance } from 'consola'
+import { connect, withContext, type Context } from './context.ts'
+import { findDrift, type Difference, type DriftRules } from '../engine/drift.ts'
+import { ConfigError, UsageError } from '../errors.ts'
+import { readLive } from '../engine/live.ts'
+import type { LiveState } from '../engine/change.ts'
+
+export interface DriftResult {
+  environment: string
+  projectId?: string
+  /** 'files', or the environment compared against */
+  against: string
+  differences: Difference[]
+  /** when the check could not be completed */
+  error?: { code: string; message: string; usage: boolean }
+}
+
+export async function checkDrift(environments: string[], options: { against?: string; log: ConsolaInstance }): Promise<DriftResult[]> {
+  let reference: { live: LiveState; close(): Promise<void> } | undefined
+  if (options.against) {
+    if (environments.length !== 1) throw new UsageError('--against compares one environment with another: give one --env')
+    const other = await connect(options.against, { log: options.log })
+    try {
+      reference = { live: await readLive(other, other.handlers.map((handler) => handler.type)), close: other.close }
+    } catch (error) {
+      await other.close()
+      throw error
+    }
+  }
+  try {
+    return await Promise.all(environments.map((name) => checkOne(name, options, reference?.live)))
+  } finally {
+    await reference?.close()
+  }
+}
+
+async function checkOne(name: string, options: { against?: string; log: ConsolaInstance }, reference?: LiveState): Promise<DriftResult> {
+  const against = options.against ?? 'files'
+  try {
+    return await withContext(name, { log: options.log }, async (ctx) => ({
+      environment: name,
+      projectId: ctx.projectId,
+      against,
+      differences: reference ? await againstEnvironment(ctx, reference) : await againstFiles(ctx),
+    }))
+  } catch (error) {
+    const usage = error instanceof ConfigError || error instanceof UsageError
+    const code = (error as { code?: string }).code ?? 'UNEXPECTED'
+    return { environment: name, against, differences: [], error: { code, message: (error as Error).message, usage } }
+  }
+}
+
+async function againstFiles(ctx: Context): Promise<Difference[]> {
+  const live = await readLive(ctx, [...ctx.env.declared.keys()])
+  return findDrift(ctx.handlers, ctx.env.declared, live, rules(ctx), false, ctx.env.partial)
+}
+
+async function againstEnvironment(ctx: Context, reference: LiveState): Promise<Difference[]> {
+  const live = await readLive(ctx, ctx.handlers.map((handler) => handler.type))
+  return findDrift(ctx.handlers, reference, live, rules(ctx), true)
+}
+
+/** The config's drift rules, naming only types the configured plugins know. */
+function rules(ctx: Context): DriftRules {
+  const known = ctx.handlers.map((handler) => handler.type)
+  const { ignore, environmentSpecific } = ctx.config.drift
+  const unknown = [
+    ...Object.keys(ignore).filter((type) => !known.includes(type)).map((type) => `drift.ignore.${type}`),
+    ...Object.keys(environmentSpecific).filter((type) => !known.includes(type)).map((type) => `drift.environmentSpecific.${type}`),
+  ]
+  if (unknown.length) {
+    throw new ConfigError('CONFIG_INVALID', unknown.map((path) => ({ file: 'descope.config.ts', path, message: 'names a resource type no configured plugin handles', fix: `use one of: ${known.join(', ')}` })))
+  }
+  return ctx.config.drift
+}

@@ -1,0 +1,46 @@
+// Ctrl-C (SIGINT), SIGTERM and SIGHUP (the terminal or ssh session closed) while an apply
+// runs: the first stops the scheduling of new writes and lets the requests in flight finish
+// (for at most timeouts.graceMs, then they are cut), so the run can still print its summary
+// and release its lock; the second exits at once (lib/lock.ts releases the lock on exit).
+// Outside an apply, Node's default (exit) is kept.
+import type { ConsolaInstance } from 'consola'
+
+import { SIGNAL_EXIT, type Signal } from '../errors.ts'
+
+export interface Interruption {
+  /** the signal received, once one was */
+  readonly signal: Signal | undefined
+  /** stops listening; Node's default handling returns */
+  dispose(): void
+}
+
+/**
+ * Listens for SIGINT, SIGTERM and SIGHUP until dispose(). On the first, `onFirst` is called (stop
+ * scheduling) and, after `graceMs`, `onGraceOver` (cut what is still in flight).
+ */
+export function trapInterrupts(options: { log: ConsolaInstance; graceMs: number; onFirst(signal: Signal): void; onGraceOver(signal: Signal): void }): Interruption {
+  let received: Signal | undefined
+  let grace: NodeJS.Timeout | undefined
+  const handle = (signal: Signal) => {
+    if (received) {
+      options.log.warn(`${signal} again: stopping now; the requests in flight may or may not have gone through (a re-run converges)`)
+      process.exit(SIGNAL_EXIT[received])
+    }
+    received = signal
+    // the terminal is gone: what would be printed to it must not crash the summary's way out
+    if (signal === 'SIGHUP') for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {})
+    options.log.warn(`${signal}: starting no new changes; letting the requests in flight finish (at most ${Math.round(options.graceMs / 1000)} s)${signal === 'SIGHUP' ? '' : '. Press Ctrl-C again to stop at once'}`)
+    options.onFirst(signal)
+    grace = setTimeout(() => options.onGraceOver(signal), options.graceMs)
+    grace.unref()
+  }
+  const listeners = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((signal) => [signal, () => handle(signal)] as const)
+  for (const [signal, listener] of listeners) process.on(signal, listener)
+  return {
+    get signal() { return received },
+    dispose() {
+      clearTimeout(grace)
+      for (const [signal, listener] of listeners) process.off(signal, listener)
+    },
+  }
+}

@@ -1,0 +1,74 @@
+// restore: a plan whose desired state is a backup, carried out like a sync (lib/run-plan.ts):
+// shown first, applied only with --apply, under the lock, after a backup of the environment as
+// it is now, and deleting items the backup lacks only with --prune. A backup of one
+// environment restores into another: that is how a project is cloned.
+import type { Confirmation } from './confirm.ts'
+import type { Context } from './context.ts'
+import { ConfigError, displayPath, UsageError, type ConfigIssue } from '../errors.ts'
+import { validateBackupItems } from '../config/items.ts'
+import { liveToRead } from '../engine/live.ts'
+import { planChanges } from '../engine/plan.ts'
+import type { Plan } from '../engine/change.ts'
+import { runPlan, type RunPlanResult } from './run-plan.ts'
+import { formatPath } from '../config/validate.ts'
+import type { Backup } from '../backup/format.ts'
+
+export interface RestoreOptions {
+  apply: boolean
+  prune: boolean
+  /** let the plan delete more than the config's deleteGuard allows */
+  allowMassDelete?: boolean
+  /** only these types (all the backup holds when omitted) */
+  types?: string[]
+  /** how a protected environment's apply is confirmed ('ask' on a terminal, or 'yes'); without one it is refused */
+  confirm?: Confirmation
+  /** sees the plan before it is confirmed or carried out */
+  onPlan?(plan: Plan): void
+  backupDir?: string
+}
+
+export function restore(ctx: Context, backup: Backup, file: string, options: RestoreOptions): Promise<RunPlanResult> {
+  const shown = displayPath(file)
+  const declared = declaredFromBackup(ctx, backup, shown, options.types)
+  const target = {
+    name: ctx.env.name,
+    declared,
+    partial: new Set<string>(),
+    locate: (type: string, index: number, field?: string) => ({ file: shown, path: index < 0 ? '' : formatPath(['items', type, index, ...(field ? [field] : [])]) }),
+  }
+  return runPlan(ctx, {
+    apply: options.apply,
+    operation: 'restore',
+    read: liveToRead({ handlers: ctx.handlers, env: target }, options.prune),
+    plan: (live) => planChanges(ctx.handlers, target, live, { prune: options.prune, deleteGuard: options.allowMassDelete ? false : ctx.config.deleteGuard }),
+    desired: target,
+    confirm: options.confirm,
+    onPlan: options.onPlan,
+    backupDir: options.backupDir,
+  })
+}
+
+/**
+ * The backup's items of the chosen types, each checked as strictly as live data and a file's
+ * items are: its plugin's liveSchema, a key, then duplicate keys and the plugin's cross-item
+ * rules. A hand-edited backup whose hash was recomputed is caught here, before any request.
+ */
+function declaredFromBackup(ctx: Context, backup: Backup, file: string, only?: string[]): Map<string, object[]> {
+  const known = ctx.handlers.map((handler) => handler.type)
+  for (const type of only ?? []) {
+    if (!known.includes(type)) throw new UsageError(`--type ${type}: no configured plugin handles it; known types: ${known.join(', ')}`)
+    if (!Object.hasOwn(backup.items, type)) throw new UsageError(`--type ${type}: the backup holds no ${type} items`)
+  }
+  const unknown = Object.keys(backup.items).filter((type) => !known.includes(type) && (!only || only.includes(type)))
+  if (unknown.length) ctx.log.warn(`the backup holds ${unknown.join(', ')} items, which no configured plugin handles; they are not restored`)
+  const issues: ConfigIssue[] = []
+  const declared = new Map<string, object[]>()
+  for (const handler of ctx.handlers) {
+    if (!Object.hasOwn(backup.items, handler.type) || (only && !only.includes(handler.type))) continue
+    const entries = backup.items[handler.type]!.map((raw, index) => ({ raw, file, at: ['items', handler.type, index] }))
+    const items = validateBackupItems(handler, entries, issues)
+    if (items) declared.set(handler.type, items)
+  }
+  if (issues.length) throw new ConfigError('BACKUP_INVALID', issues, { title: 'unusable backup' })
+  return declared
+}

@@ -1,0 +1,164 @@
+// How every plan that may write is carried out (sync, restore). With --apply it holds the
+// environment's lock from before live is read until the last write, so two applies never act
+// on one stale plan; it shows the plan, has a protected environment confirmed, backs the
+// environment up (every type) and opens the audit log before the first write (no backup, no
+// apply), then applies, recording each outcome. Ctrl-C stops the scheduling of new writes;
+// so do a dead API and the run's deadline (the client's circuit): the rest is reported skipped.
+import { applyPlan, type Outcome } from '../engine/apply.ts'
+import { openAuditLog, outcomeEntry, type AuditLog } from './audit.ts'
+import { takeBackup } from '../backup/snapshot.ts'
+import type { Operation } from '../backup/format.ts'
+import { backupStore } from '../backup/store.ts'
+import { confirmProtected, type Confirmation } from './confirm.ts'
+import type { Context } from './context.ts'
+import type { Environment } from '../config/environment.ts'
+import { DescopeMgmtError, InterruptedError } from '../errors.ts'
+import type { Signal } from '../errors.ts'
+import { trapInterrupts } from './interrupt.ts'
+import { readLive, type LiveSelection } from '../engine/live.ts'
+import { acquireLock } from './lock.ts'
+import type { LiveState, Plan } from '../engine/change.ts'
+import { configCommit } from './provenance.ts'
+import { fingerprints, type Fingerprints } from './saved-plan.ts'
+
+export interface RunPlanOptions {
+  apply: boolean
+  operation: Exclude<Operation, 'manual'>
+  /** what the plan compares (lib/live.ts liveToRead): all that is read when only planning */
+  read: LiveSelection
+  /** the plan for this live state; throws a ConfigError to refuse it */
+  plan(live: LiveState): Plan
+  /** what the plan brings live in line with, for its fingerprint (default: the environment's files) */
+  desired?: Pick<Environment, 'declared' | 'partial'>
+  /** called before live is read (a saved plan made for another environment): throws to refuse */
+  precheck?(): void
+  /** called with the plan's fingerprints before anything is written (a saved plan's): throws to refuse */
+  verify?(prints: Fingerprints): void
+  /**
+   * how an apply to a protected environment is confirmed: 'ask' types its name on a terminal,
+   * 'yes' is the caller's own confirmation. Without one, a protected environment is refused.
+   */
+  confirm?: Confirmation
+  /** sees the plan before it is confirmed or carried out: to show it */
+  onPlan?(plan: Plan): void
+  /** overrides where the automatic backup (and the audit log) go */
+  backupDir?: string
+}
+
+export interface RunPlanResult {
+  plan: Plan
+  /** of the live state and files the plan was computed from, and of the plan itself */
+  fingerprints: Fingerprints
+  /** the backup written before the first write */
+  backup?: string
+  /** present when changes were applied */
+  outcomes?: Outcome[]
+  /** why changes were left unstarted: a signal, a dead API, the deadline */
+  stopped?: string
+  /** the signal that stopped the apply */
+  interrupted?: Signal
+}
+
+export async function runPlan(ctx: Context, options: RunPlanOptions): Promise<RunPlanResult> {
+  const planned = (live: LiveState) => {
+    const plan = options.plan(live)
+    const prints = fingerprints(options.desired ?? ctx.env, live, plan)
+    options.verify?.(prints)
+    options.onPlan?.(plan)
+    return { plan, prints }
+  }
+  const { types, only } = options.read
+  if (!options.apply) {
+    options.precheck?.()
+    const { plan, prints } = planned(await readLive(ctx, types, only))
+    return { plan, fingerprints: prints }
+  }
+  const gitCommit = await configCommit(ctx.config.root)
+  const store = backupStore(ctx.config, options.backupDir)
+  let audit: AuditLog | undefined
+  let writing = false
+  const auditRefusal = (error: unknown) => {
+    const code = error instanceof DescopeMgmtError ? error.code : 'UNEXPECTED'
+    try {
+      audit ??= openAuditLog(store, { environment: ctx.env.name, projectId: ctx.projectId, operation: options.operation, gitCommit })
+      audit.record({ op: 'apply', outcome: writing ? 'failed' : 'refused', errorCode: code, detail: (error as Error).message })
+    } catch {
+      // an unwritable log must not hide the error that stopped the apply
+    }
+  }
+  let release: () => void
+  try {
+    // one apply per project, whichever environment file names it
+    release = acquireLock(ctx.projectId)
+  } catch (error) {
+    auditRefusal(error)
+    throw error
+  }
+  // before the first write there is nothing to finish: stop reading (or asking) at once
+  const beforeWriting = new AbortController()
+  const interruption = trapInterrupts({
+    log: ctx.log,
+    graceMs: ctx.env.timeouts.graceMs,
+    onFirst: (signal) => {
+      if (writing) return
+      beforeWriting.abort()
+      ctx.client.abort(`interrupted (${signal}) before anything was written`)
+    },
+    onGraceOver: (signal) => ctx.client.abort(`interrupted (${signal}); the requests still in flight after ${Math.round(ctx.env.timeouts.graceMs / 1000)} s were cut`),
+  })
+  let auditFailure: string | undefined
+  const stopReason = () => auditFailure ?? (interruption.signal ? `interrupted (${interruption.signal})` : ctx.client.stopped)
+  try {
+    const stoppedBefore = () => {
+      if (interruption.signal) throw new InterruptedError(interruption.signal, `interrupted (${interruption.signal}) before anything was written`)
+    }
+    options.precheck?.()
+    const live = await readLive(ctx, types, only).catch((error: unknown) => {
+      stoppedBefore()
+      throw error
+    })
+    const { plan, prints } = planned(live)
+    if (!plan.changes.length) return { plan, fingerprints: prints }
+    await confirmProtected(ctx.env, plan.changes.length, options.confirm, beforeWriting.signal).catch((error: unknown) => {
+      stoppedBefore()
+      throw error
+    })
+    stoppedBefore()
+    // the backup holds every item: read what the plan did not need (types, and the items of a
+    // type it read only some of), then write it
+    const rest = ctx.handlers.map((handler) => handler.type).filter((type) => !live.has(type) || only.has(type))
+    const backup = await readLive(ctx, rest)
+      .then((more) => takeBackup(ctx, options.operation, { live: new Map([...live, ...more]), dir: options.backupDir, gitCommit }))
+      .catch((error: Error) => {
+        stoppedBefore()
+        if (error instanceof DescopeMgmtError && error.code.startsWith('BACKUP_')) throw error
+        throw new DescopeMgmtError('BACKUP_READ', `could not back up environment "${ctx.env.name}" before applying: ${error.message}; nothing was applied`, { cause: error })
+      })
+    audit = openAuditLog(store, { environment: ctx.env.name, projectId: ctx.projectId, operation: options.operation, gitCommit, planFingerprint: prints.plan })
+    stoppedBefore()
+    writing = true
+    const outcomes = await applyPlan(plan.changes, ctx.handlers, {
+      concurrency: ctx.config.concurrency,
+      contextFor: ctx.handlerContext,
+      stopReason,
+      onOutcome: (outcome) => {
+        try {
+          audit!.record(outcomeEntry(outcome))
+        } catch (error) {
+          // an apply that cannot record what it does stops starting new writes
+          auditFailure ??= `the audit log could not be written (${(error as Error).message})`
+          ctx.log.error(auditFailure)
+        }
+      },
+    })
+    // a stop that came after the last change started stopped nothing
+    const stopped = outcomes.some((outcome) => outcome.stopped) ? stopReason() : undefined
+    return { plan, fingerprints: prints, backup, outcomes, ...(stopped ? { stopped } : {}), ...(interruption.signal ? { interrupted: interruption.signal } : {}) }
+  } catch (error) {
+    auditRefusal(error)
+    throw error
+  } finally {
+    interruption.dispose()
+    release()
+  }
+}

@@ -1,0 +1,42 @@
+// sync: the changes that make an environment match its files, planned and, when asked,
+// applied (see lib/run-plan.ts). Shared by tasks/sync.ts and by scripts.
+import type { Confirmation } from './confirm.ts'
+import type { Context } from './context.ts'
+import { liveToRead } from '../engine/live.ts'
+import { planChanges } from '../engine/plan.ts'
+import type { Plan } from '../engine/change.ts'
+import { runPlan, type RunPlanResult } from './run-plan.ts'
+import { assertPlanFor, assertUnchanged, type Fingerprints, type SavedPlan } from './saved-plan.ts'
+
+export interface SyncOptions {
+  apply: boolean
+  prune: boolean
+  /** let the plan delete more than the config's deleteGuard allows */
+  allowMassDelete?: boolean
+  /** how a protected environment's apply is confirmed ('ask' on a terminal, or 'yes'); without one it is refused */
+  confirm?: Confirmation
+  /** sees the plan before it is confirmed or carried out */
+  onPlan?(plan: Plan): void
+  /** overrides where the automatic backup and the audit log go */
+  backupDir?: string
+  /** a saved plan (sync --out): carried out only if live and the files are as they were when it was made */
+  saved?: { file: string; plan: SavedPlan }
+}
+
+export function sync(ctx: Context, options: SyncOptions): Promise<RunPlanResult> {
+  const { saved } = options
+  const { prune, allowMassDelete } = saved?.plan.metadata.options ?? options
+  return runPlan(ctx, {
+    apply: options.apply,
+    operation: 'sync',
+    read: liveToRead(ctx, prune),
+    confirm: options.confirm,
+    onPlan: options.onPlan,
+    backupDir: options.backupDir,
+    plan: (live) => planChanges(ctx.handlers, ctx.env, live, { prune, deleteGuard: allowMassDelete ? false : ctx.config.deleteGuard }),
+    ...(saved ? {
+      precheck: () => assertPlanFor(saved, ctx),
+      verify: (prints: Fingerprints) => assertUnchanged(saved, prints),
+    } : {}),
+  })
+}
