@@ -37,6 +37,11 @@ export const FlowSchema = v.pipe(
 )
 export type Flow = { flowId: string; metadata: Record<string, unknown>; contents: Record<string, unknown>; screens: Record<string, unknown>[]; references?: Record<string, unknown> }
 
+// typed operations for scripts: ctx.ops('flow')
+declare module '../lib/contract.ts' {
+  interface ResourceTypes { flow: Flow }
+}
+
 /**
  * Drops what the server rewrites on its own, and empty values where the console and the CLI
  * omit them (metadata, references, screens' interactions), and blanks per-project reference ids.

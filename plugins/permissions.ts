@@ -17,6 +17,11 @@ export type Permission = v.InferOutput<typeof PermissionSchema> & {
   systemDefault?: true
 }
 
+// typed operations for scripts: ctx.ops('permission')
+declare module '../lib/contract.ts' {
+  interface ResourceTypes { permission: Permission }
+}
+
 /** A permission as GET /v1/mgmt/permission/all returns it (§3.3); absent and null mean "not set". */
 export const LivePermissionSchema = v.looseObject({
   name: v.pipe(v.string(), v.minLength(1, 'is empty')),

@@ -23,6 +23,11 @@ export const RoleSchema = v.strictObject({
 })
 export type Role = v.InferOutput<typeof RoleSchema>
 
+// typed operations for scripts: ctx.ops('role')
+declare module '../lib/contract.ts' {
+  interface ResourceTypes { role: Role }
+}
+
 /** A role as GET /v1/mgmt/role/all returns it (§3.3); absent and null mean "not set". */
 export const LiveRoleSchema = v.looseObject({
   name: v.pipe(v.string(), v.minLength(1, 'is empty')),

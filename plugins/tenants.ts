@@ -48,6 +48,11 @@ export const TenantSchema = v.strictObject({
 })
 export type Tenant = v.InferOutput<typeof TenantSchema>
 
+// typed operations for scripts: ctx.ops('tenant')
+declare module '../lib/contract.ts' {
+  interface ResourceTypes { tenant: Tenant }
+}
+
 const stringList = v.nullish(v.array(v.string()))
 
 /**

@@ -22,6 +22,11 @@ export const ThemeSchema = v.pipe(
 )
 export type Theme = { styles: Record<string, unknown>; componentsVersion?: string; references?: Record<string, unknown> }
 
+// typed operations for scripts: ctx.ops('theme')
+declare module '../lib/contract.ts' {
+  interface ResourceTypes { theme: Theme }
+}
+
 export function normalizeTheme(theme: Record<string, unknown>): Theme {
   const { references, ...rest } = withoutServerFields(theme)
   const portable = portableReferences(references)

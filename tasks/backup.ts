@@ -17,6 +17,8 @@ const restoreFlags = {
   type: { type: 'list', value: '<types>', description: 'only these types: --type flow,theme' },
   yes: { type: 'boolean', description: 'apply to a protected environment without typing its name' },
   json,
+  'secrets-out': { type: 'string', value: '<file>', description: 'write the values Descope shows once (a new access key\'s secret) to this new file, 0600; without it they are shown on the terminal, and a run with no terminal that would create one is refused' },
+  'show-secrets': { type: 'boolean', description: 'with --json: put the values shown once in the document\'s "secrets" (nowhere else)' },
 } as const satisfies FlagSpecs
 const pruneFlags = {
   env: { ...env, description: 'only this environment\'s backups' },

@@ -14,6 +14,9 @@ const flags = {
   'backup-dir': { type: 'string', value: '<dir>', description: 'where the backup taken before an apply, and the audit log, go (default: $DESCOPE_BACKUP_DIR, the config\'s backups.dir, or ~/.descope-mgmt/backups)' },
   json: { type: 'boolean', description: 'print one JSON document on stdout: { environment, projectId, applied, changes: [{ type, key, op, fields, outcome?, detail? }], unmanaged, duplicates, summary, requests, fingerprints, backup?, stopped?, interrupted? }' },
   'detailed-exitcode': { type: 'boolean', description: 'exit 2 when the plan has changes (for CI)' },
+  'secrets-out': { type: 'string', value: '<file>', description: 'write the values Descope shows once (a new access key\'s secret) to this new file, 0600; without it they are shown on the terminal, and a run with no terminal that would create one is refused' },
+  'show-secrets': { type: 'boolean', description: 'with --json: put the values shown once in the document\'s "secrets" (nowhere else)' },
+  'send-secrets': { type: 'boolean', description: 'send every declared write-only value (a client secret) again: they cannot be read back to compare, so this is how one is rotated or set after a restore' },
 } as const satisfies FlagSpecs
 export type SyncArgs = ParsedFlags<WithCommonFlags<typeof flags>>
 

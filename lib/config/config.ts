@@ -89,9 +89,9 @@ export type Config = v.InferOutput<typeof ConfigSchema> & {
 }
 
 /** How the files of one kind are read (lib/files.ts): their size limit, and inside the project or not. */
-export function readPolicy(config: Pick<Config, 'root' | 'limits'>, kind: 'environment' | 'flow' | 'backup' | 'plan'): ReadPolicy {
+export function readPolicy(config: Pick<Config, 'root' | 'limits'>, kind: 'environment' | 'item file' | 'backup' | 'plan'): ReadPolicy {
   if (kind === 'environment') return { kind: 'environment file', maxBytes: config.limits.environmentFileBytes, limitSetting: 'limits.environmentFileBytes', root: config.root }
-  if (kind === 'flow') return { kind: 'flow or theme file', maxBytes: config.limits.flowFileBytes, limitSetting: 'limits.flowFileBytes', root: config.root }
+  if (kind === 'item file') return { kind: 'exported file', maxBytes: config.limits.flowFileBytes, limitSetting: 'limits.flowFileBytes', root: config.root }
   // backups live outside the project by design (~/.descope-mgmt/backups), and so may a saved plan
   const backup = { maxBytes: config.limits.backupFileBytes, limitSetting: 'limits.backupFileBytes' }
   return kind === 'backup' ? { kind: 'backup', ...backup } : { kind: 'saved plan', ...backup }

@@ -138,8 +138,8 @@ export function loadEnvironment(
   const origins = new Map<string, Entry[]>()
   const partial = new Set<string>()
   const selections = new Map<string, unknown>()
-  const flowPolicy = readPolicy(config, 'flow')
-  const fileSource: FileSource = { dir: exportDir, readJson: (file) => readJsonFile(file, flowPolicy) }
+  const itemFilePolicy = readPolicy(config, 'item file')
+  const fileSource: FileSource = { dir: exportDir, readJson: (file) => readJsonFile(file, itemFilePolicy) }
   for (const handler of handlers) {
     const value = record[handler.section]
     // `theme: false` undoes a base file's `theme: true`: extends can replace a key, not remove it

@@ -65,8 +65,13 @@ function sectionEntries(
     }
   }
   if (handler.singleton === 'project') {
-    const item = collectIssues(validate(v.record(v.string(), v.unknown(), 'must be a mapping of its fields (one per project)'), raw, fileFor, [handler.section]), issues).output
-    return item && [{ raw: item, file: fileFor([handler.section]), at: [handler.section] }]
+    const at = [handler.section]
+    // one per project: the fields themselves, never a list of them
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+      issues.push({ file: fileFor(at), path: formatPath(at), message: `must be a mapping of the ${handler.type}'s fields (a project has one), not ${Array.isArray(raw) ? 'a list' : JSON.stringify(raw)}`, fix: `write ${handler.section}: { field: value, ... }` })
+      return undefined
+    }
+    return [{ raw, file: fileFor(at), at }]
   }
   if (handler.singleton) {
     const { per, field } = handler.singleton

@@ -2,6 +2,7 @@ import * as v from 'valibot'
 import { isIP } from 'node:net'
 import { EmulatorError } from './errors.ts'
 import type { RequestLogEntry } from './request-log.ts'
+import type { Plugin } from '../contract.ts'
 import { TenantAttributeDefinitionSchema, type TenantAttributeDefinition } from './state.ts'
 
 /** 'P' + 27 characters: the real project id shape, so node-sdk derives the region-less default URL. */
@@ -57,6 +58,8 @@ export interface EmulatorOptions {
   tenantAttributes?: TenantAttributeDefinition[]
   /** Called with each request once its fate is decided (tasks/emulator.ts --verbose prints them). */
   onRequest?: (entry: RequestLogEntry) => void
+  /** plugins whose `emulator` part (routes and state) the emulator serves: descope.config.ts's */
+  plugins?: Pick<Plugin, 'name' | 'emulator'>[]
 }
 
 const Ratio = v.pipe(v.number(), v.minValue(0), v.maxValue(1))

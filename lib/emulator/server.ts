@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { randomInt } from 'node:crypto'
 import { createRateLimiter, mulberry32 } from './faults.ts'
 import { resolveOptions, type EmulatorOptions } from './options.ts'
+import { addPluginState, withPluginRoutes } from './extensions.ts'
 import { createSaver, loadState } from './persist.ts'
 import { createRequestListener, type PipelineContext } from './pipeline.ts'
 import type { RequestLogEntry } from './request-log.ts'
@@ -25,21 +26,24 @@ export interface Emulator {
 
 /** Starts a local Descope management API. Rejects with an EmulatorError on bad options or a corrupt state file. */
 export async function startEmulator(options?: EmulatorOptions): Promise<Emulator> {
-  const resolved = resolveOptions(options)
+  const { plugins = [], onRequest, ...rest } = options ?? {}
+  const resolved = resolveOptions(rest)
+  const served = withPluginRoutes(routes, plugins)
   // a new project is seeded as a real one is, unless the caller asks for an empty one
   const fresh = resolved.blank ? emptyState : seededState
   const ctx: PipelineContext = {
     options: resolved,
     state: resolved.persistPath ? loadState(resolved.persistPath, fresh) : fresh(),
     log: [],
-    onRequest: options?.onRequest,
-    routes,
+    onRequest,
+    routes: served,
     random: mulberry32(resolved.seed ?? randomInt(2 ** 31)),
     limiter: resolved.rateLimit ? createRateLimiter(resolved.rateLimit.requests, resolved.rateLimit.windowMs) : null,
     burstUntil: 0,
     origin: '',
   }
   if (resolved.tenantAttributes) ctx.state.tenantAttributes = resolved.tenantAttributes
+  const pluginStateAdded = addPluginState(ctx.state, plugins)
   // however the process ends (a second Ctrl-C exits at once), what was answered is written
   const flushOnExit = () => {
     try {
@@ -50,6 +54,7 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
   }
   if (resolved.persistPath) {
     ctx.saver = createSaver(resolved.persistPath, ctx.state)
+    if (pluginStateAdded) ctx.saver.changed()
     process.on('exit', flushOnExit)
   }
   const server = createServer(createRequestListener(ctx))

@@ -178,9 +178,14 @@ export const EmulatorStateSchema = v.object({
   ssoApplications: byKey(SsoApplicationSchema),
   /** The tenant attributes the project defines; null: any attribute is accepted (not enforced). */
   tenantAttributes: v.optional(v.nullable(v.array(TenantAttributeDefinitionSchema)), null),
+  /**
+   * What plugins add (extensions.ts), by plugin name, opaque JSON to the emulator: kept as it
+   * is, also for a plugin not configured in this run
+   */
+  plugins: v.optional(v.pipe(dataRecord(jsonObject), v.transform((parts) => keyed(parts))), () => keyed({})),
 })
 export type EmulatorState = v.InferOutput<typeof EmulatorStateSchema>
 
 export function emptyState(): EmulatorState {
-  return { tenants: keyed({}), tenantSettings: keyed({}), permissions: keyed({}), roles: keyed({}), flows: keyed({}), theme: null, ssoApplications: keyed({}), tenantAttributes: null }
+  return { tenants: keyed({}), tenantSettings: keyed({}), permissions: keyed({}), roles: keyed({}), flows: keyed({}), theme: null, ssoApplications: keyed({}), tenantAttributes: null, plugins: keyed({}) }
 }

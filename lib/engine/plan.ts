@@ -5,7 +5,8 @@ import { DELETE_GUARD_DEFAULTS, type Config } from '../config/config.ts'
 import type { Environment } from '../config/environment.ts'
 import { ConfigError, type ConfigIssue } from '../errors.ts'
 import { CycleError, dependencyGraph } from './dependencies.ts'
-import { compareItem, describeNew } from './diff.ts'
+import { compareItem, describeNew, SECRET_SHOWN } from './diff.ts'
+import { own } from '../config/schemas.ts'
 import { matchItems } from './match.ts'
 import type { Reference, ResourceHandler } from '../contract.ts'
 import type { Change, LiveState, Plan } from './change.ts'
@@ -21,6 +22,11 @@ export interface PlanOptions {
    * (when that is more than one item); `false` lets any number through (--allow-mass-delete)
    */
   deleteGuard?: DeleteGuard | false
+  /**
+   * send the write-only values (client secrets) of every declared item again (--send-secrets):
+   * they cannot be compared, so this is how one is rotated, or set on a restored item
+   */
+  sendSecrets?: boolean
 }
 
 export type DeleteGuard = Config['deleteGuard']
@@ -58,7 +64,10 @@ export function planChanges(
         forward.push({ op: 'create', type: handler.type, key, fields: describeNew(item, handler.writeOnly), item })
         continue
       }
-      const { fields, state } = compareItem(handler, item, current)
+      const compared = compareItem(handler, item, current)
+      const { state } = compared
+      const secrets = options.sendSecrets ? (handler.writeOnly ?? []).filter((field) => own(item, field) !== undefined) : []
+      const fields = [...compared.fields, ...secrets.map((path) => ({ path, from: SECRET_SHOWN, to: SECRET_SHOWN }))]
       afterApply.set(`${handler.type}/${key}`, state)
       if (!fields.length) continue
       if (handler.builtIn?.(current)) {

@@ -108,7 +108,7 @@ function decodeUtf8(bytes: Buffer, file: string): string {
 export const JSON_DEPTH = {
   /** one answer of the API */
   answer: 200,
-  /** a flow or theme file (an exported answer) */
+  /** a file a section names (an exported flow, the theme) */
   file: 210,
   /** a backup or a saved plan (files' and answers' items, wrapped) */
   wrapped: 230,

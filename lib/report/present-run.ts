@@ -2,12 +2,14 @@
 // confirmation), then the outcome, as text or as one JSON document; and the exit code that
 // follows (130 or 143 when a signal stopped the apply).
 import type { Context } from '../run/context.ts'
-import { ExitCode, SIGNAL_EXIT } from '../errors.ts'
+import { displayPath, ExitCode, SIGNAL_EXIT } from '../errors.ts'
 import { print } from './print.ts'
 import type { Plan } from '../engine/change.ts'
 import { formatOutcomes, formatPlan, planDocument } from './plan-report.ts'
 import type { RunPlanResult } from '../run/run-plan.ts'
 import { redactValue } from './secrets.ts'
+import { deliverSecrets, revealedSecrets, type SecretsChannel } from '../run/secrets-channel.ts'
+import { printSecretOnce } from './print.ts'
 
 export interface PresentOptions {
   json: boolean
@@ -21,6 +23,8 @@ export interface PresentOptions {
   extra?: Record<string, unknown>
   /** runs before the outcome is reported (saving the plan): a failure there is the run's one error */
   beforeReport?(result: RunPlanResult): Promise<void>
+  /** where values the API showed once go */
+  secrets?: SecretsChannel
 }
 
 /** Runs `run`, showing its plan as soon as it is known, prints what happened, and returns the exit code. */
@@ -30,21 +34,28 @@ export async function presentRun(ctx: Context, options: PresentOptions, run: (on
   })
   await options.beforeReport?.(result)
   const { plan, outcomes, backup, stopped, interrupted } = result
+  const secrets = revealedSecrets(outcomes)
+  // first: a report that fails to print must not take the only copy with it
+  deliverSecrets(options.secrets, secrets, { environment: ctx.env.name, projectId: ctx.projectId })
   if (options.json) {
-    print(JSON.stringify(redactValue({
+    const document = redactValue({
       ...options.extra,
       ...planDocument(plan, { projectId: ctx.projectId, stats: ctx.client.stats }, outcomes),
       fingerprints: result.fingerprints,
       ...(backup ? { backup } : {}),
       ...(stopped ? { stopped } : {}),
       ...(interrupted ? { interrupted } : {}),
-    }), null, 2))
+    })
+    // added after redaction, and only because --show-secrets asked: the one place they appear
+    const shown = options.secrets?.kind === 'json' && secrets.length ? { secrets } : {}
+    printSecretOnce(JSON.stringify({ ...document, ...shown }, null, 2))
   } else if (outcomes) {
     const notStarted = outcomes.filter((outcome) => outcome.stopped).length
     print([
       `Backup of "${ctx.env.name}" taken before the first write: ${backup}`,
       formatOutcomes(outcomes),
       ...(stopped ? [`Stopped early: ${stopped}; ${notStarted} change(s) not started. Run it again to finish: it converges.`] : []),
+      ...(secrets.length && options.secrets?.kind === 'file' ? [`${secrets.length} value(s) shown once written to ${displayPath(options.secrets.file)} (0600): move them where they belong, then delete the file.`] : []),
     ].join('\n'))
   }
   if (interrupted) return { code: SIGNAL_EXIT[interrupted], result }

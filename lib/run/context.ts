@@ -54,6 +54,8 @@ export async function connect(envName?: string, options: ConnectOptions = {}): P
         // each emulated environment is a project of its own, so its backups are kept apart
         projectId: env.projectId ?? emulatedProjectId(env.name),
         ...(env.managementKey ? { managementKey: env.managementKey } : {}),
+        // the plugins' own routes and state: a new type is served like the built-in ones
+        plugins: config.plugins,
       })
     : undefined
   const projectId = emulator?.projectId ?? env.projectId!

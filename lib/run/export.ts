@@ -54,7 +54,7 @@ export async function planExport(ctx: Context, options: ExportOptions): Promise<
   if (issues.length) throw new ConfigError('EXPORT_REFUSED', issues)
 
   // --out may lie outside the project: the files there are checked, not confined
-  const policy = { ...readPolicy(ctx.config, 'flow'), root: undefined }
+  const policy = { ...readPolicy(ctx.config, 'item file'), root: undefined }
   // files meant for git: a secret someone pasted into a flow or the theme is never written out
   const leaking = [...wanted.keys()].filter((file) => holdsSecret(wanted.get(file)!))
   if (leaking.length) {

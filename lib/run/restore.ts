@@ -12,6 +12,7 @@ import type { Plan } from '../engine/change.ts'
 import { runPlan, type RunPlanResult } from './run-plan.ts'
 import { formatPath } from '../config/validate.ts'
 import type { Backup } from '../backup/format.ts'
+import type { SecretsChannel } from './secrets-channel.ts'
 
 export interface RestoreOptions {
   apply: boolean
@@ -25,6 +26,8 @@ export interface RestoreOptions {
   /** sees the plan before it is confirmed or carried out */
   onPlan?(plan: Plan): void
   backupDir?: string
+  /** where values shown once go (an access key made anew); see SyncOptions */
+  secrets?: SecretsChannel
 }
 
 export function restore(ctx: Context, backup: Backup, file: string, options: RestoreOptions): Promise<RunPlanResult> {
@@ -45,6 +48,7 @@ export function restore(ctx: Context, backup: Backup, file: string, options: Res
     confirm: options.confirm,
     onPlan: options.onPlan,
     backupDir: options.backupDir,
+    secrets: options.secrets,
   })
 }
 

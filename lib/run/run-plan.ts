@@ -20,6 +20,7 @@ import { acquireLock } from './lock.ts'
 import type { LiveState, Plan } from '../engine/change.ts'
 import { configCommit } from './provenance.ts'
 import { fingerprints, type Fingerprints } from './saved-plan.ts'
+import { assertSecretsHavePlace, type SecretsChannel } from './secrets-channel.ts'
 
 export interface RunPlanOptions {
   apply: boolean
@@ -43,6 +44,8 @@ export interface RunPlanOptions {
   onPlan?(plan: Plan): void
   /** overrides where the automatic backup (and the audit log) go */
   backupDir?: string
+  /** where values shown once go (lib/run/secrets-channel.ts); an apply creating one without it is refused */
+  secrets?: SecretsChannel
 }
 
 export interface RunPlanResult {
@@ -119,6 +122,7 @@ export async function runPlan(ctx: Context, options: RunPlanOptions): Promise<Ru
     })
     const { plan, prints } = planned(live)
     if (!plan.changes.length) return { plan, fingerprints: prints }
+    assertSecretsHavePlace(plan, ctx.handlers, options.secrets)
     await confirmProtected(ctx.env, plan.changes.length, options.confirm, beforeWriting.signal).catch((error: unknown) => {
       stoppedBefore()
       throw error

@@ -9,7 +9,7 @@ import { Sha256Schema, sha256Of, stableJson } from '../io/json-file.ts'
 import type { Environment } from '../config/environment.ts'
 import type { LiveState, Plan } from '../engine/change.ts'
 import { planDocument } from '../report/plan-report.ts'
-import { holdsSecret } from '../report/secrets.ts'
+import { holdsSecret, redactValue } from '../report/secrets.ts'
 import { unquoted } from '../config/validate.ts'
 
 export const PLAN_FORMAT = 'descope-mgmt-plan'
@@ -38,7 +38,8 @@ export function fingerprints(env: Pick<Environment, 'declared' | 'partial'>, liv
   return {
     live: sha256Of(byName(new Map([...live].map(([type, items]) => [type, unordered(items)])))),
     files: sha256Of({ declared: byName(env.declared), partial: [...env.partial].sort() }),
-    plan: sha256Of(plan.changes.map(({ op, type, key, fields, item }) => ({ op, type, key, fields, item }))),
+    // a write-only value (a client secret) is in the item to send: its fingerprint must not hold it either
+    plan: sha256Of(plan.changes.map(({ op, type, key, fields, item }) => ({ op, type, key, fields, item: redactValue(item) }))),
     review: sha256Of(reviewed(JSON.parse(JSON.stringify(changes)))),
   }
 }

@@ -7,6 +7,7 @@ import { planChanges } from '../engine/plan.ts'
 import type { Plan } from '../engine/change.ts'
 import { runPlan, type RunPlanResult } from './run-plan.ts'
 import { assertPlanFor, assertUnchanged, type Fingerprints, type SavedPlan } from './saved-plan.ts'
+import type { SecretsChannel } from './secrets-channel.ts'
 
 export interface SyncOptions {
   apply: boolean
@@ -21,6 +22,10 @@ export interface SyncOptions {
   backupDir?: string
   /** a saved plan (sync --out): carried out only if live and the files are as they were when it was made */
   saved?: { file: string; plan: SavedPlan }
+  /** where values shown once go (an access key's cleartext); `{ kind: 'caller' }` reads them from the outcomes */
+  secrets?: SecretsChannel
+  /** send every declared write-only value again (rotation; a restored item): see PlanOptions */
+  sendSecrets?: boolean
 }
 
 export function sync(ctx: Context, options: SyncOptions): Promise<RunPlanResult> {
@@ -33,7 +38,8 @@ export function sync(ctx: Context, options: SyncOptions): Promise<RunPlanResult>
     confirm: options.confirm,
     onPlan: options.onPlan,
     backupDir: options.backupDir,
-    plan: (live) => planChanges(ctx.handlers, ctx.env, live, { prune, deleteGuard: allowMassDelete ? false : ctx.config.deleteGuard }),
+    secrets: options.secrets,
+    plan: (live) => planChanges(ctx.handlers, ctx.env, live, { prune, deleteGuard: allowMassDelete ? false : ctx.config.deleteGuard, sendSecrets: options.sendSecrets }),
     ...(saved ? {
       precheck: () => assertPlanFor(saved, ctx),
       verify: (prints: Fingerprints) => assertUnchanged(saved, prints),

@@ -11,6 +11,7 @@ import { isEnvironmentName } from '../../lib/config/environment-files.ts'
 import { print } from '../../lib/report/print.ts'
 import { presentRun } from '../../lib/report/present-run.ts'
 import { restore as restoreBackup } from '../../lib/run/restore.ts'
+import { secretsChannelOf } from '../../lib/run/secrets-channel.ts'
 import type { CreateArgs, ListArgs, PruneArgs, RestoreArgs } from '../backup.ts'
 
 export function create(args: CreateArgs, log: ConsolaInstance): Promise<number> {
@@ -23,6 +24,7 @@ export function create(args: CreateArgs, log: ConsolaInstance): Promise<number> 
 }
 
 export function restore(args: RestoreArgs, log: ConsolaInstance): Promise<number> {
+  const secrets = secretsChannelOf(args)
   return withContext(args.env, { log }, async (ctx) => {
     const [chosen] = args._
     if (chosen === undefined) throw new UsageError('restore takes one backup: a file, or "latest"; see --help')
@@ -44,7 +46,9 @@ export function restore(args: RestoreArgs, log: ConsolaInstance): Promise<number
       heading: `environment "${ctx.env.name}" (project ${ctx.projectId})`,
       desired: 'the backup',
       extra: { restoring: { file, ...source } },
+      secrets,
     }, (onPlan) => restoreBackup(ctx, backup, file, {
+      secrets,
       apply: args.apply,
       prune: args.prune,
       allowMassDelete: args['allow-mass-delete'],

@@ -1,10 +1,22 @@
 // What tasks/emulator.ts does, loaded only when it runs (its --help needs none of this).
 import type { ConsolaInstance } from 'consola'
 import { EmulatorError, startEmulator, type EmulatorOptions } from '../../lib/emulator/index.ts'
-import { DescopeMgmtError, UsageError } from '../../lib/errors.ts'
+import { ConfigError, DescopeMgmtError, UsageError } from '../../lib/errors.ts'
+import { loadConfig } from '../../lib/config/config.ts'
 import type { EmulatorArgs } from '../emulator.ts'
 
-export const run = (args: EmulatorArgs, log: ConsolaInstance): Promise<number> => serve(emulatorOptions(args, log))
+export const run = async (args: EmulatorArgs, log: ConsolaInstance): Promise<number> =>
+  serve({ ...emulatorOptions(args, log), plugins: await configuredPlugins() })
+
+/** The plugins of the project it runs in, whose routes it serves too; none outside a project. */
+async function configuredPlugins() {
+  try {
+    return (await loadConfig()).plugins
+  } catch (error) {
+    if (error instanceof ConfigError && error.code === 'CONFIG_NOT_FOUND') return []
+    throw error
+  }
+}
 
 function emulatorOptions(args: EmulatorArgs, log: ConsolaInstance): EmulatorOptions {
   const ratio = (flag: 'error-rate' | 'drop-rate'): number | undefined => {

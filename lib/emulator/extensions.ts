@@ -1,0 +1,59 @@
+// What plugins add to the emulator (EmulatorExtension in lib/contract.ts): their routes, served
+// beside the built-in ones, and their part of the state, kept under the plugin's name in
+// `state.plugins` and in the persisted file, so a new type is tested end to end like the
+// built-in ones. A route of the emulator's own cannot be replaced.
+import type { EmulatorRequest, Plugin } from '../contract.ts'
+import { EmulatorError, ReplyError, type ReplyErrorKind } from './errors.ts'
+import { randomId } from './ids.ts'
+import type { Route, RouteTable } from './route.ts'
+import type { EmulatorState } from './state.ts'
+
+/** A plugin as the emulator sees it: its name (where its state is kept) and what it adds. */
+type PluginEmulator = Pick<Plugin, 'name' | 'emulator'>
+
+const FAILURES: Record<400 | 404 | 409, ReplyErrorKind> = { 400: 'invalid', 404: 'notFound', 409: 'alreadyExists' }
+
+/** The built-in routes and every plugin's, or an EmulatorError for a route claimed twice. */
+export function withPluginRoutes(builtIn: RouteTable, plugins: PluginEmulator[]): RouteTable {
+  const table: RouteTable = { ...builtIn }
+  const owner = new Map<string, string>()
+  for (const { name, emulator } of plugins) {
+    for (const [route, served] of Object.entries(emulator?.routes ?? {})) {
+      if (Object.hasOwn(table, route)) {
+        const by = owner.get(route)
+        throw new EmulatorError('EMULATOR_OPTIONS_INVALID', `plugin "${name}" adds the route "${route}", which ${by ? `plugin "${by}" adds too` : 'the emulator serves itself'}; a plugin adds routes of its own type only`)
+      }
+      owner.set(route, name)
+      table[route] = pluginRoute(name, served)
+    }
+  }
+  return table
+}
+
+/**
+ * Gives every plugin with an emulator part its state: what the persisted file holds, or a new
+ * project's. True when it added one (the file is then saved with it).
+ */
+export function addPluginState(state: EmulatorState, plugins: PluginEmulator[]): boolean {
+  let added = false
+  for (const { name, emulator } of plugins) {
+    if (!emulator || Object.hasOwn(state.plugins, name)) continue
+    state.plugins[name] = emulator.state() as Record<string, unknown>
+    added = true
+  }
+  return added
+}
+
+function pluginRoute(name: string, served: { mutates: boolean; handle(request: EmulatorRequest<any>): object }): Route {
+  return {
+    mutates: served.mutates,
+    handle: (ctx) => served.handle({
+      state: ctx.state.plugins[name]!,
+      project: { tenants: ctx.state.tenants },
+      body: ctx.body,
+      query: ctx.query,
+      fail: (status, message) => { throw new ReplyError(FAILURES[status], message) },
+      newId: (prefix) => randomId(prefix, 27, () => false),
+    }),
+  }
+}

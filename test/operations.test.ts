@@ -1,0 +1,82 @@
+// Typed operations for scripts (ctx.ops): the same handlers, checks and client a sync uses,
+// typed per configured type, so a field name with a typo does not type-check (tsc runs on this
+// file in CI: the @ts-expect-error lines fail the build if the typo ever type-checks).
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { startEmulator, type Emulator } from '../lib/emulator/index.ts'
+import type { ConfigError as ConfigErrorClass } from '../lib/errors.ts'
+import type { Context } from '../lib/run/context.ts'
+import accessKeys from './plugins/access-keys.ts'
+import { createProject, defaultConfig, emulatorEnvironment, REPO, type Project } from './helpers/project.ts'
+
+// loaded as the config and its plugins are (an ES module through tsx), so that the plugins'
+// `instanceof ApiError` sees the client's errors: one copy of lib/, as a script run by tsx has
+const lib = async () => ({
+  connect: (await import(pathToFileURL(path.join(REPO, 'lib/run/context.ts')).href)).connect as typeof import('../lib/run/context.ts').connect,
+  ConfigError: (await import(pathToFileURL(path.join(REPO, 'lib/errors.ts')).href)).ConfigError as typeof ConfigErrorClass,
+})
+
+const test = suite<{ emulator: Emulator; project: Project; ctx: Context }>('typed operations')
+
+test.before.each(async (context) => {
+  context.emulator = await startEmulator({ plugins: [accessKeys()] })
+  context.project = createProject({ 'environments/dev.yaml': emulatorEnvironment(context.emulator) },
+    defaultConfig().replace('export default defineConfig({', `import accessKeys from '${REPO}/test/plugins/access-keys.ts'\nexport default defineConfig({`).replace('theme()]', 'theme(), accessKeys()]'))
+  context.ctx = await (await lib()).connect('dev', { cwd: context.project.dir, variables: { EMULATOR_KEY: context.emulator.managementKey } })
+})
+test.after.each(async (context) => {
+  await context.ctx.close()
+  await context.emulator.close()
+  context.project.remove()
+})
+
+test('create, list, get, update and delete a tenant, typed as Tenant', async ({ ctx, emulator }) => {
+  const tenants = ctx.ops('tenant')
+  await tenants.create({ id: 'acme', name: 'Acme', customAttributes: { plan: 'trial' } })
+  const [acme] = (await tenants.list()).filter((tenant) => tenant.id === 'acme')
+  assert.is(acme!.name, 'Acme')
+  // @ts-expect-error a typo in a field name does not type-check
+  assert.is(acme!.nmae, undefined)
+  // update sets what it declares and keeps the rest, as a sync does
+  await tenants.update({ id: 'acme', name: 'Acme', disabled: true })
+  assert.equal(emulator.state.tenants.acme!.customAttributes, { plan: 'trial' })
+  assert.is(emulator.state.tenants.acme!.disabled, true)
+  assert.is((await tenants.get('acme'))!.item.disabled, true)
+  await tenants.delete('acme')
+  assert.is(await tenants.get('acme'), undefined)
+})
+
+test('an item of the wrong shape is refused before any request, naming the field', async ({ ctx, emulator }) => {
+  const { ConfigError } = await lib()
+  const before = emulator.log.length
+  try {
+    // @ts-expect-error name must be a string
+    await ctx.ops('tenant').create({ id: 'acme', name: 42 })
+    assert.unreachable('should refuse')
+  } catch (error) {
+    assert.instance(error, ConfigError)
+    assert.is((error as ConfigErrorClass).code, 'ITEM_INVALID')
+    assert.is((error as ConfigErrorClass).issues[0]!.path, 'name')
+  }
+  assert.is(emulator.log.length, before)
+})
+
+test('a type with server ids: get() gives the id, and update() and delete() reach it', async ({ ctx, emulator }) => {
+  const keys = ctx.ops('accessKey')
+  const created = await keys.create({ name: 'ci-deployer' })
+  assert.match((created as { secrets: { cleartext: string } }).secrets.cleartext, /^K/)
+  const current = await keys.get('ci-deployer')
+  const state = emulator.state.plugins['test-access-keys'] as { keys: Record<string, { description: string }> }
+  assert.equal(Object.keys(state.keys), [current!.id])
+  assert.not.ok('id' in current!.item, 'the normalized item holds no server field')
+  await keys.update({ name: 'ci-deployer', description: 'CI' })
+  assert.is(state.keys[current!.id!]!.description, 'CI')
+  await keys.delete('ci-deployer')
+  assert.equal(state.keys, {})
+  // @ts-expect-error a type no plugin declares is not an operation
+  assert.throws(() => ctx.ops('acessKey'), /no configured plugin handles "acessKey"/)
+})
+
+test.run()

@@ -1,0 +1,240 @@
+// The contract's harder shapes, each as a test plugin under test/plugins/ with its own emulator
+// routes: a server id, a write-only secret, a secret shown once, writes to a shared parent, one
+// item per project and one per tenant. Each goes the whole way, as the built-in types do:
+// create, plan, apply, drift (also --against), backup and restore into a second emulated
+// project, with the next plan empty, and no server id or secret in any output or backup.
+import fs from 'node:fs'
+import path from 'node:path'
+import DescopeClient from '@descope/node-sdk'
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { startEmulator } from '../lib/emulator/index.ts'
+import { createProject, defaultConfig, emulatorEnvironment, REPO, runTask, type Project, type TaskResult } from './helpers/project.ts'
+
+const test = suite<{ project: Project }>('plugin shapes')
+
+const CONFIG = (tenantValues = '') => defaultConfig().replace('export default defineConfig({', `import accessKeys from '${REPO}/test/plugins/access-keys.ts'
+import connectors from '${REPO}/test/plugins/connectors.ts'
+import tenantValues from '${REPO}/test/plugins/tenant-values.ts'
+import passwordPolicy from '${REPO}/test/plugins/password-policy.ts'
+import tenantSessions from '${REPO}/test/plugins/tenant-sessions.ts'
+export default defineConfig({`).replace('plugins: [permissions(), roles(), tenants(), flows(), theme()]', `plugins: [permissions(), roles(), tenants(), flows(), theme(), accessKeys(), connectors(), tenantValues(${tenantValues}), passwordPolicy(), tenantSessions()]`)
+
+/** quotes, a backslash and a dollar: a secret as it comes out of a password manager */
+const CONNECTOR_SECRET = `s3cr"et\\with'quotes$x`
+
+test.before.each((context) => {
+  context.project = createProject({}, CONFIG())
+})
+test.after.each((context) => context.project.remove())
+
+const environment = (name: string, body = '', emulator = '') => `emulator: { persist: .state/${name}.json${emulator} }\n${body}`
+
+interface Lifecycle {
+  outputs: TaskResult[]
+  state(env: string): Record<string, any>
+  read(file: string): string
+}
+
+/** The whole way for `body` (sections of environment a): every step must exit 0. */
+async function lifecycle(project: Project, body: string, secretsOut = false, emulator = ''): Promise<Lifecycle> {
+  project.write('environments/a.yaml', environment('a', body, emulator))
+  project.write('environments/b.yaml', environment('b'))
+  const outputs: TaskResult[] = []
+  const run = async (task: string, ...args: string[]) => {
+    const result = await runTask(task, args, { cwd: project.dir, env: { CONNECTOR_SECRET } })
+    outputs.push(result)
+    assert.is(result.code, 0, `${task} ${args.join(' ')}: ${result.stderr}${result.stdout}`)
+    return result
+  }
+  const secrets = (file: string) => (secretsOut ? ['--secrets-out', file] : [])
+  await run('sync', '--env', 'a', '--apply', ...secrets('a-secrets.json'))
+  const again = JSON.parse((await run('sync', '--env', 'a', '--json')).stdout)
+  assert.equal(again.changes, [], 'the next plan is empty')
+  await run('drift', '--env', 'a')
+  const backup = JSON.parse((await run('backup', 'create', '--env', 'a', '--json')).stdout).backup as string
+  await run('backup', 'restore', backup, '--env', 'b', '--apply', ...secrets('b-secrets.json'))
+  const restored = JSON.parse((await run('backup', 'restore', backup, '--env', 'b', '--json')).stdout)
+  assert.equal(restored.changes, [], 'after the restore, the next plan of b is empty')
+  await run('drift', '--env', 'a', '--against', 'b')
+  return {
+    outputs,
+    state: (env) => JSON.parse(fs.readFileSync(path.join(project.dir, '.state', `${env}.json`), 'utf8')),
+    read: (file) => fs.readFileSync(path.resolve(project.dir, file), 'utf8'),
+  }
+}
+
+/** Nothing the runs printed, and no backup or audit log, holds any of `values`. */
+function assertNowhere(project: Project, lifecycle: Lifecycle, values: string[], what: string) {
+  const written = fs.readdirSync(path.join(project.dir, '.backups'), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile()).map((entry) => fs.readFileSync(path.join(entry.parentPath, entry.name), 'utf8'))
+  const texts = [...lifecycle.outputs.flatMap((output) => [output.stdout, output.stderr]), ...written]
+  for (const value of values) {
+    assert.ok(value.length > 4, `${what}: ${value} is worth looking for`)
+    assert.not.ok(texts.some((text) => text.includes(value)), `${what} ${JSON.stringify(value)} appears in an output, a backup or an audit log`)
+  }
+}
+
+test('a type addressed by server ids: updates and deletes reach the live id, and no id leaves its environment', async ({ project }) => {
+  const done = await lifecycle(project, 'accessKeys:\n  - { name: ci-deployer, description: CI }\n  - { name: auditor }\n', true)
+  const idsOf = (env: string) => Object.keys(done.state(env).plugins['test-access-keys'].keys)
+  assert.is(idsOf('a').length, 2)
+  assert.is(idsOf('b').length, 2, 'restored into b as new keys, with ids of its own')
+  assert.not.ok(idsOf('a').some((id) => idsOf('b').includes(id)))
+  assertNowhere(project, done, [...idsOf('a'), ...idsOf('b')], 'server id')
+  // an update goes to the live id: the description changes in place, the id stays
+  project.write('environments/a.yaml', environment('a', 'accessKeys:\n  - { name: ci-deployer, description: CI deploys }\n  - { name: auditor }\n'))
+  const updated = await runTask('sync', ['--env', 'a', '--apply', '--json'], { cwd: project.dir })
+  assert.is(updated.code, 0, updated.stderr)
+  assert.equal(JSON.parse(updated.stdout).changes.map((change: { op: string; key: string; outcome: string }) => `${change.op} ${change.key} ${change.outcome}`), ['update ci-deployer applied'])
+  const keys = Object.values(done.state('a').plugins['test-access-keys'].keys) as { id: string; name: string; description: string }[]
+  assert.equal(keys.find((key) => key.name === 'ci-deployer')!.description, 'CI deploys')
+  assert.equal(keys.map((key) => key.id).sort(), idsOf('a').sort())
+  // and a prune deletes by it
+  project.write('environments/a.yaml', environment('a', 'accessKeys:\n  - { name: auditor }\n'))
+  const pruned = await runTask('sync', ['--env', 'a', '--apply', '--prune', '--allow-mass-delete'], { cwd: project.dir })
+  assert.is(pruned.code, 0, pruned.stderr)
+  assert.equal((Object.values(done.state('a').plugins['test-access-keys'].keys) as { name: string }[]).map((key) => key.name), ['auditor'])
+})
+
+test('a secret shown once goes to --secrets-out (0600) and nowhere else; without a place for it, nothing is created', async ({ project }) => {
+  project.write('environments/a.yaml', environment('a', 'accessKeys:\n  - { name: ci-deployer }\n'))
+  const refused = await runTask('sync', ['--env', 'a', '--apply', '--json'], { cwd: project.dir })
+  assert.is(refused.code, 3, refused.stderr)
+  assert.is(JSON.parse(refused.stdout).error.code, 'SECRETS_NOWHERE')
+  assert.match(JSON.parse(refused.stdout).error.message, 'accessKey "ci-deployer" (cleartext)')
+  assert.equal(JSON.parse(fs.readFileSync(path.join(project.dir, '.state/a.json'), 'utf8')).plugins['test-access-keys'].keys, {}, 'refused before any write')
+  assert.not.ok(fs.readdirSync(path.join(project.dir, '.backups'), { recursive: true }).some((file) => String(file).endsWith('.json')), 'and before the backup')
+
+  const done = await lifecycle(project, 'accessKeys:\n  - { name: ci-deployer }\n', true)
+  const file = path.join(project.dir, 'a-secrets.json')
+  assert.is(fs.statSync(file).mode & 0o777, 0o600)
+  const [secret] = JSON.parse(done.read(file)).secrets as { type: string; key: string; name: string; value: string }[]
+  assert.equal({ ...secret, value: undefined }, { type: 'accessKey', key: 'ci-deployer', name: 'cleartext', value: undefined })
+  const restoredSecret = JSON.parse(done.read('b-secrets.json')).secrets[0].value as string
+  assert.is.not(restoredSecret, secret!.value, 'the key made in b has a secret of its own')
+  assertNowhere(project, done, [secret!.value, restoredSecret], 'a secret shown once')
+  // an existing file is never overwritten: it may hold the only copy
+  project.write('environments/a.yaml', environment('a', 'accessKeys:\n  - { name: ci-deployer }\n  - { name: other }\n'))
+  const again = await runTask('sync', ['--env', 'a', '--apply', '--secrets-out', 'a-secrets.json'], { cwd: project.dir })
+  assert.is(again.code, 1, again.stderr)
+  assert.match(again.stderr, 'a-secrets.json exists; it is never overwritten')
+  assert.is(JSON.parse(done.read(file)).secrets[0].value, secret!.value)
+})
+
+test('--json --show-secrets is the one document that carries them', async ({ project }) => {
+  project.write('environments/a.yaml', environment('a', 'accessKeys:\n  - { name: ci-deployer }\n'))
+  const shown = await runTask('sync', ['--env', 'a', '--apply', '--json', '--show-secrets'], { cwd: project.dir })
+  assert.is(shown.code, 0, shown.stderr)
+  const document = JSON.parse(shown.stdout)
+  const value = document.secrets[0].value as string
+  assert.match(value, /^K/)
+  assert.not.ok(shown.stdout.replace(`"value": "${value}"`, '').includes(value), 'in the secrets field only')
+  assert.not.ok(shown.stderr.includes(value), 'never in a log line')
+})
+
+test('a write-only secret comes from ${VAR}, is sent, never compared, shown as (secret); --send-secrets sets it again', async ({ project }) => {
+  const body = 'connectors:\n  - { name: billing, url: "https://billing.example.com/hook", secret: "${CONNECTOR_SECRET}" }\n'
+  const done = await lifecycle(project, body)
+  const connector = (env: string) => Object.values(done.state(env).plugins['test-connectors'].connectors)[0] as { id: string; secret: string | null }
+  assert.is(connector('a').secret, CONNECTOR_SECRET, 'sent on create, as it is')
+  assert.match(done.outputs[0]!.stdout, 'secret: "(secret)"')
+  assertNowhere(project, done, [CONNECTOR_SECRET, connector('a').id, connector('b').id], 'a write-only secret or a server id')
+  // a backup holds no secret: the item restored into b has none, until the files send it
+  assert.is(connector('b').secret, null)
+  project.write('environments/b.yaml', environment('b', body))
+  const plain = await runTask('sync', ['--env', 'b', '--json'], { cwd: project.dir, env: { CONNECTOR_SECRET } })
+  assert.equal(JSON.parse(plain.stdout).changes, [], 'it cannot be compared, so it is not a change')
+  const sent = await runTask('sync', ['--env', 'b', '--apply', '--send-secrets'], { cwd: project.dir, env: { CONNECTOR_SECRET } })
+  assert.is(sent.code, 0, sent.stderr)
+  assert.match(sent.stdout, 'update connector "billing"')
+  assert.is(connector('b').secret, CONNECTOR_SECRET)
+  assert.not.ok(sent.stdout.includes(CONNECTOR_SECRET) || sent.stderr.includes(CONNECTOR_SECRET))
+})
+
+test('a write-only field written literally is refused, naming the file, the field and the fix', async ({ project }) => {
+  project.write('environments/a.yaml', environment('a', 'connectors:\n  - { name: billing, url: "https://billing.example.com/hook", secret: hunter2hunter2 }\n'))
+  const result = await runTask('sync', ['--env', 'a', '--json'], { cwd: project.dir })
+  assert.is(result.code, 3)
+  const [issue] = JSON.parse(result.stdout).error.issues
+  assert.equal({ file: issue.file, path: issue.path }, { file: 'environments/a.yaml', path: 'connectors[0].secret' })
+  assert.match(issue.fix, 'write secret: ${SOME_VARIABLE}')
+  assert.not.ok(result.stdout.includes('hunter2hunter2') || result.stderr.includes('hunter2hunter2'))
+})
+
+const THREE_VALUES = 'tenants:\n  - { id: acme, name: Acme }\ntenantValues:\n  - { tenant: acme, attribute: plan, value: team }\n  - { tenant: acme, attribute: region, value: eu }\n  - { tenant: acme, attribute: seats, value: "25" }\n'
+
+test('three values stored on one tenant are all applied, one at a time, and the next plan is empty', async ({ project }) => {
+  // a little latency, so that writes would overlap if nothing kept them apart
+  const done = await lifecycle(project, THREE_VALUES, false, ', latencyMs: 20')
+  assert.equal(done.state('a').plugins['test-tenant-values'].values.acme, { plan: 'team', region: 'eu', seats: '25' })
+  assert.equal(done.state('b').plugins['test-tenant-values'].values.acme, { plan: 'team', region: 'eu', seats: '25' })
+})
+
+test('the same without a group loses writes: the hazard the group is for', async ({ project }) => {
+  project.write('descope.config.ts', CONFIG('{ grouped: false }'))
+  project.write('environments/a.yaml', `emulator: { persist: .state/a.json, latencyMs: 20 }\n${THREE_VALUES}`)
+  const applied = await runTask('sync', ['--env', 'a', '--apply', '--json'], { cwd: project.dir })
+  assert.is(applied.code, 0, applied.stderr)
+  assert.is(JSON.parse(applied.stdout).summary.applied, 4, 'every write said it applied')
+  const next = JSON.parse((await runTask('sync', ['--env', 'a', '--json'], { cwd: project.dir })).stdout)
+  assert.ok(next.changes.length > 0, 'and yet some were lost')
+})
+
+test('with applyGroup, a tenant\'s values go in one call', async ({ project }) => {
+  project.write('descope.config.ts', CONFIG('{ oneCall: true }'))
+  const done = await lifecycle(project, THREE_VALUES)
+  assert.equal(done.state('a').plugins['test-tenant-values'].values.acme, { plan: 'team', region: 'eu', seats: '25' })
+  assert.match(done.outputs[0]!.stderr, 'in one call for tenant:acme, with 2 more')
+})
+
+test('one item per project: its section is an object, updated in place, never created or deleted', async ({ project }) => {
+  const done = await lifecycle(project, 'passwordPolicy: { minLength: 12, uppercase: true }\n')
+  assert.match(done.outputs[0]!.stdout, '~ update passwordPolicy "project"')
+  assert.match(done.outputs[0]!.stdout, 'Plan: 0 to create, 1 to update, 0 to delete')
+  for (const env of ['a', 'b']) assert.equal(done.state(env).plugins['test-password-policy'].policy, { minLength: 12, lowercase: true, uppercase: true, number: false, lock: false, lockAttempts: 10 })
+  project.write('environments/a.yaml', environment('a', 'passwordPolicy:\n  - { minLength: 12 }\n'))
+  const list = await runTask('sync', ['--env', 'a', '--json'], { cwd: project.dir })
+  assert.is(list.code, 3)
+  assert.equal(JSON.parse(list.stdout).error.issues[0].path, 'passwordPolicy')
+})
+
+test('one item per tenant: a map by tenant id, set after the tenant is created, gone with it', async ({ project }) => {
+  const done = await lifecycle(project, 'tenants:\n  - { id: acme, name: Acme }\n  - { id: globex, name: Globex }\ntenantSessions:\n  acme: { sessionMinutes: 60, enforceMfa: true }\n')
+  const plan = done.outputs[0]!.stdout
+  assert.ok(plan.indexOf('create tenant "acme"') < plan.indexOf('update tenantSession "acme"'), plan)
+  assert.not.match(plan, 'tenantSession "globex"', 'an undeclared tenant\'s settings are not managed, not unmanaged')
+  for (const env of ['a', 'b']) assert.equal(done.state(env).plugins['test-tenant-sessions'].sessions.acme, { sessionMinutes: 60, refreshDays: 28, enforceMfa: true })
+  project.write('environments/a.yaml', environment('a', 'tenants:\n  - { id: acme, name: Acme }\ntenantSessions:\n  initech: { sessionMinutes: 60 }\n  acme: { tenantId: globex }\n'))
+  const wrong = await runTask('sync', ['--env', 'a', '--json'], { cwd: project.dir })
+  assert.is(wrong.code, 3)
+  assert.equal(JSON.parse(wrong.stdout).error.issues.map((issue: { path: string }) => issue.path), ['tenantSessions.acme.tenantId'])
+})
+
+test('two live items with one key (two access keys named alike, made with node-sdk): the plan names both and leaves them alone', async ({ project }) => {
+  const emulator = await startEmulator({ plugins: [(await import('./plugins/access-keys.ts')).default()] })
+  try {
+    const sdk = DescopeClient({ projectId: emulator.projectId, managementKey: emulator.managementKey, baseUrl: emulator.url }).management
+    for (let i = 0; i < 2; i++) assert.ok((await sdk.accessKey.create('ci-deployer', 0)).ok)
+    assert.is((await sdk.accessKey.searchAll()).data!.length, 2)
+    project.write('environments/dev.yaml', emulatorEnvironment(emulator, 'accessKeys:\n  - { name: ci-deployer, description: changed }\n'))
+    const result = await runTask('sync', ['--env', 'dev', '--json'], { cwd: project.dir, env: { EMULATOR_KEY: emulator.managementKey } })
+    assert.is(result.code, 0, result.stderr)
+    const plan = JSON.parse(result.stdout)
+    assert.equal(plan.duplicates, [{ type: 'accessKey', key: 'ci-deployer', count: 2 }])
+    assert.equal(plan.changes, [])
+  } finally {
+    await emulator.close()
+  }
+})
+
+test('a plugin\'s emulator state persists beside the built-in one, and survives a run without the plugin', async ({ project }) => {
+  const done = await lifecycle(project, 'passwordPolicy: { minLength: 14 }\n')
+  project.write('descope.config.ts', defaultConfig())
+  project.write('environments/a.yaml', environment('a', 'tenants:\n  - { id: acme, name: Acme }\n'))
+  const other = await runTask('sync', ['--env', 'a', '--apply'], { cwd: project.dir })
+  assert.is(other.code, 0, other.stderr)
+  assert.is(done.state('a').plugins['test-password-policy'].policy.minLength, 14, 'kept, though no plugin of this run knows it')
+})
+
+test.run()
