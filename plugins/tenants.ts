@@ -5,6 +5,7 @@
 import { isDeepStrictEqual } from 'node:util'
 import * as v from 'valibot'
 import { unlessNotFound, type ApiClient } from '../lib/client/client.ts'
+import { findCycle } from '../lib/engine/graph.ts'
 import { sortedUnique } from '../lib/engine/normalize.ts'
 import { dataRecord, displayName, jsonObject, name as schemaName, NAME_MAX, plainLines, plainText } from '../lib/config/schemas.ts'
 import { defineHandler, definePlugin, type ItemIssue } from '../lib/plugin.ts'
@@ -134,15 +135,11 @@ export function checkTenants(tenants: Tenant[]): ItemIssue[] {
     }
   })
   const parentOf = new Map(tenants.map((tenant) => [tenant.id, tenant.parent]))
+  const parents = (id: string) => { const parent = parentOf.get(id); return parent ? [parent] : [] }
   tenants.forEach((tenant, index) => {
-    const seen = new Set([tenant.id])
-    for (let at = tenant.parent; at; at = parentOf.get(at)) {
-      if (seen.has(at)) {
-        issues.push({ index, field: 'parent', message: `tenant "${tenant.id}" is its own ancestor (${[...seen, at].join(' → ')})`, fix: 'break the parent cycle' })
-        break
-      }
-      seen.add(at)
-    }
+    // each tenant on a cycle is named; one whose parents only lead into it is not its own ancestor
+    const cycle = findCycle([tenant.id], parents)
+    if (cycle?.[0] === tenant.id) issues.push({ index, field: 'parent', message: `tenant "${tenant.id}" is its own ancestor (${cycle.join(' → ')})`, fix: 'break the parent cycle' })
   })
   return issues
 }
