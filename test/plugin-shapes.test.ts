@@ -9,7 +9,8 @@ import DescopeClient from '@descope/node-sdk'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { startEmulator } from '../lib/emulator/index.ts'
-import { createProject, defaultConfig, emulatorEnvironment, REPO, runTask, type Project, type TaskResult } from './helpers/project.ts'
+import { waitFor } from './helpers/emulator-http.ts'
+import { createProject, defaultConfig, emulatorEnvironment, REPO, runTask, startTask, type Project, type TaskResult } from './helpers/project.ts'
 
 const test = suite<{ project: Project }>('plugin shapes')
 
@@ -120,6 +121,21 @@ test('a secret shown once goes to --secrets-out (0600) and nowhere else; without
   assert.is(again.code, 1, again.stderr)
   assert.match(again.stderr, 'a-secrets.json exists; it is never overwritten')
   assert.is(JSON.parse(done.read(file)).secrets[0].value, secret!.value)
+})
+
+test('Ctrl-C during an apply keeps every secret already shown once: the file is written as each arrives', async ({ project }) => {
+  const keys = Array.from({ length: 20 }, (_, i) => `  - { name: key-${i} }`).join('\n')
+  project.write('environments/a.yaml', environment('a', `accessKeys:\n${keys}\n`, ', latencyMs: 150'))
+  const file = path.join(project.dir, 'keys.json')
+  const task = startTask('sync', ['--env', 'a', '--apply', '--secrets-out', 'keys.json'], { cwd: project.dir })
+  await waitFor(() => fs.existsSync(file), 'the first secret', 30_000)
+  task.child.kill('SIGINT')
+  const result = await task.done
+  assert.is(result.code, 130, result.stderr)
+  const written = (JSON.parse(fs.readFileSync(file, 'utf8')).secrets as { key: string }[]).map((secret) => secret.key).sort()
+  const created = (Object.values(JSON.parse(fs.readFileSync(path.join(project.dir, '.state/a.json'), 'utf8')).plugins['test-access-keys'].keys) as { name: string }[]).map((key) => key.name).sort()
+  assert.ok(created.length < 20, 'the run was cut short')
+  assert.equal(written, created, 'every key made has its secret in the file')
 })
 
 test('--json --show-secrets is the one document that carries them', async ({ project }) => {

@@ -8,7 +8,7 @@ import type { Plan } from '../engine/change.ts'
 import { formatOutcomes, formatPlan, planDocument } from './plan-report.ts'
 import type { RunPlanResult } from '../run/run-plan.ts'
 import { redactValue } from './secrets.ts'
-import { deliverSecrets, revealedSecrets, type SecretsChannel } from '../run/secrets-channel.ts'
+import type { SecretsChannel } from '../run/secrets-channel.ts'
 import { printSecretOnce } from './print.ts'
 
 export interface PresentOptions {
@@ -34,9 +34,7 @@ export async function presentRun(ctx: Context, options: PresentOptions, run: (on
   })
   await options.beforeReport?.(result)
   const { plan, outcomes, backup, stopped, interrupted } = result
-  const secrets = revealedSecrets(outcomes)
-  // first: a report that fails to print must not take the only copy with it
-  deliverSecrets(options.secrets, secrets, { environment: ctx.env.name, projectId: ctx.projectId })
+  const secrets = options.secrets?.received ?? []
   if (options.json) {
     const document = redactValue({
       ...options.extra,

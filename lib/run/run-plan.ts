@@ -20,7 +20,7 @@ import { acquireLock } from './lock.ts'
 import type { LiveState, Plan } from '../engine/change.ts'
 import { configCommit } from './provenance.ts'
 import { fingerprints, type Fingerprints } from './saved-plan.ts'
-import { assertSecretsHavePlace, type SecretsChannel } from './secrets-channel.ts'
+import { assertSecretsHavePlace, receiveSecrets, type SecretsChannel } from './secrets-channel.ts'
 
 export interface RunPlanOptions {
   apply: boolean
@@ -110,7 +110,8 @@ export async function runPlan(ctx: Context, options: RunPlanOptions): Promise<Ru
     onGraceOver: (signal) => ctx.client.abort(`interrupted (${signal}); the requests still in flight after ${Math.round(ctx.env.timeouts.graceMs / 1000)} s were cut`),
   })
   let auditFailure: string | undefined
-  const stopReason = () => auditFailure ?? (interruption.signal ? `interrupted (${interruption.signal})` : ctx.client.stopped)
+  let secretsFailure: string | undefined
+  const stopReason = () => auditFailure ?? secretsFailure ?? (interruption.signal ? `interrupted (${interruption.signal})` : ctx.client.stopped)
   try {
     const stoppedBefore = () => {
       if (interruption.signal) throw new InterruptedError(interruption.signal, `interrupted (${interruption.signal}) before anything was written`)
@@ -146,6 +147,15 @@ export async function runPlan(ctx: Context, options: RunPlanOptions): Promise<Ru
       contextFor: ctx.handlerContext,
       stopReason,
       onOutcome: (outcome) => {
+        if (outcome.secrets && options.secrets) {
+          try {
+            receiveSecrets(options.secrets, outcome, { environment: ctx.env.name, projectId: ctx.projectId })
+          } catch (error) {
+            // the value is gone with this process: say which, and make no more of them
+            secretsFailure ??= `the values shown once could not be kept (${(error as Error).message})`
+            ctx.log.error(`${secretsFailure}: the ${Object.keys(outcome.secrets).join(', ')} of ${outcome.change.type} "${outcome.change.key}" is lost; replace it in the Descope console`)
+          }
+        }
         try {
           audit!.record(outcomeEntry(outcome))
         } catch (error) {

@@ -2,7 +2,8 @@
 // on a terminal, written to `--secrets-out <file>` (0600, never over an existing file), or put
 // in the JSON document's `secrets` when `--show-secrets` asks for it. Never anywhere else: every
 // such value is registered as a secret the moment it arrives, so logs, plans, the audit log and
-// backups only ever see `[redacted]`. A run that would create one with no place for it is
+// backups only ever see `[redacted]`. The file and the terminal get each value as it arrives, so
+// a run cut short keeps those it made. A run that would create one with no place for it is
 // refused before anything is written.
 import fs from 'node:fs'
 import path from 'node:path'
@@ -11,6 +12,7 @@ import type { Plan } from '../engine/change.ts'
 import type { Outcome } from '../engine/apply.ts'
 import { DescopeMgmtError, displayPath, UsageError } from '../errors.ts'
 import { printSecretOnce } from '../report/print.ts'
+import { writeFileAtomic } from '../io/files.ts'
 
 export interface SecretsChannelOptions {
   /** --secrets-out <file> */
@@ -30,12 +32,16 @@ export interface Revealed {
   value: string
 }
 
-export type SecretsChannel =
+export type SecretsChannel = (
   | { kind: 'file'; file: string }
   | { kind: 'json' }
   | { kind: 'terminal' }
-  /** a script's own: it reads them from the outcomes (Outcome.secrets) */
+  /** a script's own: it reads them here, or from the outcomes (Outcome.secrets) */
   | { kind: 'caller' }
+) & {
+  /** every value handed over so far, in the order they came */
+  received: Revealed[]
+}
 
 /** Refused for want of a place for values shown once: exit 3, nothing written. */
 export class SecretsNowhereError extends UsageError {
@@ -49,10 +55,10 @@ export function secretsChannel(options: SecretsChannelOptions): SecretsChannel |
     const file = path.resolve(options.out)
     if (fs.existsSync(file)) throw new DescopeMgmtError('SECRETS_OUT', `--secrets-out ${displayPath(file)} exists; it is never overwritten (it may hold the only copy of a secret): name a new file`)
     if (!fs.existsSync(path.dirname(file))) throw new DescopeMgmtError('SECRETS_OUT', `--secrets-out ${displayPath(file)}: the directory ${displayPath(path.dirname(file))} does not exist`)
-    return { kind: 'file', file }
+    return { kind: 'file', file, received: [] }
   }
-  if (options.json && options.showSecrets) return { kind: 'json' }
-  if (!options.json && options.terminal) return { kind: 'terminal' }
+  if (options.json && options.showSecrets) return { kind: 'json', received: [] }
+  if (!options.json && options.terminal) return { kind: 'terminal', received: [] }
   return undefined
 }
 
@@ -69,22 +75,27 @@ export function assertSecretsHavePlace(plan: Plan, handlers: Registry, channel: 
   throw new SecretsNowhereError(`the plan creates ${what}, which Descope shows once, and this run has no place for them: pass --secrets-out <file> (written 0600), or --json --show-secrets, or run it on a terminal; nothing was written`)
 }
 
-export function revealedSecrets(outcomes: Outcome[] | undefined): Revealed[] {
-  return (outcomes ?? []).flatMap((outcome) => Object.entries(outcome.secrets ?? {}).map(([name, value]) => ({ type: outcome.change.type, key: outcome.change.key, name, value })))
-}
-
-/** Hands the values over: to the file, or to the terminal (the JSON document adds them itself). */
-export function deliverSecrets(channel: SecretsChannel | undefined, secrets: Revealed[], about: { environment: string; projectId: string }): void {
-  if (!secrets.length || !channel || channel.kind === 'json' || channel.kind === 'caller') return
+/**
+ * Hands over the values one outcome brought, at once: the file is (re)written with all so far,
+ * the terminal shows them; the JSON document adds them when the run ends. Throws when the file
+ * cannot be written: the caller stops creating more.
+ */
+export function receiveSecrets(channel: SecretsChannel, outcome: Outcome, about: { environment: string; projectId: string }): void {
+  const arrived = Object.entries(outcome.secrets ?? {}).map(([name, value]) => ({ type: outcome.change.type, key: outcome.change.key, name, value }))
+  if (!arrived.length) return
+  const first = channel.received.length === 0
   if (channel.kind === 'file') {
-    const document = { ...about, createdAt: new Date().toISOString(), secrets }
-    // 'wx': a file that appeared since the check is not overwritten either
-    fs.writeFileSync(channel.file, `${JSON.stringify(document, null, 2)}\n`, { mode: 0o600, flag: 'wx' })
-    return
+    const content = `${JSON.stringify({ ...about, secrets: [...channel.received, ...arrived] }, null, 2)}\n`
+    // 'wx' the first time: a file that appeared since the check is not overwritten either;
+    // after that the file is this run's own, replaced whole so that it is never half written
+    if (first) fs.writeFileSync(channel.file, content, { mode: 0o600, flag: 'wx' })
+    else writeFileAtomic(channel.file, content, { mode: 0o600 })
   }
-  printSecretOnce([
-    '',
-    'Shown this once (Descope keeps no copy you can read back): store each where it belongs now.',
-    ...secrets.map((secret) => `  ${secret.type} "${secret.key}" ${secret.name}: ${secret.value}`),
-  ].join('\n'))
+  channel.received.push(...arrived)
+  if (channel.kind === 'terminal') {
+    printSecretOnce([
+      ...(first ? ['Shown this once (Descope keeps no copy you can read back): store each where it belongs now.'] : []),
+      ...arrived.map((secret) => `  ${secret.type} "${secret.key}" ${secret.name}: ${secret.value}`),
+    ].join('\n'))
+  }
 }

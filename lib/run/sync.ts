@@ -22,7 +22,7 @@ export interface SyncOptions {
   backupDir?: string
   /** a saved plan (sync --out): carried out only if live and the files are as they were when it was made */
   saved?: { file: string; plan: SavedPlan }
-  /** where values shown once go (an access key's cleartext); `{ kind: 'caller' }` reads them from the outcomes */
+  /** where values shown once go (an access key's cleartext); a script passes `{ kind: 'caller', received: [] }` and reads them there */
   secrets?: SecretsChannel
   /** send every declared write-only value again (rotation; a restored item): see PlanOptions */
   sendSecrets?: boolean
