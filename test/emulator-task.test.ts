@@ -6,7 +6,7 @@ import path from 'node:path'
 import DescopeClient from '@descope/node-sdk'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { REPO, runTask, TSX } from './helpers/project.ts'
+import { createProject, defaultConfig, REPO, runTask, TSX } from './helpers/project.ts'
 
 test('prints its URL, project id and key; the node SDK can use it; --verbose logs each request; SIGTERM stops it', async () => {
   const child = spawn(process.execPath, ['--import', TSX, path.join(REPO, 'tasks/emulator.ts'), '--port', '0', '--seed', '1', '--latency-spikes', '0/400', '--rate-limit-bursts', '0/1000', '--verbose'], { stdio: ['ignore', 'pipe', 'pipe'] })
@@ -25,6 +25,7 @@ test('prints its URL, project id and key; the node SDK can use it; --verbose log
     const managementKey = /management key:\s+(\S+)/.exec(stdout)?.[1]
     assert.ok(url && projectId && managementKey, stdout)
     assert.match(stdout, 'latency spikes 400 ms on 0, 429 bursts of 1000 ms on 0')
+    assert.match(stdout, 'plugin routes:   none (no plugin of descope.config.ts adds any)')
     const sdk = DescopeClient({ projectId, managementKey, baseUrl: url }).management
     assert.ok((await sdk.tenant.createWithId('acme', 'Acme')).ok)
     assert.equal((await sdk.tenant.loadAll()).data?.map((tenant) => tenant.id), ['acme'])
@@ -36,6 +37,31 @@ test('prints its URL, project id and key; the node SDK can use it; --verbose log
   assert.match(stdout, 'Descope emulator stopped.')
   assert.match(stderr, 'POST /v1/mgmt/tenant/create 200')
   assert.match(stderr, /GET \/v1\/mgmt\/tenant\/all 200/)
+})
+
+test('run in a project, it serves the routes its plugins add: node-sdk makes an access key through them', async () => {
+  const project = createProject({}, defaultConfig().replace('export default defineConfig({', `import accessKeys from '${REPO}/test/plugins/access-keys.ts'\nexport default defineConfig({`).replace('theme()]', 'theme(), accessKeys()]'))
+  const child = spawn(process.execPath, ['--import', TSX, path.join(REPO, 'tasks/emulator.ts'), '--port', '0'], { cwd: project.dir, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  child.stdout.on('data', (chunk) => (stdout += chunk))
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', () => stdout.includes('Ctrl-C') && resolve())
+      child.on('close', (code) => reject(new Error(`the emulator exited (${code}) before it was ready: ${stdout}`)))
+    })
+    assert.match(stdout, 'plugin routes:   test-access-keys (5 routes)')
+    const [, url, projectId, managementKey] = /listening on (\S+)\n\s+project id:\s+(\S+)\n\s+management key:\s+(\S+)/.exec(stdout)!
+    const sdk = DescopeClient({ projectId: projectId!, managementKey: managementKey!, baseUrl: url }).management
+    const created = await sdk.accessKey.create('ci-deployer', 0)
+    assert.ok(created.ok, JSON.stringify(created.error))
+    assert.ok(created.data!.cleartext)
+    assert.equal((await sdk.accessKey.searchAll()).data?.map((key) => key.name), ['ci-deployer'])
+  } finally {
+    child.kill('SIGTERM')
+    project.remove()
+  }
+  const [code] = await once(child, 'close')
+  assert.is(code, 0)
 })
 
 test('bad flags exit 3 with the reason', async () => {

@@ -8,8 +8,11 @@ import { createProject, REPO, runTask, type Project } from './helpers/project.ts
 
 const test = suite<{ project: Project }>('shipped environments')
 
+/** The repository's own descope.config.ts, its imports pointed back at the repository: its plugins, whatever a user added */
+const shippedConfig = () => fs.readFileSync(path.join(REPO, 'descope.config.ts'), 'utf8').replace(/from '\.\/(lib|plugins)\//g, `from '${REPO}/$1/`)
+
 test.before.each((context) => {
-  context.project = createProject()
+  context.project = createProject({}, shippedConfig())
   fs.cpSync(path.join(REPO, 'environments'), path.join(context.project.dir, 'environments'), { recursive: true })
 })
 test.after.each((context) => context.project.remove())

@@ -118,8 +118,9 @@ test('a secret shown once goes to --secrets-out (0600) and nowhere else; without
   // an existing file is never overwritten: it may hold the only copy
   project.write('environments/a.yaml', environment('a', 'accessKeys:\n  - { name: ci-deployer }\n  - { name: other }\n'))
   const again = await runTask('sync', ['--env', 'a', '--apply', '--secrets-out', 'a-secrets.json'], { cwd: project.dir })
-  assert.is(again.code, 1, again.stderr)
+  assert.is(again.code, 3, again.stderr)
   assert.match(again.stderr, 'a-secrets.json exists; it is never overwritten')
+  assert.equal(Object.keys(JSON.parse(fs.readFileSync(path.join(project.dir, '.state/a.json'), 'utf8')).plugins['test-access-keys'].keys).length, 1, 'nothing was created')
   assert.is(JSON.parse(done.read(file)).secrets[0].value, secret!.value)
 })
 
@@ -136,6 +137,21 @@ test('Ctrl-C during an apply keeps every secret already shown once: the file is 
   const created = (Object.values(JSON.parse(fs.readFileSync(path.join(project.dir, '.state/a.json'), 'utf8')).plugins['test-access-keys'].keys) as { name: string }[]).map((key) => key.name).sort()
   assert.ok(created.length < 20, 'the run was cut short')
   assert.equal(written, created, 'every key made has its secret in the file')
+})
+
+test('a create the API cannot recognise again is never retried blind: through dropped answers, each key is made once, and a lost secret is said', async ({ project }) => {
+  const keys = Array.from({ length: 12 }, (_, i) => `  - { name: key-${i} }`).join('\n')
+  project.write('environments/a.yaml', environment('a', `accessKeys:\n${keys}\n`, ', dropRate: 0.3, seed: 4'))
+  const applied = await runTask('sync', ['--env', 'a', '--apply', '--json', '--secrets-out', 'keys.json'], { cwd: project.dir })
+  const stored = Object.values(JSON.parse(fs.readFileSync(path.join(project.dir, '.state/a.json'), 'utf8')).plugins['test-access-keys'].keys) as { name: string }[]
+  const names = stored.map((key) => key.name)
+  assert.equal(names.length, new Set(names).size, `no key made twice: ${names.sort().join(', ')}`)
+  const changes = JSON.parse(applied.stdout).changes as { key: string; outcome: string; detail?: string }[]
+  const lost = changes.filter((change) => change.detail?.includes('was lost with the answer'))
+  assert.ok(lost.length > 0, 'some answers were dropped after the key was made')
+  const saved = (JSON.parse(fs.readFileSync(path.join(project.dir, 'keys.json'), 'utf8')).secrets as { key: string }[]).map((secret) => secret.key)
+  for (const change of lost) assert.not.ok(saved.includes(change.key), `${change.key}: no secret, and said so`)
+  for (const change of changes.filter((c) => c.outcome === 'applied' && !lost.includes(c))) assert.ok(saved.includes(change.key), `${change.key} has its secret`)
 })
 
 test('--json --show-secrets is the one document that carries them', async ({ project }) => {
@@ -225,6 +241,24 @@ test('one item per tenant: a map by tenant id, set after the tenant is created, 
   const wrong = await runTask('sync', ['--env', 'a', '--json'], { cwd: project.dir })
   assert.is(wrong.code, 3)
   assert.equal(JSON.parse(wrong.stdout).error.issues.map((issue: { path: string }) => issue.path), ['tenantSessions.acme.tenantId'])
+})
+
+test('a tenant called __proto__ has its settings like any other: keys are data, in the files and in a plugin\'s emulator state', async ({ project }) => {
+  const done = await lifecycle(project, 'tenants:\n  - { id: __proto__, name: Proto }\n  - { id: toString, name: ToString }\ntenantSessions:\n  __proto__: { sessionMinutes: 61 }\n  toString: { refreshDays: 3 }\n')
+  const sessions = done.state('a').plugins['test-tenant-sessions'].sessions
+  assert.ok(Object.hasOwn(sessions, '__proto__'))
+  assert.is(sessions['__proto__'].sessionMinutes, 61)
+  assert.is(sessions.toString.refreshDays, 3)
+})
+
+test('a write-only value too short to be redacted is refused, naming the variable', async ({ project }) => {
+  project.write('environments/a.yaml', environment('a', 'connectors:\n  - { name: billing, url: "https://billing.example.com/hook", secret: "${SHORT}" }\n'))
+  const result = await runTask('sync', ['--env', 'a', '--json'], { cwd: project.dir, env: { SHORT: 'abc' } })
+  assert.is(result.code, 3)
+  const issues = JSON.parse(result.stdout).error.issues as { path: string; message: string; fix: string }[]
+  assert.equal(issues.map((issue) => issue.path), ['connectors[0].secret'])
+  assert.match(issues[0]!.message, 'holds 3 characters')
+  assert.match(issues[0]!.fix, '$SHORT')
 })
 
 test('two live items with one key (two access keys named alike, made with node-sdk): the plan names both and leaves them alone', async ({ project }) => {

@@ -33,11 +33,11 @@ test.after.each((context) => context.project.remove())
 
 test('its plugin, registered and run with its command, does what it says', async ({ project }) => {
   const [, task, args] = command
-  assert.equal([task, args], ['sync', '--apply --secrets-out ci-keys.json'])
+  assert.equal([task, args], ['sync', '--apply --secrets-out ci-keys.secrets.json'])
   const result = await runTask(task!, args!.split(' '), { cwd: project.dir })
   assert.is(result.code, 0, result.stderr)
   assert.match(result.stdout, '+ create accessKey "ci-deployer"')
-  const file = path.join(project.dir, 'ci-keys.json')
+  const file = path.join(project.dir, 'ci-keys.secrets.json')
   assert.is(fs.statSync(file).mode & 0o777, 0o600)
   const [secret] = JSON.parse(fs.readFileSync(file, 'utf8')).secrets
   assert.equal([secret.type, secret.key, secret.name], ['accessKey', 'ci-deployer', 'cleartext'])
@@ -45,8 +45,12 @@ test('its plugin, registered and run with its command, does what it says', async
   const state = JSON.parse(fs.readFileSync(path.join(project.dir, '.state/local.json'), 'utf8'))
   const [key] = Object.values(state.plugins['access-keys'].keys) as { id: string; name: string; description: string }[]
   assert.equal({ name: key!.name, description: key!.description }, { name: 'ci-deployer', description: 'CI deploys' })
-  // the next plan is empty, and a change reaches the key by its id
+  // the next plan is empty, and the same command runs again: with nothing to create, the file is not needed
   assert.equal(JSON.parse((await runTask('sync', ['--json'], { cwd: project.dir })).stdout).changes, [])
+  const again = await runTask(task!, args!.split(' '), { cwd: project.dir })
+  assert.is(again.code, 0, again.stderr)
+  assert.match(again.stdout, 'No changes')
+  // and a change reaches the key by its id
   project.write('environments/local.yaml', `emulator: { persist: .state/local.json }\n${declared.replace('CI deploys', 'CI deploys to prod')}`)
   const updated = await runTask('sync', ['--apply'], { cwd: project.dir })
   assert.is(updated.code, 0, updated.stderr)
@@ -64,18 +68,19 @@ test('without a place for the secret, the run is refused before anything is writ
   assert.equal(state.plugins['access-keys'].keys, {})
 })
 
-test('the one-off script disables the trial tenants, and keeps their other fields', async ({ project }) => {
-  const script = /```ts\n(\/\/ scripts\/disable-trial-tenants\.ts[\s\S]*?)```/.exec(readme)![1]!
+test('the one-off script disables the free tenants, and keeps their other fields', async ({ project }) => {
+  const script = /```ts\n(\/\/ scripts\/disable-free-tenants\.ts[\s\S]*?)```/.exec(readme)![1]!
   const emulator = await startEmulator()
   try {
-    emulator.state.tenants.trial = { ...blankTenant('trial'), customAttributes: { plan: 'trial' }, domains: ['trial.example'] }
+    emulator.state.tenants.trial = { ...blankTenant('trial'), customAttributes: { plan: 'free' }, domains: ['trial.example'] }
     emulator.state.tenants.paying = { ...blankTenant('paying'), customAttributes: { plan: 'team' } }
     project.write('environments/dev.yaml', emulatorEnvironment(emulator))
-    project.write('scripts/disable-trial-tenants.ts', script.replaceAll("'../lib/", `'${REPO}/lib/`))
-    const { stderr } = await promisify(execFile)(process.execPath, ['--import', TSX, 'scripts/disable-trial-tenants.ts'], { cwd: project.dir, env: { ...process.env, EMULATOR_KEY: emulator.managementKey, NO_COLOR: '1' } })
+    project.write('scripts/disable-free-tenants.ts', script.replaceAll("'../lib/", `'${REPO}/lib/`))
+    const { stderr } = await promisify(execFile)(process.execPath, ['--import', TSX, 'scripts/disable-free-tenants.ts', 'dev'], { cwd: project.dir, env: { ...process.env, EMULATOR_KEY: emulator.managementKey, NO_COLOR: '1' } })
     assert.match(stderr, 'disabled tenant "trial"')
+    assert.match(stderr, '1 tenant(s) disabled in environment "dev"')
     assert.is(emulator.state.tenants.trial!.disabled, true)
-    assert.equal(emulator.state.tenants.trial!.customAttributes, { plan: 'trial' })
+    assert.equal(emulator.state.tenants.trial!.customAttributes, { plan: 'free' })
     assert.is(emulator.state.tenants.paying!.disabled, false)
   } finally {
     await emulator.close()

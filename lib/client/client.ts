@@ -30,7 +30,12 @@ export interface ClientOptions {
 
 export interface ApiClient {
   get<T>(path: string, query?: Record<string, string>): Promise<T>
-  post<T>(path: string, body?: object): Promise<T>
+  /**
+   * `once`: a write the API does not recognise when it comes again (a create of an item with no
+   * unique key, such as an access key: a second one would be a second key) is not retried after
+   * it may have reached the server; only a 429 or a refused connection is tried again
+   */
+  post<T>(path: string, body?: object, options?: { once?: boolean }): Promise<T>
   readonly baseUrl: string
   /** requests sent, retries included: for summaries and benchmarks */
   readonly stats: { requests: number; retries: number }
@@ -105,6 +110,8 @@ export function createClient(options: ClientOptions): ApiClient {
         if (circuit.stopped) return 0
         const state = (error.options.context.retry ??= { failures: 0, rateLimitedMs: 0 }) as RetryState
         const status = error.response?.statusCode
+        // it may have landed: a second would be a second item (the engine checks live instead)
+        if (error.options.context.once && status !== 429 && error.code !== 'ECONNREFUSED') return 0
         const delay = retryDelay({ status, code: error.code, retryAfterMs: retryAfter }, state, options.retry)
         if (status === 429 && delay) {
           // the 429 that starts a pause tells what the server takes: no more than it accepted in
@@ -193,7 +200,7 @@ export function createClient(options: ClientOptions): ApiClient {
     abort: (reason) => circuit.stop(reason),
     close: () => circuit.close(),
     get: (path, query) => send('GET', path, query ? { searchParams: query } : {}),
-    post: (path, body) => send('POST', path, { json: body ?? {} }),
+    post: (path, body, options) => send('POST', path, { json: body ?? {}, ...(options?.once ? { context: { once: true } } : {}) }),
   }
 }
 

@@ -12,7 +12,7 @@ import { ConfigError, type ConfigIssue } from '../errors.ts'
 import type { FileSource, ResourceHandler } from '../contract.ts'
 import { environmentFile } from './environment-files.ts'
 import { collectIssues, type Entry } from './items.ts'
-import { handlerSettings, isWriteOnly, literalSecrets, validateSection } from './sections.ts'
+import { handlerSettings, isWriteOnly, literalSecrets, shortSecrets, validateSection } from './sections.ts'
 import { readJsonFile } from '../io/json-file.ts'
 import { resolvesInside } from '../io/files.ts'
 import { MIN_SECRET_LENGTH, registerSecret } from '../report/secrets.ts'
@@ -102,6 +102,7 @@ export function loadEnvironment(
   issues.push(...literalSecrets(handlers, merged.values, fileFor))
   const secretField = (at: (string | number)[]) => (at.length === 1 && at[0] === 'managementKey') || isWriteOnly(handlers, at)
   const values = substitute(merged.values, { variables, fileFor, issues, secretField }) as Record<string, unknown>
+  issues.push(...shortSecrets(handlers, values, fileFor, merged.values))
   // before anything can report it: a validation message may quote the value it received
   const key = values.managementKey
   registerSecret(key)

@@ -8,6 +8,7 @@ import { displayPath, ConfigError, type ConfigIssue } from '../errors.ts'
 import { collectIssues, validateItems, type Entry } from './items.ts'
 import { dataRecord } from './schemas.ts'
 import { singleReference } from './substitute.ts'
+import { MIN_SECRET_LENGTH } from '../report/secrets.ts'
 import { formatPath, validate } from './validate.ts'
 
 /**
@@ -103,9 +104,9 @@ export function isWriteOnly(handlers: readonly ResourceHandler<any, any>[], at: 
   return at.length === depth + 1 && handler.writeOnly.includes(String(at[depth]))
 }
 
-/** A write-only value (a secret) written out in the file: refused, as a literal management key is. */
-export function literalSecrets(handlers: readonly ResourceHandler<any, any>[], values: Record<string, unknown>, fileFor: (at: (string | number)[]) => string): ConfigIssue[] {
-  const issues: ConfigIssue[] = []
+/** Every write-only field a section's items hold: where it is, and its value. */
+function writeOnlyValues(handlers: readonly ResourceHandler<any, any>[], values: Record<string, unknown>): { at: (string | number)[]; value: unknown }[] {
+  const found: { at: (string | number)[]; value: unknown }[] = []
   for (const handler of handlers) {
     const section = values[handler.section]
     if (!handler.writeOnly?.length || handler.files || section === null || typeof section !== 'object') continue
@@ -115,11 +116,25 @@ export function literalSecrets(handlers: readonly ResourceHandler<any, any>[], v
     for (const [at, item] of items) {
       if (item === null || typeof item !== 'object') continue
       for (const field of handler.writeOnly) {
-        const value = (item as Record<string, unknown>)[field]
-        if (!Object.hasOwn(item, field) || singleReference(value)) continue
-        issues.push({ file: fileFor([...at, field]), path: formatPath([...at, field]), message: 'is a secret written literally; secrets must not live in files under git', fix: `write ${field}: \${SOME_VARIABLE} and export that variable` })
+        if (Object.hasOwn(item, field)) found.push({ at: [...at, field], value: (item as Record<string, unknown>)[field] })
       }
     }
   }
-  return issues
+  return found
+}
+
+/** A write-only value (a secret) written out in the file: refused, as a literal management key is. */
+export function literalSecrets(handlers: readonly ResourceHandler<any, any>[], values: Record<string, unknown>, fileFor: (at: (string | number)[]) => string): ConfigIssue[] {
+  return writeOnlyValues(handlers, values).filter(({ value }) => !singleReference(value)).map(({ at }) => ({
+    file: fileFor(at), path: formatPath(at), message: 'is a secret written literally; secrets must not live in files under git', fix: `write ${at[at.length - 1]}: \${SOME_VARIABLE} and export that variable`,
+  }))
+}
+
+/** A write-only value too short to be cut out of every output (its variable holds a few characters). */
+export function shortSecrets(handlers: readonly ResourceHandler<any, any>[], values: Record<string, unknown>, fileFor: (at: (string | number)[]) => string, raw: Record<string, unknown>): ConfigIssue[] {
+  return writeOnlyValues(handlers, values).flatMap(({ at, value }) => {
+    if (typeof value !== 'string' || value.length >= MIN_SECRET_LENGTH || singleReference(value)) return []
+    const variable = singleReference(writeOnlyValues(handlers, raw).find((entry) => formatPath(entry.at) === formatPath(at))?.value)
+    return [{ file: fileFor(at), path: formatPath(at), message: `holds ${value.length} characters; a secret this short could not be kept out of the output`, fix: `check that $${variable ?? 'the variable'} holds the whole secret` }]
+  })
 }

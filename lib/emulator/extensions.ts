@@ -1,7 +1,9 @@
 // What plugins add to the emulator (EmulatorExtension in lib/contract.ts): their routes, served
 // beside the built-in ones, and their part of the state, kept under the plugin's name in
 // `state.plugins` and in the persisted file, so a new type is tested end to end like the
-// built-in ones. A route of the emulator's own cannot be replaced.
+// built-in ones. A route of the emulator's own cannot be replaced. A plugin's state is made of
+// objects without a prototype (a key may be `__proto__`, it is data), and a route that changes
+// it works on a copy, kept only when it succeeds: a request refused halfway changes nothing.
 import type { EmulatorRequest, Plugin } from '../contract.ts'
 import { EmulatorError, ReplyError, type ReplyErrorKind } from './errors.ts'
 import { randomId } from './ids.ts'
@@ -37,23 +39,42 @@ export function withPluginRoutes(builtIn: RouteTable, plugins: PluginEmulator[])
 export function addPluginState(state: EmulatorState, plugins: PluginEmulator[]): boolean {
   let added = false
   for (const { name, emulator } of plugins) {
-    if (!emulator || Object.hasOwn(state.plugins, name)) continue
-    state.plugins[name] = emulator.state() as Record<string, unknown>
+    if (!emulator) continue
+    if (Object.hasOwn(state.plugins, name)) {
+      state.plugins[name] = dataCopy(state.plugins[name]) as Record<string, unknown>
+      continue
+    }
+    state.plugins[name] = dataCopy(emulator.state()) as Record<string, unknown>
     added = true
   }
   return added
 }
 
+/** A deep copy whose objects have no prototype: every key, `__proto__` too, is an own property. */
+function dataCopy(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(dataCopy)
+  if (value === null || typeof value !== 'object') return value
+  const copy = Object.create(null) as Record<string, unknown>
+  for (const [key, item] of Object.entries(value)) copy[key] = dataCopy(item)
+  return copy
+}
+
 function pluginRoute(name: string, served: { mutates: boolean; handle(request: EmulatorRequest<any>): object }): Route {
   return {
     mutates: served.mutates,
-    handle: (ctx) => served.handle({
-      state: ctx.state.plugins[name]!,
-      project: { tenants: ctx.state.tenants },
-      body: ctx.body,
-      query: ctx.query,
-      fail: (status, message) => { throw new ReplyError(FAILURES[status], message) },
-      newId: (prefix) => randomId(prefix, 27, () => false),
-    }),
+    handle: (ctx) => {
+      const state = served.mutates ? dataCopy(ctx.state.plugins[name]) as Record<string, unknown> : ctx.state.plugins[name]!
+      const result = served.handle({
+        state,
+        project: { tenants: ctx.state.tenants },
+        body: ctx.body,
+        query: ctx.query,
+        fail: (status, message) => { throw new ReplyError(FAILURES[status], message) },
+        newId: (prefix) => randomId(prefix, 27, () => false),
+      })
+      // reached only when the route succeeded: its changes are kept
+      if (served.mutates) ctx.state.plugins[name] = state
+      return result
+    },
   }
 }

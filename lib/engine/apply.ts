@@ -70,8 +70,15 @@ export async function applyPlan(changes: Change[], handlers: Registry, options: 
           return { change, status: 'skipped' as const, detail: `${op} of ${type} "${key}" ${blocker.status}` }
         }
         const handler = handlers.get(change.type)
-        const group = handler.group?.(change.item)
+        // a plugin's group() that throws fails this change, never the whole apply
+        let group: string | undefined
+        try {
+          group = handler.group?.(change.item)
+        } catch (error) {
+          return failed(change, error as Error)
+        }
         if (group !== undefined && handler.applyGroup) return groupCalls.join(`${change.type}\0${group}`, change, handler, group)
+        if (!handler[change.op]) return failed(change, new Error(`the ${handler.type} plugin has no ${change.op}() and gave no group for "${change.key}" (its applyGroup() takes only grouped changes)`))
         if (group === undefined && change.op === 'create' && handler.createBatch) return batches.join(change.type, change, handler)
         return inGroup(group, () => limit(async () => {
           // checked again once the change has its slot: a stop may have come while it waited
@@ -101,8 +108,8 @@ async function execute(change: Change, handler: AnyHandler, ctx: HandlerContext,
   try {
     if (change.op === 'create') {
       const created = await handler.create!(ctx, change.item)
-      const secrets = shownOnce(handler, created?.secrets)
-      ctx.log.success(`created ${label}${secrets ? ` (its ${Object.keys(secrets).join(', ')}: see the secrets below, shown this once)` : ''}`)
+      const secrets = shownOnce(handler, created?.secrets, ctx)
+      ctx.log.success(`created ${label}${secrets ? ` (its ${Object.keys(secrets).join(', ')}, shown this once, is handed to --secrets-out, the terminal or the --json document)` : ''}`)
       return { change, status: 'applied', ...(secrets ? { secrets } : {}) }
     }
     if (change.op === 'update') await handler.update!(ctx, change.item, change.current)
@@ -110,10 +117,16 @@ async function execute(change: Change, handler: AnyHandler, ctx: HandlerContext,
     ctx.log.success(`${PAST[change.op]} ${label}`)
     return { change, status: 'applied' }
   } catch (error) {
+    let twice: LandedTwice | undefined
     const verified = await verifyAgainstLive(change, handler, ctx, error, stopReason).catch((verifyError: Error) => {
-      ctx.log.debug(`could not check ${label} against live: ${verifyError.message}`)
+      if (verifyError instanceof LandedTwice) twice = verifyError
+      else ctx.log.debug(`could not check ${label} against live: ${verifyError.message}`)
       return undefined
     })
+    if (twice) {
+      ctx.log.error(`failed to ${change.op} ${label}: ${(error as Error).message}; ${twice.message}`)
+      return failed(change, error as Error, `${(error as Error).message}; ${twice.message}`)
+    }
     if (verified) {
       // a value shown once went with the lost answer: only a new one can be had now
       const lost = change.op === 'create' && handler.shownOnce?.length ? `; its ${handler.shownOnce.join(', ')} was lost with the answer: make a new one in the Descope console` : ''
@@ -128,11 +141,18 @@ async function execute(change: Change, handler: AnyHandler, ctx: HandlerContext,
 /** At most this many items in one batch request (the real API's own bound is not published). */
 const BATCH_MAX = 50
 
-/** The values a create handed back, registered as secrets at once (no log line may show them). */
-function shownOnce(handler: AnyHandler, secrets: Record<string, string> | undefined): Record<string, string> | undefined {
-  if (!secrets || !Object.keys(secrets).length) return undefined
-  Object.values(secrets).forEach(registerSecret)
-  return { ...secrets }
+/**
+ * The values a create handed back, registered as secrets at once (no log line may show them).
+ * One the handler did not declare in shownOnce is kept all the same (it may be the only copy),
+ * and the plugin's omission is said.
+ */
+function shownOnce(handler: AnyHandler, secrets: Record<string, unknown> | undefined, ctx: HandlerContext): Record<string, string> | undefined {
+  if (!secrets || typeof secrets !== 'object' || !Object.keys(secrets).length) return undefined
+  const values = Object.fromEntries(Object.entries(secrets).map(([name, value]) => [name, typeof value === 'string' ? value : JSON.stringify(value)]))
+  Object.values(values).forEach(registerSecret)
+  const undeclared = Object.keys(values).filter((name) => !handler.shownOnce?.includes(name))
+  if (undeclared.length) ctx.log.warn(`the ${handler.type} plugin returned ${undeclared.join(', ')} without declaring it in shownOnce: a run without --secrets-out would not have been stopped for it`)
+  return values
 }
 
 interface Waiting {
@@ -271,8 +291,13 @@ async function liveNow(key: string, handler: AnyHandler, ctx: HandlerContext): P
       if (!(error instanceof ApiError && error.status === 400)) throw error
     }
   }
-  return liveItems(handler, await handler.list(ctx)).find((item) => handler.key(item) === key)
+  const matching = liveItems(handler, await handler.list(ctx)).filter((item) => handler.key(item) === key)
+  if (matching.length > 1) throw new LandedTwice(`${matching.length} live ${handler.section} now have the key "${key}": the request landed more than once; remove the extra ones in the Descope console`)
+  return matching[0]
 }
+
+/** A retried write that made a second item (a type whose API has no unique key): never taken as done. */
+class LandedTwice extends Error {}
 
 function semaphore(size: number) {
   let active = 0

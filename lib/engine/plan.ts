@@ -55,12 +55,12 @@ export function planChanges(
       const at = (field?: string) => env.locate(handler.type, index, field)
       if (!current && handler.singleton) {
         // there is always one (a new tenant's settings come with it): set what the file declares
-        if (!handler.update) issues.push({ ...at(), message: `${handler.type} "${key}" cannot be set by this plugin`, fix: 'set it by hand or remove it from the file' })
+        if (!handler.update && !handler.applyGroup) issues.push({ ...at(), message: `${handler.type} "${key}" cannot be set by this plugin`, fix: 'set it by hand or remove it from the file' })
         forward.push({ op: 'update', type: handler.type, key, fields: describeNew(item, handler.writeOnly), item })
         continue
       }
       if (!current) {
-        if (!handler.create) issues.push({ ...at(), message: `${handler.type} "${key}" does not exist and this plugin cannot create it`, fix: 'create it by hand or remove it from the file' })
+        if (!handler.create && !handler.applyGroup) issues.push({ ...at(), message: `${handler.type} "${key}" does not exist and this plugin cannot create it`, fix: 'create it by hand or remove it from the file' })
         forward.push({ op: 'create', type: handler.type, key, fields: describeNew(item, handler.writeOnly), item })
         continue
       }
@@ -85,13 +85,13 @@ export function planChanges(
           issues.push({ ...at(top), message: `${handler.type} "${key}": ${top} cannot be changed once created (live ${JSON.stringify(field.from)}, file ${JSON.stringify(field.to)})`, fix: `set it back to ${JSON.stringify(field.from)}, or delete and re-create the ${handler.type} by hand` })
         }
       }
-      if (!handler.update) issues.push({ ...at(), message: `${handler.type} "${key}" differs from live and this plugin cannot update it`, fix: 'change it by hand or match the file to live' })
+      if (!handler.update && !handler.applyGroup) issues.push({ ...at(), message: `${handler.type} "${key}" differs from live and this plugin cannot update it`, fix: 'change it by hand or match the file to live' })
       forward.push({ op: 'update', type: handler.type, key, fields, item: state, live: current, current: currentOf(current) })
     }
     // one per project or per parent: nothing to prune, and the undeclared ones are simply not managed
     if (handler.singleton) continue
     for (const [key, item] of leftovers) {
-      if (options.prune && handler.delete && !env.partial?.has(handler.type)) {
+      if (options.prune && (handler.delete || handler.applyGroup) && !env.partial?.has(handler.type)) {
         deletes.push({ op: 'delete', type: handler.type, key, fields: [], item, live: item, current: currentOf(item) })
       } else {
         unmanaged.push({ type: handler.type, key })

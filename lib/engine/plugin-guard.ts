@@ -36,7 +36,7 @@ export function contractIssues(plugin: Plugin, handler: AnyHandler, index: numbe
     const fields = handler[name] as unknown
     if (fields !== undefined && !(Array.isArray(fields) && fields.every((field) => typeof field === 'string'))) issues.push(issue(`${name} must be a list of field names`))
   }
-  if (handler.shownOnce?.length && handler.createBatch) issues.push(issue('has shownOnce values and createBatch(): a batch hands back no value shown once; create such items one by one'))
+  if (handler.shownOnce?.length && (handler.createBatch || handler.applyGroup)) issues.push(issue('has shownOnce values and createBatch() or applyGroup(): those hand back no value shown once; create such items one by one with create()'))
   if (handler.applyGroup && !handler.group) issues.push(issue('has applyGroup() without group(): say which group each item\'s changes belong to'))
   const singleton = handler.singleton as unknown
   if (singleton !== undefined && singleton !== 'project' && !(typeof singleton === 'object' && singleton !== null && typeof (singleton as { per?: unknown }).per === 'string' && typeof (singleton as { field?: unknown }).field === 'string')) {

@@ -8,6 +8,7 @@ import { ConfigError } from '../errors.ts'
 import { compareItem } from '../engine/diff.ts'
 import { currentOf, liveItem, liveItems } from '../engine/live.ts'
 import { formatPath } from '../config/validate.ts'
+import { registerSecret } from '../report/secrets.ts'
 
 export interface Operations<Item extends object> {
   /** every live item, normalized as plans and backups see them */
@@ -33,10 +34,11 @@ export function operations<Item extends object>(handler: ResourceHandler<Item, u
   }
   const find = async (key: string): Promise<Current<Item> | undefined> => {
     const raw = handler.load ? await handler.load(ctx, key) : undefined
-    const item = raw !== undefined
-      ? liveItem(handler, raw)
-      : liveItems(handler, await handler.list(ctx, [key])).find((candidate) => handler.key(candidate as Item) === key)
-    return item === undefined ? undefined : currentOf(item) as Current<Item>
+    if (raw !== undefined) return currentOf(liveItem(handler, raw)) as Current<Item>
+    const matching = liveItems(handler, await handler.list(ctx, [key])).filter((candidate) => handler.key(candidate as Item) === key)
+    // which one is meant cannot be told: the plan leaves such a key alone, and so does a script
+    if (matching.length > 1) throw new Error(`${matching.length} live ${handler.section} have the key "${key}"; remove all but one in the Descope console first`)
+    return matching[0] === undefined ? undefined : currentOf(matching[0]) as Current<Item>
   }
   const required = <T>(verb: T | undefined, name: string): T => {
     if (!verb) throw new Error(`the ${handler.type} plugin cannot ${name}`)
@@ -45,7 +47,12 @@ export function operations<Item extends object>(handler: ResourceHandler<Item, u
   return {
     list: async () => liveItems(handler, await handler.list(ctx)) as Item[],
     get: find,
-    create: (item) => required(handler.create, 'create').call(handler, ctx, valid(item)),
+    create: async (item) => {
+      const created = await required(handler.create, 'create').call(handler, ctx, valid(item))
+      // shown once: kept out of every log line from now on
+      Object.values(created?.secrets ?? {}).forEach(registerSecret)
+      return created
+    },
     update: async (item) => {
       const declared = valid(item)
       const current = await find(handler.key(declared))

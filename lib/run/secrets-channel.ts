@@ -10,7 +10,7 @@ import path from 'node:path'
 import type { Registry } from '../engine/registry.ts'
 import type { Plan } from '../engine/change.ts'
 import type { Outcome } from '../engine/apply.ts'
-import { DescopeMgmtError, displayPath, UsageError } from '../errors.ts'
+import { displayPath, UsageError } from '../errors.ts'
 import { printSecretOnce } from '../report/print.ts'
 import { writeFileAtomic } from '../io/files.ts'
 
@@ -48,15 +48,15 @@ export class SecretsNowhereError extends UsageError {
   override readonly code = 'SECRETS_NOWHERE'
 }
 
-/** The place this run's flags give, checked now (a file that exists is refused, not overwritten), or undefined. */
+/** A --secrets-out file that cannot take them (it exists, it is a directory): exit 3, nothing written. */
+export class SecretsOutError extends UsageError {
+  override readonly code = 'SECRETS_OUT'
+}
+
+/** The place this run's flags give, or undefined (its file is checked when a plan would write it). */
 export function secretsChannel(options: SecretsChannelOptions): SecretsChannel | undefined {
   if (options.showSecrets && !options.json) throw new UsageError('--show-secrets puts the values shown once into the --json document: give it with --json, or use --secrets-out <file>')
-  if (options.out) {
-    const file = path.resolve(options.out)
-    if (fs.existsSync(file)) throw new DescopeMgmtError('SECRETS_OUT', `--secrets-out ${displayPath(file)} exists; it is never overwritten (it may hold the only copy of a secret): name a new file`)
-    if (!fs.existsSync(path.dirname(file))) throw new DescopeMgmtError('SECRETS_OUT', `--secrets-out ${displayPath(file)}: the directory ${displayPath(path.dirname(file))} does not exist`)
-    return { kind: 'file', file, received: [] }
-  }
+  if (options.out) return { kind: 'file', file: path.resolve(options.out), received: [] }
   if (options.json && options.showSecrets) return { kind: 'json', received: [] }
   if (!options.json && options.terminal) return { kind: 'terminal', received: [] }
   return undefined
@@ -66,11 +66,21 @@ export function secretsChannel(options: SecretsChannelOptions): SecretsChannel |
 export const secretsChannelOf = (args: { 'secrets-out'?: string; json: boolean; 'show-secrets': boolean }) =>
   secretsChannel({ out: args['secrets-out'], json: args.json, showSecrets: args['show-secrets'], terminal: process.stdout.isTTY === true })
 
-/** Refuses a plan that creates items with values shown once when the run has no place for them. */
+/**
+ * Refuses, before anything is written, a plan that creates items with values shown once when
+ * the run has no place for them, or a --secrets-out file that cannot take them: one that exists
+ * is never overwritten (it may hold the only copy of a secret). A plan that creates none needs
+ * no place, so the same command runs again once all is made.
+ */
 export function assertSecretsHavePlace(plan: Plan, handlers: Registry, channel: SecretsChannel | undefined): void {
-  if (channel) return
   const creating = plan.changes.filter((change) => change.op === 'create' && handlers.get(change.type).shownOnce?.length)
   if (!creating.length) return
+  if (channel?.kind === 'file') {
+    const shown = displayPath(channel.file)
+    if (fs.existsSync(channel.file)) throw new SecretsOutError(`--secrets-out ${shown} exists; it is never overwritten (it may hold the only copy of a secret): name a new file; nothing was written`)
+    if (!fs.existsSync(path.dirname(channel.file))) throw new SecretsOutError(`--secrets-out ${shown}: the directory ${displayPath(path.dirname(channel.file))} does not exist; nothing was written`)
+  }
+  if (channel) return
   const what = creating.map((change) => `${change.type} "${change.key}" (${handlers.get(change.type).shownOnce!.join(', ')})`).join(', ')
   throw new SecretsNowhereError(`the plan creates ${what}, which Descope shows once, and this run has no place for them: pass --secrets-out <file> (written 0600), or --json --show-secrets, or run it on a terminal; nothing was written`)
 }

@@ -55,6 +55,12 @@ function shareFor(flag: string, raw: string | undefined): { rate: number; ms: nu
 
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000 } as const
 
+/** "access-keys (5 routes), connectors (4 routes)", or why there are none */
+function pluginRoutes(plugins: NonNullable<EmulatorOptions['plugins']>): string {
+  const serving = plugins.filter((plugin) => plugin.emulator).map((plugin) => `${plugin.name} (${Object.keys(plugin.emulator!.routes).length} routes)`)
+  return serving.length ? serving.join(', ') : 'none (no plugin of descope.config.ts adds any)'
+}
+
 /** "100/60s" → 100 requests per 60 000 ms. The unit is ms, s or m; seconds when omitted. */
 function parseRateLimit(raw: string | undefined): EmulatorOptions['rateLimit'] {
   if (raw === undefined) return undefined
@@ -97,6 +103,7 @@ async function serve(options: EmulatorOptions): Promise<number> {
       `  management key:  ${emulator.managementKey}   (the emulator's own fake key)`,
       `  state:           ${options.persistPath ? `persisted to ${options.persistPath}` : 'in memory only'}${options.blank ? ', started blank' : ''}`,
       `  faults:          ${faults.length > 0 ? faults.join(', ') : 'none'}`,
+      `  plugin routes:   ${pluginRoutes(options.plugins ?? [])}`,
       'Point the official node SDK at it:',
       `  DescopeClient({ projectId: '${emulator.projectId}', managementKey: '${emulator.managementKey}', baseUrl: '${emulator.url}' })`,
       'Ctrl-C stops it.',

@@ -20,9 +20,8 @@ const LiveAccessKeySchema = v.looseObject({
 })
 type LiveAccessKey = v.InferOutput<typeof LiveAccessKeySchema>
 
-declare module '../../lib/contract.ts' {
-  interface ResourceTypes { accessKey: AccessKey }
-}
+// Not added to ResourceTypes: the README's plugin declares `accessKey`, and a project that
+// follows it would hold two declarations of one type (test/operations.test.ts types connectors).
 
 interface StoredKey { id: string; name: string; description: string; roleNames: string[]; createdTime: number; expireTime: number }
 type State = { keys: Record<string, StoredKey> }
@@ -53,7 +52,8 @@ export default function accessKeys() {
       list: async (ctx) => (await ctx.client.post<{ keys?: unknown[] }>('/v1/mgmt/accesskey/search', {})).keys ?? [],
       normalize: (live) => ({ name: live.name, description: live.description ?? '', roleNames: [...(live.roleNames ?? [])].sort() }),
       create: async (ctx, key) => {
-        const { cleartext } = await ctx.client.post<{ cleartext: string }>('/v1/mgmt/accesskey/create', { ...key, expireTime: 0 })
+        // once: a second create would be a second key (names are not unique); the engine checks live instead
+        const { cleartext } = await ctx.client.post<{ cleartext: string }>('/v1/mgmt/accesskey/create', { ...key, expireTime: 0 }, { once: true })
         return { secrets: { cleartext } }
       },
       update: async (ctx, key, current) => { await ctx.client.post('/v1/mgmt/accesskey/update', { id: current!.id, ...key }) },
