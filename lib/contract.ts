@@ -254,6 +254,8 @@ export interface EmulatorRoute<State extends object = Record<string, unknown>> {
 export interface EmulatorExtension<State extends object = Record<string, unknown>> {
   /** the plugin's part of a new project's state (JSON): kept in the persisted state file under the plugin's name */
   state(): State
+  /** what that part must look like: a state file read back is checked with it (a damaged one is refused, naming the field) */
+  schema?: v.GenericSchema<unknown, State>
   /** by "METHOD /path" (`POST /v1/mgmt/accesskey/create`); a path the emulator serves itself is refused */
   routes: Record<string, EmulatorRoute<State>>
 }

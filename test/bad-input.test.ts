@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert'
 import { contentHash } from '../lib/backup/format.ts'
 import { startEmulator, type Emulator } from '../lib/emulator/index.ts'
 import { stableJson } from '../lib/io/json-file.ts'
-import { defaultConfig, runTask, type TaskResult } from './helpers/project.ts'
+import { configWithTestPlugins, defaultConfig, runTask, type TaskResult } from './helpers/project.ts'
 import { apiClient, isWrite } from './helpers/emulator-http.ts'
 
 const CORPUS = path.join(path.dirname(new URL(import.meta.url).pathname), 'fixtures', 'bad-input')
@@ -46,6 +46,8 @@ interface Case {
   seed?: [string, string, unknown][]
   /** spliced into the fixture's defineConfig({...}) */
   config?: string
+  /** test plugins (test/plugins/<name>.ts) registered too, each with its factory's arguments */
+  plugins?: Record<string, string>
   /** files (relative to the project) that must be byte-identical after the run */
   unchanged?: string[]
 }
@@ -62,7 +64,7 @@ async function runCase(name: string): Promise<Outcome> {
   fs.rmSync(path.join(dir, 'case.json'))
   fs.mkdirSync(project, { recursive: true })
   fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'fixture', type: 'module', private: true }))
-  fs.writeFileSync(path.join(project, 'descope.config.ts'), defaultConfig(spec.config))
+  fs.writeFileSync(path.join(project, 'descope.config.ts'), spec.plugins ? configWithTestPlugins(spec.plugins, spec.config) : defaultConfig(spec.config))
   for (const { file, head = '', repeat, bytes, tail = '', end = '' } of spec.generate ?? []) {
     const times = Math.ceil(Math.max(0, bytes - head.length) / repeat.length)
     fs.mkdirSync(path.dirname(path.join(project, file)), { recursive: true })
@@ -75,7 +77,9 @@ async function runCase(name: string): Promise<Outcome> {
     backup.metadata.contentHash = contentHash(backup.items)
     fs.writeFileSync(path.join(project, file), stableJson(backup))
   }
-  const emulator = await startEmulator()
+  // the test plugins' routes too: a case about one of their types needs its live side
+  const plugins = await Promise.all(Object.keys(spec.plugins ?? {}).map(async (file) => (await import(`./plugins/${file}.ts`)).default()))
+  const emulator = await startEmulator({ plugins })
   const call = apiClient(emulator)
   for (const [method, at, body] of spec.seed ?? []) assert.is((await call(method, at, body)).status, 200, `seed ${method} ${at}`)
   emulator.log.length = 0

@@ -6,7 +6,7 @@ import path from 'node:path'
 import DescopeClient from '@descope/node-sdk'
 import { test } from 'uvu'
 import * as assert from 'uvu/assert'
-import { createProject, defaultConfig, REPO, runTask, TSX } from './helpers/project.ts'
+import { configWithTestPlugins, createProject, REPO, runTask, TSX } from './helpers/project.ts'
 
 test('prints its URL, project id and key; the node SDK can use it; --verbose logs each request; SIGTERM stops it', async () => {
   const child = spawn(process.execPath, ['--import', TSX, path.join(REPO, 'tasks/emulator.ts'), '--port', '0', '--seed', '1', '--latency-spikes', '0/400', '--rate-limit-bursts', '0/1000', '--verbose'], { stdio: ['ignore', 'pipe', 'pipe'] })
@@ -40,7 +40,7 @@ test('prints its URL, project id and key; the node SDK can use it; --verbose log
 })
 
 test('run in a project, it serves the routes its plugins add: node-sdk makes an access key through them', async () => {
-  const project = createProject({}, defaultConfig().replace('export default defineConfig({', `import accessKeys from '${REPO}/test/plugins/access-keys.ts'\nexport default defineConfig({`).replace('theme()]', 'theme(), accessKeys()]'))
+  const project = createProject({}, configWithTestPlugins({ 'access-keys': '' }))
   const child = spawn(process.execPath, ['--import', TSX, path.join(REPO, 'tasks/emulator.ts'), '--port', '0'], { cwd: project.dir, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   child.stdout.on('data', (chunk) => (stdout += chunk))

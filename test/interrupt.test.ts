@@ -8,6 +8,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { startEmulator, type Emulator } from '../lib/emulator/index.ts'
 import { waitFor } from './helpers/emulator-http.ts'
+import { RELAYED_MS } from '../lib/run/interrupt.ts'
 import { createProject, emulatorEnvironment, runTask, startTask, type Project } from './helpers/project.ts'
 
 const COUNT = 40
@@ -63,15 +64,34 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]
   })
 }
 
-test('a second Ctrl-C exits at once, and the lock is still released', async ({ emulator, project }) => {
+test('a second Ctrl-C exits at once, and the lock is still released', async ({ project }) => {
+  // answers slow enough that the requests in flight outlast a person's second press
+  const emulator = await startEmulator({ latencyMs: 1500 })
+  project.write('environments/dev.yaml', emulatorEnvironment(emulator, tenants))
   const task = startTask('sync', ['--env', 'dev', '--apply'], { cwd: project.dir, env: env(emulator) })
   await waitFor(() => creates(emulator).length >= 2, 'a few creates', 20_000)
   task.child.kill('SIGINT')
   await waitFor(() => task.output().stderr.includes('starting no new changes'), 'the first Ctrl-C is heard', 5000)
+  // a person's second press: later than a relayed copy of the first could come
+  await new Promise((resolve) => setTimeout(resolve, RELAYED_MS + 100))
   task.child.kill('SIGINT')
   const result = await task.done
   assert.is(result.code, 130, result.stderr)
   assert.match(result.stderr, 'SIGINT again: stopping now')
+  assert.equal(locks(project), [])
+  await emulator.close()
+})
+
+test('one Ctrl-C that arrives twice (the terminal signals the group, npx tsx forwards it) is one: the apply still finishes its summary', async ({ emulator, project }) => {
+  const task = startTask('sync', ['--env', 'dev', '--apply'], { cwd: project.dir, env: env(emulator) })
+  await waitFor(() => creates(emulator).length >= 2, 'a few creates', 20_000)
+  task.child.kill('SIGINT')
+  await new Promise((resolve) => setTimeout(resolve, 20))
+  task.child.kill('SIGINT')
+  const result = await task.done
+  assert.is(result.code, 130, result.stderr)
+  assert.not.match(result.stderr, 'again: stopping now')
+  assert.match(result.stdout, /Apply: \d+ applied/)
   assert.equal(locks(project), [])
 })
 

@@ -11,7 +11,7 @@ import type { Context } from '../lib/run/context.ts'
 import accessKeys from './plugins/access-keys.ts'
 import connectors from './plugins/connectors.ts'
 import type { Operations } from '../lib/run/operations.ts'
-import { createProject, defaultConfig, emulatorEnvironment, REPO, type Project } from './helpers/project.ts'
+import { configWithTestPlugins, createProject, emulatorEnvironment, REPO, type Project } from './helpers/project.ts'
 
 // loaded as the config and its plugins are (an ES module through tsx), so that the plugins'
 // `instanceof ApiError` sees the client's errors: one copy of lib/, as a script run by tsx has
@@ -25,7 +25,7 @@ const test = suite<{ emulator: Emulator; project: Project; ctx: Context }>('type
 test.before.each(async (context) => {
   context.emulator = await startEmulator({ plugins: [accessKeys(), connectors()] })
   context.project = createProject({ 'environments/dev.yaml': emulatorEnvironment(context.emulator) },
-    defaultConfig().replace('export default defineConfig({', `import accessKeys from '${REPO}/test/plugins/access-keys.ts'\nimport connectors from '${REPO}/test/plugins/connectors.ts'\nexport default defineConfig({`).replace('theme()]', 'theme(), accessKeys(), connectors()]'))
+    configWithTestPlugins({ 'access-keys': '', connectors: '' }))
   context.ctx = await (await lib()).connect('dev', { cwd: context.project.dir, variables: { EMULATOR_KEY: context.emulator.managementKey } })
 })
 test.after.each(async (context) => {

@@ -10,16 +10,11 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { startEmulator } from '../lib/emulator/index.ts'
 import { waitFor } from './helpers/emulator-http.ts'
-import { createProject, defaultConfig, emulatorEnvironment, REPO, runTask, startTask, type Project, type TaskResult } from './helpers/project.ts'
+import { configWithTestPlugins, createProject, defaultConfig, emulatorEnvironment, runTask, startTask, type Project, type TaskResult } from './helpers/project.ts'
 
 const test = suite<{ project: Project }>('plugin shapes')
 
-const CONFIG = (tenantValues = '') => defaultConfig().replace('export default defineConfig({', `import accessKeys from '${REPO}/test/plugins/access-keys.ts'
-import connectors from '${REPO}/test/plugins/connectors.ts'
-import tenantValues from '${REPO}/test/plugins/tenant-values.ts'
-import passwordPolicy from '${REPO}/test/plugins/password-policy.ts'
-import tenantSessions from '${REPO}/test/plugins/tenant-sessions.ts'
-export default defineConfig({`).replace('plugins: [permissions(), roles(), tenants(), flows(), theme()]', `plugins: [permissions(), roles(), tenants(), flows(), theme(), accessKeys(), connectors(), tenantValues(${tenantValues}), passwordPolicy(), tenantSessions()]`)
+const CONFIG = (tenantValues = '') => configWithTestPlugins({ 'access-keys': '', connectors: '', 'tenant-values': tenantValues, 'password-policy': '', 'tenant-sessions': '' })
 
 /** quotes, a backslash and a dollar: a secret as it comes out of a password manager */
 const CONNECTOR_SECRET = `s3cr"et\\with'quotes$x`
@@ -182,6 +177,29 @@ test('a write-only secret comes from ${VAR}, is sent, never compared, shown as (
   assert.match(sent.stdout, 'update connector "billing"')
   assert.is(connector('b').secret, CONNECTOR_SECRET)
   assert.not.ok(sent.stdout.includes(CONNECTOR_SECRET) || sent.stderr.includes(CONNECTOR_SECRET))
+})
+
+test('no fingerprint a plan publishes can confirm a guess of a write-only secret', async ({ project }) => {
+  project.write('environments/a.yaml', environment('a', 'connectors:\n  - { name: billing, url: "https://billing.example.com/hook", secret: "${CONNECTOR_SECRET}" }\n'))
+  const prints = async (secret: string) => JSON.parse((await runTask('sync', ['--env', 'a', '--json'], { cwd: project.dir, env: { CONNECTOR_SECRET: secret } })).stdout).fingerprints
+  const one = await prints('aaaaaaaaaaaa')
+  const other = await prints('bbbbbbbbbbbb')
+  assert.equal(one, other)
+})
+
+test('a create cut at the end of the grace period may have made its key: its lost secret is said, not "it converges" alone', async ({ project }) => {
+  const keys = Array.from({ length: 12 }, (_, i) => `  - { name: key-${i} }`).join('\n')
+  project.write('environments/a.yaml', `${environment('a', `accessKeys:\n${keys}\n`, ', latencyMs: 1500')}timeouts: { graceMs: 300 }\n`)
+  const task = startTask('sync', ['--env', 'a', '--apply', '--json', '--secrets-out', 'keys.secrets.json'], { cwd: project.dir })
+  await waitFor(() => fs.existsSync(path.join(project.dir, 'keys.secrets.json')), 'the apply to start', 30_000)
+  await new Promise((resolve) => setTimeout(resolve, 200))
+  task.child.kill('SIGINT')
+  const result = await task.done
+  assert.is(result.code, 130, result.stderr)
+  assert.match(result.stderr, 'letting the requests in flight finish (at most 300 ms)')
+  const cut = (JSON.parse(result.stdout).changes as { outcome: string; detail?: string }[]).filter((change) => change.outcome === 'failed')
+  assert.ok(cut.length > 0, result.stdout)
+  for (const change of cut) assert.match(change.detail!, 'it may have been made before the answer was lost: if live shows accessKey')
 })
 
 test('a write-only field written literally is refused, naming the file, the field and the fix', async ({ project }) => {

@@ -80,13 +80,20 @@ function sectionEntries(
     if (!byParent) return undefined
     return Object.entries(byParent).flatMap(([parent, item]) => {
       const at = [handler.section, parent]
-      if (item !== null && typeof item === 'object' && !Array.isArray(item) && Object.hasOwn(item, field) && (item as Record<string, unknown>)[field] !== parent) {
+      if (parent === '') {
+        issues.push({ file: fileFor(at), path: formatPath([handler.section]), message: `has an entry under an empty key, which names no ${per}`, fix: `key each entry by the ${per}'s key` })
+        return []
+      }
+      if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+        issues.push({ file: fileFor(at), path: formatPath(at), message: `must be a mapping of the ${handler.type}'s fields for ${per} "${parent}", not ${Array.isArray(item) ? 'a list' : JSON.stringify(item)}`, fix: `write ${parent}: { field: value, ... }` })
+        return []
+      }
+      if (Object.hasOwn(item, field) && (item as Record<string, unknown>)[field] !== parent) {
         issues.push({ file: fileFor(at), path: formatPath([...at, field]), message: `names ${per} ${JSON.stringify((item as Record<string, unknown>)[field])} inside the entry of ${per} "${parent}"`, fix: `leave ${field} out: the key of the entry says which ${per} it is` })
         return []
       }
       // the key of the entry is the parent's: the item carries it like any other field
-      const withParent = item !== null && typeof item === 'object' && !Array.isArray(item) ? { ...item, [field]: parent } : item
-      return [{ raw: withParent, file: fileFor(at), at }]
+      return [{ raw: { ...item, [field]: parent }, file: fileFor(at), at }]
     })
   }
   const list = collectIssues(validate(v.array(v.unknown()), raw, fileFor, [handler.section]), issues).output
@@ -125,8 +132,13 @@ function writeOnlyValues(handlers: readonly ResourceHandler<any, any>[], values:
 
 /** A write-only value (a secret) written out in the file: refused, as a literal management key is. */
 export function literalSecrets(handlers: readonly ResourceHandler<any, any>[], values: Record<string, unknown>, fileFor: (at: (string | number)[]) => string): ConfigIssue[] {
-  return writeOnlyValues(handlers, values).filter(({ value }) => !singleReference(value)).map(({ at }) => ({
-    file: fileFor(at), path: formatPath(at), message: 'is a secret written literally; secrets must not live in files under git', fix: `write ${at[at.length - 1]}: \${SOME_VARIABLE} and export that variable`,
+  return writeOnlyValues(handlers, values).filter(({ value }) => !singleReference(value)).map(({ at, value }) => ({
+    file: fileFor(at),
+    path: formatPath(at),
+    message: typeof value === 'string' && value.includes('${')
+      ? 'must be exactly one ${VARIABLE} reference: a secret is never pieced together from text in the file'
+      : 'is a secret written literally; secrets must not live in files under git',
+    fix: `write ${at[at.length - 1]}: \${SOME_VARIABLE} and export that variable`,
   }))
 }
 

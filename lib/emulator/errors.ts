@@ -5,6 +5,8 @@
 // status and code for unauthorized, not found and duplicate are UNCONFIRMED (§4.2), so the codes
 // are deliberately invented and outside Descope's known ranges. Clients should branch on the HTTP
 // status for those, never on the invented codes.
+import { ConfigError, DescopeMgmtError } from '../errors.ts'
+
 export const API_ERRORS = {
   malformed: { status: 400, errorCode: 'E011001', errorDescription: 'Request is malformed' },
   missingArguments: { status: 400, errorCode: 'E011002', errorDescription: 'Missing arguments' },
@@ -60,7 +62,19 @@ export class ReplyError extends Error {
   }
 }
 
-export type EmulatorErrorCode = 'EMULATOR_OPTIONS_INVALID' | 'EMULATOR_STATE_CORRUPT' | 'EMULATOR_STATE_UNSAVED'
+export type EmulatorErrorCode = 'EMULATOR_OPTIONS_INVALID' | 'EMULATOR_STATE_CORRUPT' | 'EMULATOR_STATE_UNSAVED' | 'EMULATOR_ROUTE_TAKEN'
+
+/**
+ * An emulator failure as the toolkit reports it: options or a plugin's route are the user's to
+ * fix (exit 3), a state file that cannot be read or saved is a failure (exit 1); anything else
+ * is returned as it is.
+ */
+export function asToolkitError(error: unknown, where: { file: string }): unknown {
+  if (!(error instanceof EmulatorError)) return error
+  if (error.code === 'EMULATOR_ROUTE_TAKEN') return new ConfigError('PLUGIN_CONFLICT', [{ file: 'descope.config.ts', path: 'plugins', message: error.message, fix: 'a plugin adds the routes of its own type only' }], { cause: error })
+  if (error.code === 'EMULATOR_OPTIONS_INVALID') return new ConfigError('EMULATOR_OPTIONS_INVALID', [{ file: where.file, path: 'emulator', message: error.message }], { cause: error })
+  return new DescopeMgmtError(error.code, error.message, { cause: error })
+}
 
 /** A failure of the emulator itself (bad options, unreadable state file), not an API answer. */
 export class EmulatorError extends Error {

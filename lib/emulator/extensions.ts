@@ -4,6 +4,7 @@
 // built-in ones. A route of the emulator's own cannot be replaced. A plugin's state is made of
 // objects without a prototype (a key may be `__proto__`, it is data), and a route that changes
 // it works on a copy, kept only when it succeeds: a request refused halfway changes nothing.
+import * as v from 'valibot'
 import type { EmulatorRequest, Plugin } from '../contract.ts'
 import { EmulatorError, ReplyError, type ReplyErrorKind } from './errors.ts'
 import { randomId } from './ids.ts'
@@ -23,7 +24,7 @@ export function withPluginRoutes(builtIn: RouteTable, plugins: PluginEmulator[])
     for (const [route, served] of Object.entries(emulator?.routes ?? {})) {
       if (Object.hasOwn(table, route)) {
         const by = owner.get(route)
-        throw new EmulatorError('EMULATOR_OPTIONS_INVALID', `plugin "${name}" adds the route "${route}", which ${by ? `plugin "${by}" adds too` : 'the emulator serves itself'}; a plugin adds routes of its own type only`)
+        throw new EmulatorError('EMULATOR_ROUTE_TAKEN', `plugin "${name}" adds the emulator route "${route}", which ${by ? `plugin "${by}" adds too` : 'the emulator serves itself'}`)
       }
       owner.set(route, name)
       table[route] = pluginRoute(name, served)
@@ -36,11 +37,17 @@ export function withPluginRoutes(builtIn: RouteTable, plugins: PluginEmulator[])
  * Gives every plugin with an emulator part its state: what the persisted file holds, or a new
  * project's. True when it added one (the file is then saved with it).
  */
-export function addPluginState(state: EmulatorState, plugins: PluginEmulator[]): boolean {
+export function addPluginState(state: EmulatorState, plugins: PluginEmulator[], file?: string): boolean {
   let added = false
   for (const { name, emulator } of plugins) {
     if (!emulator) continue
     if (Object.hasOwn(state.plugins, name)) {
+      // a hand-edited or older file: checked as the plugin says, before any route reads it
+      const checked = emulator.schema ? v.safeParse(emulator.schema, state.plugins[name]) : undefined
+      if (checked && !checked.success) {
+        const issue = checked.issues[0]!
+        throw new EmulatorError('EMULATOR_STATE_CORRUPT', `the emulator state file ${file ?? ''} is corrupt: plugin "${name}"'s part, ${v.getDotPath(issue) ?? 'as a whole'}: ${issue.message}; fix it, or delete plugins["${name}"] in it to start that part anew`)
+      }
       state.plugins[name] = dataCopy(state.plugins[name]) as Record<string, unknown>
       continue
     }

@@ -4,7 +4,7 @@ export { startEmulator, type Emulator } from './server.ts'
 export { MAX_LOG_ENTRIES, type RequestLogEntry } from './request-log.ts'
 export { emptyState } from './state.ts'
 export { DEFAULT_FLOWS, enableScim, SCIM_ROLE, seededState, SYSTEM_PERMISSIONS, TENANT_ADMIN_ROLE } from './seed.ts'
-export { API_ERRORS, EmulatorError, type ReplyErrorKind, type EmulatorErrorCode, type ErrorBody } from './errors.ts'
+export { API_ERRORS, asToolkitError, EmulatorError, type ReplyErrorKind, type EmulatorErrorCode, type ErrorBody } from './errors.ts'
 export type {
   EmulatorState,
   JsonObject,

@@ -12,6 +12,7 @@ import { currentOf, liveItem, liveItems } from './live.ts'
 import type { Registry } from './registry.ts'
 import type { HandlerContext, ResourceHandler } from '../contract.ts'
 import { registerSecret } from '../report/secrets.ts'
+import { quoted } from '../report/quote.ts'
 
 export type OutcomeStatus = 'applied' | 'failed' | 'skipped'
 
@@ -67,7 +68,7 @@ export async function applyPlan(changes: Change[], handlers: Registry, options: 
         const blocker = before.find((result) => result.status !== 'applied')
         if (blocker) {
           const { op, type, key } = blocker.change
-          return { change, status: 'skipped' as const, detail: `${op} of ${type} "${key}" ${blocker.status}` }
+          return { change, status: 'skipped' as const, detail: `${op} of ${type} ${quoted(key)} ${blocker.status}` }
         }
         const handler = handlers.get(change.type)
         // a plugin's group() that throws fails this change, never the whole apply
@@ -78,7 +79,7 @@ export async function applyPlan(changes: Change[], handlers: Registry, options: 
           return failed(change, error as Error)
         }
         if (group !== undefined && handler.applyGroup) return groupCalls.join(`${change.type}\0${group}`, change, handler, group)
-        if (!handler[change.op]) return failed(change, new Error(`the ${handler.type} plugin has no ${change.op}() and gave no group for "${change.key}" (its applyGroup() takes only grouped changes)`))
+        if (!handler[change.op]) return failed(change, new Error(`the ${handler.type} plugin has no ${change.op}() and gave no group for ${quoted(change.key)} (its applyGroup() takes only grouped changes)`))
         if (group === undefined && change.op === 'create' && handler.createBatch) return batches.join(change.type, change, handler)
         return inGroup(group, () => limit(async () => {
           // checked again once the change has its slot: a stop may have come while it waited
@@ -97,14 +98,14 @@ export async function applyPlan(changes: Change[], handlers: Registry, options: 
   const outcomes = await Promise.all(changes.map(run))
   for (const outcome of outcomes) {
     if (outcome.status === 'skipped' && !outcome.stopped) {
-      options.contextFor(outcome.change.type).log.warn(`skipped ${outcome.change.op} of ${outcome.change.type} "${outcome.change.key}": ${outcome.detail}`)
+      options.contextFor(outcome.change.type).log.warn(`skipped ${outcome.change.op} of ${outcome.change.type} ${quoted(outcome.change.key)}: ${outcome.detail}`)
     }
   }
   return outcomes
 }
 
 async function execute(change: Change, handler: AnyHandler, ctx: HandlerContext, stopReason?: () => string | undefined): Promise<Outcome> {
-  const label = `${change.type} "${change.key}"`
+  const label = `${change.type} ${quoted(change.key)}`
   try {
     if (change.op === 'create') {
       const created = await handler.create!(ctx, change.item)
@@ -133,8 +134,12 @@ async function execute(change: Change, handler: AnyHandler, ctx: HandlerContext,
       ctx.log[lost ? 'warn' : 'success'](`${PAST[change.op]} ${label} (${verified}${lost})`)
       return { change, status: 'applied', detail: `${verified}${lost}` }
     }
-    ctx.log.error(`failed to ${change.op} ${label}: ${(error as Error).message}`)
-    return failed(change, error as Error)
+    // a create whose answer never came may still have made the item, and its value shown once went with it
+    const unknown = change.op === 'create' && handler.shownOnce?.length && !(error instanceof ApiError && error.status !== undefined && error.status < 500)
+      ? `; it may have been made before the answer was lost: if live shows ${label}, its ${handler.shownOnce.join(', ')} is lost, so replace it in the Descope console`
+      : ''
+    ctx.log.error(`failed to ${change.op} ${label}: ${(error as Error).message}${unknown}`)
+    return failed(change, error as Error, `${(error as Error).message}${unknown}`)
   }
 }
 
@@ -213,10 +218,10 @@ async function executeGroup(changes: Change[], handler: AnyHandler, ctx: Handler
       ...(change.current ? { current: change.current } : {}),
     })))
   } catch (error) {
-    for (const change of changes) ctx.log.error(`failed to ${change.op} ${change.type} "${change.key}" (with the rest of ${group}): ${(error as Error).message}`)
+    for (const change of changes) ctx.log.error(`failed to ${change.op} ${change.type} ${quoted(change.key)} (with the rest of ${group}): ${(error as Error).message}`)
     return changes.map((change) => failed(change, error as Error))
   }
-  for (const change of changes) ctx.log.success(`${PAST[change.op]} ${change.type} "${change.key}"${changes.length > 1 ? ` (in one call for ${group}, with ${changes.length - 1} more)` : ''}`)
+  for (const change of changes) ctx.log.success(`${PAST[change.op]} ${change.type} ${quoted(change.key)}${changes.length > 1 ? ` (in one call for ${group}, with ${changes.length - 1} more)` : ''}`)
   return changes.map((change) => ({ change, status: 'applied' as const }))
 }
 
@@ -228,7 +233,7 @@ async function executeBatch(changes: Change[], handler: AnyHandler, ctx: Handler
   if (changes.length === 1) return [await execute(changes[0]!, handler, ctx, stopReason)]
   try {
     await handler.createBatch!(ctx, changes.map((change) => change.item))
-    for (const change of changes) ctx.log.success(`created ${change.type} "${change.key}" (in a batch of ${changes.length})`)
+    for (const change of changes) ctx.log.success(`created ${change.type} ${quoted(change.key)} (in a batch of ${changes.length})`)
     return changes.map((change) => ({ change, status: 'applied' }))
   } catch (error) {
     // refused for who sends it (the key), or out of rate-limit budget: one by one would only be
@@ -247,7 +252,7 @@ async function executeBatch(changes: Change[], handler: AnyHandler, ctx: Handler
     for (const change of changes) {
       const current = live.get(change.key)
       if (current && !compareItem(handler, change.item, current).fields.length) {
-        ctx.log.success(`created ${change.type} "${change.key}" (verified after the batch failed)`)
+        ctx.log.success(`created ${change.type} ${quoted(change.key)} (verified after the batch failed)`)
         outcomes.push({ change, status: 'applied', detail: 'verified: it exists as declared after the batch failed' })
         continue
       }
@@ -292,7 +297,7 @@ async function liveNow(key: string, handler: AnyHandler, ctx: HandlerContext): P
     }
   }
   const matching = liveItems(handler, await handler.list(ctx)).filter((item) => handler.key(item) === key)
-  if (matching.length > 1) throw new LandedTwice(`${matching.length} live ${handler.section} now have the key "${key}": the request landed more than once; remove the extra ones in the Descope console`)
+  if (matching.length > 1) throw new LandedTwice(`${matching.length} live ${handler.section} now have the key ${quoted(key)}: the request landed more than once; remove the extra ones in the Descope console`)
   return matching[0]
 }
 

@@ -52,9 +52,33 @@ export function contractIssues(plugin: Plugin, handler: AnyHandler, index: numbe
   return issues
 }
 
+const ROUTE = /^(GET|POST|PUT|PATCH|DELETE) \/\S*$/
+
+/** Every way a plugin's emulator part breaks the contract (EmulatorExtension in lib/contract.ts). */
+export function emulatorIssues(plugin: Plugin): ConfigIssue[] {
+  const extension = plugin.emulator as unknown
+  if (extension === undefined) return []
+  const issue = (message: string): ConfigIssue => ({ file: 'descope.config.ts', path: 'plugins', message: `plugin "${plugin.name}", emulator: ${message}`, fix: 'see "Writing a plugin" in the README; lib/contract.ts has the contract' })
+  if (typeof extension !== 'object' || extension === null) return [issue('must be an object { state, routes }')]
+  const { state, routes, schema } = extension as Record<string, unknown>
+  const issues: ConfigIssue[] = []
+  if (typeof state !== 'function') issues.push(issue('state must be a function returning a new project\'s state'))
+  if (schema !== undefined && !isSchema(schema)) issues.push(issue('schema must be a valibot schema of its state'))
+  if (typeof routes !== 'object' || routes === null) return [...issues, issue('routes must map "METHOD /path" to { mutates, handle }')]
+  for (const [route, served] of Object.entries(routes)) {
+    if (!ROUTE.test(route)) issues.push(issue(`route "${route}" must look like "POST /v1/mgmt/widget/create" (an upper-case method, a space, a path)`))
+    const { mutates, handle } = (served ?? {}) as Record<string, unknown>
+    if (typeof mutates !== 'boolean' || typeof handle !== 'function') issues.push(issue(`route "${route}" must be { mutates: boolean, handle(request) }`))
+  }
+  return issues
+}
+
 /** Throws a ConfigError listing every contract problem of every plugin. */
 export function assertContracts(plugins: Plugin[]): void {
-  const issues = plugins.flatMap((plugin) => (Array.isArray(plugin.handlers) ? plugin.handlers : []).flatMap((handler, index) => contractIssues(plugin, handler, index)))
+  const issues = plugins.flatMap((plugin) => [
+    ...(Array.isArray(plugin.handlers) ? plugin.handlers : []).flatMap((handler, index) => contractIssues(plugin, handler, index)),
+    ...emulatorIssues(plugin),
+  ])
   if (issues.length) throw new ConfigError('PLUGIN_INVALID', issues)
 }
 

@@ -22,6 +22,7 @@ export interface Registry extends ReadonlyArray<AnyHandler> {
  */
 export function resolveHandlers(plugins: Plugin[]): Registry {
   assertContracts(plugins)
+  assertDistinct(plugins)
   const handlers: AnyHandler[] = []
   const owner = new Map<string, string>()
   for (const plugin of plugins) {
@@ -36,6 +37,24 @@ export function resolveHandlers(plugins: Plugin[]): Registry {
     }
   }
   return registryOf(handlers)
+}
+
+/**
+ * Two plugins of one name would share their emulator state, and two adding one emulator route
+ * would each lose half their requests: both are refused when the config loads.
+ */
+function assertDistinct(plugins: Plugin[]): void {
+  const names = new Set<string>()
+  const routes = new Map<string, string>()
+  for (const plugin of plugins) {
+    if (names.has(plugin.name)) throw pluginError('PLUGIN_CONFLICT', `two plugins are named "${plugin.name}"`, 'give each plugin its own name (it names its part of the emulator\'s state), or register it once')
+    names.add(plugin.name)
+    for (const route of Object.keys(plugin.emulator?.routes ?? {})) {
+      const other = routes.get(route)
+      if (other) throw pluginError('PLUGIN_CONFLICT', `plugins "${other}" and "${plugin.name}" both add the emulator route "${route}"`, 'a plugin adds the routes of its own type only')
+      routes.set(route, plugin.name)
+    }
+  }
 }
 
 /** A registry of handlers as they are (engine tests build one from plain handlers). */

@@ -4,6 +4,7 @@ import { chalk } from 'zx/core'
 import type { DriftResult } from '../run/drift-check.ts'
 import { driftCount, type Difference, type DriftKind } from '../engine/drift.ts'
 import { showValue } from './plan-report.ts'
+import { escapeInvisible, quoted } from './quote.ts'
 
 const show = (value: unknown) => showValue(value, 80)
 
@@ -60,7 +61,7 @@ export function formatText(results: DriftResult[], strict: boolean): string {
       lines.push(`  ${type}`)
       for (const difference of differences) {
         const [here, there] = sides(result)
-        lines.push(COLOUR[difference.kind](`    ${SIGN[difference.kind]} ${difference.kind} "${difference.key}" (${meaning(difference.kind, result)})`))
+        lines.push(COLOUR[difference.kind](`    ${SIGN[difference.kind]} ${difference.kind} ${quoted(difference.key)} (${meaning(difference.kind, result)})`))
         for (const field of difference.fields ?? []) lines.push(`        ${field.path}: ${here} ${show(field.from)}, ${there} ${show(field.to)}`)
       }
     }
@@ -70,7 +71,8 @@ export function formatText(results: DriftResult[], strict: boolean): string {
   return lines.join('\n')
 }
 
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ')
+/** A table cell: pipes escaped, and every control or invisible character shown as an escape (quote.ts) */
+const cell = (text: string) => escapeInvisible(text).replace(/\|/g, '\\|')
 
 export function formatMarkdown(results: DriftResult[], strict: boolean): string {
   const lines = [`## Descope drift`, '', `**${summaryLine(results, strict)}**`, '']

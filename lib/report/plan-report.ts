@@ -5,6 +5,7 @@ import type { ApiClient } from '../client/client.ts'
 import type { FieldChange } from '../engine/diff.ts'
 import { countChanges, type Change, type Plan } from '../engine/change.ts'
 import { redact } from './secrets.ts'
+import { quoted } from './quote.ts'
 
 const SIGN = { create: '+', update: '~', delete: '-' } as const
 const COLOUR = { create: chalk.green, update: chalk.yellow, delete: chalk.red } as const
@@ -43,19 +44,19 @@ export function formatPlan(plan: Plan, target: string, desired = 'the files'): s
   const lines = [`Plan for ${target}`, '']
   for (const change of plan.changes) {
     const colour = COLOUR[change.op]
-    lines.push(colour(`  ${SIGN[change.op]} ${change.op} ${change.type} "${change.key}"`))
+    lines.push(colour(`  ${SIGN[change.op]} ${change.op} ${change.type} ${quoted(change.key)}`))
     for (const field of change.fields.slice(0, MAX_FIELDS)) lines.push(`      ${fieldLine(change, field)}`)
     if (change.fields.length > MAX_FIELDS) lines.push(chalk.dim(`      … and ${change.fields.length - MAX_FIELDS} more (--json lists all)`))
   }
   if (plan.changes.length) lines.push('')
   if (plan.duplicates.length) {
     lines.push(chalk.yellow('Held by more than one live item (left alone, neither changed nor pruned, until only one is left; remove the others in the Descope console):'))
-    for (const item of plan.duplicates) lines.push(chalk.yellow(`  ${item.type} "${item.key}": ${item.count} live items`))
+    for (const item of plan.duplicates) lines.push(chalk.yellow(`  ${item.type} ${quoted(item.key)}: ${item.count} live items`))
     lines.push('')
   }
   if (plan.unmanaged.length) {
     lines.push(`Unmanaged (live, not in ${desired}; left alone, --prune deletes those its plugin can delete):`)
-    for (const item of plan.unmanaged) lines.push(chalk.dim(`  ${item.type} "${item.key}"`))
+    for (const item of plan.unmanaged) lines.push(chalk.dim(`  ${item.type} ${quoted(item.key)}`))
     lines.push('')
   }
   lines.push(chalk.bold(summaryLine(plan, desired, chalk.red)))
@@ -72,7 +73,7 @@ export function formatOutcomes(outcomes: Outcome[]): string {
   const counts = countOutcomes(outcomes)
   const lines = outcomes
     .filter((outcome) => outcome.status !== 'applied')
-    .map((outcome) => chalk.red(`  ${outcome.status} ${outcome.change.op} ${outcome.change.type} "${outcome.change.key}": ${outcome.detail}`))
+    .map((outcome) => chalk.red(`  ${outcome.status} ${outcome.change.op} ${outcome.change.type} ${quoted(outcome.change.key)}: ${outcome.detail}`))
   const colour = counts.failed || counts.skipped ? chalk.red : chalk.green
   return [...lines, colour(`Apply: ${counts.applied} applied, ${counts.failed} failed, ${counts.skipped} skipped`)].join('\n')
 }

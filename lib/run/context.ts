@@ -47,8 +47,9 @@ export async function connect(envName?: string, options: ConnectOptions = {}): P
   const env = loadEnvironment(envName ?? config.defaultEnvironment, config, handlers, options.variables, options.expandFiles)
 
   // loaded only for an environment that runs one: a real project's run does without it
-  const emulator = env.emulator
-    ? await (await import('../emulator/index.ts')).startEmulator({
+  const emulated = env.emulator && await import('../emulator/index.ts')
+  const emulator = emulated && env.emulator
+    ? await emulated.startEmulator({
         ...env.emulator,
         persistPath: env.emulator.persist && path.resolve(config.root, env.emulator.persist),
         // each emulated environment is a project of its own, so its backups are kept apart
@@ -56,7 +57,7 @@ export async function connect(envName?: string, options: ConnectOptions = {}): P
         ...(env.managementKey ? { managementKey: env.managementKey } : {}),
         // the plugins' own routes and state: a new type is served like the built-in ones
         plugins: config.plugins,
-      })
+      }).catch((error: unknown) => { throw emulated.asToolkitError(error, { file: env.file }) })
     : undefined
   const projectId = emulator?.projectId ?? env.projectId!
   const client = createClient({

@@ -14,13 +14,13 @@ import type { Context } from './context.ts'
 import type { Environment } from '../config/environment.ts'
 import { DescopeMgmtError, InterruptedError } from '../errors.ts'
 import type { Signal } from '../errors.ts'
-import { trapInterrupts } from './interrupt.ts'
+import { describeWait, trapInterrupts } from './interrupt.ts'
 import { readLive, type LiveSelection } from '../engine/live.ts'
 import { acquireLock } from './lock.ts'
 import type { LiveState, Plan } from '../engine/change.ts'
 import { configCommit } from './provenance.ts'
 import { fingerprints, type Fingerprints } from './saved-plan.ts'
-import { assertSecretsHavePlace, receiveSecrets, type SecretsChannel } from './secrets-channel.ts'
+import { assertSecretsHavePlace, openSecretsFile, receiveSecrets, type SecretsChannel } from './secrets-channel.ts'
 
 export interface RunPlanOptions {
   apply: boolean
@@ -107,7 +107,7 @@ export async function runPlan(ctx: Context, options: RunPlanOptions): Promise<Ru
       beforeWriting.abort()
       ctx.client.abort(`interrupted (${signal}) before anything was written`)
     },
-    onGraceOver: (signal) => ctx.client.abort(`interrupted (${signal}); the requests still in flight after ${Math.round(ctx.env.timeouts.graceMs / 1000)} s were cut`),
+    onGraceOver: (signal) => ctx.client.abort(`interrupted (${signal}); the requests still in flight after ${describeWait(ctx.env.timeouts.graceMs)} were cut`),
   })
   let auditFailure: string | undefined
   let secretsFailure: string | undefined
@@ -140,6 +140,9 @@ export async function runPlan(ctx: Context, options: RunPlanOptions): Promise<Ru
         throw new DescopeMgmtError('BACKUP_READ', `could not back up environment "${ctx.env.name}" before applying: ${error.message}; nothing was applied`, { cause: error })
       })
     audit = openAuditLog(store, { environment: ctx.env.name, projectId: ctx.projectId, operation: options.operation, gitCommit, planFingerprint: prints.plan })
+    if (plan.changes.some((change) => change.op === 'create' && ctx.handlers.get(change.type).shownOnce?.length)) {
+      openSecretsFile(options.secrets, { environment: ctx.env.name, projectId: ctx.projectId })
+    }
     stoppedBefore()
     writing = true
     const outcomes = await applyPlan(plan.changes, ctx.handlers, {

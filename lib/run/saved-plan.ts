@@ -37,7 +37,8 @@ export function fingerprints(env: Pick<Environment, 'declared' | 'partial'>, liv
   const changes = planDocument(plan, { projectId: '', stats: { requests: 0, retries: 0 } }).changes
   return {
     live: sha256Of(byName(new Map([...live].map(([type, items]) => [type, unordered(items)])))),
-    files: sha256Of({ declared: byName(env.declared), partial: [...env.partial].sort() }),
+    // write-only values (client secrets) left out: a published fingerprint must not confirm a guess of one
+    files: sha256Of({ declared: redactValue(byName(env.declared)), partial: [...env.partial].sort() }),
     // a write-only value (a client secret) is in the item to send: its fingerprint must not hold it either
     plan: sha256Of(plan.changes.map(({ op, type, key, fields, item }) => ({ op, type, key, fields, item: redactValue(item) }))),
     review: sha256Of(reviewed(JSON.parse(JSON.stringify(changes)))),

@@ -33,7 +33,7 @@ export interface Revealed {
 }
 
 export type SecretsChannel = (
-  | { kind: 'file'; file: string }
+  | { kind: 'file'; file: string; opened?: boolean }
   | { kind: 'json' }
   | { kind: 'terminal' }
   /** a script's own: it reads them here, or from the outcomes (Outcome.secrets) */
@@ -77,13 +77,39 @@ export function assertSecretsHavePlace(plan: Plan, handlers: Registry, channel: 
   if (!creating.length) return
   if (channel?.kind === 'file') {
     const shown = displayPath(channel.file)
-    if (fs.existsSync(channel.file)) throw new SecretsOutError(`--secrets-out ${shown} exists; it is never overwritten (it may hold the only copy of a secret): name a new file; nothing was written`)
-    if (!fs.existsSync(path.dirname(channel.file))) throw new SecretsOutError(`--secrets-out ${shown}: the directory ${displayPath(path.dirname(channel.file))} does not exist; nothing was written`)
+    let exists: boolean
+    let inDirectory: boolean
+    try {
+      // lstat: a link, even one to nothing, is a file that exists
+      exists = fs.lstatSync(channel.file, { throwIfNoEntry: false }) !== undefined
+      inDirectory = fs.statSync(path.dirname(channel.file), { throwIfNoEntry: false })?.isDirectory() === true
+    } catch (error) {
+      throw new SecretsOutError(`--secrets-out ${shown} cannot be used (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); nothing was written`)
+    }
+    if (exists) throw new SecretsOutError(`--secrets-out ${shown} exists; it is never overwritten (it may hold the only copy of a secret): name a new file; nothing was written`)
+    if (!inDirectory) throw new SecretsOutError(`--secrets-out ${shown}: ${displayPath(path.dirname(channel.file))} is not a directory; nothing was written`)
   }
   if (channel) return
   const what = creating.map((change) => `${change.type} "${change.key}" (${handlers.get(change.type).shownOnce!.join(', ')})`).join(', ')
   throw new SecretsNowhereError(`the plan creates ${what}, which Descope shows once, and this run has no place for them: pass --secrets-out <file> (written 0600), or --json --show-secrets, or run it on a terminal; nothing was written`)
 }
+
+/**
+ * Makes the --secrets-out file now, before the first write, so that a path it cannot be made at
+ * (one that appeared since, a name too long, a directory that is a file) stops the apply before
+ * any value is shown; the values then replace it whole as they arrive.
+ */
+export function openSecretsFile(channel: SecretsChannel | undefined, about: { environment: string; projectId: string }): void {
+  if (channel?.kind !== 'file') return
+  try {
+    fs.writeFileSync(channel.file, secretsDocument(about, []), { mode: 0o600, flag: 'wx' })
+  } catch (error) {
+    throw new SecretsOutError(`--secrets-out ${displayPath(channel.file)} cannot be made (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): name a new file in a directory you can write; nothing was written`)
+  }
+  channel.opened = true
+}
+
+const secretsDocument = (about: { environment: string; projectId: string }, secrets: Revealed[]) => `${JSON.stringify({ ...about, secrets }, null, 2)}\n`
 
 /**
  * Hands over the values one outcome brought, at once: the file is (re)written with all so far,
@@ -95,11 +121,9 @@ export function receiveSecrets(channel: SecretsChannel, outcome: Outcome, about:
   if (!arrived.length) return
   const first = channel.received.length === 0
   if (channel.kind === 'file') {
-    const content = `${JSON.stringify({ ...about, secrets: [...channel.received, ...arrived] }, null, 2)}\n`
-    // 'wx' the first time: a file that appeared since the check is not overwritten either;
-    // after that the file is this run's own, replaced whole so that it is never half written
-    if (first) fs.writeFileSync(channel.file, content, { mode: 0o600, flag: 'wx' })
-    else writeFileAtomic(channel.file, content, { mode: 0o600 })
+    // the file is this run's own (openSecretsFile made it): replaced whole, never half written
+    if (!channel.opened) throw new Error(`--secrets-out ${displayPath(channel.file)} was not made before the apply`)
+    writeFileAtomic(channel.file, secretsDocument(about, [...channel.received, ...arrived]), { mode: 0o600 })
   }
   channel.received.push(...arrived)
   if (channel.kind === 'terminal') {

@@ -1,6 +1,6 @@
 // What tasks/emulator.ts does, loaded only when it runs (its --help needs none of this).
 import type { ConsolaInstance } from 'consola'
-import { EmulatorError, startEmulator, type EmulatorOptions } from '../../lib/emulator/index.ts'
+import { asToolkitError, EmulatorError, startEmulator, type EmulatorOptions } from '../../lib/emulator/index.ts'
 import { ConfigError, DescopeMgmtError, UsageError } from '../../lib/errors.ts'
 import { loadConfig } from '../../lib/config/config.ts'
 import type { EmulatorArgs } from '../emulator.ts'
@@ -78,6 +78,7 @@ async function serve(options: EmulatorOptions): Promise<number> {
   const emulator = await startEmulator(options).catch((error: unknown) => {
     // bad option values are the user's to fix: exit 3, like any usage error
     if (error instanceof EmulatorError && error.code === 'EMULATOR_OPTIONS_INVALID') throw new UsageError(error.message)
+    if (error instanceof EmulatorError) throw asToolkitError(error, { file: 'descope.config.ts' })
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'EADDRINUSE') {
       throw new DescopeMgmtError('PORT_IN_USE', `port ${options.port} on 127.0.0.1 is already in use (another emulator?); stop that one, or pass --port <n> (--port 0 picks a free one)`)

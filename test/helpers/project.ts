@@ -52,6 +52,19 @@ export default defineConfig({
 `
 }
 
+/**
+ * descope.config.ts with the test plugins of test/plugins/ registered too: `{ 'tenant-values': '{ oneCall: true }' }`
+ * names each by its file, with the arguments of its factory.
+ */
+export function configWithTestPlugins(plugins: Record<string, string>, extra = ''): string {
+  const entries = Object.entries(plugins)
+  const factory = (file: string) => `test_${file.replace(/-/g, '_')}`
+  const imports = entries.map(([file]) => `import ${factory(file)} from '${REPO}/test/plugins/${file}.ts'`).join('\n')
+  return defaultConfig(extra)
+    .replace('export default defineConfig({', `${imports}\nexport default defineConfig({`)
+    .replace('theme()]', `theme(), ${entries.map(([file, args]) => `${factory(file)}(${args})`).join(', ')}]`)
+}
+
 /** An environment file pointing at a running emulator, its key taken from EMULATOR_KEY. */
 export function emulatorEnvironment(emulator: { url: string; projectId: string }, body = ''): string {
   return `baseUrl: ${emulator.url}\nprojectId: ${emulator.projectId}\nmanagementKey: \${EMULATOR_KEY}\n${body}`

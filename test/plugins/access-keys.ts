@@ -61,6 +61,7 @@ export default function accessKeys() {
     })],
     emulator: defineEmulator<State>({
       state: () => ({ keys: {} }),
+      schema: v.object({ keys: v.record(v.string(), v.object({ id: v.string(), name: v.string(), description: v.string(), roleNames: v.array(v.string()), createdTime: v.number(), expireTime: v.number() })) }),
       routes: {
         'POST /v1/mgmt/accesskey/create': {
           mutates: true,

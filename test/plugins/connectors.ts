@@ -53,6 +53,7 @@ export default function connectors() {
     })],
     emulator: defineEmulator<State>({
       state: () => ({ connectors: {} }),
+      schema: v.object({ connectors: v.record(v.string(), v.object({ id: v.string(), name: v.string(), url: v.string(), secret: v.nullable(v.string()) })) }),
       routes: {
         'GET /v1/test/connectors': {
           mutates: false,

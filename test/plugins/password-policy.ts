@@ -38,6 +38,7 @@ export default function passwordPolicy() {
     })],
     emulator: defineEmulator<{ policy: LivePolicy }>({
       state: () => ({ policy: { ...DEFAULTS } }),
+      schema: v.object({ policy: LivePolicySchema }),
       routes: {
         'GET /v1/mgmt/password/settings': { mutates: false, handle: (request) => request.state.policy },
         'POST /v1/mgmt/password/settings': {

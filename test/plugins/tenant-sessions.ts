@@ -45,6 +45,7 @@ export default function tenantSessions() {
     })],
     emulator: defineEmulator<{ sessions: Record<string, Stored> }>({
       state: () => ({ sessions: {} }),
+      schema: v.object({ sessions: v.record(v.string(), v.object({ sessionMinutes: v.number(), refreshDays: v.number(), enforceMfa: v.boolean() })) }),
       routes: {
         // every tenant has settings: those never set are the defaults
         'GET /v1/test/tenant-sessions/all': {

@@ -24,6 +24,9 @@ const api = (ctx: HandlerContext) => ({
   replace: (tenant: string, values: Values) => ctx.client.post('/v1/test/tenant-values/replace', { tenant, values }),
 })
 
+/** `values[key] = value`, for any key: an attribute may be called `__proto__` */
+const set = (values: Values, key: string, value: string) => Object.defineProperty(values, key, { value, enumerable: true, writable: true, configurable: true })
+
 /** reads the tenant's map, changes it, and writes it whole: safe only one at a time */
 async function change(ctx: HandlerContext, tenant: string, edit: (values: Values) => void) {
   const values = await api(ctx).read(tenant)
@@ -56,7 +59,7 @@ export default function tenantValues(options: { oneCall?: boolean; grouped?: boo
           await change(ctx, tenant, (values) => {
             for (const { op, item } of changes) {
               if (op === 'delete') delete values[item.attribute]
-              else values[item.attribute] = item.value
+              else set(values, item.attribute, item.value)
             }
           })
         },
@@ -66,12 +69,13 @@ export default function tenantValues(options: { oneCall?: boolean; grouped?: boo
         return Object.entries(tenants).flatMap(([tenant, values]) => Object.entries(values).map(([attribute, value]) => ({ tenant, attribute, value })))
       },
       normalize: (live) => ({ tenant: live.tenant, attribute: live.attribute, value: live.value }),
-      create: (ctx, item) => change(ctx, item.tenant, (values) => { values[item.attribute] = item.value }),
-      update: (ctx, item) => change(ctx, item.tenant, (values) => { values[item.attribute] = item.value }),
+      create: (ctx, item) => change(ctx, item.tenant, (values) => set(values, item.attribute, item.value)),
+      update: (ctx, item) => change(ctx, item.tenant, (values) => set(values, item.attribute, item.value)),
       delete: (ctx, { item }) => change(ctx, item.tenant, (values) => { delete values[item.attribute] }),
     })],
     emulator: defineEmulator<State>({
       state: () => ({ values: {} }),
+      schema: v.object({ values: v.record(v.string(), v.record(v.string(), v.string())) }),
       routes: {
         'GET /v1/test/tenant-values': { mutates: false, handle: (request) => ({ values: request.state.values[tenantOf(request, request.query.get('tenant'))] ?? {} }) },
         'GET /v1/test/tenant-values/all': {

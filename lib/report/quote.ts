@@ -1,0 +1,16 @@
+// Keys and names in reports come from files and from live data, and either may be hostile: a
+// key holding a newline, ESC or a bidi override could forge a plan line or recolour the
+// terminal. Every key a report or log shows goes through quoted().
+
+/** Characters JSON leaves alone that still move or hide text: bidi controls, zero-width marks, line separators. */
+const INVISIBLE = /[\u061C\u200B-\u200F\u2028-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g
+
+/** `"acme"`; `"evil\u001b[2K"`: a JSON string, with every control and invisible character escaped. */
+export function quoted(text: string): string {
+  return JSON.stringify(text).replace(INVISIBLE, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`)
+}
+
+/** `text` as it is, but for control and invisible characters, shown as escapes (\n, \u001b, \u202e). */
+export function escapeInvisible(text: string): string {
+  return quoted(text).slice(1, -1).replace(/\\"/g, '"').replace(/\\\\/g, '\\')
+}
