@@ -6,11 +6,13 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import DescopeClient from '@descope/node-sdk'
+import { pathToFileURL } from 'node:url'
+import yaml from 'js-yaml'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { startEmulator } from '../lib/emulator/index.ts'
 import { waitFor } from './helpers/emulator-http.ts'
-import { configWithTestPlugins, createProject, defaultConfig, emulatorEnvironment, runTask, startTask, type Project, type TaskResult } from './helpers/project.ts'
+import { configWithTestPlugins, createProject, defaultConfig, emulatorEnvironment, REPO, runTask, startTask, type Project, type TaskResult } from './helpers/project.ts'
 
 const test = suite<{ project: Project }>('plugin shapes')
 
@@ -277,6 +279,25 @@ test('a write-only value too short to be redacted is refused, naming the variabl
   assert.equal(issues.map((issue) => issue.path), ['connectors[0].secret'])
   assert.match(issues[0]!.message, 'holds 3 characters')
   assert.match(issues[0]!.fix, '$SHORT')
+})
+
+test('each section\'s YAML form (sectionOf), written back as an environment file, plans no change', async ({ project }) => {
+  const body = `tenants:\n  - { id: acme, name: Acme }\naccessKeys:\n  - { name: ci-deployer, description: CI }\nconnectors:\n  - { name: billing, url: "https://billing.example.com/hook", secret: "\${CONNECTOR_SECRET}" }\n${THREE_VALUES.replace('tenants:\n  - { id: acme, name: Acme }\n', '')}passwordPolicy: { minLength: 12 }\ntenantSessions:\n  acme: { sessionMinutes: 60 }\n`
+  project.write('environments/a.yaml', environment('a', body))
+  assert.is((await runTask('sync', ['--env', 'a', '--apply', '--secrets-out', 'k.secrets.json'], { cwd: project.dir, env: { CONNECTOR_SECRET } })).code, 0)
+  // as a script would: the same module graph as the config's plugins (see test/operations.test.ts)
+  const lib = await import(pathToFileURL(path.join(REPO, 'lib/index.ts')).href) as typeof import('../lib/index.ts')
+  const types = ['tenant', 'accessKey', 'connector', 'tenantValue', 'passwordPolicy', 'tenantSession']
+  const sections = await lib.withContext('a', { cwd: project.dir, log: lib.createLogger({ quiet: true }), variables: { CONNECTOR_SECRET } }, async (ctx) => {
+    const live = await lib.readLive(ctx, types)
+    return Object.fromEntries(types.map((type) => [ctx.handlers.get(type).section, lib.sectionOf(ctx.handlers.get(type), live.get(type)!)]))
+  })
+  assert.equal((sections.tenantSessions as Record<string, unknown>).acme, { sessionMinutes: 60, refreshDays: 28, enforceMfa: false })
+  assert.not.ok(JSON.stringify(sections).includes(CONNECTOR_SECRET) || JSON.stringify(sections).includes('"id":"K'), 'no secret, no server id')
+  project.write('environments/c.yaml', environment('a', yaml.dump(sections)))
+  const again = await runTask('sync', ['--env', 'c', '--json'], { cwd: project.dir })
+  assert.is(again.code, 0, again.stderr)
+  assert.equal(JSON.parse(again.stdout).changes, [])
 })
 
 test('two live items with one key (two access keys named alike, made with node-sdk): the plan names both and leaves them alone', async ({ project }) => {

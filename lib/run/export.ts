@@ -1,5 +1,6 @@
 // Export: live items of the types that live in files (flows, the theme) → one deterministic file
-// each under a directory, as each handler's files.export says.
+// each under a directory, as each handler's files.export says; and of the types declared inline,
+// the form their section takes in an environment file (sectionOf).
 // Everything is fetched and checked before the first write, so a refused flow id or a failed
 // request leaves the directory as it was; each file is then written atomically.
 import fs from 'node:fs'
@@ -12,6 +13,7 @@ import { readPolicy } from '../config/config.ts'
 import { readTextFile, writeFileAtomic, type ReadPolicy } from '../io/files.ts'
 import { stableJson } from '../io/json-file.ts'
 import { liveItems } from '../engine/live.ts'
+import type { ResourceHandler } from '../contract.ts'
 
 export interface ExportOptions {
   /** the directory to write into */
@@ -90,4 +92,24 @@ export function writeExport(dir: string, files: ExportedFile[]): void {
 /** The file's text if it is there, read with the flow files' care (a link to /dev/zero is refused, not read). */
 function readIfExists(file: string, policy: ReadPolicy): string | undefined {
   return fs.existsSync(file) ? readTextFile(file, policy) : undefined
+}
+
+/**
+ * Live items of a type declared inline, in the form its section takes in an environment file:
+ * a list, the one item (one per project), or a map by parent (one per tenant, its key field left
+ * out). Built-ins are left out (every project has them), and so is every server-owned field
+ * (live items never hold them) and write-only value (the API never returns one): written back as
+ * a file, it plans no change.
+ */
+export function sectionOf(handler: ResourceHandler<any, any>, items: object[]): unknown {
+  const kept = items.filter((item) => !handler.builtIn?.(item)).sort((a, b) => byCodeUnit(handler.key(a), handler.key(b)))
+  if (handler.singleton === 'project') return kept[0]
+  if (handler.singleton) {
+    const { field } = handler.singleton
+    return Object.fromEntries(kept.map((item) => {
+      const { [field]: parent, ...rest } = item as Record<string, unknown>
+      return [String(parent), rest]
+    }))
+  }
+  return kept
 }

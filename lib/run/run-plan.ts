@@ -65,7 +65,7 @@ export interface RunPlanResult {
 export async function runPlan(ctx: Context, options: RunPlanOptions): Promise<RunPlanResult> {
   const planned = (live: LiveState) => {
     const plan = options.plan(live)
-    const prints = fingerprints(options.desired ?? ctx.env, live, plan)
+    const prints = fingerprints(options.desired ?? ctx.env, live, plan, new Set(ctx.handlers.filter((handler) => handler.writeOnly?.length).map((handler) => handler.type)))
     options.verify?.(prints)
     options.onPlan?.(plan)
     return { plan, prints }

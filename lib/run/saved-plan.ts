@@ -33,14 +33,17 @@ const unordered = (items: object[]) => items.map((item) => stableJson(item)).sor
 /** What a saved plan shows a reviewer of each change. */
 const reviewed = (changes: unknown) => (Array.isArray(changes) ? changes : []).map(({ type, key, op, fields }) => ({ type, key, op, fields }))
 
-export function fingerprints(env: Pick<Environment, 'declared' | 'partial'>, live: LiveState, plan: Plan): Fingerprints {
+/**
+ * `secretTypes`: the types with write-only fields (client secrets). Their items are hashed with
+ * every secret cut out: a published fingerprint must not confirm a guess of one.
+ */
+export function fingerprints(env: Pick<Environment, 'declared' | 'partial'>, live: LiveState, plan: Plan, secretTypes: ReadonlySet<string> = new Set()): Fingerprints {
   const changes = planDocument(plan, { projectId: '', stats: { requests: 0, retries: 0 } }).changes
+  const safe = <T>(type: string, value: T): T => (secretTypes.has(type) ? redactValue(value) : value)
   return {
     live: sha256Of(byName(new Map([...live].map(([type, items]) => [type, unordered(items)])))),
-    // write-only values (client secrets) left out: a published fingerprint must not confirm a guess of one
-    files: sha256Of({ declared: redactValue(byName(env.declared)), partial: [...env.partial].sort() }),
-    // a write-only value (a client secret) is in the item to send: its fingerprint must not hold it either
-    plan: sha256Of(plan.changes.map(({ op, type, key, fields, item }) => ({ op, type, key, fields, item: redactValue(item) }))),
+    files: sha256Of({ declared: byName(new Map([...env.declared].map(([type, items]) => [type, safe(type, items)]))), partial: [...env.partial].sort() }),
+    plan: sha256Of(plan.changes.map(({ op, type, key, fields, item }) => ({ op, type, key, fields, item: safe(type, item) }))),
     review: sha256Of(reviewed(JSON.parse(JSON.stringify(changes)))),
   }
 }
