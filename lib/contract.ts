@@ -229,7 +229,12 @@ export interface ResourceHandler<Item extends object = object, Live = unknown> {
 
 /** One request the emulator serves for a plugin: its part of the state, and the parsed request. */
 export interface EmulatorRequest<State extends object = Record<string, unknown>> {
-  /** the plugin's own part of the emulated project (EmulatorExtension.state), changed in place */
+  /**
+   * the plugin's own part of the emulated project (EmulatorExtension.state): plain JSON, changed
+   * in place (validate first: a route that throws halfway keeps what it changed). A key that
+   * comes from a request is data (a tenant may be called `__proto__`): read it with Object.hasOwn,
+   * write it with Object.defineProperty
+   */
   state: State
   /** the built-in part, read-only: to check that a tenant exists, say */
   project: {

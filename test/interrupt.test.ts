@@ -82,6 +82,20 @@ test('a second Ctrl-C exits at once, and the lock is still released', async ({ p
   await emulator.close()
 })
 
+test('SIGTERM after a Ctrl-C stops at once with SIGTERM\'s code (143): the last signal says why it ended', async ({ project }) => {
+  const emulator = await startEmulator({ latencyMs: 1500 })
+  project.write('environments/dev.yaml', emulatorEnvironment(emulator, tenants))
+  const task = startTask('sync', ['--env', 'dev', '--apply'], { cwd: project.dir, env: env(emulator) })
+  await waitFor(() => creates(emulator).length >= 2, 'a few creates', 20_000)
+  task.child.kill('SIGINT')
+  await waitFor(() => task.output().stderr.includes('starting no new changes'), 'the Ctrl-C is heard', 5000)
+  task.child.kill('SIGTERM')
+  const result = await task.done
+  assert.is(result.code, 143, result.stderr)
+  assert.match(result.stderr, 'SIGTERM after SIGINT: stopping now')
+  await emulator.close()
+})
+
 test('one Ctrl-C that arrives twice (the terminal signals the group, npx tsx forwards it) is one: the apply still finishes its summary', async ({ emulator, project }) => {
   const task = startTask('sync', ['--env', 'dev', '--apply'], { cwd: project.dir, env: env(emulator) })
   await waitFor(() => creates(emulator).length >= 2, 'a few creates', 20_000)

@@ -11,6 +11,9 @@ const test = suite<{ project: Project }>('shipped environments')
 /** The repository's own descope.config.ts, its imports pointed back at the repository: its plugins, whatever a user added */
 const shippedConfig = () => fs.readFileSync(path.join(REPO, 'descope.config.ts'), 'utf8').replace(/from '\.\/(lib|plugins)\//g, `from '${REPO}/$1/`)
 
+/** a plugin a user added may create values shown once (an access key): an apply needs a place for them */
+const SECRETS_OUT = ['--secrets-out', 'local.secrets.json']
+
 test.before.each((context) => {
   context.project = createProject({}, shippedConfig())
   fs.cpSync(path.join(REPO, 'environments'), path.join(context.project.dir, 'environments'), { recursive: true })
@@ -25,7 +28,7 @@ test('local: plan, apply, then "No changes", with state kept between runs', asyn
   // a new project already has the default sign-up-or-in flow and a theme, as the files hold them
   assert.match(plan.stdout, /Plan: \d+ to create, 0 to update, 0 to delete/)
 
-  const applied = await runTask('sync', ['--apply'], { cwd: project.dir, spawn: true })
+  const applied = await runTask('sync', ['--apply', ...SECRETS_OUT], { cwd: project.dir, spawn: true })
   assert.is(applied.code, 0, applied.stderr)
   assert.match(applied.stdout, /Apply: \d+ applied, 0 failed, 0 skipped/)
   assert.ok(fs.existsSync(path.join(project.dir, '.descope-emulator/local.json')), 'state persisted')
@@ -38,7 +41,7 @@ test('local: plan, apply, then "No changes", with state kept between runs', asyn
 test('local is a new project as Descope makes one, and its built-ins are neither pruned nor unmanaged', async ({ project }) => {
   const state = () => JSON.parse(fs.readFileSync(path.join(project.dir, '.descope-emulator/local.json'), 'utf8')) as Record<string, Record<string, { name?: string; flowId?: string; tenantId?: string }>>
   const names = (items: Record<string, { name?: string }>) => Object.values(items).map((item) => item.name).sort()
-  assert.is((await runTask('sync', ['--apply'], { cwd: project.dir })).code, 0)
+  assert.is((await runTask('sync', ['--apply', ...SECRETS_OUT], { cwd: project.dir })).code, 0)
   const fresh = state()
   assert.ok(names(fresh.roles!).includes('Tenant Admin'), names(fresh.roles!).join())
   assert.ok(['Impersonate', 'SSO Admin', 'User Admin'].every((name) => names(fresh.permissions!).includes(name)), names(fresh.permissions!).join())
@@ -46,7 +49,7 @@ test('local is a new project as Descope makes one, and its built-ins are neither
   assert.ok(Object.values(fresh.ssoApplications!).some((app) => app.name && (app as { id?: string }).id === 'descope-default-oidc'))
 
   // base.yaml's roles: and flows: all name none of them: --prune deletes nothing
-  const pruned = await runTask('sync', ['--apply', '--prune', '--json'], { cwd: project.dir })
+  const pruned = await runTask('sync', ['--apply', '--prune', '--json', ...SECRETS_OUT], { cwd: project.dir })
   assert.is(pruned.code, 0, pruned.stderr)
   assert.equal(JSON.parse(pruned.stdout).changes, [])
   assert.equal(names(state().roles!), names(fresh.roles!))

@@ -151,6 +151,37 @@ test('a create the API cannot recognise again is never retried blind: through dr
   for (const change of changes.filter((c) => c.outcome === 'applied' && !lost.includes(c))) assert.ok(saved.includes(change.key), `${change.key} has its secret`)
 })
 
+test('a plugin that returns a secret without declaring it: kept in --secrets-out all the same; with no place for it, the run fails and says which', async ({ project }) => {
+  project.write('descope.config.ts', configWithTestPlugins({ 'access-keys': '{ declared: false }' }))
+  project.write('environments/a.yaml', environment('a', 'accessKeys:\n  - { name: ci-deployer }\n'))
+  const kept = await runTask('sync', ['--env', 'a', '--apply', '--secrets-out', 'k.secrets.json'], { cwd: project.dir })
+  assert.is(kept.code, 0, kept.stderr)
+  assert.match(kept.stderr, 'returned cleartext without declaring it in shownOnce')
+  assert.is(JSON.parse(fs.readFileSync(path.join(project.dir, 'k.secrets.json'), 'utf8')).secrets[0].key, 'ci-deployer')
+  project.write('environments/a.yaml', environment('a', 'accessKeys:\n  - { name: ci-deployer }\n  - { name: other }\n'))
+  const lost = await runTask('sync', ['--env', 'a', '--apply', '--json'], { cwd: project.dir })
+  assert.is(lost.code, 1, lost.stderr)
+  assert.equal(JSON.parse(lost.stdout).secretsLost, [{ type: 'accessKey', key: 'other', name: 'cleartext' }])
+  assert.match(lost.stderr, 'the cleartext of accessKey "other" was shown once and could not be kept: replace it in the Descope console')
+})
+
+test('a second Ctrl-C with --json --show-secrets still prints the secrets received, as a document of their own', async ({ project }) => {
+  const keys = Array.from({ length: 16 }, (_, i) => `  - { name: key-${i} }`).join('\n')
+  project.write('environments/a.yaml', environment('a', `accessKeys:\n${keys}\n`, ', latencyMs: 800'))
+  const task = startTask('sync', ['--env', 'a', '--apply', '--json', '--show-secrets'], { cwd: project.dir })
+  await waitFor(() => task.output().stderr.includes('is in the --json document'), 'the first secret', 30_000)
+  task.child.kill('SIGINT')
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  task.child.kill('SIGINT')
+  const result = await task.done
+  assert.is(result.code, 130, result.stderr)
+  const printed = JSON.parse(result.stdout) as { interrupted: string; secrets: { key: string }[] }
+  assert.is(printed.interrupted, 'SIGINT')
+  const created = (Object.values(JSON.parse(fs.readFileSync(path.join(project.dir, '.state/a.json'), 'utf8')).plugins['test-access-keys'].keys) as { name: string }[]).map((key) => key.name)
+  assert.ok(printed.secrets.length > 0)
+  for (const secret of printed.secrets) assert.ok(created.includes(secret.key), secret.key)
+})
+
 test('--json --show-secrets is the one document that carries them', async ({ project }) => {
   project.write('environments/a.yaml', environment('a', 'accessKeys:\n  - { name: ci-deployer }\n'))
   const shown = await runTask('sync', ['--env', 'a', '--apply', '--json', '--show-secrets'], { cwd: project.dir })
@@ -264,11 +295,14 @@ test('one item per tenant: a map by tenant id, set after the tenant is created, 
 })
 
 test('a tenant called __proto__ has its settings like any other: keys are data, in the files and in a plugin\'s emulator state', async ({ project }) => {
-  const done = await lifecycle(project, 'tenants:\n  - { id: __proto__, name: Proto }\n  - { id: toString, name: ToString }\ntenantSessions:\n  __proto__: { sessionMinutes: 61 }\n  toString: { refreshDays: 3 }\n')
+  const done = await lifecycle(project, 'tenants:\n  - { id: __proto__, name: Proto }\n  - { id: toString, name: ToString }\ntenantSessions:\n  __proto__: { sessionMinutes: 61 }\n  toString: { refreshDays: 3 }\ntenantValues:\n  - { tenant: __proto__, attribute: __proto__, value: kept }\n')
   const sessions = done.state('a').plugins['test-tenant-sessions'].sessions
   assert.ok(Object.hasOwn(sessions, '__proto__'))
   assert.is(sessions['__proto__'].sessionMinutes, 61)
   assert.is(sessions.toString.refreshDays, 3)
+  const values = done.state('b').plugins['test-tenant-values'].values
+  assert.ok(Object.hasOwn(values, '__proto__') && Object.hasOwn(values['__proto__'], '__proto__'))
+  assert.is(values['__proto__']['__proto__'], 'kept')
 })
 
 test('a write-only value too short to be redacted is refused, naming the variable', async ({ project }) => {

@@ -11,6 +11,7 @@ import { configCommit, currentUser, TOOL_VERSION } from '../run/provenance.ts'
 import { holdsSecret, redact, redactValue } from '../report/secrets.ts'
 import { BACKUP_FORMAT, BACKUP_VERSION, contentHash, type Backup, type Operation } from './format.ts'
 import { backupStore, writeBackup } from './store.ts'
+import { quoted } from '../report/quote.ts'
 
 export function snapshot(ctx: Pick<Context, 'handlers' | 'env' | 'projectId'>, live: LiveState, operation: Operation, gitCommit: string | null): Backup {
   const items: Backup['items'] = {}
@@ -63,7 +64,7 @@ function withoutSecrets(ctx: Pick<Context, 'handlers' | 'log'>, live: LiveState)
     if (!items?.some((item) => holdsSecret(stableJson(item)))) continue
     clean.set(handler.type, items.map((item) => {
       if (!holdsSecret(stableJson(item))) return item
-      ctx.log.warn(`live ${handler.type} "${redact(handler.key(item))}" holds a secret (the management key, or a secret variable's value) in a field: the backup holds [redacted] in its place. Remove it from that ${handler.type} in the Descope console`)
+      ctx.log.warn(`live ${handler.type} ${quoted(redact(handler.key(item)))} holds a secret (the management key, or a secret variable's value) in a field: the backup holds [redacted] in its place. Remove it from that ${handler.type} in the Descope console`)
       return redactValue(item)
     }))
   }

@@ -4,6 +4,7 @@
 import type { ConfigIssue } from '../errors.ts'
 import type { ItemIssue, ResourceHandler } from '../contract.ts'
 import { formatPath, validate } from './validate.ts'
+import { quoted } from '../report/quote.ts'
 
 type AnyHandler = ResourceHandler<any, any>
 
@@ -96,7 +97,7 @@ function duplicateRenames(handler: AnyHandler, items: object[], where: (index: n
       return []
     }
     const other = where(earlier)
-    return [{ index, field: 'renamedFrom', message: `${handler.type} "${handler.key(item)}" is renamed from ${handler.type} "${from}", and so is the one at ${other.at.length ? formatPath(other.at) : other.file}`, fix: 'rename an item into one new item; declare the other anew, without renamedFrom' }]
+    return [{ index, field: 'renamedFrom', message: `${handler.type} ${quoted(handler.key(item))} is renamed from ${handler.type} ${quoted(from)}, and so is the one at ${other.at.length ? formatPath(other.at) : other.file}`, fix: 'rename an item into one new item; declare the other anew, without renamedFrom' }]
   })
 }
 
@@ -111,6 +112,6 @@ function duplicateKeys(handler: AnyHandler, items: object[], where: (index: numb
       return []
     }
     const other = where(earlier)
-    return [{ index, field: '', message: `${handler.type} "${key}" is declared twice (also at ${other.at.length ? formatPath(other.at) : other.file})`, fix: 'merge the two entries or give one another key' }]
+    return [{ index, field: '', message: `${handler.type} ${quoted(key)} is declared twice (also at ${other.at.length ? formatPath(other.at) : other.file})`, fix: 'merge the two entries or give one another key' }]
   })
 }

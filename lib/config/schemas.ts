@@ -107,3 +107,8 @@ export function dataRecord<TValue extends v.GenericSchema>(value: TValue, key: v
 /** `value[key]` for an own property only: `toString` of an object without one is undefined, not a function. */
 export const own = (value: object, key: string): unknown =>
   (Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined)
+
+/** `record[key] = value` for a key that is data: `__proto__` becomes a key like any other, not the prototype. */
+export function setOwn<T>(record: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true })
+}

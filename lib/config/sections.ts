@@ -10,6 +10,7 @@ import { dataRecord } from './schemas.ts'
 import { singleReference } from './substitute.ts'
 import { MIN_SECRET_LENGTH } from '../report/secrets.ts'
 import { formatPath, validate } from './validate.ts'
+import { quoted } from '../report/quote.ts'
 
 /**
  * Validates a section item by item, so that one bad item does not hide a duplicate key or a
@@ -85,11 +86,11 @@ function sectionEntries(
         return []
       }
       if (item === null || typeof item !== 'object' || Array.isArray(item)) {
-        issues.push({ file: fileFor(at), path: formatPath(at), message: `must be a mapping of the ${handler.type}'s fields for ${per} "${parent}", not ${Array.isArray(item) ? 'a list' : JSON.stringify(item)}`, fix: `write ${parent}: { field: value, ... }` })
+        issues.push({ file: fileFor(at), path: formatPath(at), message: `must be a mapping of the ${handler.type}'s fields for ${per} ${quoted(parent)}, not ${Array.isArray(item) ? 'a list' : JSON.stringify(item)}`, fix: `write ${parent}: { field: value, ... }` })
         return []
       }
       if (Object.hasOwn(item, field) && (item as Record<string, unknown>)[field] !== parent) {
-        issues.push({ file: fileFor(at), path: formatPath([...at, field]), message: `names ${per} ${JSON.stringify((item as Record<string, unknown>)[field])} inside the entry of ${per} "${parent}"`, fix: `leave ${field} out: the key of the entry says which ${per} it is` })
+        issues.push({ file: fileFor(at), path: formatPath([...at, field]), message: `names ${per} ${JSON.stringify((item as Record<string, unknown>)[field])} inside the entry of ${per} ${quoted(parent)}`, fix: `leave ${field} out: the key of the entry says which ${per} it is` })
         return []
       }
       // the key of the entry is the parent's: the item carries it like any other field

@@ -1,9 +1,9 @@
 // What plugins add to the emulator (EmulatorExtension in lib/contract.ts): their routes, served
 // beside the built-in ones, and their part of the state, kept under the plugin's name in
 // `state.plugins` and in the persisted file, so a new type is tested end to end like the
-// built-in ones. A route of the emulator's own cannot be replaced. A plugin's state is made of
-// objects without a prototype (a key may be `__proto__`, it is data), and a route that changes
-// it works on a copy, kept only when it succeeds: a request refused halfway changes nothing.
+// built-in ones. A route of the emulator's own cannot be replaced. A plugin's state is its own
+// plain JSON, changed in place by its routes (which validate before they change anything, as the
+// built-in ones do), and checked with the plugin's schema when a state file is read back.
 import * as v from 'valibot'
 import type { EmulatorRequest, Plugin } from '../contract.ts'
 import { EmulatorError, ReplyError, type ReplyErrorKind } from './errors.ts'
@@ -48,40 +48,26 @@ export function addPluginState(state: EmulatorState, plugins: PluginEmulator[], 
         const issue = checked.issues[0]!
         throw new EmulatorError('EMULATOR_STATE_CORRUPT', `the emulator state file ${file ?? ''} is corrupt: plugin "${name}"'s part, ${v.getDotPath(issue) ?? 'as a whole'}: ${issue.message}; fix it, or delete plugins["${name}"] in it to start that part anew`)
       }
-      state.plugins[name] = dataCopy(state.plugins[name]) as Record<string, unknown>
       continue
     }
-    state.plugins[name] = dataCopy(emulator.state()) as Record<string, unknown>
+    state.plugins[name] = emulator.state() as Record<string, unknown>
     added = true
   }
   return added
 }
 
-/** A deep copy whose objects have no prototype: every key, `__proto__` too, is an own property. */
-function dataCopy(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(dataCopy)
-  if (value === null || typeof value !== 'object') return value
-  const copy = Object.create(null) as Record<string, unknown>
-  for (const [key, item] of Object.entries(value)) copy[key] = dataCopy(item)
-  return copy
-}
+
 
 function pluginRoute(name: string, served: { mutates: boolean; handle(request: EmulatorRequest<any>): object }): Route {
   return {
     mutates: served.mutates,
-    handle: (ctx) => {
-      const state = served.mutates ? dataCopy(ctx.state.plugins[name]) as Record<string, unknown> : ctx.state.plugins[name]!
-      const result = served.handle({
-        state,
-        project: { tenants: ctx.state.tenants },
-        body: ctx.body,
-        query: ctx.query,
-        fail: (status, message) => { throw new ReplyError(FAILURES[status], message) },
-        newId: (prefix) => randomId(prefix, 27, () => false),
-      })
-      // reached only when the route succeeded: its changes are kept
-      if (served.mutates) ctx.state.plugins[name] = state
-      return result
-    },
+    handle: (ctx) => served.handle({
+      state: ctx.state.plugins[name]!,
+      project: { tenants: ctx.state.tenants },
+      body: ctx.body,
+      query: ctx.query,
+      fail: (status, message) => { throw new ReplyError(FAILURES[status], message) },
+      newId: (prefix) => randomId(prefix, 27, () => false),
+    }),
   }
 }

@@ -110,7 +110,7 @@ async function execute(change: Change, handler: AnyHandler, ctx: HandlerContext,
     if (change.op === 'create') {
       const created = await handler.create!(ctx, change.item)
       const secrets = shownOnce(handler, created?.secrets, ctx)
-      ctx.log.success(`created ${label}${secrets ? ` (its ${Object.keys(secrets).join(', ')}, shown this once, is handed to --secrets-out, the terminal or the --json document)` : ''}`)
+      ctx.log.success(`created ${label}${secrets ? ` (with its ${Object.keys(secrets).join(', ')}, shown this once)` : ''}`)
       return { change, status: 'applied', ...(secrets ? { secrets } : {}) }
     }
     if (change.op === 'update') await handler.update!(ctx, change.item, change.current)

@@ -5,6 +5,7 @@ import type { Change } from './change.ts'
 import type { Reference } from '../contract.ts'
 import { findCycle } from './graph.ts'
 import type { Registry } from './registry.ts'
+import { quoted } from '../report/quote.ts'
 
 /**
  * change → the changes that must succeed before it:
@@ -61,7 +62,7 @@ export function dependencyGraph(changes: Change[], handlers: Registry): Map<Chan
 export class CycleError extends DescopeMgmtError {
   readonly cycle: Change[]
   constructor(cycle: Change[]) {
-    super('PLAN_CYCLE', `changes depend on each other in a cycle: ${cycle.map((c) => `${c.op} ${c.type} "${c.key}"`).join(' → ')}`)
+    super('PLAN_CYCLE', `changes depend on each other in a cycle: ${cycle.map((c) => `${c.op} ${c.type} ${quoted(c.key)}`).join(' → ')}`)
     this.cycle = cycle
   }
 }

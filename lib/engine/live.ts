@@ -11,6 +11,7 @@ import type { Current, ResourceHandler } from '../contract.ts'
 import type { Registry } from './registry.ts'
 import { kindOf } from '../config/schemas.ts'
 import { formatPath } from '../config/validate.ts'
+import { quoted } from '../report/quote.ts'
 
 type AnyHandler = ResourceHandler<any, any>
 
@@ -85,7 +86,7 @@ export function liveItem(handler: AnyHandler, raw: unknown, index?: number): obj
   }
   const id = handler.serverId?.(result.output)
   if (handler.serverId && (typeof id !== 'string' || id === '')) {
-    throw new LiveDataError(`live ${handler.type} "${key}" has no server id (the plugin's serverId() gave ${JSON.stringify(id)}), so it cannot be updated or deleted; nothing was changed. ${ADVICE}`)
+    throw new LiveDataError(`live ${handler.type} ${quoted(key)} has no server id (the plugin's serverId() gave ${JSON.stringify(id)}), so it cannot be updated or deleted; nothing was changed. ${ADVICE}`)
   }
   origins.set(item, { raw: result.output, ...(id === undefined ? {} : { id }) })
   return item

@@ -13,6 +13,7 @@ import type { Change, LiveState, Plan } from './change.ts'
 import { inDependencyOrder } from './graph.ts'
 import { currentOf } from './live.ts'
 import type { Registry } from './registry.ts'
+import { quoted } from '../report/quote.ts'
 
 export interface PlanOptions {
   /** delete live items that no file declares */
@@ -55,12 +56,12 @@ export function planChanges(
       const at = (field?: string) => env.locate(handler.type, index, field)
       if (!current && handler.singleton) {
         // there is always one (a new tenant's settings come with it): set what the file declares
-        if (!handler.update && !handler.applyGroup) issues.push({ ...at(), message: `${handler.type} "${key}" cannot be set by this plugin`, fix: 'set it by hand or remove it from the file' })
+        if (!handler.update && !handler.applyGroup) issues.push({ ...at(), message: `${handler.type} ${quoted(key)} cannot be set by this plugin`, fix: 'set it by hand or remove it from the file' })
         forward.push({ op: 'update', type: handler.type, key, fields: describeNew(item, handler.writeOnly), item })
         continue
       }
       if (!current) {
-        if (!handler.create && !handler.applyGroup) issues.push({ ...at(), message: `${handler.type} "${key}" does not exist and this plugin cannot create it`, fix: 'create it by hand or remove it from the file' })
+        if (!handler.create && !handler.applyGroup) issues.push({ ...at(), message: `${handler.type} ${quoted(key)} does not exist and this plugin cannot create it`, fix: 'create it by hand or remove it from the file' })
         forward.push({ op: 'create', type: handler.type, key, fields: describeNew(item, handler.writeOnly), item })
         continue
       }
@@ -75,17 +76,17 @@ export function planChanges(
         const refused = changeable === 'all' ? [] : fields.filter((field) => !changeable.includes(field.path.split('.')[0]!))
         if (refused.length) {
           const allowed = changeable.length ? `; Descope lets you change its ${(changeable as readonly string[]).join(', ')}` : ''
-          issues.push({ ...at(), message: `${handler.type} "${handler.key(current)}" is built into every Descope project and its ${refused.map((field) => field.path).join(', ')} cannot be changed${allowed}`, fix: 'declare those fields as they are live, or leave it out of the file' })
+          issues.push({ ...at(), message: `${handler.type} ${quoted(handler.key(current))} is built into every Descope project and its ${refused.map((field) => field.path).join(', ')} cannot be changed${allowed}`, fix: 'declare those fields as they are live, or leave it out of the file' })
           continue
         }
       }
       for (const field of fields) {
         const top = field.path.split('.')[0]!
         if (handler.immutable?.includes(top)) {
-          issues.push({ ...at(top), message: `${handler.type} "${key}": ${top} cannot be changed once created (live ${JSON.stringify(field.from)}, file ${JSON.stringify(field.to)})`, fix: `set it back to ${JSON.stringify(field.from)}, or delete and re-create the ${handler.type} by hand` })
+          issues.push({ ...at(top), message: `${handler.type} ${quoted(key)}: ${top} cannot be changed once created (live ${JSON.stringify(field.from)}, file ${JSON.stringify(field.to)})`, fix: `set it back to ${JSON.stringify(field.from)}, or delete and re-create the ${handler.type} by hand` })
         }
       }
-      if (!handler.update && !handler.applyGroup) issues.push({ ...at(), message: `${handler.type} "${key}" differs from live and this plugin cannot update it`, fix: 'change it by hand or match the file to live' })
+      if (!handler.update && !handler.applyGroup) issues.push({ ...at(), message: `${handler.type} ${quoted(key)} differs from live and this plugin cannot update it`, fix: 'change it by hand or match the file to live' })
       forward.push({ op: 'update', type: handler.type, key, fields, item: state, live: current, current: currentOf(current) })
     }
     // one per project or per parent: nothing to prune, and the undeclared ones are simply not managed
@@ -168,14 +169,14 @@ function referenceIssues(
         if (!exists(ref)) {
           const fix = handler.files
             // an exported file keeps the name it had: after a rename, export it again
-            ? `if ${ref.type} "${ref.key}" was renamed or removed, export the ${handler.type} again (${handler.files.export.command}); otherwise declare ${ref.type} "${ref.key}"`
-            : `declare ${ref.type} "${ref.key}" or remove the reference`
-          issues.push({ ...where, message: `${handler.type} "${handler.key(item)}" references ${ref.type} "${ref.key}", which is neither declared nor live`, fix })
+            ? `if ${ref.type} ${quoted(ref.key)} was renamed or removed, export the ${handler.type} again (${handler.files.export.command}); otherwise declare ${ref.type} ${quoted(ref.key)}`
+            : `declare ${ref.type} ${quoted(ref.key)} or remove the reference`
+          issues.push({ ...where, message: `${handler.type} ${quoted(handler.key(item))} references ${ref.type} ${quoted(ref.key)}, which is neither declared nor live`, fix })
         } else if (gone.has(`${ref.type}/${ref.key}`)) {
           const { renamedTo } = gone.get(`${ref.type}/${ref.key}`)!
           issues.push(renamedTo === undefined
-            ? { ...where, message: `--prune would delete ${ref.type} "${ref.key}", which ${handler.type} "${handler.key(item)}" still references`, fix: `declare ${ref.type} "${ref.key}" or remove the reference first` }
-            : { ...where, message: `${handler.type} "${handler.key(item)}" references ${ref.type} "${ref.key}", which the plan renames to "${renamedTo}"`, fix: `name ${ref.type} "${renamedTo}" in the ${handler.type} instead${handler.files ? ' (edit its file, or change it in the console and export it again)' : ''}; the plan then updates it after the rename` })
+            ? { ...where, message: `--prune would delete ${ref.type} ${quoted(ref.key)}, which ${handler.type} ${quoted(handler.key(item))} still references`, fix: `declare ${ref.type} ${quoted(ref.key)} or remove the reference first` }
+            : { ...where, message: `${handler.type} ${quoted(handler.key(item))} references ${ref.type} ${quoted(ref.key)}, which the plan renames to ${quoted(renamedTo)}`, fix: `name ${ref.type} ${quoted(renamedTo)} in the ${handler.type} instead${handler.files ? ' (edit its file, or change it in the console and export it again)' : ''}; the plan then updates it after the rename` })
         }
       }
     })
@@ -194,11 +195,11 @@ function referenceIssues(
         const fate = gone.get(`${ref.type}/${ref.key}`)
         if (!fate) continue
         issues.push({ ...env.locate(ref.type, -1), message: fate.renamedTo === undefined
-          ? `--prune would delete ${ref.type} "${ref.key}", which live ${handler.type} "${key}" still references (${why})`
-          : `the plan renames ${ref.type} "${ref.key}" to "${fate.renamedTo}", which live ${handler.type} "${key}" still references by its old name (${why})`,
+          ? `--prune would delete ${ref.type} ${quoted(ref.key)}, which live ${handler.type} ${quoted(key)} still references (${why})`
+          : `the plan renames ${ref.type} ${quoted(ref.key)} to ${quoted(fate.renamedTo)}, which live ${handler.type} ${quoted(key)} still references by its old name (${why})`,
         fix: declared
-          ? `keep ${ref.type} "${ref.key}", or declare ${handler.type} "${key}" with the reference changed`
-          : `keep ${ref.type} "${ref.key}", or manage ${handler.section} here and change the reference in the same plan` })
+          ? `keep ${ref.type} ${quoted(ref.key)}, or declare ${handler.type} ${quoted(key)} with the reference changed`
+          : `keep ${ref.type} ${quoted(ref.key)}, or manage ${handler.section} here and change the reference in the same plan` })
       }
     }
   }
@@ -230,7 +231,7 @@ function claimIssues(
       for (const claim of handler.claims!(item)) {
         const holder = keepers.get(claim)
         if (holder === undefined || holder === handler.key(item)) continue
-        issues.push({ ...env.locate(handler.type, index), message: `${handler.type} "${handler.key(item)}" claims ${claim}, which live ${handler.type} "${holder}" holds and will keep`, fix: `declare ${handler.type} "${holder}" without it, or delete "${holder}" (--prune deletes it if no file declares it)` })
+        issues.push({ ...env.locate(handler.type, index), message: `${handler.type} ${quoted(handler.key(item))} claims ${claim}, which live ${handler.type} ${quoted(holder)} holds and will keep`, fix: `declare ${handler.type} ${quoted(holder)} without it, or delete ${quoted(holder)} (--prune deletes it if no file declares it)` })
       }
     })
   }
@@ -244,10 +245,10 @@ function inApplyOrder(changes: Change[], handlers: Registry, env: Pick<Environme
     before = dependencyGraph(changes, handlers)
   } catch (error) {
     if (!(error instanceof CycleError)) throw error
-    const steps = error.cycle.map((change) => `${change.op} ${change.type} "${change.key}"`).join(' → ')
+    const steps = error.cycle.map((change) => `${change.op} ${change.type} ${quoted(change.key)}`).join(' → ')
     throw new ConfigError('PLAN_CYCLE', error.cycle.slice(0, -1).map((change) => {
       const index = env.declared.get(change.type)?.findIndex((item) => handlers.get(change.type).key(item) === change.key) ?? -1
-      return { ...env.locate(change.type, index), message: `${change.op} of ${change.type} "${change.key}" waits on itself through ${steps} (two items swapping a name or a domain)`, fix: 'apply it in two steps: first a sync that gives the value up, then one that takes it; nothing was written' }
+      return { ...env.locate(change.type, index), message: `${change.op} of ${change.type} ${quoted(change.key)} waits on itself through ${steps} (two items swapping a name or a domain)`, fix: 'apply it in two steps: first a sync that gives the value up, then one that takes it; nothing was written' }
     }), { cause: error, title: 'plan refused' })
   }
   return inDependencyOrder(changes, (change) => before.get(change) ?? [])

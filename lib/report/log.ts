@@ -2,11 +2,14 @@
 // every registered secret redacted from every message (secrets.ts), whatever code produced it.
 import { createConsola, LogLevels, type ConsolaInstance, type ConsolaReporter } from 'consola'
 import { redact } from './secrets.ts'
+import { escapeControls } from './quote.ts'
 
 
+// no secret, and no raw control character (a key holding ESC or CR could rewrite the line)
+const safe = (text: string) => escapeControls(redact(text))
 const redactArg = (arg: unknown): unknown => {
-  if (typeof arg === 'string') return redact(arg)
-  if (arg instanceof Error) return Object.assign(new Error(redact(arg.message)), { name: arg.name, stack: arg.stack && redact(arg.stack) })
+  if (typeof arg === 'string') return safe(arg)
+  if (arg instanceof Error) return Object.assign(new Error(safe(arg.message)), { name: arg.name, stack: arg.stack && safe(arg.stack) })
   return arg
 }
 

@@ -10,6 +10,7 @@ import type { RunPlanResult } from '../run/run-plan.ts'
 import { redactValue } from './secrets.ts'
 import type { SecretsChannel } from '../run/secrets-channel.ts'
 import { printSecretOnce } from './print.ts'
+import { quoted } from './quote.ts'
 
 export interface PresentOptions {
   json: boolean
@@ -43,6 +44,7 @@ export async function presentRun(ctx: Context, options: PresentOptions, run: (on
       ...(backup ? { backup } : {}),
       ...(stopped ? { stopped } : {}),
       ...(interrupted ? { interrupted } : {}),
+      ...(result.secretsLost ? { secretsLost: result.secretsLost } : {}),
     })
     // added after redaction, and only because --show-secrets asked: the one place they appear
     const shown = options.secrets?.kind === 'json' && secrets.length ? { secrets } : {}
@@ -56,7 +58,8 @@ export async function presentRun(ctx: Context, options: PresentOptions, run: (on
       ...(secrets.length && options.secrets?.kind === 'file' ? [`${secrets.length} value(s) shown once written to ${displayPath(options.secrets.file)} (0600): move them where they belong, then delete the file.`] : []),
     ].join('\n'))
   }
+  for (const { type, key, name } of result.secretsLost ?? []) ctx.log.error(`the ${name} of ${type} ${quoted(key)} was shown once and could not be kept: replace it in the Descope console`)
   if (interrupted) return { code: SIGNAL_EXIT[interrupted], result }
-  const failed = outcomes?.some((outcome) => outcome.status !== 'applied')
+  const failed = outcomes?.some((outcome) => outcome.status !== 'applied') || Boolean(result.secretsLost?.length)
   return { code: failed ? ExitCode.failure : ExitCode.ok, result }
 }

@@ -14,3 +14,14 @@ export function quoted(text: string): string {
 export function escapeInvisible(text: string): string {
   return quoted(text).slice(1, -1).replace(/\\"/g, '"').replace(/\\\\/g, '\\')
 }
+
+/** Control characters but newline and tab, and invisible ones: what a log line must never carry raw. */
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200B-\u200F\u2028-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g
+
+/**
+ * `text` with every control character but newline and tab, and every invisible one, shown as an
+ * escape: the backstop for log lines whatever a message quotes (a key from a hostile file).
+ */
+export function escapeControls(text: string): string {
+  return text.replace(CONTROL, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`)
+}

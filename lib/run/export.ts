@@ -14,6 +14,7 @@ import { readTextFile, writeFileAtomic, type ReadPolicy } from '../io/files.ts'
 import { stableJson } from '../io/json-file.ts'
 import { liveItems } from '../engine/live.ts'
 import type { ResourceHandler } from '../contract.ts'
+import { quoted } from '../report/quote.ts'
 
 export interface ExportOptions {
   /** the directory to write into */
@@ -47,7 +48,7 @@ export async function planExport(ctx: Context, options: ExportOptions): Promise<
     const items = liveItems(handler, await handler.list(ctx.handlerContext(handler.type), only))
       .filter((item) => !only || only.includes(handler.key(item)))
     for (const key of only ?? []) {
-      if (!items.some((item) => handler.key(item) === key)) issues.push({ file: 'export', path: key, message: `environment "${ctx.env.name}" has no ${handler.type} "${key}"`, fix: 'check it in the Descope console, or export them all' })
+      if (!items.some((item) => handler.key(item) === key)) issues.push({ file: 'export', path: key, message: `environment "${ctx.env.name}" has no ${handler.type} ${quoted(key)}`, fix: 'check it in the Descope console, or export them all' })
     }
     issues.push(...exporter.check?.(items, displayPath(options.dir)) ?? [])
     for (const item of items) wanted.set(path.join(options.dir, exporter.fileOf(item)), stableJson(item))
@@ -97,12 +98,13 @@ function readIfExists(file: string, policy: ReadPolicy): string | undefined {
 /**
  * Live items of a type declared inline, in the form its section takes in an environment file:
  * a list, the one item (one per project), or a map by parent (one per tenant, its key field left
- * out). Built-ins are left out (every project has them), and so is every server-owned field
- * (live items never hold them) and write-only value (the API never returns one): written back as
- * a file, it plans no change.
+ * out). Built-ins are left out (every project has them), but for those a file may change
+ * (builtInChangeable: Tenant Admin's permissions), which carry what this project set; no
+ * server-owned field (live items never hold them) and no write-only value (the API never returns
+ * one): written back as a file, it plans no change, here or in a new project.
  */
 export function sectionOf(handler: ResourceHandler<any, any>, items: object[]): unknown {
-  const kept = items.filter((item) => !handler.builtIn?.(item)).sort((a, b) => byCodeUnit(handler.key(a), handler.key(b)))
+  const kept = items.filter((item) => !handler.builtIn?.(item) || handler.builtInChangeable?.length).sort((a, b) => byCodeUnit(handler.key(a), handler.key(b)))
   if (handler.singleton === 'project') return kept[0]
   if (handler.singleton) {
     const { field } = handler.singleton

@@ -10,7 +10,7 @@ import type { ConsolaInstance } from 'consola'
 import { SIGNAL_EXIT, type Signal } from '../errors.ts'
 
 /** A second signal this soon is the first one, forwarded by a parent process (a person cannot press twice this fast). */
-export const RELAYED_MS = 300
+export const RELAYED_MS = 100
 
 /** "300 ms", "15 s" */
 export const describeWait = (ms: number) => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`)
@@ -26,7 +26,14 @@ export interface Interruption {
  * Listens for SIGINT, SIGTERM and SIGHUP until dispose(). On the first, `onFirst` is called (stop
  * scheduling) and, after `graceMs`, `onGraceOver` (cut what is still in flight).
  */
-export function trapInterrupts(options: { log: ConsolaInstance; graceMs: number; onFirst(signal: Signal): void; onGraceOver(signal: Signal): void }): Interruption {
+export function trapInterrupts(options: {
+  log: ConsolaInstance
+  graceMs: number
+  onFirst(signal: Signal): void
+  onGraceOver(signal: Signal): void
+  /** the last word before a second signal ends the process at once: synchronous (what must not be lost) */
+  beforeExit?(signal: Signal): void
+}): Interruption {
   let received: Signal | undefined
   let receivedAt = 0
   let grace: NodeJS.Timeout | undefined
@@ -36,8 +43,12 @@ export function trapInterrupts(options: { log: ConsolaInstance; graceMs: number;
       return
     }
     if (received) {
-      options.log.warn(`${signal} again: stopping now; the requests in flight may or may not have gone through (a re-run converges)`)
-      process.exit(SIGNAL_EXIT[received])
+      options.log.warn(`${signal === received ? `${signal} again` : `${signal} after ${received}`}: stopping now; the requests in flight may or may not have gone through (a re-run converges)`)
+      try {
+        options.beforeExit?.(signal)
+      } finally {
+        process.exit(SIGNAL_EXIT[signal])
+      }
     }
     received = signal
     receivedAt = Date.now()

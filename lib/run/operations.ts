@@ -9,6 +9,7 @@ import { compareItem } from '../engine/diff.ts'
 import { currentOf, liveItem, liveItems } from '../engine/live.ts'
 import { formatPath } from '../config/validate.ts'
 import { registerSecret } from '../report/secrets.ts'
+import { quoted } from '../report/quote.ts'
 
 export interface Operations<Item extends object> {
   /** every live item, normalized as plans and backups see them */
@@ -37,7 +38,7 @@ export function operations<Item extends object>(handler: ResourceHandler<Item, u
     if (raw !== undefined) return currentOf(liveItem(handler, raw)) as Current<Item>
     const matching = liveItems(handler, await handler.list(ctx, [key])).filter((candidate) => handler.key(candidate as Item) === key)
     // which one is meant cannot be told: the plan leaves such a key alone, and so does a script
-    if (matching.length > 1) throw new Error(`${matching.length} live ${handler.section} have the key "${key}"; remove all but one in the Descope console first`)
+    if (matching.length > 1) throw new Error(`${matching.length} live ${handler.section} have the key ${quoted(key)}; remove all but one in the Descope console first`)
     return matching[0] === undefined ? undefined : currentOf(matching[0]) as Current<Item>
   }
   const required = <T>(verb: T | undefined, name: string): T => {
@@ -56,13 +57,13 @@ export function operations<Item extends object>(handler: ResourceHandler<Item, u
     update: async (item) => {
       const declared = valid(item)
       const current = await find(handler.key(declared))
-      if (!current && !handler.singleton) throw new Error(`${handler.type} "${handler.key(declared)}" does not exist`)
+      if (!current && !handler.singleton) throw new Error(`${handler.type} ${quoted(handler.key(declared))} does not exist`)
       const state = current ? compareItem(handler, declared, current.item).state : declared
       await required(handler.update, 'update').call(handler, ctx, state, current)
     },
     delete: async (key) => {
       const current = await find(key)
-      if (!current) throw new Error(`${handler.type} "${key}" does not exist`)
+      if (!current) throw new Error(`${handler.type} ${quoted(key)} does not exist`)
       await required(handler.delete, 'delete').call(handler, ctx, current)
     },
   }

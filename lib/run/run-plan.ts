@@ -4,6 +4,7 @@
 // environment up (every type) and opens the audit log before the first write (no backup, no
 // apply), then applies, recording each outcome. Ctrl-C stops the scheduling of new writes;
 // so do a dead API and the run's deadline (the client's circuit): the rest is reported skipped.
+import fs from 'node:fs'
 import { applyPlan, type Outcome } from '../engine/apply.ts'
 import { openAuditLog, outcomeEntry, type AuditLog } from './audit.ts'
 import { takeBackup } from '../backup/snapshot.ts'
@@ -12,7 +13,8 @@ import { backupStore } from '../backup/store.ts'
 import { confirmProtected, type Confirmation } from './confirm.ts'
 import type { Context } from './context.ts'
 import type { Environment } from '../config/environment.ts'
-import { DescopeMgmtError, InterruptedError } from '../errors.ts'
+import { DescopeMgmtError, displayPath, InterruptedError } from '../errors.ts'
+import { quoted } from '../report/quote.ts'
 import type { Signal } from '../errors.ts'
 import { describeWait, trapInterrupts } from './interrupt.ts'
 import { readLive, type LiveSelection } from '../engine/live.ts'
@@ -20,7 +22,15 @@ import { acquireLock } from './lock.ts'
 import type { LiveState, Plan } from '../engine/change.ts'
 import { configCommit } from './provenance.ts'
 import { fingerprints, type Fingerprints } from './saved-plan.ts'
-import { assertSecretsHavePlace, openSecretsFile, receiveSecrets, type SecretsChannel } from './secrets-channel.ts'
+import { assertSecretsHavePlace, openSecretsFile, receiveSecrets, unkept, type SecretsChannel } from './secrets-channel.ts'
+
+/** Where a value shown once went, as the log says it. */
+const WHERE: Record<SecretsChannel['kind'], (channel: SecretsChannel) => string> = {
+  file: (channel) => `is written to ${displayPath((channel as { file: string }).file)}`,
+  terminal: () => 'is shown on the terminal',
+  json: () => 'is in the --json document\'s secrets',
+  caller: () => 'is handed to the script',
+}
 
 export interface RunPlanOptions {
   apply: boolean
@@ -60,6 +70,14 @@ export interface RunPlanResult {
   stopped?: string
   /** the signal that stopped the apply */
   interrupted?: Signal
+  /** values shown once that this run could not keep (an unwritable --secrets-out): the run fails */
+  secretsLost?: SecretLost[]
+}
+
+export interface SecretLost {
+  type: string
+  key: string
+  name: string
 }
 
 export async function runPlan(ctx: Context, options: RunPlanOptions): Promise<RunPlanResult> {
@@ -107,10 +125,17 @@ export async function runPlan(ctx: Context, options: RunPlanOptions): Promise<Ru
       beforeWriting.abort()
       ctx.client.abort(`interrupted (${signal}) before anything was written`)
     },
+    // values shown once that only the --json document would have held are printed now, or never
+    beforeExit: (signal) => {
+      if (options.secrets?.kind !== 'json' || !options.secrets.received.length) return
+      fs.writeSync(1, `${JSON.stringify({ environment: ctx.env.name, projectId: ctx.projectId, interrupted: signal, secrets: options.secrets.received }, null, 2)}\n`)
+    },
     onGraceOver: (signal) => ctx.client.abort(`interrupted (${signal}); the requests still in flight after ${describeWait(ctx.env.timeouts.graceMs)} were cut`),
   })
   let auditFailure: string | undefined
   let secretsFailure: string | undefined
+  /** values shown once that had no place at all (a plugin that did not declare them) */
+  const lost: SecretLost[] = []
   const stopReason = () => auditFailure ?? secretsFailure ?? (interruption.signal ? `interrupted (${interruption.signal})` : ctx.client.stopped)
   try {
     const stoppedBefore = () => {
@@ -150,13 +175,18 @@ export async function runPlan(ctx: Context, options: RunPlanOptions): Promise<Ru
       contextFor: ctx.handlerContext,
       stopReason,
       onOutcome: (outcome) => {
-        if (outcome.secrets && options.secrets) {
+        if (outcome.secrets) {
+          const what = `the ${Object.keys(outcome.secrets).join(', ')} of ${outcome.change.type} ${quoted(outcome.change.key)}`
           try {
+            // a plugin that did not declare its values shown once got past the check for a place
+            if (!options.secrets) throw new Error('this run has no place for values shown once')
             receiveSecrets(options.secrets, outcome, { environment: ctx.env.name, projectId: ctx.projectId })
+            ctx.log.info(`${what} ${WHERE[options.secrets.kind](options.secrets)}`)
           } catch (error) {
-            // the value is gone with this process: say which, and make no more of them
+            // kept in memory, retried with the next value; said, and no more are made
             secretsFailure ??= `the values shown once could not be kept (${(error as Error).message})`
-            ctx.log.error(`${secretsFailure}: the ${Object.keys(outcome.secrets).join(', ')} of ${outcome.change.type} "${outcome.change.key}" is lost; replace it in the Descope console`)
+            if (!options.secrets) lost.push(...Object.keys(outcome.secrets).map((name) => ({ type: outcome.change.type, key: outcome.change.key, name })))
+            ctx.log.error(`${secretsFailure}: ${what} is not kept; if this run ends without keeping it, replace it in the Descope console`)
           }
         }
         try {
@@ -170,7 +200,8 @@ export async function runPlan(ctx: Context, options: RunPlanOptions): Promise<Ru
     })
     // a stop that came after the last change started stopped nothing
     const stopped = outcomes.some((outcome) => outcome.stopped) ? stopReason() : undefined
-    return { plan, fingerprints: prints, backup, outcomes, ...(stopped ? { stopped } : {}), ...(interruption.signal ? { interrupted: interruption.signal } : {}) }
+    const secretsLost = [...lost, ...unkept(options.secrets).map(({ type, key, name }) => ({ type, key, name }))]
+    return { plan, fingerprints: prints, backup, outcomes, ...(stopped ? { stopped } : {}), ...(interruption.signal ? { interrupted: interruption.signal } : {}), ...(secretsLost.length ? { secretsLost } : {}) }
   } catch (error) {
     auditRefusal(error)
     throw error

@@ -13,6 +13,7 @@ import type { Outcome } from '../engine/apply.ts'
 import { displayPath, UsageError } from '../errors.ts'
 import { printSecretOnce } from '../report/print.ts'
 import { writeFileAtomic } from '../io/files.ts'
+import { quoted } from '../report/quote.ts'
 
 export interface SecretsChannelOptions {
   /** --secrets-out <file> */
@@ -33,7 +34,7 @@ export interface Revealed {
 }
 
 export type SecretsChannel = (
-  | { kind: 'file'; file: string; opened?: boolean }
+  | { kind: 'file'; file: string; opened?: boolean; written?: number }
   | { kind: 'json' }
   | { kind: 'terminal' }
   /** a script's own: it reads them here, or from the outcomes (Outcome.secrets) */
@@ -90,7 +91,7 @@ export function assertSecretsHavePlace(plan: Plan, handlers: Registry, channel: 
     if (!inDirectory) throw new SecretsOutError(`--secrets-out ${shown}: ${displayPath(path.dirname(channel.file))} is not a directory; nothing was written`)
   }
   if (channel) return
-  const what = creating.map((change) => `${change.type} "${change.key}" (${handlers.get(change.type).shownOnce!.join(', ')})`).join(', ')
+  const what = creating.map((change) => `${change.type} ${quoted(change.key)} (${handlers.get(change.type).shownOnce!.join(', ')})`).join(', ')
   throw new SecretsNowhereError(`the plan creates ${what}, which Descope shows once, and this run has no place for them: pass --secrets-out <file> (written 0600), or --json --show-secrets, or run it on a terminal; nothing was written`)
 }
 
@@ -100,9 +101,11 @@ export function assertSecretsHavePlace(plan: Plan, handlers: Registry, channel: 
  * any value is shown; the values then replace it whole as they arrive.
  */
 export function openSecretsFile(channel: SecretsChannel | undefined, about: { environment: string; projectId: string }): void {
-  if (channel?.kind !== 'file') return
+  if (channel?.kind !== 'file' || channel.opened) return
   try {
-    fs.writeFileSync(channel.file, secretsDocument(about, []), { mode: 0o600, flag: 'wx' })
+    // the way every later write goes (a temp file beside it, then a rename), so that a path only
+    // the final name fits (a name near the limit) fails now, not when a value has arrived
+    writeFileAtomic(channel.file, secretsDocument(about, []), { mode: 0o600, exclusive: true })
   } catch (error) {
     throw new SecretsOutError(`--secrets-out ${displayPath(channel.file)} cannot be made (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): name a new file in a directory you can write; nothing was written`)
   }
@@ -120,16 +123,25 @@ export function receiveSecrets(channel: SecretsChannel, outcome: Outcome, about:
   const arrived = Object.entries(outcome.secrets ?? {}).map(([name, value]) => ({ type: outcome.change.type, key: outcome.change.key, name, value }))
   if (!arrived.length) return
   const first = channel.received.length === 0
-  if (channel.kind === 'file') {
-    // the file is this run's own (openSecretsFile made it): replaced whole, never half written
-    if (!channel.opened) throw new Error(`--secrets-out ${displayPath(channel.file)} was not made before the apply`)
-    writeFileAtomic(channel.file, secretsDocument(about, [...channel.received, ...arrived]), { mode: 0o600 })
-  }
+  // kept first: a write that fails now is retried with the next value, and the run can say which are lost
   channel.received.push(...arrived)
+  if (channel.kind === 'file') {
+    // made before the apply (openSecretsFile), unless a plugin returned a value it did not declare
+    openSecretsFile(channel, about)
+    // the file is this run's own: replaced whole, never half written
+    writeFileAtomic(channel.file, secretsDocument(about, channel.received), { mode: 0o600 })
+    channel.written = channel.received.length
+  }
   if (channel.kind === 'terminal') {
     printSecretOnce([
       ...(first ? ['Shown this once (Descope keeps no copy you can read back): store each where it belongs now.'] : []),
-      ...arrived.map((secret) => `  ${secret.type} "${secret.key}" ${secret.name}: ${secret.value}`),
+      ...arrived.map((secret) => `  ${secret.type} ${quoted(secret.key)} ${secret.name}: ${secret.value}`),
     ].join('\n'))
   }
+}
+
+/** Values that arrived but are in no file (its writes failed): each is lost when the process ends. */
+export function unkept(channel: SecretsChannel | undefined): Revealed[] {
+  if (channel?.kind !== 'file') return []
+  return channel.received.slice(channel.written ?? 0)
 }

@@ -5,15 +5,17 @@ import { ConfigError, DescopeMgmtError, UsageError } from '../../lib/errors.ts'
 import { loadConfig } from '../../lib/config/config.ts'
 import type { EmulatorArgs } from '../emulator.ts'
 
-export const run = async (args: EmulatorArgs, log: ConsolaInstance): Promise<number> =>
-  serve({ ...emulatorOptions(args, log), plugins: await configuredPlugins() })
+export const run = async (args: EmulatorArgs, log: ConsolaInstance): Promise<number> => {
+  const plugins = await configuredPlugins()
+  return serve({ ...emulatorOptions(args, log), ...(plugins ? { plugins } : {}) }, args.verbose)
+}
 
-/** The plugins of the project it runs in, whose routes it serves too; none outside a project. */
+/** The plugins of the project it runs in, whose routes it serves too; undefined outside a project. */
 async function configuredPlugins() {
   try {
     return (await loadConfig()).plugins
   } catch (error) {
-    if (error instanceof ConfigError && error.code === 'CONFIG_NOT_FOUND') return []
+    if (error instanceof ConfigError && error.code === 'CONFIG_NOT_FOUND') return undefined
     throw error
   }
 }
@@ -55,10 +57,14 @@ function shareFor(flag: string, raw: string | undefined): { rate: number; ms: nu
 
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000 } as const
 
-/** "access-keys (5 routes), connectors (4 routes)", or why there are none */
-function pluginRoutes(plugins: NonNullable<EmulatorOptions['plugins']>): string {
-  const serving = plugins.filter((plugin) => plugin.emulator).map((plugin) => `${plugin.name} (${Object.keys(plugin.emulator!.routes).length} routes)`)
-  return serving.length ? serving.join(', ') : 'none (no plugin of descope.config.ts adds any)'
+/** "access-keys (5 routes), connectors (4 routes)", each route with --verbose, or why there are none */
+function pluginRoutes(plugins: EmulatorOptions['plugins'], verbose: boolean): string {
+  if (!plugins) return 'none (not run inside a project: no descope.config.ts here or above)'
+  const serving = plugins.filter((plugin) => plugin.emulator).map((plugin) => {
+    const routes = Object.keys(plugin.emulator!.routes)
+    return `${plugin.name} (${routes.length} routes${verbose ? `: ${routes.join(', ')}` : ''})`
+  })
+  return serving.length ? `${serving.join(', ')}${verbose ? '' : '; --verbose lists them'}` : 'none (no plugin of descope.config.ts adds any)'
 }
 
 /** "100/60s" → 100 requests per 60 000 ms. The unit is ms, s or m; seconds when omitted. */
@@ -74,7 +80,7 @@ function parseRateLimit(raw: string | undefined): EmulatorOptions['rateLimit'] {
   return { requests, windowMs }
 }
 
-async function serve(options: EmulatorOptions): Promise<number> {
+async function serve(options: EmulatorOptions, verbose: boolean): Promise<number> {
   const emulator = await startEmulator(options).catch((error: unknown) => {
     // bad option values are the user's to fix: exit 3, like any usage error
     if (error instanceof EmulatorError && error.code === 'EMULATOR_OPTIONS_INVALID') throw new UsageError(error.message)
@@ -104,7 +110,7 @@ async function serve(options: EmulatorOptions): Promise<number> {
       `  management key:  ${emulator.managementKey}   (the emulator's own fake key)`,
       `  state:           ${options.persistPath ? `persisted to ${options.persistPath}` : 'in memory only'}${options.blank ? ', started blank' : ''}`,
       `  faults:          ${faults.length > 0 ? faults.join(', ') : 'none'}`,
-      `  plugin routes:   ${pluginRoutes(options.plugins ?? [])}`,
+      `  plugin routes:   ${pluginRoutes(options.plugins, verbose)}`,
       'Point the official node SDK at it:',
       `  DescopeClient({ projectId: '${emulator.projectId}', managementKey: '${emulator.managementKey}', baseUrl: '${emulator.url}' })`,
       'Ctrl-C stops it.',

@@ -37,7 +37,8 @@ const fields = (body: Record<string, unknown>) => ({
   roleNames: Array.isArray(body.roleNames) ? body.roleNames.map(String) : [],
 })
 
-export default function accessKeys() {
+/** `declared: false`: a careless plugin that returns the cleartext without saying so in shownOnce */
+export default function accessKeys(options: { declared?: boolean } = {}) {
   return definePlugin({
     name: 'test-access-keys',
     handlers: [defineHandler<AccessKey, LiveAccessKey>({
@@ -48,7 +49,7 @@ export default function accessKeys() {
       key: (key) => key.name,
       serverId: (live) => live.id,
       serverOwned: ['id', 'createdTime'],
-      shownOnce: ['cleartext'],
+      ...(options.declared === false ? {} : { shownOnce: ['cleartext'] }),
       list: async (ctx) => (await ctx.client.post<{ keys?: unknown[] }>('/v1/mgmt/accesskey/search', {})).keys ?? [],
       normalize: (live) => ({ name: live.name, description: live.description ?? '', roleNames: [...(live.roleNames ?? [])].sort() }),
       create: async (ctx, key) => {

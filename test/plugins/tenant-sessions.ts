@@ -3,6 +3,7 @@
 // created or deleted; a tenant's settings go with the tenant.
 import * as v from 'valibot'
 import { defineEmulator, defineHandler, definePlugin, type EmulatorRequest } from '../../lib/plugin.ts'
+import { setOwn } from '../../lib/config/schemas.ts'
 
 const SessionSchema = v.strictObject({
   tenantId: v.pipe(v.string(), v.minLength(1)),
@@ -58,7 +59,8 @@ export default function tenantSessions() {
             const { tenantId, ...settings } = (request.body ?? {}) as Record<string, unknown>
             const result = v.safeParse(v.partial(v.strictObject({ sessionMinutes: v.number(), refreshDays: v.number(), enforceMfa: v.boolean() })), settings)
             if (!result.success) return request.fail(400, `invalid session settings: ${result.issues[0]!.message}`)
-            request.state.sessions[tenantOf(request, tenantId)] = { ...DEFAULTS, ...result.output }
+            // a tenant may be called `__proto__`: the key is data
+            setOwn(request.state.sessions, tenantOf(request, tenantId), { ...DEFAULTS, ...result.output })
             return {}
           },
         },

@@ -4,6 +4,7 @@
 // changes one at a time; with `oneCall`, applyGroup sends them in one request instead.
 import * as v from 'valibot'
 import { defineEmulator, defineHandler, definePlugin, type EmulatorRequest, type HandlerContext } from '../../lib/plugin.ts'
+import { setOwn } from '../../lib/config/schemas.ts'
 
 const TenantValueSchema = v.strictObject({
   tenant: v.pipe(v.string(), v.minLength(1)),
@@ -24,8 +25,8 @@ const api = (ctx: HandlerContext) => ({
   replace: (tenant: string, values: Values) => ctx.client.post('/v1/test/tenant-values/replace', { tenant, values }),
 })
 
-/** `values[key] = value`, for any key: an attribute may be called `__proto__` */
-const set = (values: Values, key: string, value: string) => Object.defineProperty(values, key, { value, enumerable: true, writable: true, configurable: true })
+// an attribute, or a tenant, may be called `__proto__`: every key is written with setOwn
+const set = setOwn<string>
 
 /** reads the tenant's map, changes it, and writes it whole: safe only one at a time */
 async function change(ctx: HandlerContext, tenant: string, edit: (values: Values) => void) {
@@ -88,7 +89,7 @@ export default function tenantValues(options: { oneCall?: boolean; grouped?: boo
           handle: (request) => {
             const { tenant, values } = (request.body ?? {}) as { tenant?: unknown; values?: unknown }
             if (values === null || typeof values !== 'object') request.fail(400, 'values must be a map')
-            request.state.values[tenantOf(request, tenant)] = { ...(values as Values) }
+            setOwn(request.state.values, tenantOf(request, tenant), { ...(values as Values) })
             return {}
           },
         },
