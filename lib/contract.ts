@@ -152,6 +152,11 @@ export interface ResourceHandler<Item extends object = object, Live = unknown> {
   renamedFrom?(item: Item): string | undefined
   /** fields an update cannot change on the server: the plan refuses such a change */
   immutable?: string[]
+  /**
+   * what a plan and a drift report should say of an item beside its changes (an access key
+   * that has expired): short phrases, shown after its name
+   */
+  notes?(item: Item): string[]
   /** live items that every project has (built-ins): never listed as unmanaged, never pruned */
   builtIn?(item: Item): boolean
   /**
@@ -236,9 +241,11 @@ export interface EmulatorRequest<State extends object = Record<string, unknown>>
    * write it with Object.defineProperty
    */
   state: State
-  /** the built-in part, read-only: to check that a tenant exists, say */
+  /** the built-in part, read-only: to check that a tenant or a role exists, say */
   project: {
     tenants: Readonly<Record<string, { id: string; name: string }>>
+    /** by id; a tenant's role has its tenantId, a project role '' */
+    roles: Readonly<Record<string, { name: string; tenantId: string }>>
   }
   /** the parsed JSON body of a POST (null when none) */
   body: unknown

@@ -98,7 +98,7 @@ test('a plan for another environment, flags that would change it, and a damaged 
 
 test('the live fingerprint does not depend on the order the API lists items in', () => {
   const env = { declared: new Map([['tenant', [{ id: 'a', name: 'A' }]]]), partial: new Set<string>() }
-  const plan = { environment: 'dev', changes: [], unmanaged: [], duplicates: [], types: ['tenant'] }
+  const plan = { environment: 'dev', changes: [], unmanaged: [], duplicates: [], notes: [], types: ['tenant'] }
   const one = fingerprints(env, new Map([['tenant', [{ id: 'a', name: 'A' }, { id: 'b', name: 'B' }]]]), plan)
   const other = fingerprints(env, new Map([['tenant', [{ id: 'b', name: 'B' }, { id: 'a', name: 'A' }]]]), plan)
   assert.equal(one, other)

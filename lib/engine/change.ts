@@ -28,6 +28,13 @@ export interface Plan {
   duplicates: (Reference & { count: number })[]
   /** the types the environment manages (declares a section for) */
   types: string[]
+  /** what the plugins say of items live or to be made (an expired access key), changed or not */
+  notes: Noted[]
+}
+
+/** An item and what its plugin says of it (handler.notes). */
+export interface Noted extends Reference {
+  notes: string[]
 }
 
 /** Normalized live items per type. */

@@ -9,7 +9,7 @@ import { compareItem, describeNew, SECRET_SHOWN } from './diff.ts'
 import { own } from '../config/schemas.ts'
 import { matchItems } from './match.ts'
 import type { Reference, ResourceHandler } from '../contract.ts'
-import type { Change, LiveState, Plan } from './change.ts'
+import type { Change, LiveState, Noted, Plan } from './change.ts'
 import { inDependencyOrder } from './graph.ts'
 import { currentOf } from './live.ts'
 import type { Registry } from './registry.ts'
@@ -112,7 +112,18 @@ export function planChanges(
     unmanaged,
     duplicates,
     types: managed.map((handler) => handler.type),
+    notes: [...notesOf(managed, live), ...forward.filter((change) => change.op === 'create').flatMap((change) => noted(handlers.get(change.type), change.item))],
   }
+}
+
+/** What each handler says of its live items (handler.notes), for the types given. */
+export function notesOf(handlers: readonly AnyHandler[], live: LiveState): Noted[] {
+  return handlers.flatMap((handler) => (handler.notes ? (live.get(handler.type) ?? []).flatMap((item) => noted(handler, item)) : []))
+}
+
+const noted = (handler: AnyHandler, item: object): Noted[] => {
+  const notes = handler.notes?.(item) ?? []
+  return notes.length ? [{ type: handler.type, key: handler.key(item), notes }] : []
 }
 
 /** A plan that would delete many items, or most of a type, is refused unless that is said to be meant. */

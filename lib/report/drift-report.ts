@@ -65,6 +65,7 @@ export function formatText(results: DriftResult[], strict: boolean): string {
         for (const field of difference.fields ?? []) lines.push(`        ${field.path}: ${here} ${show(field.from)}, ${there} ${show(field.to)}`)
       }
     }
+    for (const item of result.notes) lines.push(chalk.yellow(`  note: ${item.type} ${quoted(item.key)}: ${item.notes.map(escapeInvisible).join('; ')}`))
     lines.push('')
   }
   lines.push(chalk.bold(summaryLine(results, strict)))
@@ -82,8 +83,9 @@ export function formatMarkdown(results: DriftResult[], strict: boolean): string 
       lines.push(`:x: could not be checked: ${cell(result.error.message)}`, '')
       continue
     }
+    const notes = result.notes.map((item) => `- note: ${item.type} ${cell(quoted(item.key))}: ${cell(item.notes.join('; '))}`)
     if (!result.differences.length) {
-      lines.push('Nothing differs.', '')
+      lines.push('Nothing differs.', '', ...(notes.length ? [...notes, ''] : []))
       continue
     }
     lines.push('| type | key | kind | differences |', '| --- | --- | --- | --- |')
@@ -92,7 +94,7 @@ export function formatMarkdown(results: DriftResult[], strict: boolean): string 
       const fields = (difference.fields ?? []).map((field) => `\`${field.path}\`: ${cell(here!)} \`${cell(show(field.from))}\`, ${cell(there!)} \`${cell(show(field.to))}\``).join('<br>')
       lines.push(`| ${difference.type} | ${cell(difference.key)} | ${difference.kind} | ${fields || cell(meaning(difference.kind, result))} |`)
     }
-    lines.push('')
+    lines.push('', ...(notes.length ? [...notes, ''] : []))
   }
   return lines.join('\n')
 }
@@ -104,6 +106,7 @@ export function driftDocument(results: DriftResult[], strict: boolean) {
     environments: results.map(({ environment, projectId, against, error, differences }) => ({
       environment, projectId, against, ...(error ? { error } : { differences: differences.length }),
     })),
+    notes: results.flatMap((result) => result.notes.map((item) => ({ environment: result.environment, ...item }))),
     differences: results.flatMap((result) => result.differences.map((difference) => ({
       environment: result.environment,
       against: result.against,

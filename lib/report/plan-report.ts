@@ -5,7 +5,7 @@ import type { ApiClient } from '../client/client.ts'
 import type { FieldChange } from '../engine/diff.ts'
 import { countChanges, type Change, type Plan } from '../engine/change.ts'
 import { redact } from './secrets.ts'
-import { quoted } from './quote.ts'
+import { escapeInvisible, quoted } from './quote.ts'
 
 const SIGN = { create: '+', update: '~', delete: '-' } as const
 const COLOUR = { create: chalk.green, update: chalk.yellow, delete: chalk.red } as const
@@ -54,6 +54,11 @@ export function formatPlan(plan: Plan, target: string, desired = 'the files'): s
     for (const item of plan.duplicates) lines.push(chalk.yellow(`  ${item.type} ${quoted(item.key)}: ${item.count} live items`))
     lines.push('')
   }
+  if (plan.notes.length) {
+    lines.push(chalk.yellow('Notes:'))
+    for (const item of plan.notes) lines.push(chalk.yellow(`  ${item.type} ${quoted(item.key)}: ${item.notes.map(escapeInvisible).join('; ')}`))
+    lines.push('')
+  }
   if (plan.unmanaged.length) {
     lines.push(`Unmanaged (live, not in ${desired}; left alone, --prune deletes those its plugin can delete):`)
     for (const item of plan.unmanaged) lines.push(chalk.dim(`  ${item.type} ${quoted(item.key)}`))
@@ -85,6 +90,7 @@ export interface PlanDocument {
   changes: Array<{ type: string; key: string; op: Change['op']; fields: FieldChange[]; outcome?: OutcomeStatus; detail?: string }>
   unmanaged: Plan['unmanaged']
   duplicates: Plan['duplicates']
+  notes: Plan['notes']
   summary: Record<Change['op'], number> & Partial<Record<OutcomeStatus, number>>
   /** HTTP requests this run sent, and how many of them were retries */
   requests: { sent: number; retried: number }
@@ -109,6 +115,7 @@ export function planDocument(plan: Plan, client: Pick<ApiClient, 'stats'> & { pr
     }),
     unmanaged: plan.unmanaged,
     duplicates: plan.duplicates,
+    notes: plan.notes,
     summary: { ...countChanges(plan.changes), ...(outcomes ? countOutcomes(outcomes) : {}) },
     requests: { sent: client.stats.requests, retried: client.stats.retries },
   }

@@ -6,7 +6,8 @@ import { connect, withContext, type Context } from './context.ts'
 import { findDrift, type Difference, type DriftRules } from '../engine/drift.ts'
 import { ConfigError, UsageError } from '../errors.ts'
 import { readLive } from '../engine/live.ts'
-import type { LiveState } from '../engine/change.ts'
+import type { LiveState, Noted } from '../engine/change.ts'
+import { notesOf } from '../engine/plan.ts'
 
 export interface DriftResult {
   environment: string
@@ -14,6 +15,8 @@ export interface DriftResult {
   /** 'files', or the environment compared against */
   against: string
   differences: Difference[]
+  /** what the plugins say of the live items checked (an expired access key), drift or not */
+  notes: Noted[]
   /** when the check could not be completed */
   error?: { code: string; message: string; usage: boolean }
 }
@@ -44,23 +47,23 @@ async function checkOne(name: string, options: { against?: string; log: ConsolaI
       environment: name,
       projectId: ctx.projectId,
       against,
-      differences: reference ? await againstEnvironment(ctx, reference) : await againstFiles(ctx),
+      ...(reference ? await againstEnvironment(ctx, reference) : await againstFiles(ctx)),
     }))
   } catch (error) {
     const usage = error instanceof ConfigError || error instanceof UsageError
     const code = (error as { code?: string }).code ?? 'UNEXPECTED'
-    return { environment: name, against, differences: [], error: { code, message: (error as Error).message, usage } }
+    return { environment: name, against, differences: [], notes: [], error: { code, message: (error as Error).message, usage } }
   }
 }
 
-async function againstFiles(ctx: Context): Promise<Difference[]> {
+async function againstFiles(ctx: Context): Promise<Pick<DriftResult, 'differences' | 'notes'>> {
   const live = await readLive(ctx, [...ctx.env.declared.keys()])
-  return findDrift(ctx.handlers, ctx.env.declared, live, rules(ctx), false, ctx.env.partial)
+  return { differences: findDrift(ctx.handlers, ctx.env.declared, live, rules(ctx), false, ctx.env.partial), notes: notesOf(ctx.handlers, live) }
 }
 
-async function againstEnvironment(ctx: Context, reference: LiveState): Promise<Difference[]> {
+async function againstEnvironment(ctx: Context, reference: LiveState): Promise<Pick<DriftResult, 'differences' | 'notes'>> {
   const live = await readLive(ctx, ctx.handlers.map((handler) => handler.type))
-  return findDrift(ctx.handlers, reference, live, rules(ctx), true)
+  return { differences: findDrift(ctx.handlers, reference, live, rules(ctx), true), notes: notesOf(ctx.handlers, live) }
 }
 
 /** The config's drift rules, naming only types the configured plugins know. */
