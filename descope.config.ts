@@ -1,6 +1,7 @@
 // The project's configuration: which resource types are managed, how fast and how
 // persistently the client talks to Descope, and which environments need a confirmation.
 import { defineConfig } from './lib/index.ts'
+import accessKeys from './plugins/access-keys.ts'
 import flows from './plugins/flows.ts'
 import permissions from './plugins/permissions.ts'
 import roles from './plugins/roles.ts'
@@ -9,7 +10,7 @@ import theme from './plugins/theme.ts'
 
 export default defineConfig({
   // the order does not matter: types are applied in the order their dependencies need
-  plugins: [permissions(), roles(), tenants(), flows(), theme()],
+  plugins: [permissions(), roles(), tenants(), flows(), theme(), accessKeys()],
   defaultEnvironment: 'local',
   environmentsDir: 'environments',
   // where tasks/export-flows.ts writes flows and the theme, and where sync reads them

@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert'
 import { contentHash } from '../lib/backup/format.ts'
 import { startEmulator, type Emulator } from '../lib/emulator/index.ts'
 import { stableJson } from '../lib/io/json-file.ts'
-import { configWithTestPlugins, defaultConfig, runTask, type TaskResult } from './helpers/project.ts'
+import { configWithTestPlugins, defaultConfig, pluginFile, runTask, type TaskResult } from './helpers/project.ts'
 import { apiClient, isWrite } from './helpers/emulator-http.ts'
 
 const CORPUS = path.join(path.dirname(new URL(import.meta.url).pathname), 'fixtures', 'bad-input')
@@ -78,7 +78,7 @@ async function runCase(name: string): Promise<Outcome> {
     fs.writeFileSync(path.join(project, file), stableJson(backup))
   }
   // the test plugins' routes too: a case about one of their types needs its live side
-  const plugins = await Promise.all(Object.keys(spec.plugins ?? {}).map(async (file) => (await import(`./plugins/${file}.ts`)).default()))
+  const plugins = await Promise.all(Object.keys(spec.plugins ?? {}).map(async (file) => (await import(pluginFile(file))).default()))
   const emulator = await startEmulator({ plugins })
   const call = apiClient(emulator)
   for (const [method, at, body] of spec.seed ?? []) assert.is((await call(method, at, body)).status, 200, `seed ${method} ${at}`)

@@ -534,3 +534,69 @@ Faults('a dropped connection rejects the SDK promise (network errors are not wra
 })
 
 Faults.run()
+
+// Access keys (plugins/access-keys.ts adds these routes to the emulator): every method node-sdk
+// has, as §2.6 describes them.
+const AccessKeys = suite<Context>('node-sdk access key methods (a plugin\'s routes)', {} as Context)
+AccessKeys.before(async (ctx) => {
+  const { default: accessKeys } = await import('../plugins/access-keys.ts')
+  ctx.emulator = await startEmulator({ plugins: [accessKeys()] })
+  ctx.mgmt = clientFor(ctx.emulator).management
+  ctx.handshake = await licenseHandshake(ctx.emulator)
+})
+AccessKeys.before.each(({ emulator }) => {
+  resetState(emulator)
+  emulator.state.plugins['access-keys'] = { keys: {} }
+})
+AccessKeys.after(async ({ emulator }) => emulator.close())
+
+AccessKeys('create gives the key and its cleartext once; load, searchAll and update give the key', async ({ emulator, mgmt }) => {
+  const call = apiClient(emulator)
+  assert.is((await call('POST', '/v1/mgmt/role/create', { name: 'Editor' })).status, 200)
+  assert.is((await call('POST', '/v1/mgmt/tenant/create', { id: 'acme', name: 'Acme' })).status, 200)
+  const created = await mgmt.accessKey.create('ci', 0, ['Editor'], [{ tenantId: 'acme', roleNames: [] }], undefined, { a: 1 }, 'CI', ['10.0.0.0/8'])
+  assertOk(created, 'create')
+  const { key, cleartext } = created.data!
+  assert.match(cleartext, new RegExp(`^${key.id}:`))
+  assert.equal([key.name, key.roleNames, key.permittedIps, key.status], ['ci', ['Editor'], ['10.0.0.0/8'], 'active'])
+  assert.equal(key.keyTenants, [{ tenantId: 'acme', roleNames: [], tenantName: 'Acme' }])
+  const loaded = await mgmt.accessKey.load(key.id)
+  assertOk(loaded, 'load')
+  assert.is(loaded.data!.description, 'CI')
+  assert.not.ok(JSON.stringify(loaded.data).includes(cleartext.split(':')[1]!), 'the cleartext is never answered again')
+  const all = await mgmt.accessKey.searchAll()
+  assertOk(all, 'searchAll')
+  assert.equal(all.data!.map((item) => item.name), ['ci'])
+  assert.equal((await mgmt.accessKey.searchAll(['acme'])).data!.length, 1)
+  assert.equal((await mgmt.accessKey.searchAll(['other'])).data!.length, 0)
+  // an update replaces every field it takes: tenants left out are gone
+  const updated = await mgmt.accessKey.update(key.id, 'ci', 'CI deploys', ['Editor'])
+  assertOk(updated, 'update')
+  assert.equal([updated.data!.description, updated.data!.keyTenants], ['CI deploys', []])
+})
+
+AccessKeys('activate, deactivate, their batches, rotate, delete and deleteBatch', async ({ emulator, mgmt }) => {
+  const ids = [(await mgmt.accessKey.create('a', 0)).data!.key.id, (await mgmt.accessKey.create('b', 0)).data!.key.id]
+  const status = (id: string) => (emulator.state.plugins['access-keys'] as { keys: Record<string, { status: string }> }).keys[id]!.status
+  assertOk(await mgmt.accessKey.deactivate(ids[0]!), 'deactivate')
+  assert.is(status(ids[0]!), 'inactive')
+  assertOk(await mgmt.accessKey.activate(ids[0]!), 'activate')
+  assertOk(await mgmt.accessKey.deactivateBatch(ids), 'deactivateBatch')
+  assert.equal(ids.map(status), ['inactive', 'inactive'])
+  assertOk(await mgmt.accessKey.activateBatch(ids), 'activateBatch')
+  const rotated = await mgmt.accessKey.rotate(ids[0]!)
+  assertOk(rotated, 'rotate')
+  assert.match(rotated.data!.cleartext, new RegExp(`^${ids[0]}:`))
+  assertOk(await mgmt.accessKey.delete(ids[0]!), 'delete')
+  assertOk(await mgmt.accessKey.deleteBatch([ids[1]!]), 'deleteBatch')
+  assert.equal((await mgmt.accessKey.searchAll()).data, [])
+})
+
+AccessKeys('refused: a role or a tenant that does not exist (400), a key that does not exist (404)', async ({ mgmt }) => {
+  assertSdkError(await mgmt.accessKey.create('x', 0, ['Nope']), 400, 'E011003', 'role "Nope" does not exist')
+  assertSdkError(await mgmt.accessKey.create('x', 0, undefined, [{ tenantId: 'nope', roleNames: [] }]), 400, 'E011003', 'tenant "nope" does not exist')
+  assertSdkError(await mgmt.accessKey.load('K-missing'), 404, 'E990404', 'does not exist')
+  assertSdkError(await mgmt.accessKey.delete('K-missing'), 404, 'E990404', 'does not exist')
+})
+
+AccessKeys.run()

@@ -50,7 +50,7 @@ test('run in a project, it serves the routes its plugins add: node-sdk makes an 
       child.stdout.on('data', () => stdout.includes('Ctrl-C') && resolve())
       child.on('close', (code) => reject(new Error(`the emulator exited (${code}) before it was ready: ${stdout}`)))
     })
-    assert.match(stdout, 'plugin routes:   test-access-keys (5 routes); --verbose lists them')
+    assert.match(stdout, 'plugin routes:   access-keys (11 routes); --verbose lists them')
     const [, url, projectId, managementKey] = /listening on (\S+)\n\s+project id:\s+(\S+)\n\s+management key:\s+(\S+)/.exec(stdout)!
     const sdk = DescopeClient({ projectId: projectId!, managementKey: managementKey!, baseUrl: url }).management
     const created = await sdk.accessKey.create('ci-deployer', 0)

@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert'
 import { resolveHandlers } from '../lib/engine/registry.ts'
 import { ConfigError } from '../lib/errors.ts'
 import type { Plugin } from '../lib/contract.ts'
-import accessKeys from './plugins/access-keys.ts'
+import accessKeys from '../plugins/access-keys.ts'
 import { configWithTestPlugins, createProject, runTask, type Project } from './helpers/project.ts'
 
 const test = suite<{ project: Project }>('plugins in the emulator')
@@ -32,10 +32,10 @@ const withRoutes = (name: string, routes: Record<string, unknown>): Plugin => ({
 test('two plugins of one name, or one route added twice, are refused when the config loads', () => {
   const twice = refused([accessKeys(), { ...accessKeys(), handlers: [] }])
   assert.is(twice.code, 'PLUGIN_CONFLICT')
-  assert.match(twice.message, 'two plugins are named "test-access-keys"')
+  assert.match(twice.message, 'two plugins are named "access-keys"')
   const route = refused([accessKeys(), withRoutes('other', { 'POST /v1/mgmt/accesskey/search': { mutates: false, handle: () => ({}) } })])
   assert.is(route.code, 'PLUGIN_CONFLICT')
-  assert.match(route.message, 'plugins "test-access-keys" and "other" both add the emulator route "POST /v1/mgmt/accesskey/search"')
+  assert.match(route.message, 'plugins "access-keys" and "other" both add the emulator route "POST /v1/mgmt/accesskey/search"')
 })
 
 test('a route that is not "METHOD /path", or not { mutates, handle }, breaks the contract', () => {
@@ -48,7 +48,7 @@ test('a route that is not "METHOD /path", or not { mutates, handle }, breaks the
 })
 
 test('a route the emulator serves itself is refused as a plugin conflict, exit 3, before anything is read', async ({ project }) => {
-  project.write('descope.config.ts', configWithTestPlugins({ 'access-keys': '' }).replace('export default defineConfig({', `const takes = { name: 'takes-tenants', handlers: [], emulator: { state: () => ({}), routes: { 'POST /v1/mgmt/tenant/create': { mutates: true, handle: () => ({}) } } } }\nexport default defineConfig({`).replace('test_access_keys()]', 'test_access_keys(), takes]'))
+  project.write('descope.config.ts', configWithTestPlugins({ 'access-keys': '' }).replace('export default defineConfig({', `const takes = { name: 'takes-tenants', handlers: [], emulator: { state: () => ({}), routes: { 'POST /v1/mgmt/tenant/create': { mutates: true, handle: () => ({}) } } } }\nexport default defineConfig({`).replace('plugin_access_keys()]', 'plugin_access_keys(), takes]'))
   const result = await runTask('sync', ['--env', 'a', '--json'], { cwd: project.dir })
   assert.is(result.code, 3, result.stderr)
   const { error } = JSON.parse(result.stdout)
@@ -60,13 +60,13 @@ test('a state file whose plugin part is damaged is refused, naming the plugin an
   assert.is((await runTask('sync', ['--env', 'a', '--apply', '--secrets-out', 'k.secrets.json'], { cwd: project.dir })).code, 0)
   const file = path.join(project.dir, '.state/a.json')
   const state = JSON.parse(fs.readFileSync(file, 'utf8'))
-  state.plugins['test-access-keys'] = { keys: null }
+  state.plugins['access-keys'] = { keys: null }
   fs.writeFileSync(file, JSON.stringify(state))
   const result = await runTask('sync', ['--env', 'a', '--json'], { cwd: project.dir })
   assert.is(result.code, 1, result.stderr)
   const { error } = JSON.parse(result.stdout)
   assert.is(error.code, 'EMULATOR_STATE_CORRUPT')
-  assert.match(error.message, 'plugin "test-access-keys"\'s part, keys:')
+  assert.match(error.message, 'plugin "access-keys"\'s part, keys:')
 })
 
 test.run()

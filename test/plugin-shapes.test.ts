@@ -75,7 +75,7 @@ function assertNowhere(project: Project, lifecycle: Lifecycle, values: string[],
 
 test('a type addressed by server ids: updates and deletes reach the live id, and no id leaves its environment', async ({ project }) => {
   const done = await lifecycle(project, 'accessKeys:\n  - { name: ci-deployer, description: CI }\n  - { name: auditor }\n', true)
-  const idsOf = (env: string) => Object.keys(done.state(env).plugins['test-access-keys'].keys)
+  const idsOf = (env: string) => Object.keys(done.state(env).plugins['access-keys'].keys)
   assert.is(idsOf('a').length, 2)
   assert.is(idsOf('b').length, 2, 'restored into b as new keys, with ids of its own')
   assert.not.ok(idsOf('a').some((id) => idsOf('b').includes(id)))
@@ -85,14 +85,14 @@ test('a type addressed by server ids: updates and deletes reach the live id, and
   const updated = await runTask('sync', ['--env', 'a', '--apply', '--json'], { cwd: project.dir })
   assert.is(updated.code, 0, updated.stderr)
   assert.equal(JSON.parse(updated.stdout).changes.map((change: { op: string; key: string; outcome: string }) => `${change.op} ${change.key} ${change.outcome}`), ['update ci-deployer applied'])
-  const keys = Object.values(done.state('a').plugins['test-access-keys'].keys) as { id: string; name: string; description: string }[]
+  const keys = Object.values(done.state('a').plugins['access-keys'].keys) as { id: string; name: string; description: string }[]
   assert.equal(keys.find((key) => key.name === 'ci-deployer')!.description, 'CI deploys')
   assert.equal(keys.map((key) => key.id).sort(), idsOf('a').sort())
   // and a prune deletes by it
   project.write('environments/a.yaml', environment('a', 'accessKeys:\n  - { name: auditor }\n'))
   const pruned = await runTask('sync', ['--env', 'a', '--apply', '--prune', '--allow-mass-delete'], { cwd: project.dir })
   assert.is(pruned.code, 0, pruned.stderr)
-  assert.equal((Object.values(done.state('a').plugins['test-access-keys'].keys) as { name: string }[]).map((key) => key.name), ['auditor'])
+  assert.equal((Object.values(done.state('a').plugins['access-keys'].keys) as { name: string }[]).map((key) => key.name), ['auditor'])
 })
 
 test('a secret shown once goes to --secrets-out (0600) and nowhere else; without a place for it, nothing is created', async ({ project }) => {
@@ -101,7 +101,7 @@ test('a secret shown once goes to --secrets-out (0600) and nowhere else; without
   assert.is(refused.code, 3, refused.stderr)
   assert.is(JSON.parse(refused.stdout).error.code, 'SECRETS_NOWHERE')
   assert.match(JSON.parse(refused.stdout).error.message, 'accessKey "ci-deployer" (cleartext)')
-  assert.equal(JSON.parse(fs.readFileSync(path.join(project.dir, '.state/a.json'), 'utf8')).plugins['test-access-keys'].keys, {}, 'refused before any write')
+  assert.equal(JSON.parse(fs.readFileSync(path.join(project.dir, '.state/a.json'), 'utf8')).plugins['access-keys'].keys, {}, 'refused before any write')
   assert.not.ok(fs.readdirSync(path.join(project.dir, '.backups'), { recursive: true }).some((file) => String(file).endsWith('.json')), 'and before the backup')
 
   const done = await lifecycle(project, 'accessKeys:\n  - { name: ci-deployer }\n', true)
@@ -117,7 +117,7 @@ test('a secret shown once goes to --secrets-out (0600) and nowhere else; without
   const again = await runTask('sync', ['--env', 'a', '--apply', '--secrets-out', 'a-secrets.json'], { cwd: project.dir })
   assert.is(again.code, 3, again.stderr)
   assert.match(again.stderr, 'a-secrets.json exists; it is never overwritten')
-  assert.equal(Object.keys(JSON.parse(fs.readFileSync(path.join(project.dir, '.state/a.json'), 'utf8')).plugins['test-access-keys'].keys).length, 1, 'nothing was created')
+  assert.equal(Object.keys(JSON.parse(fs.readFileSync(path.join(project.dir, '.state/a.json'), 'utf8')).plugins['access-keys'].keys).length, 1, 'nothing was created')
   assert.is(JSON.parse(done.read(file)).secrets[0].value, secret!.value)
 })
 
@@ -131,7 +131,7 @@ test('Ctrl-C during an apply keeps every secret already shown once: the file is 
   const result = await task.done
   assert.is(result.code, 130, result.stderr)
   const written = (JSON.parse(fs.readFileSync(file, 'utf8')).secrets as { key: string }[]).map((secret) => secret.key).sort()
-  const created = (Object.values(JSON.parse(fs.readFileSync(path.join(project.dir, '.state/a.json'), 'utf8')).plugins['test-access-keys'].keys) as { name: string }[]).map((key) => key.name).sort()
+  const created = (Object.values(JSON.parse(fs.readFileSync(path.join(project.dir, '.state/a.json'), 'utf8')).plugins['access-keys'].keys) as { name: string }[]).map((key) => key.name).sort()
   assert.ok(created.length < 20, 'the run was cut short')
   assert.equal(written, created, 'every key made has its secret in the file')
 })
@@ -140,7 +140,7 @@ test('a create the API cannot recognise again is never retried blind: through dr
   const keys = Array.from({ length: 12 }, (_, i) => `  - { name: key-${i} }`).join('\n')
   project.write('environments/a.yaml', environment('a', `accessKeys:\n${keys}\n`, ', dropRate: 0.3, seed: 4'))
   const applied = await runTask('sync', ['--env', 'a', '--apply', '--json', '--secrets-out', 'keys.json'], { cwd: project.dir })
-  const stored = Object.values(JSON.parse(fs.readFileSync(path.join(project.dir, '.state/a.json'), 'utf8')).plugins['test-access-keys'].keys) as { name: string }[]
+  const stored = Object.values(JSON.parse(fs.readFileSync(path.join(project.dir, '.state/a.json'), 'utf8')).plugins['access-keys'].keys) as { name: string }[]
   const names = stored.map((key) => key.name)
   assert.equal(names.length, new Set(names).size, `no key made twice: ${names.sort().join(', ')}`)
   const changes = JSON.parse(applied.stdout).changes as { key: string; outcome: string; detail?: string }[]
@@ -152,7 +152,10 @@ test('a create the API cannot recognise again is never retried blind: through dr
 })
 
 test('a plugin that returns a secret without declaring it: kept in --secrets-out all the same; with no place for it, the run fails and says which', async ({ project }) => {
-  project.write('descope.config.ts', configWithTestPlugins({ 'access-keys': '{ declared: false }' }))
+  // a careless copy of the access keys plugin: it returns the cleartext without declaring it
+  project.write('descope.config.ts', configWithTestPlugins({ 'access-keys': '' }).replace('export default defineConfig({', `const careless = plugin_access_keys()
+careless.handlers = careless.handlers.map(({ shownOnce: _undeclared, ...handler }) => handler)
+export default defineConfig({`).replace('plugin_access_keys()]', 'careless]'))
   project.write('environments/a.yaml', environment('a', 'accessKeys:\n  - { name: ci-deployer }\n'))
   const kept = await runTask('sync', ['--env', 'a', '--apply', '--secrets-out', 'k.secrets.json'], { cwd: project.dir })
   assert.is(kept.code, 0, kept.stderr)
@@ -177,7 +180,7 @@ test('a second Ctrl-C with --json --show-secrets still prints the secrets receiv
   assert.is(result.code, 130, result.stderr)
   const printed = JSON.parse(result.stdout) as { interrupted: string; secrets: { key: string }[] }
   assert.is(printed.interrupted, 'SIGINT')
-  const created = (Object.values(JSON.parse(fs.readFileSync(path.join(project.dir, '.state/a.json'), 'utf8')).plugins['test-access-keys'].keys) as { name: string }[]).map((key) => key.name)
+  const created = (Object.values(JSON.parse(fs.readFileSync(path.join(project.dir, '.state/a.json'), 'utf8')).plugins['access-keys'].keys) as { name: string }[]).map((key) => key.name)
   assert.ok(printed.secrets.length > 0)
   for (const secret of printed.secrets) assert.ok(created.includes(secret.key), secret.key)
 })
@@ -335,7 +338,7 @@ test('each section\'s YAML form (sectionOf), written back as an environment file
 })
 
 test('two live items with one key (two access keys named alike, made with node-sdk): the plan names both and leaves them alone', async ({ project }) => {
-  const emulator = await startEmulator({ plugins: [(await import('./plugins/access-keys.ts')).default()] })
+  const emulator = await startEmulator({ plugins: [(await import('../plugins/access-keys.ts')).default()] })
   try {
     const sdk = DescopeClient({ projectId: emulator.projectId, managementKey: emulator.managementKey, baseUrl: emulator.url }).management
     for (let i = 0; i < 2; i++) assert.ok((await sdk.accessKey.create('ci-deployer', 0)).ok)

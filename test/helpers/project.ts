@@ -52,14 +52,18 @@ export default defineConfig({
 `
 }
 
+/** Where plugin `name` lives: plugins/ (shipped), else test/plugins/ (a test plugin of one shape). */
+export const pluginFile = (name: string) =>
+  path.join(REPO, fs.existsSync(path.join(REPO, 'plugins', `${name}.ts`)) ? 'plugins' : 'test/plugins', `${name}.ts`)
+
 /**
- * descope.config.ts with the test plugins of test/plugins/ registered too: `{ 'tenant-values': '{ oneCall: true }' }`
- * names each by its file, with the arguments of its factory.
+ * descope.config.ts with more plugins registered, shipped or of test/plugins/:
+ * `{ 'tenant-values': '{ oneCall: true }' }` names each by its file, with its factory's arguments.
  */
 export function configWithTestPlugins(plugins: Record<string, string>, extra = ''): string {
   const entries = Object.entries(plugins)
-  const factory = (file: string) => `test_${file.replace(/-/g, '_')}`
-  const imports = entries.map(([file]) => `import ${factory(file)} from '${REPO}/test/plugins/${file}.ts'`).join('\n')
+  const factory = (file: string) => `plugin_${file.replace(/-/g, '_')}`
+  const imports = entries.map(([file]) => `import ${factory(file)} from '${pluginFile(file)}'`).join('\n')
   return defaultConfig(extra)
     .replace('export default defineConfig({', `${imports}\nexport default defineConfig({`)
     .replace('theme()]', `theme(), ${entries.map(([file, args]) => `${factory(file)}(${args})`).join(', ')}]`)

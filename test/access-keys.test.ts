@@ -1,0 +1,127 @@
+// Access keys (plugins/access-keys.ts): declared by name, applied to an emulated project, changed
+// out of band through the official SDK and seen by drift field by field, restored into a second
+// project with an empty next plan, and no secret or server id of the first project anywhere in
+// the second's files or outputs. An expired key is said so in plans and drift.
+import fs from 'node:fs'
+import path from 'node:path'
+import DescopeClient from '@descope/node-sdk'
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { startEmulator, type Emulator } from '../lib/emulator/index.ts'
+import accessKeys from '../plugins/access-keys.ts'
+import { apiClient } from './helpers/emulator-http.ts'
+import { configWithTestPlugins, createProject, emulatorEnvironment, runTask, type Project, type TaskResult } from './helpers/project.ts'
+
+const test = suite<{ a: Emulator; b: Emulator; project: Project }>('access keys')
+
+const KEYS = `roles:
+  - { name: Editor }
+  - { name: Billing Admin, tenantId: acme }
+tenants:
+  - { id: acme, name: Acme }
+accessKeys:
+  - name: ci-deployer
+    description: CI deploys
+    roleNames: [Editor]
+    permittedIps: [10.0.0.0/8]
+    customClaims: { pipeline: deploy }
+    active: true
+  - name: billing-sync
+    tenants: [{ tenantId: acme, roleNames: [Billing Admin] }]
+    expireTime: 1830297600
+`
+
+test.before.each(async (context) => {
+  context.a = await startEmulator({ plugins: [accessKeys()] })
+  context.b = await startEmulator({ plugins: [accessKeys()], projectId: 'P2emulatorSecondProject00001' })
+  context.project = createProject({
+    'environments/a.yaml': emulatorEnvironment(context.a, KEYS),
+    'environments/b.yaml': emulatorEnvironment(context.b),
+  }, configWithTestPlugins({ 'access-keys': '' }))
+})
+test.after.each(async (context) => {
+  await Promise.all([context.a.close(), context.b.close()])
+  context.project.remove()
+})
+
+const keysOf = (emulator: Emulator) => Object.values((emulator.state.plugins['access-keys'] as { keys: Record<string, { id: string; name: string; description: string; status: string; roleNames: string[]; keyTenants: { tenantId: string }[] }> }).keys)
+const sdkOf = (emulator: Emulator) => DescopeClient({ projectId: emulator.projectId, managementKey: emulator.managementKey, baseUrl: emulator.url }).management
+/** `task [command] args` against environment `env` (backup takes its command first) */
+const run = (context: { a: Emulator; b: Emulator; project: Project }, env: 'a' | 'b', task: string, ...args: string[]) => {
+  const [command, rest] = task === 'backup' ? [[args[0]!], args.slice(1)] : [[], args]
+  return runTask(task, [...command, '--env', env, ...rest], { cwd: context.project.dir, env: { EMULATOR_KEY: (env === 'a' ? context.a : context.b).managementKey } })
+}
+
+test('declared keys are created with their roles, tenants, IPs and claims; the secret goes to the file only; the next plan is empty', async (context) => {
+  const applied = await run(context, 'a', 'sync', '--apply', '--secrets-out', 'a.secrets.json')
+  assert.is(applied.code, 0, applied.stderr)
+  const keys = keysOf(context.a)
+  assert.equal(keys.map((key) => key.name).sort(), ['billing-sync', 'ci-deployer'])
+  const ci = keys.find((key) => key.name === 'ci-deployer')!
+  assert.equal({ description: ci.description, roleNames: ci.roleNames }, { description: 'CI deploys', roleNames: ['Editor'] })
+  assert.equal(keys.find((key) => key.name === 'billing-sync')!.keyTenants.map((tenant) => tenant.tenantId), ['acme'])
+  const secrets = JSON.parse(fs.readFileSync(path.join(context.project.dir, 'a.secrets.json'), 'utf8')).secrets as { key: string; value: string }[]
+  assert.equal(secrets.map((secret) => secret.key).sort(), ['billing-sync', 'ci-deployer'])
+  for (const { value } of secrets) assert.not.ok(applied.stdout.includes(value) || applied.stderr.includes(value))
+  assert.equal(JSON.parse((await run(context, 'a', 'sync', '--json')).stdout).changes, [])
+})
+
+test('a key changed and deactivated through the SDK: drift names exactly those fields; sync puts them back by the key\'s id', async (context) => {
+  assert.is((await run(context, 'a', 'sync', '--apply', '--secrets-out', 'a.secrets.json')).code, 0)
+  const sdk = sdkOf(context.a)
+  const ci = keysOf(context.a).find((key) => key.name === 'ci-deployer')!
+  assert.ok((await sdk.accessKey.update(ci.id, 'ci-deployer', 'changed by hand', ['Editor'], undefined, { pipeline: 'deploy' }, ['10.0.0.0/8'])).ok)
+  assert.ok((await sdk.accessKey.deactivate(ci.id)).ok)
+  const drift = await run(context, 'a', 'drift', '--json')
+  assert.is(drift.code, 2, drift.stderr)
+  assert.equal(JSON.parse(drift.stdout).differences.map((d: { key: string; paths: string[] }) => [d.key, d.paths]), [['ci-deployer', ['description', 'active']]])
+  const fixed = await run(context, 'a', 'sync', '--apply')
+  assert.is(fixed.code, 0, fixed.stderr)
+  const after = keysOf(context.a).find((key) => key.name === 'ci-deployer')!
+  assert.equal({ id: after.id, description: after.description, status: after.status }, { id: ci.id, description: 'CI deploys', status: 'active' })
+})
+
+test('an expiry cannot be changed by an update: the plan refuses it, naming the fix', async (context) => {
+  assert.is((await run(context, 'a', 'sync', '--apply', '--secrets-out', 'a.secrets.json')).code, 0)
+  context.project.write('environments/a.yaml', emulatorEnvironment(context.a, KEYS.replace('expireTime: 1830297600', 'expireTime: 1861920000')))
+  const plan = await run(context, 'a', 'sync', '--json')
+  assert.is(plan.code, 3)
+  const [issue] = JSON.parse(plan.stdout).error.issues
+  assert.equal(issue.path, 'accessKeys[1].expireTime')
+  assert.match(issue.message, 'expireTime cannot be changed once created')
+})
+
+test('an expired key is said so in the plan and in drift, without being drift', async (context) => {
+  assert.is((await apiClient(context.a)('POST', '/v1/mgmt/accesskey/create', { name: 'old', expireTime: 1700000000 })).status, 200)
+  context.project.write('environments/a.yaml', emulatorEnvironment(context.a, 'accessKeys:\n  - { name: old, expireTime: 1700000000 }\n'))
+  const plan = await run(context, 'a', 'sync')
+  assert.is(plan.code, 0, plan.stderr)
+  assert.match(plan.stdout, 'accessKey "old": expired on 2023-11-14')
+  const drift = await run(context, 'a', 'drift', '--json')
+  assert.is(drift.code, 0, drift.stderr)
+  assert.match(JSON.parse(drift.stdout).notes[0].notes[0], 'expired on 2023-11-14')
+})
+
+test('a backup of one project restored into another: new keys with ids and secrets of their own, the next plan empty, nothing of the first project\'s ids or secrets in the second\'s', async (context) => {
+  const outputs: TaskResult[] = []
+  const step = async (env: 'a' | 'b', task: string, ...args: string[]) => {
+    const result = await run(context, env, task, ...args)
+    outputs.push(result)
+    assert.is(result.code, 0, `${args.join(' ')}: ${result.stderr}`)
+    return result
+  }
+  await step('a', 'sync', '--apply', '--secrets-out', 'a.secrets.json')
+  const backup = JSON.parse((await step('a', 'backup', 'create', '--json')).stdout).backup as string
+  await step('b', 'backup', 'restore', backup, '--apply', '--secrets-out', 'b.secrets.json')
+  assert.equal(JSON.parse((await step('b', 'backup', 'restore', backup, '--json')).stdout).changes, [])
+  assert.is((await run(context, 'b', 'drift', '--against', 'a')).code, 0)
+  assert.equal(keysOf(context.b).map((key) => key.name).sort(), ['billing-sync', 'ci-deployer'])
+  const firstIds = keysOf(context.a).map((key) => key.id)
+  const firstSecrets = (JSON.parse(fs.readFileSync(path.join(context.project.dir, 'a.secrets.json'), 'utf8')).secrets as { value: string }[]).map((secret) => secret.value)
+  const written = fs.readdirSync(path.join(context.project.dir, '.backups', context.b.projectId)).map((file) => fs.readFileSync(path.join(context.project.dir, '.backups', context.b.projectId, file), 'utf8'))
+  const secondSide = [...outputs.slice(2).flatMap((output) => [output.stdout, output.stderr]), ...written, fs.readFileSync(path.join(context.project.dir, 'b.secrets.json'), 'utf8'), JSON.stringify(context.b.state)]
+  for (const value of [...firstIds, ...firstSecrets]) assert.not.ok(secondSide.some((text) => text.includes(value)), `${value.slice(0, 6)}… of the first project reached the second`)
+  assert.not.ok(fs.readFileSync(backup, 'utf8').includes(firstIds[0]!), 'the backup holds no server id')
+})
+
+test.run()
