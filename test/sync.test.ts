@@ -1,10 +1,12 @@
 // tasks/sync.ts as a user runs it: a child process against the emulator, with the official
 // node SDK changing things out of band.
+import fs from 'node:fs'
+import path from 'node:path'
 import DescopeClient from '@descope/node-sdk'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { startEmulator, type Emulator } from '../lib/emulator/index.ts'
-import { createProject, emulatorEnvironment, runTask, type Project } from './helpers/project.ts'
+import { createProject, emulatorEnvironment, REPO, runTask, type Project } from './helpers/project.ts'
 
 const TENANTS = `tenants:
   - id: acme
@@ -69,6 +71,10 @@ test('--json prints one document with a change per item, and outcomes after --ap
   assert.is(applied.code, 0)
   const document = JSON.parse(applied.stdout)
   assert.is(document.applied, true)
+  // every key is one the README's "--json prints { ... }" names
+  const documented = /`--json` prints `\{ ([\s\S]*?) \}` \(`from`/.exec(fs.readFileSync(path.join(REPO, 'README.md'), 'utf8'))![1]!
+  const named = new Set([...documented.replace(/\[[^\]]*\]|\{[^}]*\}/g, '').matchAll(/([a-zA-Z]+)\??/g)].map((match) => match[1]))
+  for (const key of [...Object.keys(plan), ...Object.keys(document)]) assert.ok(named.has(key), `${key} is documented in the README`)
   assert.ok(document.changes.every((change: { outcome: string }) => change.outcome === 'applied'))
   assert.equal(document.summary, { create: 3, update: 0, delete: 0, applied: 3, failed: 0, skipped: 0 })
 })
