@@ -22,6 +22,8 @@ export interface HandlerContext {
 export interface Reference {
   type: string
   key: string
+  /** another key that meets the same need when `key` does not exist (a tenant's role by name: its own, or the project's) */
+  orKey?: string
 }
 
 /**

@@ -10,7 +10,7 @@
 // those two); names are not unique (a key is addressed by its id), so a create is sent once.
 // Not managed: the user a key is bound to (a per-project user id), and rotation.
 import * as v from 'valibot'
-import { dataRecord, description, DESCRIPTION_MAX, displayName, jsonObject, name as schemaName, NAME_MAX, plainText, setOwn } from '../lib/config/schemas.ts'
+import { description, DESCRIPTION_MAX, displayName, jsonObject, name as schemaName, NAME_MAX, plainText, setOwn } from '../lib/config/schemas.ts'
 import { sortedUnique } from '../lib/engine/normalize.ts'
 import { defineEmulator, defineHandler, definePlugin, type EmulatorRequest, type HandlerContext } from '../lib/plugin.ts'
 
@@ -37,7 +37,8 @@ export const AccessKeySchema = v.strictObject({
   permittedIps: v.optional(v.pipe(v.array(PermittedIp), v.transform(sortedUnique))),
   /** claims every token of this key carries */
   customClaims: v.optional(jsonObject),
-  customAttributes: v.optional(dataRecord(v.union([v.string(), v.number(), v.boolean()]))),
+  /** any JSON, as the API takes it (node-sdk types it Record<string, any>) */
+  customAttributes: v.optional(jsonObject),
   /** false: deactivated, it cannot be used until activated again */
   active: v.optional(v.boolean()),
 })
@@ -65,7 +66,8 @@ declare module '../lib/contract.ts' {
 
 export function normalizeAccessKey(live: LiveAccessKey): AccessKey {
   return {
-    name: live.name,
+    // the file's names are trimmed: a live `ci ` is the file's `ci`, not another key beside it
+    name: live.name.trim(),
     description: live.description ?? '',
     roleNames: sortedUnique(live.roleNames ?? []),
     tenants: (live.keyTenants ?? []).map((tenant) => ({ tenantId: tenant.tenantId, roleNames: sortedUnique(tenant.roleNames ?? []) }))
@@ -109,8 +111,9 @@ export function accessKeyApi(ctx: Pick<HandlerContext, 'client'>) {
   }
 }
 
+/** a tenant's role by name is one of its own (`acme/Billing Admin`) or, else, a project role */
 const roleReferences = (tenantId: string | undefined, names: string[] = []) =>
-  names.map((role) => ({ type: 'role', key: tenantId ? `${tenantId}/${role}` : role }))
+  names.map((role) => (tenantId ? { type: 'role', key: `${tenantId}/${role}`, orKey: role } : { type: 'role', key: role }))
 
 export default function accessKeys() {
   return definePlugin({
@@ -136,7 +139,10 @@ export default function accessKeys() {
       create: async (ctx, key) => {
         const api = accessKeyApi(ctx)
         const created = await api.create(key)
-        if (key.active === false) await api.deactivate(created.key.id)
+        if (key.active === false) {
+          // the secret exists now: it is handed back whatever happens here (the next plan shows `active`)
+          await api.deactivate(created.key.id).catch((error: Error) => ctx.log.warn(`created access key "${key.name}" but could not deactivate it (${error.message}); the next sync does`))
+        }
         return { secrets: { cleartext: created.cleartext } }
       },
       update: async (ctx, key, current) => {
@@ -178,9 +184,10 @@ const RequestSchema = v.object({
   expireTime: v.nullish(v.pipe(v.number(), v.integer(), v.minValue(0))),
   roleNames: v.nullish(v.array(v.string())),
   keyTenants: v.nullish(v.array(v.object({ tenantId: v.string(), roleNames: v.nullish(v.array(v.string())) }))),
-  customClaims: v.nullish(v.record(v.string(), v.unknown())),
+  // every key kept: a claim or an attribute may be called __proto__ (v.record drops it)
+  customClaims: v.nullish(jsonObject),
   permittedIps: v.nullish(v.array(v.string())),
-  customAttributes: v.nullish(v.record(v.string(), v.unknown())),
+  customAttributes: v.nullish(jsonObject),
   userId: v.nullish(v.string()),
 })
 

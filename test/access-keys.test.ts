@@ -81,6 +81,27 @@ test('a key changed and deactivated through the SDK: drift names exactly those f
   assert.equal({ id: after.id, description: after.description, status: after.status }, { id: ci.id, description: 'CI deploys', status: 'active' })
 })
 
+test('a tenant given a project role, nested attributes and keys that are data: applied, and the next plan is empty', async (context) => {
+  context.project.write('environments/a.yaml', emulatorEnvironment(context.a, `roles:
+  - { name: Editor }
+tenants:
+  - { id: acme, name: Acme }
+accessKeys:
+  - name: k
+    tenants: [{ tenantId: acme, roleNames: [Editor] }]
+    customAttributes: { nested: { deep: [1, 2] }, __proto__: kept, constructor: too }
+    customClaims: { __proto__: claim }
+`))
+  const applied = await run(context, 'a', 'sync', '--apply', '--secrets-out', 'a.secrets.json')
+  assert.is(applied.code, 0, applied.stderr)
+  const again = await run(context, 'a', 'sync', '--json')
+  assert.equal(JSON.parse(again.stdout).changes, [])
+  const backup = JSON.parse((await run(context, 'a', 'backup', 'create', '--json')).stdout).backup as string
+  const restored = await run(context, 'b', 'backup', 'restore', backup, '--apply', '--secrets-out', 'b.secrets.json')
+  assert.is(restored.code, 0, restored.stderr)
+  assert.equal(JSON.parse((await run(context, 'b', 'backup', 'restore', backup, '--json')).stdout).changes, [])
+})
+
 test('an expiry cannot be changed by an update: the plan refuses it, naming the fix', async (context) => {
   assert.is((await run(context, 'a', 'sync', '--apply', '--secrets-out', 'a.secrets.json')).code, 0)
   context.project.write('environments/a.yaml', emulatorEnvironment(context.a, KEYS.replace('expireTime: 1830297600', 'expireTime: 1861920000')))

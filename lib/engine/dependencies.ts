@@ -36,14 +36,14 @@ export function dependencyGraph(changes: Change[], handlers: Registry): Map<Chan
         if (other === change || !other.live) continue
         const refs = refsOf(other.type, other.live)
         const referencesThis = refs
-          ? refs.some((ref) => ref.type === change.type && ref.key === change.key)
+          ? refs.some((ref) => ref.type === change.type && (ref.key === change.key || ref.orKey === change.key))
           : byType.get(other.type)?.dependsOn?.includes(change.type)
         if (referencesThis) add(change, other)
       }
       continue
     }
     const refs = refsOf(change.type, change.item)
-    if (refs) refs.forEach((ref) => add(change, creates.get(`${ref.type}/${ref.key}`)))
+    if (refs) refs.forEach((ref) => add(change, creates.get(`${ref.type}/${ref.key}`) ?? (ref.orKey === undefined ? undefined : creates.get(`${ref.type}/${ref.orKey}`))))
     else changes.filter((other) => other.op === 'create' && handler.dependsOn?.includes(other.type)).forEach((other) => add(change, other))
     const taking = claimsOf(change.type, change.item)
     for (const other of changes) {

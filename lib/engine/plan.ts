@@ -161,6 +161,8 @@ function referenceIssues(
     ...(live.get(handler.type) ?? []).map((item) => handler.key(item)),
   ])]))
   const exists = (ref: Reference) => known.get(ref.type)?.has(ref.key) ?? false
+  /** the key a reference names: its own, else its alternative when only that one exists */
+  const resolve = (ref: Reference): Reference => (ref.orKey !== undefined && !exists(ref) && exists({ type: ref.type, key: ref.orKey }) ? { type: ref.type, key: ref.orKey } : ref)
   // the keys that go away: deleted (no new key), or renamed to a new key
   const deleted = new Set(deletes.map((change) => `${change.type}/${change.key}`))
   const gone = new Map<string, { renamedTo?: string }>([...deleted].map((key) => [key, {}]))
@@ -174,7 +176,7 @@ function referenceIssues(
   const issues: ConfigIssue[] = []
   for (const handler of handlers) {
     env.declared.get(handler.type)?.forEach((item, index) => {
-      for (const ref of handler.references?.(item) ?? []) {
+      for (const ref of (handler.references?.(item) ?? []).map(resolve)) {
         if (!handlers.has(ref.type)) continue // a type no configured plugin manages cannot be checked
         const where = env.locate(handler.type, index)
         if (!exists(ref)) {
@@ -202,7 +204,7 @@ function referenceIssues(
       // an item Descope deletes with its owner goes with it: nothing is left to break
       const owner = handler.ownedBy?.(item)
       if (owner && deleted.has(`${owner.type}/${owner.key}`)) continue
-      for (const ref of handler.references?.(item) ?? []) {
+      for (const ref of (handler.references?.(item) ?? []).map(resolve)) {
         const fate = gone.get(`${ref.type}/${ref.key}`)
         if (!fate) continue
         issues.push({ ...env.locate(ref.type, -1), message: fate.renamedTo === undefined
