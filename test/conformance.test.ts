@@ -600,3 +600,29 @@ AccessKeys('refused: a role or a tenant that does not exist (400), a key that do
 })
 
 AccessKeys.run()
+
+// The password policy (plugins/password-policy.ts adds these routes): node-sdk's two methods.
+const Passwords = suite<Context>('node-sdk password settings methods (a plugin\'s routes)', {} as Context)
+Passwords.before(async (ctx) => {
+  const { default: passwordPolicy } = await import('../plugins/password-policy.ts')
+  ctx.emulator = await startEmulator({ plugins: [passwordPolicy()] })
+  ctx.mgmt = clientFor(ctx.emulator).management
+  ctx.handshake = await licenseHandshake(ctx.emulator)
+})
+Passwords.after(async ({ emulator }) => emulator.close())
+
+Passwords('getSettings answers the settings bare; configureSettings replaces them, for the project or a tenant', async ({ emulator, mgmt }) => {
+  const project = await mgmt.password.getSettings('')
+  assertOk(project, 'getSettings')
+  assert.is(project.data!.minLength, 8)
+  assertOk(await mgmt.password.configureSettings('', { ...project.data!, minLength: 14 }), 'configureSettings')
+  assert.is((await mgmt.password.getSettings('')).data!.minLength, 14)
+  assert.is((await apiClient(emulator)('POST', '/v1/mgmt/tenant/create', { id: 'acme', name: 'Acme' })).status, 200)
+  assert.is((await mgmt.password.getSettings('acme')).data!.minLength, 14, 'a tenant without its own has the project\'s')
+  assertOk(await mgmt.password.configureSettings('acme', { ...project.data!, minLength: 20 }), 'configureSettings for a tenant')
+  assert.is((await mgmt.password.getSettings('acme')).data!.minLength, 20)
+  assertSdkError(await mgmt.password.getSettings('nope'), 404, 'E990404', 'tenant "nope" does not exist')
+  assertSdkError(await mgmt.password.configureSettings('', { minLength: 'long' } as never), 400, 'E011003', 'invalid password settings')
+})
+
+Passwords.run()

@@ -12,6 +12,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { startEmulator } from '../lib/emulator/index.ts'
 import { waitFor } from './helpers/emulator-http.ts'
+import { DEFAULT_PASSWORD_POLICY } from '../plugins/password-policy.ts'
 import { configWithTestPlugins, createProject, defaultConfig, emulatorEnvironment, REPO, runTask, startTask, type Project, type TaskResult } from './helpers/project.ts'
 
 const test = suite<{ project: Project }>('plugin shapes')
@@ -278,7 +279,7 @@ test('one item per project: its section is an object, updated in place, never cr
   const done = await lifecycle(project, 'passwordPolicy: { minLength: 12, uppercase: true }\n')
   assert.match(done.outputs[0]!.stdout, '~ update passwordPolicy "project"')
   assert.match(done.outputs[0]!.stdout, 'Plan: 0 to create, 1 to update, 0 to delete')
-  for (const env of ['a', 'b']) assert.equal(done.state(env).plugins['test-password-policy'].policy, { minLength: 12, lowercase: true, uppercase: true, number: false, lock: false, lockAttempts: 10 })
+  for (const env of ['a', 'b']) assert.equal(done.state(env).plugins['password-policy'].project, { ...DEFAULT_PASSWORD_POLICY, minLength: 12, uppercase: true })
   project.write('environments/a.yaml', environment('a', 'passwordPolicy:\n  - { minLength: 12 }\n'))
   const list = await runTask('sync', ['--env', 'a', '--json'], { cwd: project.dir })
   assert.is(list.code, 3)
@@ -360,7 +361,7 @@ test('a plugin\'s emulator state persists beside the built-in one, and survives 
   project.write('environments/a.yaml', environment('a', 'tenants:\n  - { id: acme, name: Acme }\n'))
   const other = await runTask('sync', ['--env', 'a', '--apply'], { cwd: project.dir })
   assert.is(other.code, 0, other.stderr)
-  assert.is(done.state('a').plugins['test-password-policy'].policy.minLength, 14, 'kept, though no plugin of this run knows it')
+  assert.is(done.state('a').plugins['password-policy'].project.minLength, 14, 'kept, though no plugin of this run knows it')
 })
 
 test.run()

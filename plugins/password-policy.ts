@@ -1,0 +1,118 @@
+// The project's password policy: one per project, read and replaced, never created or deleted
+// (descope-api.md §10; node-sdk password.getSettings/configureSettings).
+//
+// Confirmed by node-sdk 2.13.0 (lib/management/password.ts and its PasswordSettings type): GET
+// /v1/mgmt/password/settings?tenantId= answers the settings bare; POST takes them with
+// `tenantId`; the fields are enabled, minLength, lowercase, uppercase, number, nonAlphaNumeric,
+// expiration, expirationWeeks, reuse, reuseAmount, lock and lockAttempts. ASSUMED: the project's
+// own settings are those of tenantId "" (node-sdk always sends the parameter), and a POST
+// replaces every field (as Descope's other settings do), so an update sends them all.
+// Not managed yet: a tenant's own policy (the same endpoint with its id).
+import * as v from 'valibot'
+import { defineEmulator, defineHandler, definePlugin, type EmulatorRequest } from '../lib/plugin.ts'
+
+const Count = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max))
+
+export const PasswordPolicySchema = v.strictObject({
+  /** passwords as a sign-in method at all */
+  enabled: v.optional(v.boolean()),
+  minLength: v.optional(Count(4, 64)),
+  lowercase: v.optional(v.boolean()),
+  uppercase: v.optional(v.boolean()),
+  number: v.optional(v.boolean()),
+  nonAlphaNumeric: v.optional(v.boolean()),
+  /** passwords expire after expirationWeeks */
+  expiration: v.optional(v.boolean()),
+  expirationWeeks: v.optional(Count(1, 520)),
+  /** the last reuseAmount passwords may not be used again */
+  reuse: v.optional(v.boolean()),
+  reuseAmount: v.optional(Count(1, 50)),
+  /** the account locks after lockAttempts failures */
+  lock: v.optional(v.boolean()),
+  lockAttempts: v.optional(Count(1, 100)),
+})
+export type PasswordPolicy = v.InferOutput<typeof PasswordPolicySchema>
+
+/** The settings as GET answers them (bare): every field, absent and null meaning "not set". */
+export const LivePasswordPolicySchema = v.looseObject({
+  enabled: v.nullish(v.boolean()),
+  minLength: v.nullish(v.number()),
+  lowercase: v.nullish(v.boolean()),
+  uppercase: v.nullish(v.boolean()),
+  number: v.nullish(v.boolean()),
+  nonAlphaNumeric: v.nullish(v.boolean()),
+  expiration: v.nullish(v.boolean()),
+  expirationWeeks: v.nullish(v.number()),
+  reuse: v.nullish(v.boolean()),
+  reuseAmount: v.nullish(v.number()),
+  lock: v.nullish(v.boolean()),
+  lockAttempts: v.nullish(v.number()),
+})
+export type LivePasswordPolicy = v.InferOutput<typeof LivePasswordPolicySchema>
+
+// typed operations for scripts: ctx.ops('passwordPolicy')
+declare module '../lib/contract.ts' {
+  interface ResourceTypes { passwordPolicy: PasswordPolicy }
+}
+
+/** A new project's policy, as the emulator starts one (ASSUMED: Descope's console defaults). */
+export const DEFAULT_PASSWORD_POLICY: Required<PasswordPolicy> = {
+  enabled: true, minLength: 8, lowercase: true, uppercase: true, number: true, nonAlphaNumeric: false,
+  expiration: false, expirationWeeks: 52, reuse: false, reuseAmount: 3, lock: false, lockAttempts: 10,
+}
+const FIELDS = Object.keys(DEFAULT_PASSWORD_POLICY) as (keyof PasswordPolicy)[]
+
+export function normalizePasswordPolicy(live: LivePasswordPolicy): PasswordPolicy {
+  // a field the answer leaves out is at its default: an update replaces every field, so it must be sent
+  return Object.fromEntries(FIELDS.map((field) => [field, live[field] ?? DEFAULT_PASSWORD_POLICY[field]])) as PasswordPolicy
+}
+
+const PROJECT = 'project'
+
+export default function passwordPolicy() {
+  return definePlugin({
+    name: 'password-policy',
+    handlers: [defineHandler<PasswordPolicy, LivePasswordPolicy>({
+      type: 'passwordPolicy',
+      section: 'passwordPolicy',
+      schema: PasswordPolicySchema,
+      liveSchema: LivePasswordPolicySchema,
+      singleton: 'project',
+      key: () => PROJECT,
+      list: async (ctx) => [await ctx.client.get('/v1/mgmt/password/settings', { tenantId: '' })],
+      normalize: normalizePasswordPolicy,
+      // the full state: the file's fields over the live ones (or the defaults, before any is read)
+      update: async (ctx, policy) => { await ctx.client.post('/v1/mgmt/password/settings', { ...DEFAULT_PASSWORD_POLICY, ...policy, tenantId: '' }) },
+    })],
+    emulator: defineEmulator<State>({
+      state: () => ({ project: { ...DEFAULT_PASSWORD_POLICY }, tenants: {} }),
+      schema: v.object({ project: v.object(Object.fromEntries(FIELDS.map((field) => [field, typeof DEFAULT_PASSWORD_POLICY[field] === 'number' ? v.number() : v.boolean()]))), tenants: v.record(v.string(), v.unknown()) }) as never,
+      routes: {
+        'GET /v1/mgmt/password/settings': { mutates: false, handle: (request) => ({ ...settingsOf(request, request.query.get('tenantId') ?? '') }) },
+        'POST /v1/mgmt/password/settings': {
+          mutates: true,
+          handle: (request) => {
+            const { tenantId, ...fields } = (request.body ?? {}) as Record<string, unknown>
+            const parsed = v.safeParse(v.strictObject(Object.fromEntries(FIELDS.map((field) => [field, v.optional(typeof DEFAULT_PASSWORD_POLICY[field] === 'number' ? v.number() : v.boolean())]))), fields)
+            if (!parsed.success) return request.fail(400, `invalid password settings: ${v.getDotPath(parsed.issues[0]) ?? ''} ${parsed.issues[0].message}`.trim())
+            settingsOf(request, typeof tenantId === 'string' ? tenantId : '')
+            // a POST replaces every field: those left out go back to the defaults
+            const settings = { ...DEFAULT_PASSWORD_POLICY, ...parsed.output } as Required<PasswordPolicy>
+            if (tenantId) Object.defineProperty(request.state.tenants, tenantId as string, { value: settings, enumerable: true, writable: true, configurable: true })
+            else request.state.project = settings
+            return {}
+          },
+        },
+      },
+    }),
+  })
+}
+
+type State = { project: Required<PasswordPolicy>; tenants: Record<string, Required<PasswordPolicy>> }
+
+/** The settings of the project (tenantId ""), or of a tenant that exists (its own, else the project's). */
+function settingsOf(request: EmulatorRequest<State>, tenantId: string): Required<PasswordPolicy> {
+  if (!tenantId) return request.state.project
+  if (!Object.hasOwn(request.project.tenants, tenantId)) return request.fail(404, `tenant "${tenantId}" does not exist`)
+  return Object.hasOwn(request.state.tenants, tenantId) ? request.state.tenants[tenantId]! : request.state.project
+}
