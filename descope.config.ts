@@ -2,6 +2,7 @@
 // persistently the client talks to Descope, and which environments need a confirmation.
 import { defineConfig } from './lib/index.ts'
 import accessKeys from './plugins/access-keys.ts'
+import lists from './plugins/lists.ts'
 import passwordPolicy from './plugins/password-policy.ts'
 import flows from './plugins/flows.ts'
 import permissions from './plugins/permissions.ts'
@@ -11,7 +12,7 @@ import theme from './plugins/theme.ts'
 
 export default defineConfig({
   // the order does not matter: types are applied in the order their dependencies need
-  plugins: [permissions(), roles(), tenants(), flows(), theme(), accessKeys(), passwordPolicy()],
+  plugins: [permissions(), roles(), tenants(), flows(), theme(), accessKeys(), passwordPolicy(), lists()],
   defaultEnvironment: 'local',
   environmentsDir: 'environments',
   // where tasks/export-flows.ts writes flows and the theme, and where sync reads them

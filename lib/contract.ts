@@ -252,6 +252,8 @@ export interface EmulatorRequest<State extends object = Record<string, unknown>>
   /** the parsed JSON body of a POST (null when none) */
   body: unknown
   query: URLSearchParams
+  /** the `:name` segments of the route's path (`GET /v1/mgmt/list/:id`), decoded */
+  params: Readonly<Record<string, string>>
   /** answers with an error as Descope does (400 with E011003, 404, 409), changing nothing */
   fail(status: 400 | 404 | 409, message: string): never
   /** a new id of the real shape: a prefix and random letters and digits */

@@ -626,3 +626,42 @@ Passwords('getSettings answers the settings bare; configureSettings replaces the
 })
 
 Passwords.run()
+
+// Lists (plugins/lists.ts adds these routes): every node-sdk list method.
+const Lists = suite<Context>('node-sdk list methods (a plugin\'s routes)', {} as Context)
+Lists.before(async (ctx) => {
+  const { default: lists } = await import('../plugins/lists.ts')
+  ctx.emulator = await startEmulator({ plugins: [lists()] })
+  ctx.mgmt = clientFor(ctx.emulator).management
+  ctx.handshake = await licenseHandshake(ctx.emulator)
+})
+Lists.after(async ({ emulator }) => emulator.close())
+
+Lists('create, load, loadByName, loadAll, update, the ip and text calls, clear, import and delete', async ({ mgmt }) => {
+  const created = await mgmt.list.create({ name: 'office', type: 'ips', data: ['10.0.0.1'] })
+  assertOk(created, 'create')
+  const id = created.data!.id!
+  assert.is((await mgmt.list.load(id)).data!.name, 'office')
+  assert.is((await mgmt.list.loadByName('office')).data!.id, id)
+  assertOk(await mgmt.list.addIPs(id, ['10.0.0.2']), 'addIPs')
+  assert.is((await mgmt.list.checkIP(id, '10.0.0.2')).data, true)
+  assertOk(await mgmt.list.removeIPs(id, ['10.0.0.1']), 'removeIPs')
+  assert.is((await mgmt.list.checkIP(id, '10.0.0.1')).data, false)
+  assertSdkError(await mgmt.list.addTexts(id, ['x']), 400, 'E011003', 'holds ips, not texts')
+  const updated = await mgmt.list.update(id, { name: 'office', type: 'texts', data: ['a'] })
+  assertOk(updated, 'update')
+  assertOk(await mgmt.list.addTexts(id, ['b']), 'addTexts')
+  assert.is((await mgmt.list.checkText(id, 'b')).data, true)
+  assertOk(await mgmt.list.removeTexts(id, ['a']), 'removeTexts')
+  assertOk(await mgmt.list.clear(id), 'clear')
+  assert.equal((await mgmt.list.load(id)).data!.data, [])
+  assertOk(await mgmt.list.import([{ name: 'office', type: 'ips', data: ['1.1.1.1'] }, { name: 'other', type: 'texts', data: [] }]), 'import')
+  assert.equal((await mgmt.list.loadAll()).data!.map((list) => list.name).sort(), ['office', 'other'])
+  assert.is((await mgmt.list.loadByName('office')).data!.id, id, 'an import by name keeps the id')
+  assertSdkError(await mgmt.list.create({ name: 'office', type: 'ips' }), 409, 'E990409', 'already exists')
+  assertOk(await mgmt.list.delete(id), 'delete')
+  assertSdkError(await mgmt.list.load(id), 404, 'E990404', 'does not exist')
+  assertSdkError(await mgmt.list.loadByName('office'), 404, 'E990404', 'no list named')
+})
+
+Lists.run()

@@ -66,6 +66,7 @@ function pluginRoute(name: string, served: { mutates: boolean; handle(request: E
       project: { tenants: ctx.state.tenants, roles: ctx.state.roles },
       body: ctx.body,
       query: ctx.query,
+      params: ctx.params,
       fail: (status, message) => { throw new ReplyError(FAILURES[status], message) },
       newId: (prefix) => randomId(prefix, 27, () => false),
     }),

@@ -5,7 +5,7 @@ import { rollFaults, type FaultRoll, type RateLimiter } from './faults.ts'
 import { parseJson, readBody, sendJson, type ParsedBody, type Reply } from './http.ts'
 import type { ResolvedOptions } from './options.ts'
 import type { StateSaver } from './persist.ts'
-import type { RouteTable } from './route.ts'
+import { findRoute, type RouteTable } from './route.ts'
 import type { EmulatorState } from './state.ts'
 import { MAX_LOG_ENTRIES, type RequestLogEntry } from './request-log.ts'
 
@@ -107,12 +107,13 @@ function isAuthorized(ctx: PipelineContext, req: IncomingMessage): boolean {
 
 function dispatch(ctx: PipelineContext, method: string, url: URL, parsed: ParsedBody): Reply {
   try {
-    const route = ctx.routes[`${method} ${url.pathname}`]
-    if (!route) throw new ReplyError('noRoute', `no management API route for ${method} ${url.pathname}`)
+    const found = findRoute(ctx.routes, method, url.pathname)
+    if (!found) throw new ReplyError('noRoute', `no management API route for ${method} ${url.pathname}`)
+    const { route, params } = found
     // Only POST bodies matter; a GET's body is ignored like any HTTP server would.
     if (method === 'POST' && !parsed.ok) throw new ReplyError('malformed', `the body is not valid JSON: ${parsed.reason}`)
     const body = method === 'POST' && parsed.ok ? parsed.value : null
-    const result = route.handle({ state: ctx.state, body, query: url.searchParams, origin: ctx.origin, variants: ctx.options.variants })
+    const result = route.handle({ state: ctx.state, body, query: url.searchParams, origin: ctx.origin, variants: ctx.options.variants, params })
     if (route.mutates) ctx.saver?.changed()
     return { status: 200, body: result }
   } catch (error) {
