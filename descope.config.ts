@@ -2,6 +2,7 @@
 // persistently the client talks to Descope, and which environments need a confirmation.
 import { defineConfig } from './lib/index.ts'
 import accessKeys from './plugins/access-keys.ts'
+import jwtTemplates from './plugins/jwt-templates.ts'
 import lists from './plugins/lists.ts'
 import passwordPolicy from './plugins/password-policy.ts'
 import flows from './plugins/flows.ts'
@@ -12,7 +13,7 @@ import theme from './plugins/theme.ts'
 
 export default defineConfig({
   // the order does not matter: types are applied in the order their dependencies need
-  plugins: [permissions(), roles(), tenants(), flows(), theme(), accessKeys(), passwordPolicy(), lists()],
+  plugins: [permissions(), roles(), tenants(), flows(), theme(), accessKeys(), passwordPolicy(), lists(), jwtTemplates()],
   defaultEnvironment: 'local',
   environmentsDir: 'environments',
   // where tasks/export-flows.ts writes flows and the theme, and where sync reads them

@@ -665,3 +665,32 @@ Lists('create, load, loadByName, loadAll, update, the ip and text calls, clear, 
 })
 
 Lists.run()
+
+// JWT templates (plugins/jwt-templates.ts adds these routes): node-sdk's template methods (the
+// template library is not served: it is Descope's, not a project's).
+const JwtTemplates = suite<Context>('node-sdk JWT template methods (a plugin\'s routes)', {} as Context)
+JwtTemplates.before(async (ctx) => {
+  const { default: jwtTemplates } = await import('../plugins/jwt-templates.ts')
+  ctx.emulator = await startEmulator({ plugins: [jwtTemplates()] })
+  ctx.mgmt = clientFor(ctx.emulator).management
+  ctx.handshake = await licenseHandshake(ctx.emulator)
+})
+JwtTemplates.after(async ({ emulator }) => emulator.close())
+
+JwtTemplates('create, load, list, update, validate and delete', async ({ mgmt }) => {
+  const created = await mgmt.jwtTemplate.create({ name: 'partner', template: { a: '{{user.email}}' } })
+  assertOk(created, 'create')
+  const id = created.data!.id!
+  assert.is((await mgmt.jwtTemplate.load(id)).data!.name, 'partner')
+  assert.equal((await mgmt.jwtTemplate.list()).data!.map((template) => template.name), ['partner'])
+  const updated = await mgmt.jwtTemplate.update({ id, name: 'partner', description: 'd' })
+  assertOk(updated, 'update')
+  assert.equal([updated.data!.description, updated.data!.template], ['d', undefined], 'an update replaces every field')
+  assert.is((await mgmt.jwtTemplate.validate(id)).data!.valid, true)
+  assert.is((await mgmt.jwtTemplate.validate(id, { name: 'x', template: [] as never })).data!.valid, false)
+  assertSdkError(await mgmt.jwtTemplate.create({ name: 'partner' }), 409, 'E990409', 'already exists')
+  assertOk(await mgmt.jwtTemplate.delete(id), 'delete')
+  assertSdkError(await mgmt.jwtTemplate.load(id), 404, 'E990404', 'does not exist')
+})
+
+JwtTemplates.run()
