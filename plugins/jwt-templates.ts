@@ -60,13 +60,17 @@ export function normalizeJwtTemplate(live: LiveJwtTemplate): JwtTemplate {
   } as JwtTemplate
 }
 
+const withoutEmptyWords = (template: JwtTemplate): JwtTemplate =>
+  Object.fromEntries(Object.entries(template).filter(([field, value]) => !(WORDS as readonly string[]).includes(field) || value !== '')) as JwtTemplate
+
 /** Typed JWT template operations for one-off scripts and the handler below. */
 export function jwtTemplateApi(ctx: Pick<HandlerContext, 'client'>) {
   const { client } = ctx
   return {
     list: async () => (await client.post<{ templates?: unknown[] }>('/v1/mgmt/jwt/templates/list', {})).templates ?? [],
     create: (template: JwtTemplate) => client.post('/v1/mgmt/jwt/templates/create', { template }),
-    update: (id: string, template: JwtTemplate) => client.post('/v1/mgmt/jwt/templates/update', { template: { ...template, id } }),
+    /** every field (an update replaces them), but the words left empty: their values are not published, and "" may not be one */
+    update: (id: string, template: JwtTemplate) => client.post('/v1/mgmt/jwt/templates/update', { template: { ...withoutEmptyWords(template), id } }),
     delete: (id: string) => client.post('/v1/mgmt/jwt/templates/delete', { id }),
   }
 }
@@ -95,16 +99,21 @@ export default function jwtTemplates() {
 type Stored = LiveJwtTemplate & { id: string }
 type State = { templates: Record<string, Stored> }
 
+/** the whole request checked before anything is kept: what the plugin reads back must parse */
 const TemplateRequest = v.object({
-  name: v.pipe(v.string(), v.minLength(1, 'name is required')),
-  template: v.optional(v.nullable(v.record(v.string(), v.unknown()))),
+  name: v.pipe(v.string(), v.minLength(1, 'is required')),
+  description: v.nullish(v.string()),
+  template: v.nullish(v.record(v.string(), v.unknown())),
+  tags: v.nullish(v.array(v.string())),
+  ...Object.fromEntries(WORDS.map((field) => [field, v.nullish(v.string())])),
+  ...Object.fromEntries(FLAGS.map((flag) => [flag, v.nullish(v.boolean())])),
 })
 
 /** the request's template, checked: a name, and claims that are an object */
 function templateOf(request: EmulatorRequest<State>): Record<string, unknown> {
   const given = (request.body as { template?: unknown } | null)?.template
   const parsed = v.safeParse(TemplateRequest, given)
-  if (!parsed.success) return request.fail(400, `invalid JWT template: ${v.getDotPath(parsed.issues[0]) ?? ''} ${parsed.issues[0].message}`.trim())
+  if (!parsed.success) return request.fail(400, `invalid JWT template: ${v.getDotPath(parsed.issues[0]) ?? 'template'}: ${parsed.issues[0].message}`)
   return given as Record<string, unknown>
 }
 const byId = (request: EmulatorRequest<State>, id: unknown): Stored => {

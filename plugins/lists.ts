@@ -85,15 +85,15 @@ interface StoredList { id: string; name: string; description: string; type: stri
 type State = { lists: Record<string, StoredList> }
 
 const RequestSchema = v.object({
-  name: v.pipe(v.string(), v.minLength(1, 'name is required')),
+  name: v.pipe(v.string(), v.minLength(1, 'is required')),
   description: v.nullish(v.string()),
-  type: v.picklist(LIST_TYPES, 'type must be ips or texts'),
-  data: v.nullish(v.array(v.string())),
+  type: v.picklist(LIST_TYPES, 'must be ips or texts'),
+  data: v.nullish(v.array(v.pipe(v.string(), v.minLength(1, 'an entry must not be empty')))),
 })
 
 function fieldsOf(request: EmulatorRequest<State>, body: unknown = request.body) {
   const parsed = v.safeParse(RequestSchema, body)
-  if (!parsed.success) return request.fail(400, `invalid list: ${v.getDotPath(parsed.issues[0]) ?? ''} ${parsed.issues[0].message}`.trim())
+  if (!parsed.success) return request.fail(400, `invalid list: ${v.getDotPath(parsed.issues[0]) ?? 'list'}: ${parsed.issues[0].message}`)
   return { name: parsed.output.name, description: parsed.output.description ?? '', type: parsed.output.type, data: [...new Set(parsed.output.data ?? [])] }
 }
 
@@ -111,7 +111,7 @@ const entries = (type: 'ips' | 'texts', change: (list: StoredList, values: strin
     const list = byId(request, id)
     const values = type === 'ips' ? ips : texts
     if (list.type !== type) return request.fail(400, `list "${list.name}" holds ${list.type}, not ${type}`)
-    if (!Array.isArray(values) || !values.every((value) => typeof value === 'string')) return request.fail(400, `${type} must be a list of strings`)
+    if (!Array.isArray(values) || !values.every((value) => typeof value === 'string' && value !== '')) return request.fail(400, `${type} must be a list of entries (non-empty strings)`)
     change(list, values)
     return {}
   },
@@ -121,7 +121,9 @@ const check = (type: 'ips' | 'texts') => ({
   handle: (request: EmulatorRequest<State>) => {
     const { id, ip, text } = (request.body ?? {}) as { id?: unknown; ip?: unknown; text?: unknown }
     const list = byId(request, id)
-    return { exists: list.data.includes(String(type === 'ips' ? ip : text)) }
+    const value = type === 'ips' ? ip : text
+    if (typeof value !== 'string') return request.fail(400, `${type === 'ips' ? 'ip' : 'text'} is required`)
+    return { exists: list.data.includes(value) }
   },
 })
 
@@ -169,12 +171,16 @@ function listEmulator() {
         handle: (request) => {
           const given = (request.body as { lists?: unknown } | null)?.lists
           if (!Array.isArray(given)) return request.fail(400, 'lists must be a list')
-          // every list checked before any is kept: an import is all or nothing
-          const checked = given.map((list) => ({ ...fieldsOf(request, list), id: typeof (list as { id?: unknown }).id === 'string' ? (list as { id: string }).id : request.newId('L') }))
-          for (const list of checked) {
-            const existing = named(request, list.name)
-            setOwn(request.state.lists, existing?.id ?? list.id, { ...list, id: existing?.id ?? list.id })
-          }
+          // every list checked, and its id settled, before any is kept: an import is all or nothing
+          const checked = given.map((list) => {
+            const fields = fieldsOf(request, list)
+            const wanted = (list as { id?: unknown }).id
+            const existing = named(request, fields.name)
+            if (existing) return { ...fields, id: existing.id }
+            if (typeof wanted === 'string' && Object.hasOwn(request.state.lists, wanted)) return request.fail(409, `list id "${wanted}" belongs to list "${request.state.lists[wanted]!.name}", not "${fields.name}"`)
+            return { ...fields, id: typeof wanted === 'string' && wanted ? wanted : request.newId('L') }
+          })
+          for (const list of checked) setOwn(request.state.lists, list.id, list)
           return {}
         },
       },
