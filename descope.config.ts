@@ -2,6 +2,7 @@
 // persistently the client talks to Descope, and which environments need a confirmation.
 import { defineConfig } from './lib/index.ts'
 import accessKeys from './plugins/access-keys.ts'
+import inboundApps from './plugins/inbound-apps.ts'
 import jwtTemplates from './plugins/jwt-templates.ts'
 import lists from './plugins/lists.ts'
 import passwordPolicy from './plugins/password-policy.ts'
@@ -13,7 +14,7 @@ import theme from './plugins/theme.ts'
 
 export default defineConfig({
   // the order does not matter: types are applied in the order their dependencies need
-  plugins: [permissions(), roles(), tenants(), flows(), theme(), accessKeys(), passwordPolicy(), lists(), jwtTemplates()],
+  plugins: [permissions(), roles(), tenants(), flows(), theme(), accessKeys(), passwordPolicy(), lists(), jwtTemplates(), inboundApps()],
   defaultEnvironment: 'local',
   environmentsDir: 'environments',
   // where tasks/export-flows.ts writes flows and the theme, and where sync reads them

@@ -699,3 +699,41 @@ JwtTemplates('create, load, list, update, validate and delete', async ({ mgmt })
 })
 
 JwtTemplates.run()
+
+// Inbound applications (plugins/inbound-apps.ts adds these routes): node-sdk's application
+// methods (users' consents are theirs, not the project's configuration, and are not served).
+const InboundApps = suite<Context>('node-sdk inbound application methods (a plugin\'s routes)', {} as Context)
+InboundApps.before(async (ctx) => {
+  const { default: inboundApps } = await import('../plugins/inbound-apps.ts')
+  ctx.emulator = await startEmulator({ plugins: [inboundApps()] })
+  ctx.mgmt = clientFor(ctx.emulator).management
+  ctx.handshake = await licenseHandshake(ctx.emulator)
+})
+InboundApps.after(async ({ emulator }) => emulator.close())
+
+InboundApps('create, load, loadAll, update, patch, the secret and its rotation, delete and deleteBatch', async ({ mgmt }) => {
+  const created = await mgmt.inboundApplication.createApplication({ name: 'portal', permissionsScopes: [{ name: 'read', description: 'r' }] })
+  assertOk(created, 'createApplication')
+  const { id, clientId, cleartext } = created.data!
+  assert.ok(id && clientId && cleartext)
+  const loaded = await mgmt.inboundApplication.loadApplication(id)
+  assertOk(loaded, 'loadApplication')
+  assert.equal([loaded.data!.name, loaded.data!.clientId], ['portal', clientId])
+  assert.not.ok(JSON.stringify(loaded.data).includes(cleartext), 'the secret is not in the app')
+  assert.equal((await mgmt.inboundApplication.loadAllApplications()).data!.map((app) => app.name), ['portal'])
+  assertOk(await mgmt.inboundApplication.updateApplication({ id, name: 'portal', description: 'd', permissionsScopes: [] }), 'updateApplication')
+  assertOk(await mgmt.inboundApplication.patchApplication({ id, loginPageUrl: 'https://p.example.com' }), 'patchApplication')
+  const patched = (await mgmt.inboundApplication.loadApplication(id)).data!
+  assert.equal([patched.description, patched.loginPageUrl, patched.permissionsScopes], ['d', 'https://p.example.com', []])
+  assert.is((await mgmt.inboundApplication.getApplicationSecret(id)).data!.cleartext, cleartext)
+  assertOk(await mgmt.inboundApplication.rotateApplicationSecret(id), 'rotateApplicationSecret')
+  assert.is.not((await mgmt.inboundApplication.getApplicationSecret(id)).data!.cleartext, cleartext)
+  assertSdkError(await mgmt.inboundApplication.createApplication({ name: 'x' } as never), 400, 'E011003', 'permissionsScopes')
+  const other = (await mgmt.inboundApplication.createApplication({ name: 'other', permissionsScopes: [] })).data!.id
+  assertOk(await mgmt.inboundApplication.deleteApplication(id), 'deleteApplication')
+  assertOk(await mgmt.inboundApplication.deleteApplicationBatch([other]), 'deleteApplicationBatch')
+  assert.equal((await mgmt.inboundApplication.loadAllApplications()).data, [])
+  assertSdkError(await mgmt.inboundApplication.loadApplication(id), 404, 'E990404', 'does not exist')
+})
+
+InboundApps.run()
