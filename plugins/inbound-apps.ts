@@ -16,22 +16,29 @@ import { description, DESCRIPTION_MAX, displayName, name as schemaName, NAME_MAX
 import { sortedUnique } from '../lib/engine/normalize.ts'
 import { defineEmulator, defineHandler, definePlugin, type EmulatorRequest, type HandlerContext } from '../lib/plugin.ts'
 
-const Url = v.pipe(v.string(), v.url('must be a URL such as https://app.example.com/callback'), v.maxLength(2048))
+// A backup of live apps is checked with this schema too: it takes what the API may hold (a
+// relative callback, a logo as a data: URL), checking only for control characters and size.
+const Url = v.pipe(v.string(), v.maxLength(2048, 'must be at most 2048 characters'), plainText())
 const Scope = v.strictObject({
   name: schemaName(NAME_MAX),
   description: v.optional(description(DESCRIPTION_MAX)),
   /** the role or attribute names the scope grants */
-  values: v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(1), plainText())), v.transform(sortedUnique))),
+  values: v.optional(v.pipe(v.array(v.pipe(v.string(), plainText())), v.transform(sortedUnique))),
   optional: v.optional(v.boolean()),
 })
 type Scope = v.InferOutput<typeof Scope>
-const Scopes = v.pipe(v.array(Scope), v.transform((scopes: Scope[]) => scopes.map(canonicalScope).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))))
+const Scopes = v.pipe(
+  v.array(Scope),
+  v.check((scopes) => new Set(scopes.map((scope) => scope.name)).size === scopes.length, 'holds two scopes of one name: give each its own'),
+  v.transform((scopes: Scope[]) => sortScopes(scopes.map(canonicalScope))),
+)
 
 export const InboundAppSchema = v.strictObject({
   name: displayName(256),
   description: v.optional(description(DESCRIPTION_MAX)),
-  logo: v.optional(v.union([v.literal(''), Url])),
-  loginPageUrl: v.optional(v.union([v.literal(''), Url])),
+  /** a URL, or the image itself as a data: URL */
+  logo: v.optional(v.pipe(v.string(), v.maxLength(4_000_000, 'must be at most 4000000 characters'))),
+  loginPageUrl: v.optional(Url),
   approvedCallbackUrls: v.optional(v.pipe(v.array(Url), v.transform(sortedUnique))),
   permissionsScopes: v.optional(Scopes),
   attributesScopes: v.optional(Scopes),
@@ -60,8 +67,12 @@ declare module '../lib/contract.ts' {
 function canonicalScope(scope: { name: string; description?: string | null; values?: string[] | null; optional?: boolean | null }): Scope {
   return { name: scope.name, description: scope.description ?? '', values: sortedUnique(scope.values ?? []), optional: scope.optional ?? false }
 }
-const scopesOf = (scopes: v.InferOutput<typeof LiveScope>[] | null | undefined) =>
-  (scopes ?? []).map(canonicalScope).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+/** by name, then by every field: one order whatever order the API answers them in */
+function sortScopes(scopes: Scope[]): Scope[] {
+  const order = (scope: Scope) => JSON.stringify([scope.name, scope.description, scope.values, scope.optional])
+  return scopes.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0))
+}
+const scopesOf = (scopes: v.InferOutput<typeof LiveScope>[] | null | undefined) => sortScopes((scopes ?? []).map(canonicalScope))
 
 export function normalizeInboundApp(live: LiveInboundApp): InboundApp {
   return {
@@ -119,14 +130,17 @@ type StoredApp = Required<InboundApp> & { id: string; clientId: string; secret: 
 type State = { apps: Record<string, StoredApp> }
 
 const ScopeRequest = v.object({ name: v.pipe(v.string(), v.minLength(1, 'is required')), description: v.nullish(v.string()), values: v.nullish(v.array(v.string())), optional: v.nullish(v.boolean()) })
+/** scope names are unique within a list (ASSUMED: Descope refuses two of one name) */
+const distinctNames = (scopes: { name: string }[]) => new Set(scopes.map((scope) => scope.name)).size === scopes.length
+const ScopeList = v.pipe(v.array(ScopeRequest), v.check(distinctNames, 'holds two scopes of one name'))
 const AppRequest = v.object({
   name: v.pipe(v.string(), v.minLength(1, 'is required')),
   description: v.nullish(v.string()),
   logo: v.nullish(v.string()),
   loginPageUrl: v.nullish(v.string()),
   approvedCallbackUrls: v.nullish(v.array(v.string())),
-  permissionsScopes: v.array(ScopeRequest, 'is required (a list, empty or not)'),
-  attributesScopes: v.nullish(v.array(ScopeRequest)),
+  permissionsScopes: v.pipe(v.array(ScopeRequest, 'is required (a list, empty or not)'), v.check(distinctNames, 'holds two scopes of one name')),
+  attributesScopes: v.nullish(ScopeList),
 })
 
 function fieldsOf(request: EmulatorRequest<State>, partial = false): Partial<InboundApp> {

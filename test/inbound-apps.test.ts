@@ -78,4 +78,23 @@ test('a backup restored into another project: new ids, client ids and secrets, t
   for (const value of [first!.id, first!.clientId, first!.secret]) assert.not.ok(secondSide.some((text) => text.includes(value)), `${value.slice(0, 6)}… of the first project reached the second`)
 })
 
+test('apps made by hand with what the console allows (a relative callback, a logo as a data: URL) back up and restore', async (context) => {
+  const sdk = DescopeClient({ projectId: context.a.projectId, managementKey: context.a.managementKey, baseUrl: context.a.url }).management
+  assert.ok((await sdk.inboundApplication.createApplication({ name: 'by-hand', loginPageUrl: 'example.com/login', approvedCallbackUrls: ['/callback'], logo: `data:image/png;base64,${'A'.repeat(3000)}`, permissionsScopes: [{ name: 's', description: '', values: [''] }] })).ok)
+  context.project.write('environments/a.yaml', emulatorEnvironment(context.a))
+  const backup = JSON.parse((await run(context, 'a', 'backup', 'create', '--json')).stdout).backup as string
+  const restored = await run(context, 'b', 'backup', 'restore', backup, '--apply', '--secrets-out', 'b.secrets.json')
+  assert.is(restored.code, 0, restored.stderr)
+  assert.equal(JSON.parse((await run(context, 'b', 'backup', 'restore', backup, '--json')).stdout).changes, [])
+})
+
+test('two scopes of one name are refused in the file, naming the field', async (context) => {
+  context.project.write('environments/a.yaml', emulatorEnvironment(context.a, 'inboundApps:\n  - { name: x, permissionsScopes: [{ name: s }, { name: s, description: again }] }\n'))
+  const result = await run(context, 'a', 'sync', '--json')
+  assert.is(result.code, 3)
+  const [issue] = JSON.parse(result.stdout).error.issues
+  assert.equal(issue.path, 'inboundApps[0].permissionsScopes')
+  assert.match(issue.message, 'holds two scopes of one name')
+})
+
 test.run()
