@@ -5,14 +5,13 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import DescopeClient from '@descope/node-sdk'
-import { suite } from 'uvu'
+import { restoreIntoSecond, runIn, twoProjectSuite } from './helpers/two-projects.ts'
 import * as assert from 'uvu/assert'
-import { startEmulator, type Emulator } from '../lib/emulator/index.ts'
+import type { Emulator } from '../lib/emulator/index.ts'
 import accessKeys from '../plugins/access-keys.ts'
 import { apiClient } from './helpers/emulator-http.ts'
-import { configWithTestPlugins, createProject, emulatorEnvironment, runTask, type Project, type TaskResult } from './helpers/project.ts'
+import { emulatorEnvironment } from './helpers/project.ts'
 
-const test = suite<{ a: Emulator; b: Emulator; project: Project }>('access keys')
 
 const KEYS = `roles:
   - { name: Editor }
@@ -31,26 +30,11 @@ accessKeys:
     expireTime: 1830297600
 `
 
-test.before.each(async (context) => {
-  context.a = await startEmulator({ plugins: [accessKeys()] })
-  context.b = await startEmulator({ plugins: [accessKeys()], projectId: 'P2emulatorSecondProject00001' })
-  context.project = createProject({
-    'environments/a.yaml': emulatorEnvironment(context.a, KEYS),
-    'environments/b.yaml': emulatorEnvironment(context.b),
-  }, configWithTestPlugins({ 'access-keys': '' }))
-})
-test.after.each(async (context) => {
-  await Promise.all([context.a.close(), context.b.close()])
-  context.project.remove()
-})
+const test = twoProjectSuite('access keys', accessKeys, 'access-keys', KEYS)
 
 const keysOf = (emulator: Emulator) => Object.values((emulator.state.plugins['access-keys'] as { keys: Record<string, { id: string; name: string; description: string; status: string; roleNames: string[]; keyTenants: { tenantId: string }[] }> }).keys)
 const sdkOf = (emulator: Emulator) => DescopeClient({ projectId: emulator.projectId, managementKey: emulator.managementKey, baseUrl: emulator.url }).management
-/** `task [command] args` against environment `env` (backup takes its command first) */
-const run = (context: { a: Emulator; b: Emulator; project: Project }, env: 'a' | 'b', task: string, ...args: string[]) => {
-  const [command, rest] = task === 'backup' ? [[args[0]!], args.slice(1)] : [[], args]
-  return runTask(task, [...command, '--env', env, ...rest], { cwd: context.project.dir, env: { EMULATOR_KEY: (env === 'a' ? context.a : context.b).managementKey } })
-}
+const run = runIn
 
 test('declared keys are created with their roles, tenants, IPs and claims; the secret goes to the file only; the next plan is empty', async (context) => {
   const applied = await run(context, 'a', 'sync', '--apply', '--secrets-out', 'a.secrets.json')
@@ -124,23 +108,12 @@ test('an expired key is said so in the plan and in drift, without being drift', 
 })
 
 test('a backup of one project restored into another: new keys with ids and secrets of their own, the next plan empty, nothing of the first project\'s ids or secrets in the second\'s', async (context) => {
-  const outputs: TaskResult[] = []
-  const step = async (env: 'a' | 'b', task: string, ...args: string[]) => {
-    const result = await run(context, env, task, ...args)
-    outputs.push(result)
-    assert.is(result.code, 0, `${args.join(' ')}: ${result.stderr}`)
-    return result
-  }
-  await step('a', 'sync', '--apply', '--secrets-out', 'a.secrets.json')
-  const backup = JSON.parse((await step('a', 'backup', 'create', '--json')).stdout).backup as string
-  await step('b', 'backup', 'restore', backup, '--apply', '--secrets-out', 'b.secrets.json')
-  assert.equal(JSON.parse((await step('b', 'backup', 'restore', backup, '--json')).stdout).changes, [])
-  assert.is((await run(context, 'b', 'drift', '--against', 'a')).code, 0)
+  const { backup, outputs } = await restoreIntoSecond(context, true)
   assert.equal(keysOf(context.b).map((key) => key.name).sort(), ['billing-sync', 'ci-deployer'])
   const firstIds = keysOf(context.a).map((key) => key.id)
   const firstSecrets = (JSON.parse(fs.readFileSync(path.join(context.project.dir, 'a.secrets.json'), 'utf8')).secrets as { value: string }[]).map((secret) => secret.value)
   const written = fs.readdirSync(path.join(context.project.dir, '.backups', context.b.projectId)).map((file) => fs.readFileSync(path.join(context.project.dir, '.backups', context.b.projectId, file), 'utf8'))
-  const secondSide = [...outputs.slice(2).flatMap((output) => [output.stdout, output.stderr]), ...written, fs.readFileSync(path.join(context.project.dir, 'b.secrets.json'), 'utf8'), JSON.stringify(context.b.state)]
+  const secondSide = [...outputs.flatMap((output) => [output.stdout, output.stderr]), ...written, fs.readFileSync(path.join(context.project.dir, 'b.secrets.json'), 'utf8'), JSON.stringify(context.b.state)]
   for (const value of [...firstIds, ...firstSecrets]) assert.not.ok(secondSide.some((text) => text.includes(value)), `${value.slice(0, 6)}… of the first project reached the second`)
   assert.not.ok(fs.readFileSync(backup, 'utf8').includes(firstIds[0]!), 'the backup holds no server id')
 })

@@ -4,13 +4,12 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import DescopeClient from '@descope/node-sdk'
-import { suite } from 'uvu'
+import { restoreIntoSecond, runIn, twoProjectSuite } from './helpers/two-projects.ts'
 import * as assert from 'uvu/assert'
-import { startEmulator, type Emulator } from '../lib/emulator/index.ts'
+import type { Emulator } from '../lib/emulator/index.ts'
 import inboundApps from '../plugins/inbound-apps.ts'
-import { configWithTestPlugins, createProject, emulatorEnvironment, runTask, type Project, type TaskResult } from './helpers/project.ts'
+import { emulatorEnvironment } from './helpers/project.ts'
 
-const test = suite<{ a: Emulator; b: Emulator; project: Project }>('inbound applications')
 
 const APPS = `inboundApps:
   - name: partner-portal
@@ -23,24 +22,10 @@ const APPS = `inboundApps:
       - { name: email, description: the user's email, values: [email], optional: true }
 `
 
-test.before.each(async (context) => {
-  context.a = await startEmulator({ plugins: [inboundApps()] })
-  context.b = await startEmulator({ plugins: [inboundApps()], projectId: 'P2emulatorSecondProject00001' })
-  context.project = createProject({
-    'environments/a.yaml': emulatorEnvironment(context.a, APPS),
-    'environments/b.yaml': emulatorEnvironment(context.b),
-  }, configWithTestPlugins({ 'inbound-apps': '' }))
-})
-test.after.each(async (context) => {
-  await Promise.all([context.a.close(), context.b.close()])
-  context.project.remove()
-})
+const test = twoProjectSuite('inbound applications', inboundApps, 'inbound-apps', APPS)
 
 const stored = (emulator: Emulator) => Object.values((emulator.state.plugins['inbound-apps'] as { apps: Record<string, { id: string; clientId: string; secret: string; name: string; description: string }> }).apps)
-const run = (context: { a: Emulator; b: Emulator; project: Project }, env: 'a' | 'b', task: string, ...args: string[]) => {
-  const [command, rest] = task === 'backup' ? [[args[0]!], args.slice(1)] : [[], args]
-  return runTask(task, [...command, '--env', env, ...rest], { cwd: context.project.dir, env: { EMULATOR_KEY: (env === 'a' ? context.a : context.b).managementKey } })
-}
+const run = runIn
 
 test('an app is created with its scopes; its secret goes to the file only; an SDK change is drift on that field; sync puts it back by id', async (context) => {
   const applied = await run(context, 'a', 'sync', '--apply', '--secrets-out', 'a.secrets.json')
@@ -61,20 +46,9 @@ test('an app is created with its scopes; its secret goes to the file only; an SD
 })
 
 test('a backup restored into another project: new ids, client ids and secrets, the next plan empty, nothing of the first project\'s', async (context) => {
-  const outputs: TaskResult[] = []
-  const step = async (env: 'a' | 'b', task: string, ...args: string[]) => {
-    const result = await run(context, env, task, ...args)
-    outputs.push(result)
-    assert.is(result.code, 0, `${args.join(' ')}: ${result.stderr}`)
-    return result
-  }
-  await step('a', 'sync', '--apply', '--secrets-out', 'a.secrets.json')
-  const backup = JSON.parse((await step('a', 'backup', 'create', '--json')).stdout).backup as string
-  await step('b', 'backup', 'restore', backup, '--apply', '--secrets-out', 'b.secrets.json')
-  assert.equal(JSON.parse((await step('b', 'backup', 'restore', backup, '--json')).stdout).changes, [])
-  assert.is((await run(context, 'b', 'drift', '--against', 'a')).code, 0)
+  const { backup, outputs } = await restoreIntoSecond(context, true)
   const [first] = stored(context.a)
-  const secondSide = [...outputs.slice(2).flatMap((output) => [output.stdout, output.stderr]), JSON.stringify(context.b.state), fs.readFileSync(backup, 'utf8'), fs.readFileSync(path.join(context.project.dir, 'b.secrets.json'), 'utf8')]
+  const secondSide = [...outputs.flatMap((output) => [output.stdout, output.stderr]), JSON.stringify(context.b.state), fs.readFileSync(backup, 'utf8'), fs.readFileSync(path.join(context.project.dir, 'b.secrets.json'), 'utf8')]
   for (const value of [first!.id, first!.clientId, first!.secret]) assert.not.ok(secondSide.some((text) => text.includes(value)), `${value.slice(0, 6)}… of the first project reached the second`)
 })
 

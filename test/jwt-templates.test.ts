@@ -3,13 +3,11 @@
 // project (ids of its own, an empty next plan, none of the first project's ids).
 import fs from 'node:fs'
 import DescopeClient from '@descope/node-sdk'
-import { suite } from 'uvu'
+import { restoreIntoSecond, runIn, twoProjectSuite } from './helpers/two-projects.ts'
 import * as assert from 'uvu/assert'
-import { startEmulator, type Emulator } from '../lib/emulator/index.ts'
+import type { Emulator } from '../lib/emulator/index.ts'
 import jwtTemplates from '../plugins/jwt-templates.ts'
-import { configWithTestPlugins, createProject, emulatorEnvironment, runTask, type Project } from './helpers/project.ts'
 
-const test = suite<{ a: Emulator; b: Emulator; project: Project }>('JWT templates')
 
 const TEMPLATES = `jwtTemplates:
   - name: partner-api
@@ -19,24 +17,10 @@ const TEMPLATES = `jwtTemplates:
     tags: [partners]
 `
 
-test.before.each(async (context) => {
-  context.a = await startEmulator({ plugins: [jwtTemplates()] })
-  context.b = await startEmulator({ plugins: [jwtTemplates()], projectId: 'P2emulatorSecondProject00001' })
-  context.project = createProject({
-    'environments/a.yaml': emulatorEnvironment(context.a, TEMPLATES),
-    'environments/b.yaml': emulatorEnvironment(context.b),
-  }, configWithTestPlugins({ 'jwt-templates': '' }))
-})
-test.after.each(async (context) => {
-  await Promise.all([context.a.close(), context.b.close()])
-  context.project.remove()
-})
+const test = twoProjectSuite('JWT templates', jwtTemplates, 'jwt-templates', TEMPLATES)
 
 const stored = (emulator: Emulator) => Object.values((emulator.state.plugins['jwt-templates'] as { templates: Record<string, { id: string; name: string; description: string; addJti: boolean; template: object }> }).templates)
-const run = (context: { a: Emulator; b: Emulator; project: Project }, env: 'a' | 'b', task: string, ...args: string[]) => {
-  const [command, rest] = task === 'backup' ? [[args[0]!], args.slice(1)] : [[], args]
-  return runTask(task, [...command, '--env', env, ...rest], { cwd: context.project.dir, env: { EMULATOR_KEY: (env === 'a' ? context.a : context.b).managementKey } })
-}
+const run = runIn
 
 test('a template is created with its claims and flags; an SDK change is drift on exactly that field; sync puts it back by id', async (context) => {
   assert.is((await run(context, 'a', 'sync', '--apply')).code, 0)
@@ -55,14 +39,9 @@ test('a template is created with its claims and flags; an SDK change is drift on
 })
 
 test('a backup restored into another project: the same template with an id of its own, the next plan empty', async (context) => {
-  assert.is((await run(context, 'a', 'sync', '--apply')).code, 0)
-  const backup = JSON.parse((await run(context, 'a', 'backup', 'create', '--json')).stdout).backup as string
-  const restored = await run(context, 'b', 'backup', 'restore', backup, '--apply')
-  assert.is(restored.code, 0, restored.stderr)
-  assert.equal(JSON.parse((await run(context, 'b', 'backup', 'restore', backup, '--json')).stdout).changes, [])
-  assert.is((await run(context, 'b', 'drift', '--against', 'a')).code, 0)
+  const { backup, outputs } = await restoreIntoSecond(context)
   const id = stored(context.a)[0]!.id
-  for (const text of [restored.stdout, restored.stderr, JSON.stringify(context.b.state), fs.readFileSync(backup, 'utf8')]) assert.not.ok(text.includes(id))
+  for (const text of [...outputs.flatMap((output) => [output.stdout, output.stderr]), JSON.stringify(context.b.state), fs.readFileSync(backup, 'utf8')]) assert.not.ok(text.includes(id))
 })
 
 test.run()

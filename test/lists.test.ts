@@ -4,37 +4,22 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import DescopeClient from '@descope/node-sdk'
-import { suite } from 'uvu'
+import { restoreIntoSecond, runIn, twoProjectSuite } from './helpers/two-projects.ts'
 import * as assert from 'uvu/assert'
-import { startEmulator, type Emulator } from '../lib/emulator/index.ts'
+import type { Emulator } from '../lib/emulator/index.ts'
 import lists from '../plugins/lists.ts'
-import { configWithTestPlugins, createProject, emulatorEnvironment, runTask, type Project } from './helpers/project.ts'
+import { emulatorEnvironment } from './helpers/project.ts'
 
-const test = suite<{ a: Emulator; b: Emulator; project: Project }>('lists')
 
 const LISTS = `lists:
   - { name: office-ips, description: where staff sign in from, type: ips, entries: [10.0.0.0/8, 192.168.1.10] }
   - { name: blocked-domains, type: texts, entries: [spam.example, junk.example] }
 `
 
-test.before.each(async (context) => {
-  context.a = await startEmulator({ plugins: [lists()] })
-  context.b = await startEmulator({ plugins: [lists()], projectId: 'P2emulatorSecondProject00001' })
-  context.project = createProject({
-    'environments/a.yaml': emulatorEnvironment(context.a, LISTS),
-    'environments/b.yaml': emulatorEnvironment(context.b),
-  }, configWithTestPlugins({ lists: '' }))
-})
-test.after.each(async (context) => {
-  await Promise.all([context.a.close(), context.b.close()])
-  context.project.remove()
-})
+const test = twoProjectSuite('lists', lists, 'lists', LISTS)
 
 const stored = (emulator: Emulator) => Object.values((emulator.state.plugins.lists as { lists: Record<string, { id: string; name: string; type: string; data: string[] }> }).lists)
-const run = (context: { a: Emulator; b: Emulator; project: Project }, env: 'a' | 'b', task: string, ...args: string[]) => {
-  const [command, rest] = task === 'backup' ? [[args[0]!], args.slice(1)] : [[], args]
-  return runTask(task, [...command, '--env', env, ...rest], { cwd: context.project.dir, env: { EMULATOR_KEY: (env === 'a' ? context.a : context.b).managementKey } })
-}
+const run = runIn
 
 test('declared lists are created with their entries; an SDK change is drift on exactly that list and field; sync puts it back by id', async (context) => {
   assert.is((await run(context, 'a', 'sync', '--apply')).code, 0)
@@ -62,14 +47,9 @@ test('a list of an unknown type, or an empty entry, is refused before any reques
 })
 
 test('a backup restored into another project: the same lists with ids of their own, the next plan empty', async (context) => {
-  assert.is((await run(context, 'a', 'sync', '--apply')).code, 0)
-  const backup = JSON.parse((await run(context, 'a', 'backup', 'create', '--json')).stdout).backup as string
-  const restored = await run(context, 'b', 'backup', 'restore', backup, '--apply')
-  assert.is(restored.code, 0, restored.stderr)
-  assert.equal(JSON.parse((await run(context, 'b', 'backup', 'restore', backup, '--json')).stdout).changes, [])
-  assert.is((await run(context, 'b', 'drift', '--against', 'a')).code, 0)
+  const { backup, outputs } = await restoreIntoSecond(context)
   const ids = stored(context.a).map((list) => list.id)
-  const secondSide = [restored.stdout, restored.stderr, JSON.stringify(context.b.state), fs.readFileSync(backup, 'utf8'),
+  const secondSide = [...outputs.flatMap((output) => [output.stdout, output.stderr]), JSON.stringify(context.b.state), fs.readFileSync(backup, 'utf8'),
     ...fs.readdirSync(path.join(context.project.dir, '.backups', context.b.projectId)).map((file) => fs.readFileSync(path.join(context.project.dir, '.backups', context.b.projectId, file), 'utf8'))]
   for (const id of ids) assert.not.ok(secondSide.some((text) => text.includes(id)), `${id} reached the second project`)
 })
