@@ -145,9 +145,10 @@ export function literalSecrets(handlers: readonly ResourceHandler<any, any>[], v
 
 /** A write-only value too short to be cut out of every output (its variable holds a few characters). */
 export function shortSecrets(handlers: readonly ResourceHandler<any, any>[], values: Record<string, unknown>, fileFor: (at: (string | number)[]) => string, raw: Record<string, unknown>): ConfigIssue[] {
+  const written = new Map(writeOnlyValues(handlers, raw).map((entry) => [formatPath(entry.at), entry.value]))
   return writeOnlyValues(handlers, values).flatMap(({ at, value }) => {
     if (typeof value !== 'string' || value.length >= MIN_SECRET_LENGTH || singleReference(value)) return []
-    const variable = singleReference(writeOnlyValues(handlers, raw).find((entry) => formatPath(entry.at) === formatPath(at))?.value)
+    const variable = singleReference(written.get(formatPath(at)))
     return [{ file: fileFor(at), path: formatPath(at), message: `holds ${value.length} characters; a secret this short could not be kept out of the output`, fix: `check that $${variable ?? 'the variable'} holds the whole secret` }]
   })
 }

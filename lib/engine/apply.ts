@@ -8,7 +8,7 @@ import { dependencyGraph } from './dependencies.ts'
 import { ApiError } from '../errors.ts'
 import { compareItem } from './diff.ts'
 import type { Change } from './change.ts'
-import { currentOf, liveItem, liveItems } from './live.ts'
+import { currentOf, KeyHeldTwice, liveByKey, liveItems } from './live.ts'
 import type { Registry } from './registry.ts'
 import type { HandlerContext, ResourceHandler } from '../contract.ts'
 import { registerSecret } from '../report/secrets.ts'
@@ -56,7 +56,7 @@ export async function applyPlan(changes: Change[], handlers: Registry, options: 
     return groups.get(group)!(task)
   }
   const batches = collector(limit, options, (entries) => executeBatch(entries.map((entry) => entry.change), entries[0]!.handler, options.contextFor(entries[0]!.change.type), options.stopReason))
-  const groupCalls = collector(limit, options, (entries) => executeGroup(entries.map((entry) => entry.change), entries[0]!.handler, options.contextFor(entries[0]!.change.type)), inGroup)
+  const groupCalls = collector(limit, options, (entries, group) => executeGroup(entries.map((entry) => entry.change), entries[0]!.handler, options.contextFor(entries[0]!.change.type), group!), inGroup)
 
   const run = (change: Change): Promise<Outcome> => {
     let outcome = running.get(change)
@@ -118,15 +118,16 @@ async function execute(change: Change, handler: AnyHandler, ctx: HandlerContext,
     ctx.log.success(`${PAST[change.op]} ${label}`)
     return { change, status: 'applied' }
   } catch (error) {
-    let twice: LandedTwice | undefined
+    // a retried write that made a second item (a type whose API has no unique key) is never taken as done
+    let twice: string | undefined
     const verified = await verifyAgainstLive(change, handler, ctx, error, stopReason).catch((verifyError: Error) => {
-      if (verifyError instanceof LandedTwice) twice = verifyError
+      if (verifyError instanceof KeyHeldTwice) twice = `${verifyError.count} live ${handler.section} now have the key ${quoted(change.key)}: the request landed more than once; remove the extra ones in the Descope console`
       else ctx.log.debug(`could not check ${label} against live: ${verifyError.message}`)
       return undefined
     })
     if (twice) {
-      ctx.log.error(`failed to ${change.op} ${label}: ${(error as Error).message}; ${twice.message}`)
-      return failed(change, error as Error, `${(error as Error).message}; ${twice.message}`)
+      ctx.log.error(`failed to ${change.op} ${label}: ${(error as Error).message}; ${twice}`)
+      return failed(change, error as Error, `${(error as Error).message}; ${twice}`)
     }
     if (verified) {
       // a value shown once went with the lost answer: only a new one can be had now
@@ -174,7 +175,8 @@ interface Waiting {
 function collector(
   limit: ReturnType<typeof semaphore>,
   options: ApplyOptions,
-  send: (entries: Waiting[]) => Promise<Outcome[]>,
+  /** the group is the one join() was given (undefined for a batch) */
+  send: (entries: Waiting[], group: string | undefined) => Promise<Outcome[]>,
   serially: (group: string | undefined, task: () => Promise<void>) => Promise<void> = (_group, task) => task(),
 ) {
   const pending = new Map<string, { group?: string; entries: Waiting[] }>()
@@ -187,7 +189,7 @@ function collector(
         const stop = options.stopReason?.()
         const outcomes: Outcome[] = stop
           ? part.map(({ change }) => notAttempted(change, stop))
-          : await send(part).catch((error: Error) => part.map(({ change }) => failed(change, error)))
+          : await send(part, group).catch((error: Error) => part.map(({ change }) => failed(change, error)))
         part.forEach((entry, index) => entry.done(outcomes[index]!))
       }))
     }
@@ -208,8 +210,7 @@ function collector(
 }
 
 /** One call for the ready changes of a group: all applied, or all failed with its error. */
-async function executeGroup(changes: Change[], handler: AnyHandler, ctx: HandlerContext): Promise<Outcome[]> {
-  const group = handler.group!(changes[0]!.item)!
+async function executeGroup(changes: Change[], handler: AnyHandler, ctx: HandlerContext, group: string): Promise<Outcome[]> {
   try {
     await handler.applyGroup!(ctx, group, changes.map((change) => ({
       op: change.op,
@@ -270,7 +271,7 @@ async function executeBatch(changes: Change[], handler: AnyHandler, ctx: Handler
 async function verifyAgainstLive(change: Change, handler: AnyHandler, ctx: HandlerContext, error: unknown, stopReason?: () => string | undefined): Promise<string | undefined> {
   const couldHaveLanded = error instanceof ApiError && (error.isRejected || error.status === undefined || error.status >= 500)
   if (!couldHaveLanded || change.op === 'update') return undefined
-  const live = await liveNow(change.key, handler, ctx)
+  const live = await liveByKey(handler, ctx, change.key)
   if (change.op === 'delete') return live ? undefined : 'verified gone after the request failed'
   if (!live) return undefined
   const { fields, state } = compareItem(handler, change.item, live)
@@ -283,26 +284,6 @@ async function verifyAgainstLive(change: Change, handler: AnyHandler, ctx: Handl
   return 'it existed after the request failed; updated it to match'
 }
 
-/**
- * One item as live has it now, or undefined. The real status of "not found" is unconfirmed
- * (descope-api.md §9): a load answered 400 is not taken as an answer, the list decides.
- */
-async function liveNow(key: string, handler: AnyHandler, ctx: HandlerContext): Promise<object | undefined> {
-  if (handler.load) {
-    try {
-      const raw = await handler.load(ctx, key)
-      return raw === undefined ? undefined : liveItem(handler, raw)
-    } catch (error) {
-      if (!(error instanceof ApiError && error.status === 400)) throw error
-    }
-  }
-  const matching = liveItems(handler, await handler.list(ctx)).filter((item) => handler.key(item) === key)
-  if (matching.length > 1) throw new LandedTwice(`${matching.length} live ${handler.section} now have the key ${quoted(key)}: the request landed more than once; remove the extra ones in the Descope console`)
-  return matching[0]
-}
-
-/** A retried write that made a second item (a type whose API has no unique key): never taken as done. */
-class LandedTwice extends Error {}
 
 function semaphore(size: number) {
   let active = 0

@@ -5,7 +5,7 @@
 // answer and the server id stay beside each (currentOf), for the verbs that need them.
 import * as v from 'valibot'
 import type { HandlerContext } from '../contract.ts'
-import { LiveDataError } from '../errors.ts'
+import { ApiError, LiveDataError } from '../errors.ts'
 import type { LiveState } from './change.ts'
 import type { Current, ResourceHandler } from '../contract.ts'
 import type { Registry } from './registry.ts'
@@ -111,6 +111,35 @@ export function withoutServerFields(handler: AnyHandler, item: object): object {
 }
 
 const ADVICE = 'Look at it in the Descope console; if the API changed, the plugin must follow it'
+
+/** More than one live item holds a key: which of them is meant cannot be told. */
+export class KeyHeldTwice extends Error {
+  readonly count: number
+  constructor(handler: AnyHandler, key: string, count: number) {
+    super(`${count} live ${handler.section} have the key ${quoted(key)}`)
+    this.count = count
+  }
+}
+
+/**
+ * The live item of one key, normalized, or undefined: by load() where the handler has it, else
+ * from the list (of that key only, where the handler can read so few). The real status of "not
+ * found" is unconfirmed (descope-api.md §9): a load answered 400 is not taken as an answer, the
+ * list decides. Two items of the key are a KeyHeldTwice.
+ */
+export async function liveByKey(handler: AnyHandler, ctx: HandlerContext, key: string): Promise<object | undefined> {
+  if (handler.load) {
+    try {
+      const raw = await handler.load(ctx, key)
+      return raw === undefined ? undefined : liveItem(handler, raw)
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 400)) throw error
+    }
+  }
+  const matching = liveItems(handler, await handler.list(ctx, [key])).filter((item) => handler.key(item) === key)
+  if (matching.length > 1) throw new KeyHeldTwice(handler, key, matching.length)
+  return matching[0]
+}
 
 /** `"acme"` when the raw item has a usable key, else its position in the list. */
 function label(handler: AnyHandler, raw: unknown, index?: number): string {

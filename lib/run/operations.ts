@@ -6,7 +6,7 @@ import * as v from 'valibot'
 import type { Created, Current, HandlerContext, ResourceHandler } from '../contract.ts'
 import { ConfigError } from '../errors.ts'
 import { compareItem } from '../engine/diff.ts'
-import { currentOf, liveItem, liveItems } from '../engine/live.ts'
+import { currentOf, KeyHeldTwice, liveByKey, liveItems } from '../engine/live.ts'
 import { formatPath } from '../config/validate.ts'
 import { registerSecret } from '../report/secrets.ts'
 import { quoted } from '../report/quote.ts'
@@ -34,12 +34,14 @@ export function operations<Item extends object>(handler: ResourceHandler<Item, u
     })))
   }
   const find = async (key: string): Promise<Current<Item> | undefined> => {
-    const raw = handler.load ? await handler.load(ctx, key) : undefined
-    if (raw !== undefined) return currentOf(liveItem(handler, raw)) as Current<Item>
-    const matching = liveItems(handler, await handler.list(ctx, [key])).filter((candidate) => handler.key(candidate as Item) === key)
-    // which one is meant cannot be told: the plan leaves such a key alone, and so does a script
-    if (matching.length > 1) throw new Error(`${matching.length} live ${handler.section} have the key ${quoted(key)}; remove all but one in the Descope console first`)
-    return matching[0] === undefined ? undefined : currentOf(matching[0]) as Current<Item>
+    try {
+      const item = await liveByKey(handler, ctx, key)
+      return item === undefined ? undefined : currentOf(item) as Current<Item>
+    } catch (error) {
+      // which one is meant cannot be told: the plan leaves such a key alone, and so does a script
+      if (error instanceof KeyHeldTwice) throw new Error(`${error.message}; remove all but one in the Descope console first`)
+      throw error
+    }
   }
   const required = <T>(verb: T | undefined, name: string): T => {
     if (!verb) throw new Error(`the ${handler.type} plugin cannot ${name}`)

@@ -22,7 +22,7 @@ import { acquireLock } from './lock.ts'
 import type { LiveState, Plan } from '../engine/change.ts'
 import { configCommit } from './provenance.ts'
 import { fingerprints, type Fingerprints } from './saved-plan.ts'
-import { assertSecretsHavePlace, openSecretsFile, receiveSecrets, unkept, type SecretsChannel } from './secrets-channel.ts'
+import { assertSecretsHavePlace, createsShownOnce, openSecretsFile, receiveSecrets, unkept, type SecretsChannel } from './secrets-channel.ts'
 
 /** Where a value shown once went, as the log says it. */
 const WHERE: Record<SecretsChannel['kind'], (channel: SecretsChannel) => string> = {
@@ -165,7 +165,7 @@ export async function runPlan(ctx: Context, options: RunPlanOptions): Promise<Ru
         throw new DescopeMgmtError('BACKUP_READ', `could not back up environment "${ctx.env.name}" before applying: ${error.message}; nothing was applied`, { cause: error })
       })
     audit = openAuditLog(store, { environment: ctx.env.name, projectId: ctx.projectId, operation: options.operation, gitCommit, planFingerprint: prints.plan })
-    if (plan.changes.some((change) => change.op === 'create' && ctx.handlers.get(change.type).shownOnce?.length)) {
+    if (createsShownOnce(plan, ctx.handlers).length) {
       openSecretsFile(options.secrets, { environment: ctx.env.name, projectId: ctx.projectId })
     }
     stoppedBefore()

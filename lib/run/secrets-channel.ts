@@ -67,6 +67,10 @@ export function secretsChannel(options: SecretsChannelOptions): SecretsChannel |
 export const secretsChannelOf = (args: { 'secrets-out'?: string; json: boolean; 'show-secrets': boolean }) =>
   secretsChannel({ out: args['secrets-out'], json: args.json, showSecrets: args['show-secrets'], terminal: process.stdout.isTTY === true })
 
+/** The creates of a plan that bring values the API shows once (handler.shownOnce). */
+export const createsShownOnce = (plan: Plan, handlers: Registry) =>
+  plan.changes.filter((change) => change.op === 'create' && handlers.get(change.type).shownOnce?.length)
+
 /**
  * Refuses, before anything is written, a plan that creates items with values shown once when
  * the run has no place for them, or a --secrets-out file that cannot take them: one that exists
@@ -74,7 +78,7 @@ export const secretsChannelOf = (args: { 'secrets-out'?: string; json: boolean; 
  * no place, so the same command runs again once all is made.
  */
 export function assertSecretsHavePlace(plan: Plan, handlers: Registry, channel: SecretsChannel | undefined): void {
-  const creating = plan.changes.filter((change) => change.op === 'create' && handlers.get(change.type).shownOnce?.length)
+  const creating = createsShownOnce(plan, handlers)
   if (!creating.length) return
   if (channel?.kind === 'file') {
     const shown = displayPath(channel.file)
