@@ -4,6 +4,7 @@ import DescopeClient from '@descope/node-sdk'
 import { startEmulator, type Emulator, type EmulatorOptions, type RequestLogEntry } from '../lib/emulator/index.ts'
 import { apiClient, resetState, waitFor } from './helpers/emulator-http.ts'
 import { sample } from './helpers/emulator-samples.ts'
+import type { Plugin } from '../lib/contract.ts'
 
 // The official @descope/node-sdk 2.13.0 run against the emulator, for every tenant, permission,
 // role, flow and theme method the emulator serves: the SdkResponse ({ok, code, data, error}) must
@@ -29,15 +30,22 @@ async function licenseHandshake(emulator: Emulator): Promise<RequestLogEntry | u
   return find()
 }
 
-/** One emulator and one node-sdk client per suite; the state is emptied before each test. */
-function sdkSuite(name: string) {
-  const s = suite<Context>(name, {} as Context)
+/**
+ * One emulator (serving the routes of `plugins`) and one node-sdk client per suite; the state,
+ * the plugins' parts too, is that of a new project before each test.
+ */
+function sdkSuite(name: string, plugins: () => Promise<Plugin[]> = async () => []) {
+  const s = suite<Context & { plugins: Plugin[] }>(name, {} as Context & { plugins: Plugin[] })
   s.before(async (ctx) => {
-    ctx.emulator = await startEmulator()
+    ctx.plugins = await plugins()
+    ctx.emulator = await startEmulator({ plugins: ctx.plugins })
     ctx.mgmt = clientFor(ctx.emulator).management
     ctx.handshake = await licenseHandshake(ctx.emulator)
   })
-  s.before.each(({ emulator }) => resetState(emulator))
+  s.before.each(({ emulator, plugins: served }) => {
+    resetState(emulator)
+    for (const plugin of served) if (plugin.emulator) emulator.state.plugins[plugin.name] = plugin.emulator.state()
+  })
   s.after(async ({ emulator }) => emulator.close())
   return s
 }
@@ -537,18 +545,7 @@ Faults.run()
 
 // Access keys (plugins/access-keys.ts adds these routes to the emulator): every method node-sdk
 // has, as §2.6 describes them.
-const AccessKeys = suite<Context>('node-sdk access key methods (a plugin\'s routes)', {} as Context)
-AccessKeys.before(async (ctx) => {
-  const { default: accessKeys } = await import('../plugins/access-keys.ts')
-  ctx.emulator = await startEmulator({ plugins: [accessKeys()] })
-  ctx.mgmt = clientFor(ctx.emulator).management
-  ctx.handshake = await licenseHandshake(ctx.emulator)
-})
-AccessKeys.before.each(({ emulator }) => {
-  resetState(emulator)
-  emulator.state.plugins['access-keys'] = { keys: {} }
-})
-AccessKeys.after(async ({ emulator }) => emulator.close())
+const AccessKeys = sdkSuite('node-sdk access key methods (a plugin\'s routes)', async () => [(await import('../plugins/access-keys.ts')).default()])
 
 AccessKeys('create gives the key and its cleartext once; load, searchAll and update give the key', async ({ emulator, mgmt }) => {
   const call = apiClient(emulator)
@@ -602,14 +599,7 @@ AccessKeys('refused: a role or a tenant that does not exist (400), a key that do
 AccessKeys.run()
 
 // The password policy (plugins/password-policy.ts adds these routes): node-sdk's two methods.
-const Passwords = suite<Context>('node-sdk password settings methods (a plugin\'s routes)', {} as Context)
-Passwords.before(async (ctx) => {
-  const { default: passwordPolicy } = await import('../plugins/password-policy.ts')
-  ctx.emulator = await startEmulator({ plugins: [passwordPolicy()] })
-  ctx.mgmt = clientFor(ctx.emulator).management
-  ctx.handshake = await licenseHandshake(ctx.emulator)
-})
-Passwords.after(async ({ emulator }) => emulator.close())
+const Passwords = sdkSuite('node-sdk password settings methods (a plugin\'s routes)', async () => [(await import('../plugins/password-policy.ts')).default()])
 
 Passwords('getSettings answers the settings bare; configureSettings replaces them, for the project or a tenant', async ({ emulator, mgmt }) => {
   const project = await mgmt.password.getSettings('')
@@ -628,14 +618,7 @@ Passwords('getSettings answers the settings bare; configureSettings replaces the
 Passwords.run()
 
 // Lists (plugins/lists.ts adds these routes): every node-sdk list method.
-const Lists = suite<Context>('node-sdk list methods (a plugin\'s routes)', {} as Context)
-Lists.before(async (ctx) => {
-  const { default: lists } = await import('../plugins/lists.ts')
-  ctx.emulator = await startEmulator({ plugins: [lists()] })
-  ctx.mgmt = clientFor(ctx.emulator).management
-  ctx.handshake = await licenseHandshake(ctx.emulator)
-})
-Lists.after(async ({ emulator }) => emulator.close())
+const Lists = sdkSuite('node-sdk list methods (a plugin\'s routes)', async () => [(await import('../plugins/lists.ts')).default()])
 
 Lists('create, load, loadByName, loadAll, update, the ip and text calls, clear, import and delete', async ({ mgmt }) => {
   const created = await mgmt.list.create({ name: 'office', type: 'ips', data: ['10.0.0.1'] })
@@ -672,14 +655,7 @@ Lists.run()
 
 // JWT templates (plugins/jwt-templates.ts adds these routes): node-sdk's template methods (the
 // template library is not served: it is Descope's, not a project's).
-const JwtTemplates = suite<Context>('node-sdk JWT template methods (a plugin\'s routes)', {} as Context)
-JwtTemplates.before(async (ctx) => {
-  const { default: jwtTemplates } = await import('../plugins/jwt-templates.ts')
-  ctx.emulator = await startEmulator({ plugins: [jwtTemplates()] })
-  ctx.mgmt = clientFor(ctx.emulator).management
-  ctx.handshake = await licenseHandshake(ctx.emulator)
-})
-JwtTemplates.after(async ({ emulator }) => emulator.close())
+const JwtTemplates = sdkSuite('node-sdk JWT template methods (a plugin\'s routes)', async () => [(await import('../plugins/jwt-templates.ts')).default()])
 
 JwtTemplates('create, load, list, update, validate and delete', async ({ mgmt }) => {
   const created = await mgmt.jwtTemplate.create({ name: 'partner', template: { a: '{{user.email}}' } })
@@ -702,14 +678,7 @@ JwtTemplates.run()
 
 // Inbound applications (plugins/inbound-apps.ts adds these routes): node-sdk's application
 // methods (users' consents are theirs, not the project's configuration, and are not served).
-const InboundApps = suite<Context>('node-sdk inbound application methods (a plugin\'s routes)', {} as Context)
-InboundApps.before(async (ctx) => {
-  const { default: inboundApps } = await import('../plugins/inbound-apps.ts')
-  ctx.emulator = await startEmulator({ plugins: [inboundApps()] })
-  ctx.mgmt = clientFor(ctx.emulator).management
-  ctx.handshake = await licenseHandshake(ctx.emulator)
-})
-InboundApps.after(async ({ emulator }) => emulator.close())
+const InboundApps = sdkSuite('node-sdk inbound application methods (a plugin\'s routes)', async () => [(await import('../plugins/inbound-apps.ts')).default()])
 
 InboundApps('create, load, loadAll, update, patch, the secret and its rotation, delete and deleteBatch', async ({ mgmt }) => {
   const created = await mgmt.inboundApplication.createApplication({ name: 'portal', permissionsScopes: [{ name: 'read', description: 'r' }] })
