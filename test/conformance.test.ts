@@ -5,6 +5,9 @@ import { startEmulator, type Emulator, type EmulatorOptions, type RequestLogEntr
 import { apiClient, resetState, waitFor } from './helpers/emulator-http.ts'
 import { sample } from './helpers/emulator-samples.ts'
 import type { Plugin } from '../lib/contract.ts'
+import { withPluginRoutes } from '../lib/emulator/extensions.ts'
+import { findRoute, type RouteTable } from '../lib/emulator/route.ts'
+import { routes as builtInRoutes } from '../lib/emulator/routes/index.ts'
 
 // The official @descope/node-sdk 2.13.0 run against the emulator, for every tenant, permission,
 // role, flow and theme method the emulator serves: the SdkResponse ({ok, code, data, error}) must
@@ -41,13 +44,25 @@ function sdkSuite(name: string, plugins: () => Promise<Plugin[]> = async () => [
     ctx.emulator = await startEmulator({ plugins: ctx.plugins })
     ctx.mgmt = clientFor(ctx.emulator).management
     ctx.handshake = await licenseHandshake(ctx.emulator)
+    recordReached(ctx.emulator, withPluginRoutes(builtInRoutes, ctx.plugins))
   })
   s.before.each(({ emulator, plugins: served }) => {
     resetState(emulator)
     for (const plugin of served) if (plugin.emulator) emulator.state.plugins[plugin.name] = plugin.emulator.state()
   })
+  s.after.each(({ emulator, plugins: served }) => recordReached(emulator, withPluginRoutes(builtInRoutes, served)))
   s.after(async ({ emulator }) => emulator.close())
   return s
+}
+
+/** Every route node-sdk itself (not a test's raw request) reached in this file, as its key in the emulator's table (`GET /v1/mgmt/list/:id`). */
+const reached = new Set<string>()
+function recordReached(emulator: Emulator, table: RouteTable): void {
+  const keyOf = new Map(Object.entries(table).map(([key, route]) => [route, key]))
+  for (const entry of emulator.log.filter((sent) => sent.sdk === 'nodejs')) {
+    const found = findRoute(table, entry.method, entry.path)
+    if (found) reached.add(keyOf.get(found.route)!)
+  }
 }
 
 /** ok, code 200 and no error: what every successful call must give. */
@@ -75,7 +90,7 @@ const Sdk = sdkSuite('node-sdk tenant methods')
 
 Sdk('the license handshake arrived and succeeded', ({ handshake }) => {
   const { at, ...entry } = handshake as { at: number }
-  assert.equal(entry, { method: 'GET', path: '/v1/mgmt/license', status: 200, outcome: 'handled' })
+  assert.equal(entry, { method: 'GET', path: '/v1/mgmt/license', status: 200, outcome: 'handled', sdk: 'nodejs' })
   assert.ok(Math.abs(Date.now() - at) < 60_000, 'stamped with its arrival')
 })
 
@@ -706,3 +721,42 @@ InboundApps('create, load, loadAll, update, patch, the secret and its rotation, 
 })
 
 InboundApps.run()
+
+// SSO applications, read-only in the built-in emulator: a new project's default OIDC application.
+const SsoApplications = sdkSuite('node-sdk SSO application methods (read-only)')
+
+SsoApplications('loadAll answers { apps }; load answers the bare application, or 404', async ({ emulator, mgmt }) => {
+  emulator.state.ssoApplications['descope-default-oidc'] = { id: 'descope-default-oidc', name: 'OIDC default application', appType: 'oidc', enabled: true } as never
+  const all = await mgmt.ssoApplication.loadAll()
+  assertOk(all, 'loadAll')
+  assert.equal(all.data!.map((app) => app.id), ['descope-default-oidc'])
+  const one = await mgmt.ssoApplication.load('descope-default-oidc')
+  assertOk(one, 'load')
+  assert.is(one.data!.name, 'OIDC default application')
+  assertSdkError(await mgmt.ssoApplication.load('nope'), 404, 'E990404', 'not found')
+})
+
+SsoApplications.run()
+
+// The emulator serves no route that node-sdk's methods leave untried: every route of the emulator
+// and of every plugin descope.config.ts ships must have been reached by a suite above, or be named
+// here with the reason no node-sdk method calls it (the toolkit's own tests cover those).
+const NOT_IN_NODE_SDK: Record<string, string> = {
+  'POST /v2/mgmt/flow/export': 'node-sdk exports flows through v1; the v2 form is go-sdk\'s and the toolkit\'s',
+  'POST /v2/mgmt/flow/import': 'likewise v1 in node-sdk',
+  'POST /v2/mgmt/theme/export': 'likewise v1 in node-sdk',
+  'POST /v2/mgmt/theme/import': 'likewise v1 in node-sdk',
+}
+
+const Coverage = suite('the conformance suites reach every route the emulator serves')
+
+Coverage('every built-in route and every shipped plugin\'s route was called through node-sdk, or is named with its reason', async () => {
+  const config = (await import('../descope.config.ts')).default
+  const served = withPluginRoutes(builtInRoutes, config.plugins)
+  const untried = Object.keys(served).filter((route) => !reached.has(route) && !Object.hasOwn(NOT_IN_NODE_SDK, route))
+  assert.equal(untried.sort(), [], 'add a conformance test that calls each through node-sdk, or name it in NOT_IN_NODE_SDK with the reason')
+  const stale = Object.keys(NOT_IN_NODE_SDK).filter((route) => !Object.hasOwn(served, route) || reached.has(route))
+  assert.equal(stale, [], 'NOT_IN_NODE_SDK names routes that are no longer served, or that node-sdk does reach')
+})
+
+Coverage.run()

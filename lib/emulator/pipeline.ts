@@ -54,6 +54,8 @@ async function serve(
   const record = (outcome: RequestLogEntry['outcome'], status: number | null) => {
     const entry: RequestLogEntry = { method, path: url.pathname, status, outcome, at }
     if (parsed.ok && parsed.value !== null) entry.body = parsed.value
+    const sdk = req.headers['x-descope-sdk-name']
+    if (typeof sdk === 'string') entry.sdk = sdk
     ctx.log.push(entry)
     if (ctx.log.length > MAX_LOG_ENTRIES) ctx.log.splice(0, ctx.log.length - MAX_LOG_ENTRIES)
     try {

@@ -8,6 +8,8 @@ export interface RequestLogEntry {
   outcome: 'handled' | 'rate-limited' | 'unauthorized' | 'fault' | 'dropped-before' | 'dropped-after'
   /** The parsed JSON request body, when there was one. */
   body?: unknown
+  /** the SDK that sent it, by its x-descope-sdk-name header (`nodejs`): which calls an official SDK made */
+  sdk?: string
   /** when the request arrived (epoch ms): how a client spaced its requests, as the server saw it */
   at: number
 }
