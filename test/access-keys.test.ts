@@ -46,9 +46,24 @@ test('declared keys are created with their roles, tenants, IPs and claims; the s
   assert.equal(keys.find((key) => key.name === 'billing-sync')!.keyTenants.map((tenant) => tenant.tenantId), ['acme'])
   const secrets = JSON.parse(fs.readFileSync(path.join(context.project.dir, 'a.secrets.json'), 'utf8')).secrets as { key: string; value: string }[]
   assert.equal(secrets.map((secret) => secret.key).sort(), ['billing-sync', 'ci-deployer'])
-  for (const { value } of secrets) assert.not.ok(applied.stdout.includes(value) || applied.stderr.includes(value))
-  assert.equal(JSON.parse((await run(context, 'a', 'sync', '--json')).stdout).changes, [])
+  assert.is(fs.statSync(path.join(context.project.dir, 'a.secrets.json')).mode & 0o777, 0o600)
+  const next = await run(context, 'a', 'sync', '--json')
+  assert.equal(JSON.parse(next.stdout).changes, [])
+  // in no other output, and in no other file: the backup taken before the apply, the audit log beside it
+  const others = filesUnder(context.project.dir).filter((file) => path.basename(file) !== 'a.secrets.json')
+  assert.ok(others.some((file) => file.includes('.backups')), others.join())
+  for (const { value } of secrets) {
+    for (const text of [applied.stdout, applied.stderr, next.stdout, next.stderr]) assert.not.ok(text.includes(value))
+    for (const file of others) assert.not.ok(fs.readFileSync(file, 'utf8').includes(value), file)
+  }
 })
+
+/** every file under dir, links not followed */
+const filesUnder = (dir: string): string[] =>
+  fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name)
+    return entry.isDirectory() ? filesUnder(full) : entry.isFile() ? [full] : []
+  })
 
 test('a key changed and deactivated through the SDK: drift names exactly those fields; sync puts them back by the key\'s id', async (context) => {
   assert.is((await run(context, 'a', 'sync', '--apply', '--secrets-out', 'a.secrets.json')).code, 0)
