@@ -44,7 +44,7 @@ function sdkSuite(name: string, plugins: () => Promise<Plugin[]> = async () => [
   })
   s.before.each(({ emulator, plugins: served }) => {
     resetState(emulator)
-    for (const plugin of served) if (plugin.emulator) emulator.state.plugins[plugin.name] = plugin.emulator.state()
+    for (const plugin of served) if (plugin.emulator) emulator.state.plugins[plugin.name] = plugin.emulator.state({ blank: false })
   })
   s.after(async ({ emulator }) => emulator.close())
   return s
