@@ -282,7 +282,7 @@ const updateRoute = (kind: Kind) => ({
     const stored = request.state.apps[id]!
     if (stored.appType !== kind) return request.fail(400, `SSO application "${id}" is a ${stored.appType.toUpperCase()} application, not ${kind.toUpperCase()}`)
     // ASSUMED: the default application keeps its name, description and enabled flag (Terraform's provider refuses to change them)
-    if (id === DEFAULT_OIDC_APP.id && (given.name !== stored.name || (given.description ?? '') !== stored.description || given.enabled === false)) {
+    if (id === DEFAULT_OIDC_APP.id && (given.name !== stored.name || (given.description ?? '') !== stored.description || given.enabled !== true)) {
       return request.fail(400, `the name, description and enabled flag of the default application "${id}" cannot be changed`)
     }
     setOwn(request.state.apps, id, appOf(kind, id, given))
