@@ -268,8 +268,12 @@ export interface EmulatorRoute<State extends object = Record<string, unknown>> {
 
 /** What a plugin adds to the emulator, so its type is tested end to end like the built-in ones. */
 export interface EmulatorExtension<State extends object = Record<string, unknown>> {
-  /** the plugin's part of a new project's state (JSON): kept in the persisted state file under the plugin's name */
-  state(): State
+  /**
+   * the plugin's part of a new project's state (JSON): kept in the persisted state file under the
+   * plugin's name. `blank`: the emulator was asked for an empty project, so leave out what a real
+   * new project holds (a built-in item)
+   */
+  state(start: { blank: boolean }): State
   /** what that part must look like: a state file read back is checked with it (a damaged one is refused, naming the field) */
   schema?: v.GenericSchema<unknown, State>
   /** by "METHOD /path" (`POST /v1/mgmt/accesskey/create`); a path the emulator serves itself is refused */

@@ -48,7 +48,7 @@ function sdkSuite(name: string, plugins: () => Promise<Plugin[]> = async () => [
   })
   s.before.each(({ emulator, plugins: served }) => {
     resetState(emulator)
-    for (const plugin of served) if (plugin.emulator) emulator.state.plugins[plugin.name] = plugin.emulator.state()
+    for (const plugin of served) if (plugin.emulator) emulator.state.plugins[plugin.name] = plugin.emulator.state({ blank: false })
   })
   s.after.each(({ emulator, plugins: served }) => recordReached(emulator, withPluginRoutes(builtInRoutes, served)))
   s.after(async ({ emulator }) => emulator.close())
@@ -722,21 +722,39 @@ InboundApps('create, load, loadAll, update, patch, the secret and its rotation, 
 
 InboundApps.run()
 
-// SSO applications, read-only in the built-in emulator: a new project's default OIDC application.
-const SsoApplications = sdkSuite('node-sdk SSO application methods (read-only)')
+// SSO applications (plugins/sso-apps.ts adds these routes): node-sdk's OIDC and SAML methods.
+// WS-Fed and the client secret are not managed, and not served.
+const SsoApps = sdkSuite('node-sdk SSO application methods (a plugin\'s routes)', async () => [(await import('../plugins/sso-apps.ts')).default()])
 
-SsoApplications('loadAll answers { apps }; load answers the bare application, or 404', async ({ emulator, mgmt }) => {
-  emulator.state.ssoApplications['descope-default-oidc'] = { id: 'descope-default-oidc', name: 'OIDC default application', appType: 'oidc', enabled: true } as never
+SsoApps('createOidc/SamlApplication, load (bare), loadAll, update (every field replaced), delete', async ({ mgmt }) => {
   const all = await mgmt.ssoApplication.loadAll()
   assertOk(all, 'loadAll')
-  assert.equal(all.data!.map((app) => app.id), ['descope-default-oidc'])
-  const one = await mgmt.ssoApplication.load('descope-default-oidc')
-  assertOk(one, 'load')
-  assert.is(one.data!.name, 'OIDC default application')
-  assertSdkError(await mgmt.ssoApplication.load('nope'), 404, 'E990404', 'not found')
+  assert.equal(all.data!.map((app) => [app.id, app.name, app.appType]), [['descope-default-oidc', 'OIDC default application', 'oidc']])
+  const oidc = await mgmt.ssoApplication.createOidcApplication({ name: 'desk', loginPageUrl: 'https://desk.example.com/login', forceAuthentication: true })
+  assertOk(oidc, 'createOidcApplication')
+  const loaded = await mgmt.ssoApplication.load(oidc.data!.id)
+  assertOk(loaded, 'load')
+  assert.equal([loaded.data!.id, loaded.data!.enabled, loaded.data!.appType, loaded.data!.oidcSettings.loginPageUrl, loaded.data!.oidcSettings.forceAuthentication], [oidc.data!.id, true, 'oidc', 'https://desk.example.com/login', true])
+  assert.ok(loaded.data!.oidcSettings.issuer && loaded.data!.oidcSettings.discoveryUrl, 'the server adds what it computes')
+  const saml = await mgmt.ssoApplication.createSamlApplication({ id: 'grafana', name: 'grafana', loginPageUrl: '', entityId: 'urn:g', acsUrl: 'https://g.example.com/acs', certificate: 'PEM', attributeMapping: [{ name: 'email', type: 'user_attribute', value: 'email' }] })
+  assert.equal(saml.data, { id: 'grafana' })
+  const samlSettings = (await mgmt.ssoApplication.load('grafana')).data!.samlSettings
+  assert.equal([samlSettings.entityId, samlSettings.certificate, samlSettings.attributeMapping, samlSettings.groupsMapping], ['urn:g', 'PEM', [{ name: 'email', type: 'user_attribute', value: 'email' }], []])
+  assertOk(await mgmt.ssoApplication.updateSamlApplication({ id: 'grafana', name: 'Grafana', loginPageUrl: '', entityId: 'urn:g2' }), 'updateSamlApplication')
+  const updated = (await mgmt.ssoApplication.load('grafana')).data!
+  assert.equal([updated.name, updated.enabled, updated.samlSettings.entityId, updated.samlSettings.certificate, updated.samlSettings.attributeMapping], ['Grafana', false, 'urn:g2', '', []])
+  assertOk(await mgmt.ssoApplication.updateOidcApplication({ id: oidc.data!.id, name: 'desk', loginPageUrl: '' }), 'updateOidcApplication')
+  assert.is((await mgmt.ssoApplication.load(oidc.data!.id)).data!.oidcSettings.forceAuthentication, false)
+  assertSdkError(await mgmt.ssoApplication.createSamlApplication({ id: 'grafana', name: 'again', loginPageUrl: '' }), 409, 'E990409', 'already exists')
+  assertSdkError(await mgmt.ssoApplication.updateOidcApplication({ id: 'grafana', name: 'grafana', loginPageUrl: '' }), 400, 'E011003', 'SAML application')
+  assertSdkError(await mgmt.ssoApplication.createOidcApplication({ loginPageUrl: '' } as never), 400, 'E011003', 'name')
+  assertOk(await mgmt.ssoApplication.delete('grafana'), 'delete')
+  assertSdkError(await mgmt.ssoApplication.load('grafana'), 404, 'E990404', 'does not exist')
+  assertSdkError(await mgmt.ssoApplication.delete('descope-default-oidc'), 400, 'E011003', 'cannot be deleted')
+  assert.equal((await mgmt.ssoApplication.loadAll()).data!.map((app) => app.name).sort(), ['OIDC default application', 'desk'])
 })
 
-SsoApplications.run()
+SsoApps.run()
 
 // The emulator serves no route that node-sdk's methods leave untried: every route of the emulator
 // and of every plugin descope.config.ts ships must have been reached by a suite above, or be named

@@ -568,7 +568,7 @@ Persistence('permissions, roles, flows and the theme persist and reload', async 
     before = await snapshot(call)
   })
   const saved = JSON.parse(await readFile(persistPath, 'utf8'))
-  assert.equal(Object.keys(saved), ['tenants', 'tenantSettings', 'permissions', 'roles', 'flows', 'theme', 'ssoApplications', 'tenantAttributes', 'plugins'])
+  assert.equal(Object.keys(saved), ['tenants', 'tenantSettings', 'permissions', 'roles', 'flows', 'theme', 'tenantAttributes', 'plugins'])
   assert.is(Object.keys(saved.roles).length, 2)
   assert.is(saved.flows['references-flow'].version, 1)
 

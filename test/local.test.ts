@@ -48,7 +48,8 @@ test('local is a new project as Descope makes one, and its built-ins are neither
   assert.ok(names(fresh.roles!).includes('Tenant Admin'), names(fresh.roles!).join())
   assert.ok(['Impersonate', 'SSO Admin', 'User Admin'].every((name) => names(fresh.permissions!).includes(name)), names(fresh.permissions!).join())
   assert.ok(['sign-in', 'sign-up', 'sign-up-or-in'].every((id) => id in fresh.flows!), Object.keys(fresh.flows!).join())
-  assert.ok(Object.values(fresh.ssoApplications!).some((app) => app.name && (app as { id?: string }).id === 'descope-default-oidc'))
+  const ssoApps = (fresh.plugins!['sso-apps'] as unknown as { apps: Record<string, { id: string; name: string }> }).apps
+  assert.ok(Object.values(ssoApps).some((app) => app.id === 'descope-default-oidc' && app.name === 'OIDC default application'), JSON.stringify(ssoApps))
 
   // base.yaml's roles: and flows: all name none of them: --prune deletes nothing
   const pruned = await runTask('sync', ['--apply', '--prune', '--json', ...SECRETS_OUT], { cwd: project.dir })

@@ -35,9 +35,11 @@ export function withPluginRoutes(builtIn: RouteTable, plugins: PluginEmulator[])
 
 /**
  * Gives every plugin with an emulator part its state: what the persisted file holds, or a new
- * project's. True when it added one (the file is then saved with it).
+ * project's (`blank`: an empty one, without built-ins). True when it added one (the file is then
+ * saved with it).
  */
-export function addPluginState(state: EmulatorState, plugins: PluginEmulator[], file?: string): boolean {
+export function addPluginState(state: EmulatorState, plugins: PluginEmulator[], start: { blank: boolean; file?: string }): boolean {
+  const { blank, file } = start
   let added = false
   for (const { name, emulator } of plugins) {
     if (!emulator) continue
@@ -50,7 +52,7 @@ export function addPluginState(state: EmulatorState, plugins: PluginEmulator[], 
       }
       continue
     }
-    state.plugins[name] = emulator.state() as Record<string, unknown>
+    state.plugins[name] = emulator.state({ blank }) as Record<string, unknown>
     added = true
   }
   return added

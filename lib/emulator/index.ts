@@ -14,6 +14,5 @@ export type {
   StoredTenant,
   StoredTenantSettings,
   StoredTheme,
-  SsoApplication,
   Tenant,
 } from './state.ts'

@@ -1,9 +1,10 @@
 // What a new Descope project already holds (descope-api.md §9), so that the emulator's project
-// is as crowded as a real one: the system permissions, the Tenant Admin role, the default flows,
-// a theme and the default OIDC application. `blank: true` starts an empty project instead.
+// is as crowded as a real one: the system permissions, the Tenant Admin role, the default flows
+// and a theme (the default OIDC application is plugins/sso-apps.ts's part). `blank: true` starts
+// an empty project instead.
 import fs from 'node:fs'
 import { randomId, randomTag } from './ids.ts'
-import { emptyState, keyed, type EmulatorState, type JsonObject, type Role, type StoredFlow } from './state.ts'
+import { emptyState, type EmulatorState, type JsonObject, type Role, type StoredFlow } from './state.ts'
 
 /** The system permissions every project has (TF `authorization.go` `systemPermissions`). */
 export const SYSTEM_PERMISSIONS = ['Impersonate', 'User Admin', 'SSO Admin'] as const
@@ -18,8 +19,6 @@ export const TENANT_ADMIN_ROLE = 'Tenant Admin'
 export const SCIM_ROLE = 'SCIM'
 
 export const DEFAULT_FLOWS = ['sign-up-or-in', 'sign-in', 'sign-up'] as const
-
-const DEFAULT_OIDC_APPLICATION = 'descope-default-oidc'
 
 const seedFile = (name: string) => JSON.parse(fs.readFileSync(new URL(`./seed/${name}`, import.meta.url), 'utf8')) as JsonObject
 
@@ -36,17 +35,6 @@ export function seededState(): EmulatorState {
   }
   const theme = seedFile('theme.json') as { styles: JsonObject; componentsVersion?: string }
   state.theme = { styles: theme.styles, componentsVersion: theme.componentsVersion ?? '', references: {}, version: 1 }
-  state.ssoApplications = keyed({
-    [DEFAULT_OIDC_APPLICATION]: {
-      id: DEFAULT_OIDC_APPLICATION,
-      name: 'OIDC default application',
-      description: '',
-      enabled: true,
-      logo: '',
-      appType: 'oidc',
-      oidcSettings: { loginPageUrl: '', issuer: '', discoveryUrl: '', forceAuthentication: false },
-    },
-  })
   return state
 }
 

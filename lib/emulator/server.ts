@@ -43,7 +43,7 @@ export async function startEmulator(options?: EmulatorOptions): Promise<Emulator
     origin: '',
   }
   if (resolved.tenantAttributes) ctx.state.tenantAttributes = resolved.tenantAttributes
-  const pluginStateAdded = addPluginState(ctx.state, plugins, resolved.persistPath)
+  const pluginStateAdded = addPluginState(ctx.state, plugins, { blank: resolved.blank, file: resolved.persistPath })
   // however the process ends (a second Ctrl-C exits at once), what was answered is written
   const flushOnExit = () => {
     try {

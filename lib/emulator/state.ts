@@ -3,7 +3,8 @@ import { dataRecord, jsonObject } from '../config/schemas.ts'
 
 // The emulator's whole state: a plain JSON-serialisable object. The schemas are the one source
 // of truth for both the TypeScript types and the check of a persisted file. Every key added after
-// the first release has a default, so older state files still load.
+// the first release has a default, so older state files still load; a key no longer kept here (the
+// SSO applications, now plugins/sso-apps.ts's part) is dropped when such a file is read.
 
 export const AttributeValueSchema = v.union([
   v.string(),
@@ -136,22 +137,6 @@ export const StoredThemeSchema = v.object({
 export type StoredTheme = v.InferOutput<typeof StoredThemeSchema>
 
 /**
- * An SSO application (Descope as the identity provider, §3.8). Served read-only for now: a new
- * project holds the default OIDC one.
- */
-export const SsoApplicationSchema = v.object({
-  id: v.string(),
-  name: v.string(),
-  description: v.string(),
-  enabled: v.boolean(),
-  logo: v.string(),
-  appType: v.picklist(['oidc', 'saml', 'wsfed']),
-  oidcSettings: v.optional(JsonObjectSchema),
-  samlSettings: v.optional(JsonObjectSchema),
-})
-export type SsoApplication = v.InferOutput<typeof SsoApplicationSchema>
-
-/**
  * A tenant custom attribute as defined in the console (no public endpoint makes one; §9). The
  * emulator is given them to refuse an undefined attribute as Descope likely does.
  */
@@ -174,8 +159,6 @@ export const EmulatorStateSchema = v.object({
   flows: byKey(StoredFlowSchema),
   /** null until a theme is imported; export then serves a default empty theme. */
   theme: v.optional(v.nullable(StoredThemeSchema), null),
-  /** Keyed by id. */
-  ssoApplications: byKey(SsoApplicationSchema),
   /** The tenant attributes the project defines; null: any attribute is accepted (not enforced). */
   tenantAttributes: v.optional(v.nullable(v.array(TenantAttributeDefinitionSchema)), null),
   /**
@@ -187,5 +170,5 @@ export const EmulatorStateSchema = v.object({
 export type EmulatorState = v.InferOutput<typeof EmulatorStateSchema>
 
 export function emptyState(): EmulatorState {
-  return { tenants: keyed({}), tenantSettings: keyed({}), permissions: keyed({}), roles: keyed({}), flows: keyed({}), theme: null, ssoApplications: keyed({}), tenantAttributes: null, plugins: keyed({}) }
+  return { tenants: keyed({}), tenantSettings: keyed({}), permissions: keyed({}), roles: keyed({}), flows: keyed({}), theme: null, tenantAttributes: null, plugins: keyed({}) }
 }

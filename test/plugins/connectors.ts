@@ -1,6 +1,6 @@
-// A test plugin of the shape an SSO application's OIDC settings have: addressed by a server id,
-// and holding a secret Descope accepts but never returns (write-only). The routes are the test's
-// own (/v1/test/...): the emulator serves the real SSO application paths itself, read-only.
+// A test plugin of a shape no shipped plugin has yet: addressed by a server id, and holding a
+// secret Descope accepts but never returns (write-only). The routes are the test's own
+// (/v1/test/...), so they can never clash with a real path a plugin serves.
 import * as v from 'valibot'
 import { defineEmulator, defineHandler, definePlugin, type EmulatorRequest } from '../../lib/plugin.ts'
 

@@ -5,7 +5,6 @@ import { licenseRoutes } from './license.ts'
 import { permissionRoutes } from './permissions.ts'
 import { roleSearchRoutes } from './role-search.ts'
 import { roleRoutes } from './roles.ts'
-import { ssoApplicationRoutes } from './sso-applications.ts'
 import { tenantAdminLinkRoutes } from './tenant-admin-links.ts'
 import { tenantSettingsRoutes } from './tenant-settings.ts'
 import { tenantRoutes } from './tenants.ts'
@@ -23,5 +22,4 @@ export const routes: RouteTable = {
   ...flowRoutes,
   ...flowV1Routes,
   ...themeRoutes,
-  ...ssoApplicationRoutes,
 }
