@@ -245,7 +245,7 @@ export interface EmulatorRequest<State extends object = Record<string, unknown>>
   state: State
   /** the built-in part, read-only: to check that a tenant or a role exists, say */
   project: {
-    tenants: Readonly<Record<string, { id: string; name: string }>>
+    tenants: Readonly<Record<string, { id: string; name: string; domains: readonly string[]; selfProvisioningDomains: readonly string[]; authType: string }>>
     /** by id; a tenant's role has its tenantId, a project role '' */
     roles: Readonly<Record<string, { name: string; tenantId: string }>>
   }
@@ -274,6 +274,11 @@ export interface EmulatorExtension<State extends object = Record<string, unknown
   schema?: v.GenericSchema<unknown, State>
   /** by "METHOD /path" (`POST /v1/mgmt/accesskey/create`); a path the emulator serves itself is refused */
   routes: Record<string, EmulatorRoute<State>>
+  /**
+   * drops what the state keeps of a tenant the emulator just deleted (its settings), so a tenant
+   * created again under the same id starts anew, as in Descope
+   */
+  onTenantDeleted?(state: State, tenantId: string): void
 }
 
 export interface Plugin {

@@ -7,7 +7,6 @@ import { roleSearchRoutes } from './role-search.ts'
 import { roleRoutes } from './roles.ts'
 import { ssoApplicationRoutes } from './sso-applications.ts'
 import { tenantAdminLinkRoutes } from './tenant-admin-links.ts'
-import { tenantSettingsRoutes } from './tenant-settings.ts'
 import { tenantRoutes } from './tenants.ts'
 import { themeRoutes } from './theme.ts'
 
@@ -15,7 +14,6 @@ import { themeRoutes } from './theme.ts'
 export const routes: RouteTable = {
   ...licenseRoutes,
   ...tenantRoutes,
-  ...tenantSettingsRoutes,
   ...tenantAdminLinkRoutes,
   ...permissionRoutes,
   ...roleRoutes,
