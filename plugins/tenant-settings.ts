@@ -27,7 +27,7 @@ import * as v from 'valibot'
 import { dataRecord, setOwn } from '../lib/config/schemas.ts'
 import { LiveDataError } from '../lib/errors.ts'
 import { defineEmulator, defineHandler, definePlugin, type EmulatorRequest, type HandlerContext } from '../lib/plugin.ts'
-import { tenantApi } from './tenants.ts'
+import { listPerTenant } from './tenants.ts'
 
 const UNITS = ['minutes', 'hours', 'days', 'weeks'] as const
 const Unit = v.picklist(UNITS, `must be one of ${UNITS.join(', ')}`)
@@ -115,22 +115,6 @@ const TENANT_OWNED = ['domains', 'selfProvisioningDomains', 'authType'] as const
 
 const readSettings = (ctx: HandlerContext, tenantId: string) => ctx.client.get<unknown>('/v1/mgmt/tenant/settings', { id: tenantId })
 
-/**
- * Every tenant's settings, or, given `only`, those of the tenants named there that exist (a tenant
- * this apply creates has none yet): one request for the tenants, then one per tenant read.
- */
-async function listSettings(ctx: HandlerContext, only?: string[]): Promise<unknown> {
-  const tenants = await tenantApi(ctx.client).loadAll()
-  if (!Array.isArray(tenants)) return tenants
-  const wanted = only && new Set(only)
-  const ids = tenants.map((tenant) => tenant?.id).filter((id): id is string => typeof id === 'string' && (!wanted || wanted.has(id)))
-  return Promise.all(ids.map(async (tenantId) => {
-    const answer = await readSettings(ctx, tenantId)
-    // the answer has no tenant id: the item carries the one it was read for
-    return answer !== null && typeof answer === 'object' && !Array.isArray(answer) ? { ...answer, tenantId } : answer
-  }))
-}
-
 async function updateSettings(ctx: HandlerContext, settings: TenantSettings): Promise<void> {
   const { tenantId, ...fields } = settings
   // the tenant's fields as they are now, not as the plan read them: a tenant update may have run since
@@ -158,7 +142,8 @@ export default function tenantSettings() {
       references: (settings) => [{ type: 'tenant', key: settings.tenantId }],
       ownedBy: (settings) => ({ type: 'tenant', key: settings.tenantId }),
       group: (settings) => `tenant:${settings.tenantId}`,
-      list: listSettings,
+      // one GET per tenant: of the declared tenants only, when the engine names them
+      list: (ctx, only) => listPerTenant(ctx.client, only, (tenantId) => readSettings(ctx, tenantId)),
       normalize: normalizeTenantSettings,
       update: (ctx, settings) => updateSettings(ctx, settings),
     })],
