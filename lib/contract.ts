@@ -204,8 +204,12 @@ export interface ResourceHandler<Item extends object = object, Live = unknown> {
   // The verbs: the context first, then what the verb acts on.
   /**
    * every live item, as the API answers (the engine checks each with liveSchema); `only`, when
-   * given, names the keys a plan needs (the section names some items only, `flows: [a, b]`), and
-   * a handler may read just those
+   * given, names the keys a plan needs, and a handler may read just those (items of other keys
+   * may come along; an absent key is simply not live). The engine gives it when the section names
+   * some items only (`flows: [a, b]`), and always for a type of one item per parent (`singleton:
+   * { per }`): its plans, drift checks and the backup before an apply read the declared parents'
+   * items only (and those of parents the apply deletes), so such a list should read one parent at a
+   * time when given `only`, and every parent's only without it (`backup create`, `--against`)
    */
   list(ctx: HandlerContext, only?: string[]): Promise<unknown>
   /** one live item as the API answers, or undefined when it does not exist; used to confirm a failed create or delete */
@@ -245,7 +249,7 @@ export interface EmulatorRequest<State extends object = Record<string, unknown>>
   state: State
   /** the built-in part, read-only: to check that a tenant or a role exists, say */
   project: {
-    tenants: Readonly<Record<string, { id: string; name: string }>>
+    tenants: Readonly<Record<string, { id: string; name: string; domains: readonly string[]; selfProvisioningDomains: readonly string[]; authType: string }>>
     /** by id; a tenant's role has its tenantId, a project role '' */
     roles: Readonly<Record<string, { name: string; tenantId: string }>>
   }
@@ -278,6 +282,11 @@ export interface EmulatorExtension<State extends object = Record<string, unknown
   schema?: v.GenericSchema<unknown, State>
   /** by "METHOD /path" (`POST /v1/mgmt/accesskey/create`); a path the emulator serves itself is refused */
   routes: Record<string, EmulatorRoute<State>>
+  /**
+   * drops what the state keeps of a tenant the emulator just deleted (its settings), so a tenant
+   * created again under the same id starts anew, as in Descope
+   */
+  onTenantDeleted?(state: State, tenantId: string): void
 }
 
 export interface Plugin {

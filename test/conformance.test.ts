@@ -181,35 +181,6 @@ Sdk('searchAll → data is the matching array', async ({ mgmt }) => {
   assert.equal((await mgmt.tenant.searchAll()).data?.length, 3)
 })
 
-Sdk('configureSettings (node spelling) → ok; getSettings → the bare settings object', async ({ mgmt }) => {
-  await mgmt.tenant.createWithId('acme', 'Acme', ['acme.com'])
-  const configured = await mgmt.tenant.configureSettings('acme', {
-    selfProvisioningDomains: ['acme.com', 'acme.io'],
-    enabled: true,
-    sessionTokenExpiration: 30,
-    sessionTokenExpirationUnit: 'minutes',
-    enableInactivity: true,
-    InactivityTime: 2,
-    InactivityTimeUnit: 'hours',
-  })
-  assert.is(configured.ok, true)
-  assert.is(configured.code, 200)
-
-  const settings = await mgmt.tenant.getSettings('acme')
-  assert.is(settings.ok, true)
-  assert.is(settings.code, 200)
-  assert.equal(settings.data?.selfProvisioningDomains, ['acme.com', 'acme.io'])
-  assert.is(settings.data?.enabled, true)
-  assert.is(settings.data?.sessionTokenExpiration, 30)
-  // Departure from node's type, on purpose: TenantSettings declares `InactivityTime`, but the
-  // emulator answers with the OAS/Go spelling `inactivityTime` (§2.1, §3.2), so node callers
-  // reading data.InactivityTime get undefined, as they presumably do against the real API.
-  const wire = settings.data as unknown as Record<string, unknown>
-  assert.is(wire.inactivityTime, 2)
-  assert.is(wire.inactivityTimeUnit, 'hours')
-  assert.is(settings.data?.InactivityTime, undefined)
-})
-
 Sdk('generateSSOConfigurationLink (v2) and revokeSSOConfigurationLink (v1)', async ({ mgmt, emulator }) => {
   await mgmt.tenant.createWithId('acme', 'Acme')
   const link = await mgmt.tenant.generateSSOConfigurationLink('acme', 60 * 60 * 24, 'sso1', 'admin@acme.com')
@@ -755,6 +726,66 @@ SsoApps('createOidc/SamlApplication, load (bare), loadAll, update (every field r
 })
 
 SsoApps.run()
+
+// Tenant session settings (plugins/tenant-settings.ts adds these routes): node-sdk's two methods.
+const TenantSettings = sdkSuite('node-sdk tenant settings methods (a plugin\'s routes)', async () => [(await import('../plugins/tenant-settings.ts')).default()])
+
+TenantSettings('configureSettings (node spelling) → ok; getSettings → the bare settings object', async ({ mgmt }) => {
+  await mgmt.tenant.createWithId('acme', 'Acme', ['acme.com'])
+  const defaults = await mgmt.tenant.getSettings('acme')
+  assertOk(defaults, 'getSettings')
+  assert.equal(defaults.data, {
+    domains: [],
+    selfProvisioningDomains: ['acme.com'],
+    authType: 'none',
+    enabled: false,
+    sessionTokenExpiration: 0,
+    sessionTokenExpirationUnit: 'minutes',
+    refreshTokenExpiration: 0,
+    refreshTokenExpirationUnit: 'minutes',
+    stepupTokenExpiration: 0,
+    stepupTokenExpirationUnit: 'minutes',
+    enableInactivity: false,
+    inactivityTime: 0,
+    inactivityTimeUnit: 'minutes',
+    JITDisabled: false,
+    ssoSetupSuiteSettings: { enabled: false, styleId: '', disabledFeatures: { saml: false, oidc: false, scim: false, ssoDomains: false, groupMapping: false } },
+  } as never)
+  // node's type requires selfProvisioningDomains: sent as the tenant has them
+  assertOk(await mgmt.tenant.configureSettings('acme', {
+    selfProvisioningDomains: ['acme.com'],
+    enabled: true,
+    sessionTokenExpiration: 30,
+    sessionTokenExpirationUnit: 'minutes',
+    enableInactivity: true,
+    InactivityTime: 2,
+    InactivityTimeUnit: 'hours',
+    JITDisabled: true,
+    ssoSetupSuiteSettings: { enabled: true, disabledFeatures: { scim: true } },
+  }), 'configureSettings')
+
+  const settings = await mgmt.tenant.getSettings('acme')
+  assertOk(settings, 'getSettings')
+  assert.equal(settings.data?.selfProvisioningDomains, ['acme.com'])
+  assert.is(settings.data?.enabled, true)
+  assert.is(settings.data?.sessionTokenExpiration, 30)
+  assert.is(settings.data?.JITDisabled, true)
+  assert.equal(settings.data?.ssoSetupSuiteSettings, { enabled: true, styleId: '', disabledFeatures: { saml: false, oidc: false, scim: true, ssoDomains: false, groupMapping: false } })
+  // Departure from node's type, on purpose: TenantSettings declares `InactivityTime`, but the
+  // emulator answers with the OAS/Go spelling `inactivityTime` (§2.1, §3.2), so node callers
+  // reading data.InactivityTime get undefined, as they presumably do against the real API.
+  const wire = settings.data as unknown as Record<string, unknown>
+  assert.is(wire.inactivityTime, 2)
+  assert.is(wire.inactivityTimeUnit, 'hours')
+  assert.is(settings.data?.InactivityTime, undefined)
+
+  assertSdkError(await mgmt.tenant.getSettings('nope'), 404, 'E990404', 'tenant "nope" does not exist')
+  assertSdkError(await mgmt.tenant.configureSettings('nope', { selfProvisioningDomains: [] }), 404, 'E990404', 'tenant "nope" does not exist')
+  assertSdkError(await mgmt.tenant.configureSettings('acme', { selfProvisioningDomains: ['acme.io'] }), 400, 'E011003', 'selfProvisioningDomains')
+  assertSdkError(await mgmt.tenant.configureSettings('acme', { selfProvisioningDomains: ['acme.com'], sessionTokenExpirationUnit: 'years' as never }), 400, 'E011003', 'sessionTokenExpirationUnit')
+})
+
+TenantSettings.run()
 
 // The emulator serves no route that node-sdk's methods leave untried: every route of the emulator
 // and of every plugin descope.config.ts ships must have been reached by a suite above, or be named

@@ -1,5 +1,5 @@
-// The contract's harder shapes, each as a test plugin under test/plugins/ with its own emulator
-// routes: a server id, a write-only secret, a secret shown once, writes to a shared parent, one
+// The contract's harder shapes, each as a plugin with its own emulator routes (shipped, or a test
+// plugin under test/plugins/): a server id, a write-only secret, a secret shown once, writes to a shared parent, one
 // item per project and one per tenant. Each goes the whole way, as the built-in types do:
 // create, plan, apply, drift (also --against), backup and restore into a second emulated
 // project, with the next plan empty, and no server id or secret in any output or backup.
@@ -17,7 +17,7 @@ import { configWithTestPlugins, createProject, defaultConfig, emulatorEnvironmen
 
 const test = suite<{ project: Project }>('plugin shapes')
 
-const CONFIG = (tenantValues = '') => configWithTestPlugins({ 'access-keys': '', connectors: '', 'tenant-values': tenantValues, 'password-policy': '', 'tenant-sessions': '' })
+const CONFIG = (tenantValues = '') => configWithTestPlugins({ 'access-keys': '', connectors: '', 'tenant-values': tenantValues, 'password-policy': '', 'tenant-settings': '' })
 
 /** quotes, a backslash and a dollar: a secret as it comes out of a password manager */
 const CONNECTOR_SECRET = `s3cr"et\\with'quotes$x`
@@ -286,24 +286,33 @@ test('one item per project: its section is an object, updated in place, never cr
   assert.equal(JSON.parse(list.stdout).error.issues[0].path, 'passwordPolicy')
 })
 
+/** A tenant's stored session settings in the emulator: the defaults, with `changed` over them. */
+const SETTINGS = (changed: Record<string, unknown> = {}) => ({
+  enabled: false, enableInactivity: false, JITDisabled: false,
+  sessionTokenExpiration: 0, refreshTokenExpiration: 0, stepupTokenExpiration: 0, inactivityTime: 0,
+  sessionTokenExpirationUnit: 'minutes', refreshTokenExpirationUnit: 'minutes', stepupTokenExpirationUnit: 'minutes', inactivityTimeUnit: 'minutes',
+  ssoSetupSuiteSettings: { enabled: false, styleId: '', disabledFeatures: { saml: false, oidc: false, scim: false, ssoDomains: false, groupMapping: false } },
+  ...changed,
+})
+
 test('one item per tenant: a map by tenant id, set after the tenant is created, gone with it', async ({ project }) => {
-  const done = await lifecycle(project, 'tenants:\n  - { id: acme, name: Acme }\n  - { id: globex, name: Globex }\ntenantSessions:\n  acme: { sessionMinutes: 60, enforceMfa: true }\n')
+  const done = await lifecycle(project, 'tenants:\n  - { id: acme, name: Acme }\n  - { id: globex, name: Globex }\ntenantSettings:\n  acme: { sessionTokenExpiration: 60, JITDisabled: true }\n')
   const plan = done.outputs[0]!.stdout
-  assert.ok(plan.indexOf('create tenant "acme"') < plan.indexOf('update tenantSession "acme"'), plan)
-  assert.not.match(plan, 'tenantSession "globex"', 'an undeclared tenant\'s settings are not managed, not unmanaged')
-  for (const env of ['a', 'b']) assert.equal(done.state(env).plugins['test-tenant-sessions'].sessions.acme, { sessionMinutes: 60, refreshDays: 28, enforceMfa: true })
-  project.write('environments/a.yaml', environment('a', 'tenants:\n  - { id: acme, name: Acme }\ntenantSessions:\n  initech: { sessionMinutes: 60 }\n  acme: { tenantId: globex }\n'))
+  assert.ok(plan.indexOf('create tenant "acme"') < plan.indexOf('update tenantSettings "acme"'), plan)
+  assert.not.match(plan, 'tenantSettings "globex"', 'an undeclared tenant\'s settings are not managed, not unmanaged')
+  for (const env of ['a', 'b']) assert.equal(done.state(env).plugins['tenant-settings'].tenants.acme, SETTINGS({ sessionTokenExpiration: 60, JITDisabled: true }))
+  project.write('environments/a.yaml', environment('a', 'tenants:\n  - { id: acme, name: Acme }\ntenantSettings:\n  initech: { sessionTokenExpiration: 60 }\n  acme: { tenantId: globex }\n'))
   const wrong = await runTask('sync', ['--env', 'a', '--json'], { cwd: project.dir })
   assert.is(wrong.code, 3)
-  assert.equal(JSON.parse(wrong.stdout).error.issues.map((issue: { path: string }) => issue.path), ['tenantSessions.acme.tenantId'])
+  assert.equal(JSON.parse(wrong.stdout).error.issues.map((issue: { path: string }) => issue.path), ['tenantSettings.acme.tenantId'])
 })
 
 test('a tenant called __proto__ has its settings like any other: keys are data, in the files and in a plugin\'s emulator state', async ({ project }) => {
-  const done = await lifecycle(project, 'tenants:\n  - { id: __proto__, name: Proto }\n  - { id: toString, name: ToString }\ntenantSessions:\n  __proto__: { sessionMinutes: 61 }\n  toString: { refreshDays: 3 }\ntenantValues:\n  - { tenant: __proto__, attribute: __proto__, value: kept }\n')
-  const sessions = done.state('a').plugins['test-tenant-sessions'].sessions
+  const done = await lifecycle(project, 'tenants:\n  - { id: __proto__, name: Proto }\n  - { id: toString, name: ToString }\ntenantSettings:\n  __proto__: { sessionTokenExpiration: 61 }\n  toString: { refreshTokenExpiration: 3 }\ntenantValues:\n  - { tenant: __proto__, attribute: __proto__, value: kept }\n')
+  const sessions = done.state('a').plugins['tenant-settings'].tenants
   assert.ok(Object.hasOwn(sessions, '__proto__'))
-  assert.is(sessions['__proto__'].sessionMinutes, 61)
-  assert.is(sessions.toString.refreshDays, 3)
+  assert.is(sessions['__proto__'].sessionTokenExpiration, 61)
+  assert.is(sessions.toString.refreshTokenExpiration, 3)
   const values = done.state('b').plugins['test-tenant-values'].values
   assert.ok(Object.hasOwn(values, '__proto__') && Object.hasOwn(values['__proto__'], '__proto__'))
   assert.is(values['__proto__']['__proto__'], 'kept')
@@ -320,17 +329,17 @@ test('a write-only value too short to be redacted is refused, naming the variabl
 })
 
 test('each section\'s YAML form (sectionOf), written back as an environment file, plans no change', async ({ project }) => {
-  const body = `tenants:\n  - { id: acme, name: Acme }\naccessKeys:\n  - { name: ci-deployer, description: CI }\nconnectors:\n  - { name: billing, url: "https://billing.example.com/hook", secret: "\${CONNECTOR_SECRET}" }\n${THREE_VALUES.replace('tenants:\n  - { id: acme, name: Acme }\n', '')}passwordPolicy: { minLength: 12 }\ntenantSessions:\n  acme: { sessionMinutes: 60 }\n`
+  const body = `tenants:\n  - { id: acme, name: Acme }\naccessKeys:\n  - { name: ci-deployer, description: CI }\nconnectors:\n  - { name: billing, url: "https://billing.example.com/hook", secret: "\${CONNECTOR_SECRET}" }\n${THREE_VALUES.replace('tenants:\n  - { id: acme, name: Acme }\n', '')}passwordPolicy: { minLength: 12 }\ntenantSettings:\n  acme: { sessionTokenExpiration: 60 }\n`
   project.write('environments/a.yaml', environment('a', body))
   assert.is((await runTask('sync', ['--env', 'a', '--apply', '--secrets-out', 'k.secrets.json'], { cwd: project.dir, env: { CONNECTOR_SECRET } })).code, 0)
   // as a script would: the same module graph as the config's plugins (see test/operations.test.ts)
   const lib = await import(pathToFileURL(path.join(REPO, 'lib/index.ts')).href) as typeof import('../lib/index.ts')
-  const types = ['tenant', 'accessKey', 'connector', 'tenantValue', 'passwordPolicy', 'tenantSession']
+  const types = ['tenant', 'accessKey', 'connector', 'tenantValue', 'passwordPolicy', 'tenantSettings']
   const sections = await lib.withContext('a', { cwd: project.dir, log: lib.createLogger({ quiet: true }), variables: { CONNECTOR_SECRET } }, async (ctx) => {
     const live = await lib.readLive(ctx, types)
     return Object.fromEntries(types.map((type) => [ctx.handlers.get(type).section, lib.sectionOf(ctx.handlers.get(type), live.get(type)!)]))
   })
-  assert.equal((sections.tenantSessions as Record<string, unknown>).acme, { sessionMinutes: 60, refreshDays: 28, enforceMfa: false })
+  assert.equal((sections.tenantSettings as Record<string, unknown>).acme, SETTINGS({ sessionTokenExpiration: 60 }), 'every setting, without the tenant id (the key of the entry)')
   assert.not.ok(JSON.stringify(sections).includes(CONNECTOR_SECRET) || JSON.stringify(sections).includes('"id":"K'), 'no secret, no server id')
   project.write('environments/c.yaml', environment('a', yaml.dump(sections)))
   const again = await runTask('sync', ['--env', 'c', '--json'], { cwd: project.dir })

@@ -30,7 +30,24 @@ export function withPluginRoutes(builtIn: RouteTable, plugins: PluginEmulator[])
       table[route] = pluginRoute(name, served)
     }
   }
-  return table
+  // what a plugin keeps of a tenant (its settings) goes with the tenant, whichever route deleted it
+  const forgetting = plugins.filter(({ emulator }) => emulator?.onTenantDeleted)
+  if (!forgetting.length) return table
+  return Object.fromEntries(Object.entries(table).map(([route, served]) => [route, served.mutates ? forgettingTenants(served, forgetting) : served]))
+}
+
+function forgettingTenants(served: Route, plugins: PluginEmulator[]): Route {
+  return {
+    mutates: true,
+    handle: (ctx) => {
+      const before = Object.keys(ctx.state.tenants)
+      const answer = served.handle(ctx)
+      for (const id of before.filter((tenantId) => !Object.hasOwn(ctx.state.tenants, tenantId))) {
+        for (const { name, emulator } of plugins) emulator!.onTenantDeleted!(ctx.state.plugins[name], id)
+      }
+      return answer
+    },
+  }
 }
 
 /**

@@ -12,7 +12,6 @@ export type {
   Role,
   StoredFlow,
   StoredTenant,
-  StoredTenantSettings,
   StoredTheme,
   Tenant,
 } from './state.ts'

@@ -14,7 +14,6 @@ export const AttributeValueSchema = v.union([
   v.null(),
 ])
 export const RoleInheritanceSchema = v.picklist(['', 'none', 'userOnly'])
-export const ExpirationUnitSchema = v.picklist(['minutes', 'hours', 'days', 'weeks'])
 
 /**
  * A tenant as stored (descope-api.md §3.1) minus `successors`, which is derived from the other
@@ -40,36 +39,6 @@ export const StoredTenantSchema = v.object({
 })
 export type StoredTenant = v.InferOutput<typeof StoredTenantSchema>
 export type Tenant = StoredTenant & { successors: string[] }
-
-/**
- * Tenant settings as stored (§3.2) minus the fields that belong to the tenant itself
- * (`domains`, `selfProvisioningDomains`, `authType`), which are read from the tenant.
- */
-export const StoredTenantSettingsSchema = v.object({
-  enabled: v.boolean(),
-  refreshTokenExpiration: v.number(),
-  refreshTokenExpirationUnit: ExpirationUnitSchema,
-  sessionTokenExpiration: v.number(),
-  sessionTokenExpirationUnit: ExpirationUnitSchema,
-  stepupTokenExpiration: v.number(),
-  stepupTokenExpirationUnit: ExpirationUnitSchema,
-  enableInactivity: v.boolean(),
-  inactivityTime: v.number(),
-  inactivityTimeUnit: ExpirationUnitSchema,
-  JITDisabled: v.boolean(),
-  ssoSetupSuiteSettings: v.object({
-    enabled: v.boolean(),
-    styleId: v.string(),
-    disabledFeatures: v.object({
-      saml: v.boolean(),
-      oidc: v.boolean(),
-      scim: v.boolean(),
-      ssoDomains: v.boolean(),
-      groupMapping: v.boolean(),
-    }),
-  }),
-})
-export type StoredTenantSettings = v.InferOutput<typeof StoredTenantSettingsSchema>
 
 /** A permission as stored and served (§3.3). Ids are the emulator's own ('PRM' + 25 characters). */
 export const PermissionSchema = v.object({
@@ -147,10 +116,13 @@ export const TenantAttributeDefinitionSchema = v.object({
 })
 export type TenantAttributeDefinition = v.InferOutput<typeof TenantAttributeDefinitionSchema>
 
-export const EmulatorStateSchema = v.object({
+const StateFileSchema = v.object({
   tenants: byKey(StoredTenantSchema),
-  /** Only tenants whose settings were configured have an entry; the rest read the defaults. */
-  tenantSettings: byKey(StoredTenantSettingsSchema),
+  /**
+   * Written by versions before tenant settings moved into their plugin (plugins/tenant-settings.ts):
+   * read, and moved into that plugin's part below (which checks it), never written again
+   */
+  tenantSettings: v.optional(dataRecord(jsonObject)),
   /** Keyed by id. */
   permissions: byKey(PermissionSchema),
   /** Keyed by id; project-level and tenant-scoped roles together. */
@@ -167,8 +139,16 @@ export const EmulatorStateSchema = v.object({
    */
   plugins: v.optional(v.pipe(dataRecord(jsonObject), v.transform((parts) => keyed(parts))), () => keyed({})),
 })
+/** the plugin (plugins/tenant-settings.ts) that now keeps the tenant settings of older state files */
+const LEGACY_TENANT_SETTINGS = 'tenant-settings'
+
+/** The state in a file, with what older versions kept elsewhere moved to where it is kept now. */
+export const EmulatorStateSchema = v.pipe(StateFileSchema, v.transform(({ tenantSettings, ...state }) => {
+  if (tenantSettings && Object.keys(tenantSettings).length && !Object.hasOwn(state.plugins, LEGACY_TENANT_SETTINGS)) state.plugins[LEGACY_TENANT_SETTINGS] = { tenants: tenantSettings }
+  return state
+}))
 export type EmulatorState = v.InferOutput<typeof EmulatorStateSchema>
 
 export function emptyState(): EmulatorState {
-  return { tenants: keyed({}), tenantSettings: keyed({}), permissions: keyed({}), roles: keyed({}), flows: keyed({}), theme: null, tenantAttributes: null, plugins: keyed({}) }
+  return { tenants: keyed({}), permissions: keyed({}), roles: keyed({}), flows: keyed({}), theme: null, tenantAttributes: null, plugins: keyed({}) }
 }

@@ -18,9 +18,15 @@ type AnyHandler = ResourceHandler<any, any>
 /** What a plan reads: whole types, and of some types only the keys named (LiveSelection.only). */
 export interface LiveSelection {
   types: string[]
-  /** types whose section names some items only (`flows: [a, b]`): just those keys are needed */
+  /**
+   * types whose section names some items only (`flows: [a, b]`), and types of one item per
+   * parent (a tenant's settings), whose undeclared items nothing changes: just those keys are needed
+   */
   only: Map<string, string[]>
 }
+
+/** A type of one item per item of another (a tenant's settings): the files name the parents it changes. */
+export const perParent = (handler: ResourceHandler<any, any>): boolean => typeof handler.singleton === 'object'
 
 /**
  * The types an environment manages, plus the types their items reference (to check
@@ -43,13 +49,19 @@ export function liveToRead(ctx: { handlers: Registry; env: { declared: Map<strin
     const items = ctx.env.declared.get(type)
     return Boolean(items && (prune || (handler?.renamedFrom && items.some((item) => handler.renamedFrom!(item) !== undefined))))
   }
-  const mayLoseReferences = new Set(ctx.handlers.filter((handler) => handler.dependsOn?.some(takesKeysAway)).map((handler) => handler.type))
+  // an undeclared item of one per parent goes with its parent: a delete of the parent breaks nothing
+  const mayLoseReferences = new Set(ctx.handlers
+    .filter((handler) => handler.dependsOn?.some((type) => takesKeysAway(type) && !(perParent(handler) && type === (handler.singleton as { per: string }).per)))
+    .map((handler) => handler.type))
   mayLoseReferences.forEach((type) => wanted.add(type))
   const only = new Map<string, string[]>()
+  const declaredKeys = (type: string) => (ctx.env.declared.get(type) ?? []).map((item) => ctx.handlers.get(type).key(item))
   for (const type of ctx.env.partial ?? []) {
-    if (mayLoseReferences.has(type)) continue
-    const handler = ctx.handlers.get(type)
-    only.set(type, (ctx.env.declared.get(type) ?? []).map((item) => handler.key(item)))
+    if (!mayLoseReferences.has(type)) only.set(type, declaredKeys(type))
+  }
+  // of one per parent, a plan changes only the items declared: the others are never read
+  for (const handler of ctx.handlers) {
+    if (perParent(handler) && wanted.has(handler.type) && !mayLoseReferences.has(handler.type)) only.set(handler.type, declaredKeys(handler.type))
   }
   return { types: ctx.handlers.map((handler) => handler.type).filter((type) => wanted.has(type)), only }
 }

@@ -5,7 +5,7 @@ import type { ConsolaInstance } from 'consola'
 import { connect, withContext, type Context } from './context.ts'
 import { findDrift, type Difference, type DriftRules } from '../engine/drift.ts'
 import { ConfigError, UsageError } from '../errors.ts'
-import { readLive } from '../engine/live.ts'
+import { liveToRead, perParent, readLive } from '../engine/live.ts'
 import type { LiveState, Noted } from '../engine/change.ts'
 import { notesOf } from '../engine/plan.ts'
 
@@ -57,7 +57,9 @@ async function checkOne(name: string, options: { against?: string; log: ConsolaI
 }
 
 async function againstFiles(ctx: Context): Promise<Pick<DriftResult, 'differences' | 'notes'>> {
-  const live = await readLive(ctx, [...ctx.env.declared.keys()])
+  // of one per parent (a tenant's settings), only the declared ones are compared: only they are read
+  const perParentOnly = new Map([...liveToRead(ctx).only].filter(([type]) => perParent(ctx.handlers.get(type))))
+  const live = await readLive(ctx, [...ctx.env.declared.keys()], perParentOnly)
   return { differences: findDrift(ctx.handlers, ctx.env.declared, live, rules(ctx), false, ctx.env.partial), notes: notesOf(ctx.handlers, live) }
 }
 

@@ -1,7 +1,7 @@
 // How every plan that may write is carried out (sync, restore). With --apply it holds the
 // environment's lock from before live is read until the last write, so two applies never act
 // on one stale plan; it shows the plan, has a protected environment confirmed, backs the
-// environment up (every type) and opens the audit log before the first write (no backup, no
+// environment up (every type; of one item per parent, what the apply may change) and opens the audit log before the first write (no backup, no
 // apply), then applies, recording each outcome. Ctrl-C stops the scheduling of new writes;
 // so do a dead API and the run's deadline (the client's circuit): the rest is reported skipped.
 import fs from 'node:fs'
@@ -17,7 +17,7 @@ import { DescopeMgmtError, displayPath, InterruptedError } from '../errors.ts'
 import { quoted } from '../report/quote.ts'
 import type { Signal } from '../errors.ts'
 import { describeWait, trapInterrupts } from './interrupt.ts'
-import { readLive, type LiveSelection } from '../engine/live.ts'
+import { perParent, readLive, type LiveSelection } from '../engine/live.ts'
 import { acquireLock } from './lock.ts'
 import type { LiveState, Plan } from '../engine/change.ts'
 import { configCommit } from './provenance.ts'
@@ -154,11 +154,8 @@ export async function runPlan(ctx: Context, options: RunPlanOptions): Promise<Ru
       throw error
     })
     stoppedBefore()
-    // the backup holds every item: read what the plan did not need (types, and the items of a
-    // type it read only some of), then write it
-    const rest = ctx.handlers.map((handler) => handler.type).filter((type) => !live.has(type) || only.has(type))
-    const backup = await readLive(ctx, rest)
-      .then((more) => takeBackup(ctx, options.operation, { live: new Map([...live, ...more]), dir: options.backupDir, gitCommit }))
+    const backup = await readLive(ctx, ...restToBackUp(ctx, live, only, plan))
+      .then((more) => takeBackup(ctx, options.operation, { live: withMore(ctx, live, more), dir: options.backupDir, gitCommit }))
       .catch((error: Error) => {
         stoppedBefore()
         if (error instanceof DescopeMgmtError && error.code.startsWith('BACKUP_')) throw error
@@ -209,4 +206,39 @@ export async function runPlan(ctx: Context, options: RunPlanOptions): Promise<Ru
     interruption.dispose()
     release()
   }
+}
+
+/**
+ * What the backup before an apply reads beyond the plan's live state. Every item, of every type
+ * (those the plan did not need, and the rest of a type it read only some of), except of types
+ * of one item per parent (a tenant's settings): of those only what the apply may change, the
+ * items declared (read already) and those of a parent it deletes. `backup create` reads them all.
+ */
+function restToBackUp(ctx: Pick<Context, 'handlers'>, live: LiveState, only: ReadonlyMap<string, string[]>, plan: Plan): [string[], Map<string, string[]>] {
+  const types: string[] = []
+  const some = new Map<string, string[]>()
+  for (const handler of ctx.handlers) {
+    if (!perParent(handler)) {
+      if (!live.has(handler.type) || only.has(handler.type)) types.push(handler.type)
+      continue
+    }
+    const { per } = handler.singleton as { per: string }
+    const read = new Set((live.get(handler.type) ?? []).map((item) => handler.key(item)))
+    const goneWithParent = plan.changes.filter((change) => change.op === 'delete' && change.type === per && !read.has(change.key)).map((change) => change.key)
+    if (!goneWithParent.length) continue
+    types.push(handler.type)
+    some.set(handler.type, goneWithParent)
+  }
+  return [types, some]
+}
+
+/** The plan's live state with the backup's further reads: an item read twice is kept once. */
+function withMore(ctx: Pick<Context, 'handlers'>, live: LiveState, more: LiveState): LiveState {
+  const merged = new Map(live)
+  for (const [type, items] of more) {
+    const handler = ctx.handlers.get(type)
+    const known = new Set((live.get(type) ?? []).map((item) => handler.key(item)))
+    merged.set(type, [...(live.get(type) ?? []), ...items.filter((item) => !known.has(handler.key(item)))])
+  }
+  return merged
 }

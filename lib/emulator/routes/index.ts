@@ -6,7 +6,6 @@ import { permissionRoutes } from './permissions.ts'
 import { roleSearchRoutes } from './role-search.ts'
 import { roleRoutes } from './roles.ts'
 import { tenantAdminLinkRoutes } from './tenant-admin-links.ts'
-import { tenantSettingsRoutes } from './tenant-settings.ts'
 import { tenantRoutes } from './tenants.ts'
 import { themeRoutes } from './theme.ts'
 
@@ -14,7 +13,6 @@ import { themeRoutes } from './theme.ts'
 export const routes: RouteTable = {
   ...licenseRoutes,
   ...tenantRoutes,
-  ...tenantSettingsRoutes,
   ...tenantAdminLinkRoutes,
   ...permissionRoutes,
   ...roleRoutes,

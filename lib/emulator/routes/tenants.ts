@@ -154,7 +154,6 @@ function remove({ state, body }: RouteContext) {
     )
   }
   delete state.tenants[tenant.id]
-  delete state.tenantSettings[tenant.id]
   deleteTenantRoles(state, tenant.id)
   return {}
 }
