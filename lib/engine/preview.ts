@@ -18,7 +18,7 @@ export interface PreviewRules {
 }
 
 /** The plan with each create and update previewed by its handler, or refused (exit 3) for deletes not allowed. */
-export async function previewPlan(plan: Plan, handlers: Registry, contextFor: (type: string) => HandlerContext, env: Pick<Environment, 'locate'>, rules: PreviewRules): Promise<Plan> {
+export async function previewPlan(plan: Plan, handlers: Registry, contextFor: (type: string) => HandlerContext, env: Pick<Environment, 'declared' | 'locate'>, rules: PreviewRules): Promise<Plan> {
   const issues: ConfigIssue[] = []
   let massive = false
   const changes = []
@@ -35,7 +35,8 @@ export async function previewPlan(plan: Plan, handlers: Registry, contextFor: (t
     const count = preview.deletes.length
     if (!count) continue
     const what = `${change.op} of ${change.type} ${quoted(change.key)} would delete ${preview.deletes.join(', ')}`
-    const at = env.locate(change.type, -1)
+    // the declared item (a singleton's section), else the type's section (a restore's item)
+    const at = env.locate(change.type, (env.declared.get(change.type) ?? []).findIndex((item) => handler.key(item) === change.key))
     if (!rules.prune) {
       issues.push({ ...at, message: what, fix: `keep them in the file if they are still used; to delete them (and all that goes with them), pass --prune` })
       continue
