@@ -6,6 +6,7 @@ import inboundApps from './plugins/inbound-apps.ts'
 import jwtTemplates from './plugins/jwt-templates.ts'
 import lists from './plugins/lists.ts'
 import passwordPolicy from './plugins/password-policy.ts'
+import fgaSchema from './plugins/fga-schema.ts'
 import flows from './plugins/flows.ts'
 import permissions from './plugins/permissions.ts'
 import roles from './plugins/roles.ts'
@@ -16,7 +17,7 @@ import theme from './plugins/theme.ts'
 
 export default defineConfig({
   // the order does not matter: types are applied in the order their dependencies need
-  plugins: [permissions(), roles(), tenants(), flows(), theme(), accessKeys(), passwordPolicy(), lists(), jwtTemplates(), inboundApps(), ssoApps(), tenantSettings()],
+  plugins: [permissions(), roles(), tenants(), flows(), theme(), accessKeys(), passwordPolicy(), lists(), jwtTemplates(), inboundApps(), ssoApps(), tenantSettings(), fgaSchema()],
   defaultEnvironment: 'local',
   environmentsDir: 'environments',
   // where tasks/export-flows.ts writes flows and the theme, and where sync reads them

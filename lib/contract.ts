@@ -46,6 +46,22 @@ export interface GroupChange<Item extends object = object, Live = unknown> {
   current?: Current<Item, Live>
 }
 
+/**
+ * What a change does beyond its fields, as its handler's preview() hears it from the API (a dry
+ * run): a schema change that drops a type deletes every relation stored under it.
+ */
+export interface Preview {
+  /** phrases shown beside the change */
+  notes?: string[]
+  /**
+   * what applying the change deletes on the server, one phrase each (`type doc`): treated like
+   * deletes of items, so the plan refuses them without --prune, and the delete guard counts them
+   */
+  deletes?: string[]
+  /** how many things of that kind are live, for deleteGuard.maxShare (left out: maxCount alone) */
+  of?: number
+}
+
 /** What a create may hand back: values the API shows once (an access key's cleartext), by name. */
 export interface Created {
   secrets?: Record<string, string>
@@ -159,6 +175,12 @@ export interface ResourceHandler<Item extends object = object, Live = unknown> {
    * that has expired): short phrases, shown after its name
    */
   notes?(item: Item): string[]
+  /**
+   * asks the API what a create or update would do beyond its fields (a dry run), after live is
+   * read and before the plan is shown; `current` is the live item (none for a create, or a
+   * singleton not yet live). It must not change anything.
+   */
+  preview?(ctx: HandlerContext, item: Item, current: Current<Item, Live> | undefined): Promise<Preview>
   /** live items that every project has (built-ins): never listed as unmanaged, never pruned */
   builtIn?(item: Item): boolean
   /**

@@ -75,6 +75,11 @@ test('--json prints one document with a change per item, and outcomes after --ap
   const documented = /`--json` prints `\{ ([\s\S]*?) \}` \(`from`/.exec(fs.readFileSync(path.join(REPO, 'README.md'), 'utf8'))![1]!
   const named = new Set([...documented.replace(/\[[^\]]*\]|\{[^}]*\}/g, '').matchAll(/([a-zA-Z]+)\??/g)].map((match) => match[1]))
   for (const key of [...Object.keys(plan), ...Object.keys(document)]) assert.ok(named.has(key), `${key} is documented in the README`)
+  // and every key of a change, preview (a plugin's dry run, test/fga-schema.test.ts) included
+  const change = /changes: \[\{ ([\s\S]*?) \}\], unmanaged/.exec(documented)![1]!
+  const changeKeys = new Set([...change.replace(/\[[^\]]*\]|\{[^}]*\}/g, '').matchAll(/([a-zA-Z]+)\??/g)].map((match) => match[1]))
+  for (const key of [...plan.changes, ...document.changes].flatMap((item: object) => Object.keys(item))) assert.ok(changeKeys.has(key), `changes[].${key} is documented in the README`)
+  assert.ok(changeKeys.has('preview') && /preview\?: \{ notes, deletes \}/.test(change), 'changes[].preview is documented with its fields')
   assert.ok(document.changes.every((change: { outcome: string }) => change.outcome === 'applied'))
   assert.equal(document.summary, { create: 3, update: 0, delete: 0, applied: 3, failed: 0, skipped: 0 })
 })

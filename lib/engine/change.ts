@@ -16,6 +16,8 @@ export interface Change {
   live?: object
   /** update/delete: the live item as the verbs get it (normalized, raw, server id) */
   current?: Current
+  /** create/update: what the handler's preview() says the change does beyond its fields */
+  preview?: { notes: string[]; deletes: string[] }
 }
 
 export interface Plan {

@@ -31,12 +31,15 @@ function fieldLine(change: Change, field: FieldChange): string {
 export function summaryLine(plan: Plan, desired = 'the files', highlight = (text: string) => text): string {
   if (!plan.changes.length) return `No changes. Live matches ${desired}.`
   const counts = countChanges(plan.changes)
+  // what changes delete beyond items (a dry run's word): as loud as deletes
+  const previewed = plan.changes.filter((change) => change.preview?.deletes.length)
+  const alongside = previewed.length ? highlight(`; and ${previewed.map((change) => `the ${change.op} of ${change.type} DELETES ${change.preview!.deletes.length}`).join(', ')}`) : ''
   const line = `Plan: ${counts.create} to create, ${counts.update} to update, `
-  if (!counts.delete) return `${line}0 to delete`
+  if (!counts.delete) return `${line}0 to delete${alongside}`
   // deletes stand out, with what they are of
   const byType = new Map<string, number>()
   for (const change of plan.changes) if (change.op === 'delete') byType.set(change.type, (byType.get(change.type) ?? 0) + 1)
-  return `${line}${highlight(`${counts.delete} to DELETE (${[...byType].map(([type, count]) => `${count} ${type}`).join(', ')})`)}`
+  return `${line}${highlight(`${counts.delete} to DELETE (${[...byType].map(([type, count]) => `${count} ${type}`).join(', ')})`)}${alongside}`
 }
 
 /** `desired` names what live is brought in line with: the files, or a backup. */
@@ -47,6 +50,9 @@ export function formatPlan(plan: Plan, target: string, desired = 'the files'): s
     lines.push(colour(`  ${SIGN[change.op]} ${change.op} ${change.type} ${quoted(change.key)}`))
     for (const field of change.fields.slice(0, MAX_FIELDS)) lines.push(`      ${fieldLine(change, field)}`)
     if (change.fields.length > MAX_FIELDS) lines.push(chalk.dim(`      … and ${change.fields.length - MAX_FIELDS} more (--json lists all)`))
+    // what the API's dry run says the change does beyond its fields
+    for (const deleted of change.preview?.deletes ?? []) lines.push(chalk.red(`      deletes ${escapeInvisible(deleted)}`))
+    for (const note of change.preview?.notes ?? []) lines.push(chalk.yellow(`      note: ${escapeInvisible(note)}`))
   }
   if (plan.changes.length) lines.push('')
   if (plan.duplicates.length) {
@@ -87,7 +93,7 @@ export interface PlanDocument {
   environment: string
   projectId: string
   applied: boolean
-  changes: Array<{ type: string; key: string; op: Change['op']; fields: FieldChange[]; outcome?: OutcomeStatus; detail?: string }>
+  changes: Array<{ type: string; key: string; op: Change['op']; fields: FieldChange[]; preview?: Change['preview']; outcome?: OutcomeStatus; detail?: string }>
   unmanaged: Plan['unmanaged']
   duplicates: Plan['duplicates']
   notes: Plan['notes']
@@ -110,6 +116,7 @@ export function planDocument(plan: Plan, client: Pick<ApiClient, 'stats'> & { pr
         key: change.key,
         op: change.op,
         fields: change.fields,
+        ...(change.preview ? { preview: change.preview } : {}),
         ...(outcome ? { outcome: outcome.status, ...(outcome.detail ? { detail: outcome.detail } : {}) } : {}),
       }
     }),

@@ -8,6 +8,7 @@ import { ConfigError, displayPath, UsageError, type ConfigIssue } from '../error
 import { validateBackupItems } from '../config/items.ts'
 import { liveToRead } from '../engine/live.ts'
 import { planChanges } from '../engine/plan.ts'
+import { previewPlan } from '../engine/preview.ts'
 import type { Plan } from '../engine/change.ts'
 import { runPlan, type RunPlanResult } from './run-plan.ts'
 import { formatPath } from '../config/validate.ts'
@@ -43,7 +44,10 @@ export function restore(ctx: Context, backup: Backup, file: string, options: Res
     apply: options.apply,
     operation: 'restore',
     read: liveToRead({ handlers: ctx.handlers, env: target }, options.prune),
-    plan: (live) => planChanges(ctx.handlers, target, live, { prune: options.prune, deleteGuard: options.allowMassDelete ? false : ctx.config.deleteGuard }),
+    plan: (live) => {
+      const rules = { prune: options.prune, deleteGuard: options.allowMassDelete ? false as const : ctx.config.deleteGuard }
+      return previewPlan(planChanges(ctx.handlers, target, live, rules), ctx.handlers, ctx.handlerContext, target, rules)
+    },
     desired: target,
     confirm: options.confirm,
     onPlan: options.onPlan,

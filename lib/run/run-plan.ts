@@ -37,8 +37,8 @@ export interface RunPlanOptions {
   operation: Exclude<Operation, 'manual'>
   /** what the plan compares (lib/live.ts liveToRead): all that is read when only planning */
   read: LiveSelection
-  /** the plan for this live state; throws a ConfigError to refuse it */
-  plan(live: LiveState): Plan
+  /** the plan for this live state (previewed: it may ask the API); throws a ConfigError to refuse it */
+  plan(live: LiveState): Plan | Promise<Plan>
   /** what the plan brings live in line with, for its fingerprint (default: the environment's files) */
   desired?: Pick<Environment, 'declared' | 'partial'>
   /** called before live is read (a saved plan made for another environment): throws to refuse */
@@ -81,8 +81,8 @@ export interface SecretLost {
 }
 
 export async function runPlan(ctx: Context, options: RunPlanOptions): Promise<RunPlanResult> {
-  const planned = (live: LiveState) => {
-    const plan = options.plan(live)
+  const planned = async (live: LiveState) => {
+    const plan = await options.plan(live)
     const prints = fingerprints(options.desired ?? ctx.env, live, plan, new Set(ctx.handlers.filter((handler) => handler.writeOnly?.length).map((handler) => handler.type)))
     options.verify?.(prints)
     options.onPlan?.(plan)
@@ -91,7 +91,7 @@ export async function runPlan(ctx: Context, options: RunPlanOptions): Promise<Ru
   const { types, only } = options.read
   if (!options.apply) {
     options.precheck?.()
-    const { plan, prints } = planned(await readLive(ctx, types, only))
+    const { plan, prints } = await planned(await readLive(ctx, types, only))
     return { plan, fingerprints: prints }
   }
   const gitCommit = await configCommit(ctx.config.root)
@@ -146,7 +146,7 @@ export async function runPlan(ctx: Context, options: RunPlanOptions): Promise<Ru
       stoppedBefore()
       throw error
     })
-    const { plan, prints } = planned(live)
+    const { plan, prints } = await planned(live)
     if (!plan.changes.length) return { plan, fingerprints: prints }
     assertSecretsHavePlace(plan, ctx.handlers, options.secrets)
     await confirmProtected(ctx.env, plan.changes.length, options.confirm, beforeWriting.signal).catch((error: unknown) => {

@@ -4,6 +4,7 @@ import type { Confirmation } from './confirm.ts'
 import type { Context } from './context.ts'
 import { liveToRead } from '../engine/live.ts'
 import { planChanges } from '../engine/plan.ts'
+import { previewPlan } from '../engine/preview.ts'
 import type { Plan } from '../engine/change.ts'
 import { runPlan, type RunPlanResult } from './run-plan.ts'
 import { assertPlanFor, assertUnchanged, type Fingerprints, type SavedPlan } from './saved-plan.ts'
@@ -39,7 +40,10 @@ export function sync(ctx: Context, options: SyncOptions): Promise<RunPlanResult>
     onPlan: options.onPlan,
     backupDir: options.backupDir,
     secrets: options.secrets,
-    plan: (live) => planChanges(ctx.handlers, ctx.env, live, { prune, deleteGuard: allowMassDelete ? false : ctx.config.deleteGuard, sendSecrets: options.sendSecrets }),
+    plan: (live) => {
+      const deleteGuard = allowMassDelete ? false : ctx.config.deleteGuard
+      return previewPlan(planChanges(ctx.handlers, ctx.env, live, { prune, deleteGuard, sendSecrets: options.sendSecrets }), ctx.handlers, ctx.handlerContext, ctx.env, { prune, deleteGuard })
+    },
     ...(saved ? {
       precheck: () => assertPlanFor(saved, ctx),
       verify: (prints: Fingerprints) => assertUnchanged(saved, prints),

@@ -1,0 +1,55 @@
+// Previews: what a create or an update does beyond its fields, as its handler hears it from the
+// API (handler.preview, a dry run), added to the plan's changes once live is read. What a
+// preview says a change deletes (a schema change dropping a type, and every relation stored
+// under it) is held to the rules for deleting items: refused without --prune, and counted by the
+// delete guard, so a plan never loses data the user did not say could go.
+import { ConfigError, type ConfigIssue } from '../errors.ts'
+import type { Environment } from '../config/environment.ts'
+import type { HandlerContext } from '../contract.ts'
+import type { Plan } from './change.ts'
+import type { DeleteGuard } from './plan.ts'
+import type { Registry } from './registry.ts'
+import { quoted } from '../report/quote.ts'
+
+export interface PreviewRules {
+  prune: boolean
+  /** as PlanOptions.deleteGuard: `false` lets any number through (--allow-mass-delete) */
+  deleteGuard: DeleteGuard | false
+}
+
+/** The plan with each create and update previewed by its handler, or refused (exit 3) for deletes not allowed. */
+export async function previewPlan(plan: Plan, handlers: Registry, contextFor: (type: string) => HandlerContext, env: Pick<Environment, 'declared' | 'locate'>, rules: PreviewRules): Promise<Plan> {
+  const issues: ConfigIssue[] = []
+  let massive = false
+  const changes = []
+  // one at a time, in plan order: a handful of dry runs, through the one throttled client
+  for (const change of plan.changes) {
+    const handler = handlers.get(change.type)
+    if (!handler.preview || change.op === 'delete') {
+      changes.push(change)
+      continue
+    }
+    const said = await handler.preview(contextFor(change.type), change.item, change.current)
+    const preview = { notes: said?.notes ?? [], deletes: said?.deletes ?? [] }
+    changes.push(preview.notes.length || preview.deletes.length ? { ...change, preview } : change)
+    const count = preview.deletes.length
+    if (!count) continue
+    const what = `${change.op} of ${change.type} ${quoted(change.key)} would delete ${preview.deletes.join(', ')}`
+    // the declared item (a singleton's section), else the type's section (a restore's item)
+    const at = env.locate(change.type, (env.declared.get(change.type) ?? []).findIndex((item) => handler.key(item) === change.key))
+    if (!rules.prune) {
+      issues.push({ ...at, message: what, fix: `keep them in the file if they are still used; to delete them (and all that goes with them), pass --prune` })
+      continue
+    }
+    const guard = rules.deleteGuard
+    if (!guard) continue
+    const tooMany = count > guard.maxCount
+    const tooMuch = said?.of !== undefined && count > 1 && count > guard.maxShare * said.of
+    if (!tooMany && !tooMuch) continue
+    massive = true
+    const limits = [tooMany && `more than deleteGuard.maxCount (${guard.maxCount})`, tooMuch && `more than deleteGuard.maxShare (${Math.round(guard.maxShare * 100)}%) of the ${said!.of} live`].filter(Boolean).join(', and ')
+    issues.push({ ...at, message: `${what}: ${count} deletes, ${limits}`, fix: 'check that the file holds everything you mean to keep; to delete them all the same, pass --allow-mass-delete' })
+  }
+  if (issues.length) throw new ConfigError(massive ? 'MASS_DELETE' : 'PLAN_REFUSED', issues, { title: 'plan refused' })
+  return { ...plan, changes }
+}

@@ -1,0 +1,175 @@
+// The authorization (FGA) schema (plugins/fga-schema.ts): one per project, compared by what it
+// says (a reformatted echo is no drift), changed out of band through the official SDK and named
+// by drift field by field, and a change that drops what relations are stored under shown from the
+// API's dry run and refused unless --prune (and the delete guard) allow it; applied, those
+// relations are gone. Restored into a second project with an empty next plan.
+import fs from 'node:fs'
+import DescopeClient from '@descope/node-sdk'
+import * as assert from 'uvu/assert'
+import { restoreIntoSecond, runIn, twoProjectSuite, type TwoProjects } from './helpers/two-projects.ts'
+import type { Emulator } from '../lib/emulator/index.ts'
+import fgaSchema from '../plugins/fga-schema.ts'
+import { configWithTestPlugins, createProject, emulatorEnvironment, runTask } from './helpers/project.ts'
+
+const SCHEMA = `model AuthZ 1.0
+
+type user
+
+type group
+  relation member: user
+
+type doc
+  relation owner: user | group#member
+  relation viewer: user
+  permission can_view: viewer | owner
+`
+const section = (dsl: string) => `authorizationSchema:\n  dsl: |\n${dsl.trimEnd().split('\n').map((line) => (line ? `    ${line}` : '')).join('\n')}\n`
+
+const test = twoProjectSuite('authorization (FGA) schema', fgaSchema, 'fga-schema', section(SCHEMA))
+
+const stored = (emulator: Emulator) => emulator.state.plugins['fga-schema'] as { dsl: string; version: string; relations: unknown[] }
+const sdkOf = (emulator: Emulator) => DescopeClient({ projectId: emulator.projectId, managementKey: emulator.managementKey, baseUrl: emulator.url }).management
+const run = runIn
+const declare = (context: TwoProjects, dsl: string) => context.project.write('environments/a.yaml', emulatorEnvironment(context.a, section(dsl)))
+
+test('a project without a schema gets one (an update, never a create); the next plan is empty', async (context) => {
+  assert.equal(await sdkOf(context.a).fga.loadSchema().then((answer) => answer.data), { dsl: '' })
+  const plan = await run(context, 'a', 'sync')
+  assert.match(plan.stdout, '~ update authorizationSchema "project"')
+  assert.match(plan.stdout, 'types: (none) → ')
+  assert.is((await run(context, 'a', 'sync', '--apply')).code, 0)
+  assert.match(stored(context.a).dsl, /^model AuthZ 1\.0\n\ntype doc\n {2}relation owner: user \| group#member\n/)
+  assert.equal(JSON.parse((await run(context, 'a', 'sync', '--json')).stdout).changes, [])
+})
+
+test('the same schema saved reformatted through the SDK (CRLF, blank lines, spacing, order) is no drift', async (context) => {
+  assert.is((await run(context, 'a', 'sync', '--apply')).code, 0)
+  const reformatted = 'model AuthZ 1.0\r\n\r\n\r\ntype doc   \r\n    permission can_view:viewer|owner\r\n    relation viewer: user\r\n    relation owner:  user |\r\n      group#member\r\ntype group\r\n relation member: user\r\ntype user\r\n'
+  assert.ok((await sdkOf(context.a).fga.saveSchema({ dsl: reformatted })).ok)
+  assert.is(stored(context.a).dsl, reformatted, 'the emulator echoes the text as sent')
+  const drift = await run(context, 'a', 'drift', '--json')
+  assert.is(drift.code, 0, drift.stdout)
+})
+
+test('changed through the SDK: drift names exactly that relation, and sync puts it back', async (context) => {
+  assert.is((await run(context, 'a', 'sync', '--apply')).code, 0)
+  assert.ok((await sdkOf(context.a).fga.saveSchema({ dsl: SCHEMA.replace('relation viewer: user', 'relation viewer: user | group#member') })).ok)
+  const drift = await run(context, 'a', 'drift', '--json')
+  assert.is(drift.code, 2, drift.stderr)
+  assert.equal(JSON.parse(drift.stdout).differences.map((d: { key: string; paths: string[] }) => [d.key, d.paths]), [['project', ['types.doc.relations.viewer']]])
+  assert.is((await run(context, 'a', 'sync', '--apply')).code, 0)
+  assert.match(stored(context.a).dsl, '  relation viewer: user\n')
+})
+
+test('a change that drops a type and a relation: shown from the dry run, refused without --prune, and applied with it the relations under them are gone', async (context) => {
+  assert.is((await run(context, 'a', 'sync', '--apply')).code, 0)
+  const sdk = sdkOf(context.a).fga
+  const ownerByGroup = { resource: 'd1', resourceType: 'doc', relation: 'owner', target: 'g1', targetType: 'group' }
+  const member = { resource: 'g1', resourceType: 'group', relation: 'member', target: 'u1', targetType: 'user' }
+  const viewer = { resource: 'd1', resourceType: 'doc', relation: 'viewer', target: 'u2', targetType: 'user' }
+  assert.ok((await sdk.createRelations([ownerByGroup, member, viewer])).ok)
+  assert.equal((await sdk.check([{ ...viewer, relation: 'can_view' }])).data!.map((result) => result.allowed), [true])
+  declare(context, 'model AuthZ 1.0\n\ntype user\n\ntype doc\n  relation viewer: user\n  permission can_view: viewer\n')
+
+  const refused = await run(context, 'a', 'sync', '--json')
+  assert.is(refused.code, 3, refused.stderr)
+  const { error } = JSON.parse(refused.stdout)
+  assert.is(error.code, 'PLAN_REFUSED')
+  assert.equal(error.issues.map((issue: { path: string; message: string; fix: string }) => [issue.path, issue.message]), [['authorizationSchema', 'update of authorizationSchema "project" would delete type group, relation doc#owner']])
+  assert.match(error.issues[0].fix, '--prune')
+
+  const shown = await run(context, 'a', 'sync', '--prune')
+  assert.is(shown.code, 0, shown.stderr)
+  assert.match(shown.stdout, 'deletes type group')
+  assert.match(shown.stdout, 'deletes relation doc#owner')
+  assert.match(shown.stdout, 'the update of authorizationSchema DELETES 2')
+  const json = JSON.parse((await run(context, 'a', 'sync', '--prune', '--json')).stdout)
+  assert.equal(json.changes.map((change: { preview?: object }) => change.preview), [{ notes: ['saving it deletes every relation stored under what it drops'], deletes: ['type group', 'relation doc#owner'] }])
+  assert.equal(stored(context.a).relations.length, 3, 'a plan and a dry run change nothing')
+
+  assert.is((await run(context, 'a', 'sync', '--prune', '--apply')).code, 0)
+  assert.equal(stored(context.a).relations, [viewer])
+  assert.equal((await sdk.check([viewer, ownerByGroup])).data!.map((result) => result.allowed), [true, false])
+  assert.equal(JSON.parse((await run(context, 'a', 'sync', '--json')).stdout).changes, [])
+})
+
+test('a change that keeps everything is not refused: a relation added, a permission changed', async (context) => {
+  assert.is((await run(context, 'a', 'sync', '--apply')).code, 0)
+  declare(context, `${SCHEMA.replace('permission can_view: viewer | owner', 'permission can_view: viewer')}  relation editor: user\n`)
+  const plan = JSON.parse((await run(context, 'a', 'sync', '--json')).stdout)
+  assert.equal(plan.changes.map((change: { fields: { path: string }[]; preview?: object }) => [change.fields.map((field) => field.path), change.preview]), [[['types.doc.permissions.can_view', 'types.doc.relations.editor'], undefined]])
+})
+
+test('the delete guard counts what a schema change deletes: more than maxCount needs --allow-mass-delete', async (context) => {
+  assert.is((await run(context, 'a', 'sync', '--apply')).code, 0)
+  const project = createProject({ 'environments/a.yaml': emulatorEnvironment(context.a, section('model AuthZ 1.0\n\ntype user\n')) }, configWithTestPlugins({ 'fga-schema': '' }, 'deleteGuard: { maxCount: 1 },'))
+  try {
+    const options = { cwd: project.dir, env: { EMULATOR_KEY: context.a.managementKey } }
+    const refused = await runTask('sync', ['--env', 'a', '--prune', '--json'], options)
+    assert.is(refused.code, 3, refused.stderr)
+    const { error } = JSON.parse(refused.stdout)
+    assert.is(error.code, 'MASS_DELETE')
+    assert.match(error.issues[0].message, 'would delete type doc, type group: 2 deletes, more than deleteGuard.maxCount (1)')
+    assert.is((await runTask('sync', ['--env', 'a', '--prune', '--allow-mass-delete', '--apply'], options)).code, 0)
+    assert.is(stored(context.a).dsl, 'model AuthZ 1.0\n\ntype user\n')
+  } finally {
+    project.remove()
+  }
+})
+
+test('a backup restored into another project gives it the same schema; the next plan is empty; no version of the first', async (context) => {
+  const { backup, outputs } = await restoreIntoSecond(context)
+  assert.is(stored(context.b).dsl, stored(context.a).dsl)
+  const version = stored(context.a).version
+  assert.ok(version)
+  for (const text of [...outputs.flatMap((output) => [output.stdout, output.stderr]), JSON.stringify(stored(context.b)), fs.readFileSync(backup, 'utf8')]) assert.not.ok(text.includes(version))
+})
+
+test('restoring a backup whose schema lacks a live type is refused without --prune, like any delete', async (context) => {
+  const backup = (await restoreIntoSecond(context)).backup
+  assert.ok((await sdkOf(context.b).fga.saveSchema({ dsl: `${SCHEMA}\ntype folder\n  relation owner: user\n` })).ok)
+  const refused = await run(context, 'b', 'backup', 'restore', backup, '--json')
+  assert.is(refused.code, 3)
+  assert.match(JSON.parse(refused.stdout).error.issues[0].message, 'would delete type folder')
+  assert.is((await run(context, 'b', 'backup', 'restore', backup, '--prune', '--apply')).code, 0)
+})
+
+test('names are data: a type "__proto__" with a relation "toString" is applied and compares', async (context) => {
+  declare(context, 'model AuthZ 1.0\n\ntype user\n\ntype __proto__\n  relation toString: user\n  permission constructor: toString\n')
+  const applied = await run(context, 'a', 'sync', '--apply')
+  assert.is(applied.code, 0, applied.stderr)
+  assert.match(stored(context.a).dsl, 'type __proto__\n  relation toString: user\n  permission constructor: toString\n')
+  assert.equal(JSON.parse((await run(context, 'a', 'sync', '--json')).stdout).changes, [])
+})
+
+test('a schema that is not one is refused before any request, naming the file, the field and the line', async (context) => {
+  const cases: [string, string][] = [
+    ['type user\n', 'line 1: a schema starts with "model AuthZ 1.0"'],
+    ['model AuthZ 1.0\ntype doc\n  relation owner user\n', 'line 3: relation "owner" needs a colon'],
+    ['model AuthZ 1.0\ntype doc\n  relation owner: usr\n', 'type doc: relation owner names type "usr", which is not defined: define it, or correct the name'],
+    ['model AuthZ 1.0\ntype doc\n  relation owner: doc\n  permission edit: owner | editor\n', 'type doc: permission edit names "editor"'],
+  ]
+  for (const [dsl, message] of cases) {
+    declare(context, dsl)
+    const result = await run(context, 'a', 'sync', '--json')
+    assert.is(result.code, 3, dsl)
+    const [issue] = JSON.parse(result.stdout).error.issues
+    assert.equal([issue.file.endsWith('a.yaml'), issue.path], [true, 'authorizationSchema.dsl'])
+    assert.match(issue.message, message)
+  }
+  context.project.write('environments/a.yaml', emulatorEnvironment(context.a, 'authorizationSchema:\n  dsl: ""\n'))
+  assert.match(JSON.parse((await run(context, 'a', 'sync', '--json')).stdout).error.issues[0].message, 'is empty')
+  context.project.write('environments/a.yaml', emulatorEnvironment(context.a, 'authorizationSchema: "model AuthZ 1.0"\n'))
+  assert.is((await run(context, 'a', 'sync')).code, 3)
+  assert.equal(context.a.log.filter((entry) => entry.path.includes('/fga/')), [], 'no request was sent')
+})
+
+test('a live schema this plugin cannot read fails the run naming it, and changes nothing', async (context) => {
+  stored(context.a).dsl = 'model AuthZ 1.0\ntype doc\n  relation ~~~\n'
+  const result = await run(context, 'a', 'sync', '--apply')
+  assert.is(result.code, 1)
+  assert.match(result.stderr, "the project's FGA schema, as the API answers it, is not one this plugin can read (line 3")
+  assert.is(stored(context.a).dsl, 'model AuthZ 1.0\ntype doc\n  relation ~~~\n')
+})
+
+test.run()
