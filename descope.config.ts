@@ -10,11 +10,12 @@ import flows from './plugins/flows.ts'
 import permissions from './plugins/permissions.ts'
 import roles from './plugins/roles.ts'
 import tenants from './plugins/tenants.ts'
+import tenantSso from './plugins/tenant-sso.ts'
 import theme from './plugins/theme.ts'
 
 export default defineConfig({
   // the order does not matter: types are applied in the order their dependencies need
-  plugins: [permissions(), roles(), tenants(), flows(), theme(), accessKeys(), passwordPolicy(), lists(), jwtTemplates(), inboundApps()],
+  plugins: [permissions(), roles(), tenants(), flows(), theme(), accessKeys(), passwordPolicy(), lists(), jwtTemplates(), inboundApps(), tenantSso()],
   defaultEnvironment: 'local',
   environmentsDir: 'environments',
   // where tasks/export-flows.ts writes flows and the theme, and where sync reads them
