@@ -127,6 +127,16 @@ test('protocol: none removes a tenant\'s settings (deleteSettings); a tenant lef
   assert.equal(JSON.parse((await run(context, 'a', 'sync', '--json')).stdout).changes, [])
 })
 
+test('the file states the whole connection: a field left out is reset, and the plan says so', async (context) => {
+  assert.is((await run(context, 'a', 'sync', '--apply')).code, 0)
+  context.project.write('environments/a.yaml', emulatorEnvironment(context.a, BODY.replace('    scope: [profile, openid, email]\n', '')))
+  const plan = JSON.parse((await run(context, 'a', 'sync', '--json')).stdout)
+  // globex follows acme, so it loses the scope too
+  assert.equal(plan.changes.map((c: { key: string; fields: { path: string; to: unknown }[] }) => [c.key, c.fields.map((field) => [field.path, field.to])]), [['acme', [['scope', undefined]]], ['globex', [['scope', undefined]]]])
+  assert.is((await run(context, 'a', 'sync', '--apply')).code, 0)
+  assert.equal([stored(context.a, 'acme')!.oidc!.scope, stored(context.a, 'acme')!.clientSecret], [[], SECRET])
+})
+
 test('a tenant called __proto__ or toString gets its own settings', async (context) => {
   context.project.write('environments/a.yaml', emulatorEnvironment(context.a, `tenants:\n  - { id: __proto__, name: Proto }\n  - { id: toString, name: Str }\ntenantSso:\n  __proto__: { protocol: saml, idpUrl: https://idp.example/p, entityId: p, idpCert: c1 }\n  toString: { follows: __proto__, entityId: s }\n`))
   const applied = await run(context, 'a', 'sync', '--apply')
