@@ -13,11 +13,12 @@ import roles from './plugins/roles.ts'
 import ssoApps from './plugins/sso-apps.ts'
 import tenants from './plugins/tenants.ts'
 import tenantSettings from './plugins/tenant-settings.ts'
+import tenantSso from './plugins/tenant-sso.ts'
 import theme from './plugins/theme.ts'
 
 export default defineConfig({
   // the order does not matter: types are applied in the order their dependencies need
-  plugins: [permissions(), roles(), tenants(), flows(), theme(), accessKeys(), passwordPolicy(), lists(), jwtTemplates(), inboundApps(), ssoApps(), tenantSettings(), fgaSchema()],
+  plugins: [permissions(), roles(), tenants(), flows(), theme(), accessKeys(), passwordPolicy(), lists(), jwtTemplates(), inboundApps(), ssoApps(), tenantSettings(), fgaSchema(), tenantSso()],
   defaultEnvironment: 'local',
   environmentsDir: 'environments',
   // where tasks/export-flows.ts writes flows and the theme, and where sync reads them

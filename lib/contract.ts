@@ -196,6 +196,15 @@ export interface ResourceHandler<Item extends object = object, Live = unknown> {
   settings?: Record<string, v.GenericSchema>
   /** cross-item checks on the declared list, before any request; `settings` as in HandlerContext */
   check?(items: Item[], settings: Readonly<Record<string, unknown>>): ItemIssue[]
+  /**
+   * the declared items as everything past the environment file sees them (plans, drift, backups,
+   * saved plans): run once, after the schema and check() found nothing wrong, and given the
+   * section's items. It returns one item per declared one, in the same order and with the same
+   * key (a tenant's SSO settings that follow another tenant's, merged with them), so messages
+   * still point at the file. A field only a file holds (`follows`) is dropped here, and so is
+   * never compared or sent. Pure: the same files give the same items in every environment.
+   */
+  resolve?(items: Item[], settings: Readonly<Record<string, unknown>>): Item[]
 
   /**
    * For types declared by reference to files rather than inline (`flows: all`): validates the
@@ -271,7 +280,8 @@ export interface EmulatorRequest<State extends object = Record<string, unknown>>
   state: State
   /** the built-in part, read-only: to check that a tenant or a role exists, say */
   project: {
-    tenants: Readonly<Record<string, { id: string; name: string; domains: readonly string[]; selfProvisioningDomains: readonly string[]; authType: string }>>
+    /** `createdTime` (epoch seconds) tells a tenant deleted and made again under its id from the one before */
+    tenants: Readonly<Record<string, { id: string; name: string; createdTime: number; domains: readonly string[]; selfProvisioningDomains: readonly string[]; authType: string }>>
     /** by id; a tenant's role has its tenantId, a project role '' */
     roles: Readonly<Record<string, { name: string; tenantId: string }>>
   }

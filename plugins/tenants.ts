@@ -12,7 +12,7 @@ import { defineHandler, definePlugin, type ItemIssue } from '../lib/plugin.ts'
 import { attributeIssues, explainRefusal, TenantAttributesSchema, type AttributeDefinition } from './tenant-attributes.ts'
 
 /** A DNS name: labels of letters, digits and inner hyphens; a final label of letters, or punycode (xn--). */
-const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/
+export const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/
 
 const AttributeText = v.pipe(v.string(), plainLines())
 const AttributeValue = v.pipe(

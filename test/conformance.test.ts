@@ -826,6 +826,54 @@ Fga('saveSchema, loadSchema, dryRunSchema, createRelations, check, checkWithCont
 
 Fga.run()
 
+// Tenant SSO settings (plugins/tenant-sso.ts adds these routes): node-sdk's sso methods, on the
+// tenant's default configuration and on one made with newSettings.
+const TenantSso = sdkSuite('node-sdk tenant SSO settings methods (a plugin\'s routes)', async () => [(await import('../plugins/tenant-sso.ts')).default()])
+
+TenantSso('loadSettings, configureOIDCSettings, configureSAMLSettings, configureSAMLByMetadata, configureSSORedirectURL, newSettings, loadAllSettings, deleteSettings', async ({ mgmt }) => {
+  assertOk(await mgmt.tenant.createWithId('acme', 'Acme'), 'tenant')
+  assertOk(await mgmt.role.create('Billing', '', [], 'acme'), 'role')
+  const fresh = await mgmt.sso.loadSettings('acme')
+  assertOk(fresh, 'loadSettings')
+  assert.equal([fresh.data!.tenant.id, fresh.data!.tenant.authType, fresh.data!.oidc, fresh.data!.saml!.idpSSOUrl], ['acme', 'none', undefined, ''])
+  assert.ok(fresh.data!.saml!.spCertificate, 'a tenant never configured answers its service-provider part')
+
+  assertOk(await mgmt.sso.configureOIDCSettings('acme', { name: 'Okta', clientId: 'cid', clientSecret: 's3cr3t-value', redirectUrl: 'https://app.example.com/r', attributeMapping: { email: 'mail' } }, ['acme.com']), 'configureOIDCSettings')
+  const oidc = (await mgmt.sso.loadSettings('acme')).data!
+  assert.equal([oidc.tenant.authType, oidc.tenant.domains, oidc.oidc!.clientId, oidc.oidc!.redirectUrl, oidc.oidc!.attributeMapping], ['oidc', ['acme.com'], 'cid', 'https://app.example.com/r', { email: 'mail' }])
+  assert.is(oidc.oidc!.clientSecret, undefined, 'the client secret is never read back')
+
+  assertOk(await mgmt.sso.configureSAMLSettings('acme', { idpUrl: 'https://idp.example.com', entityId: 'e1', idpCert: 'cert', roleMappings: [{ roleName: 'Billing', groups: ['g2', 'g1'] }] }, 'https://app.example.com/saml', ['acme.com']), 'configureSAMLSettings')
+  const saml = (await mgmt.sso.loadSettings('acme')).data!
+  assert.equal([saml.tenant.authType, saml.saml!.idpSSOUrl, saml.saml!.idpEntityId, saml.saml!.idpCertificate, saml.saml!.redirectUrl], ['saml', 'https://idp.example.com', 'e1', 'cert', 'https://app.example.com/saml'])
+  assert.equal(saml.saml!.groupsMapping, [{ groups: ['g2', 'g1'], roleName: 'Billing' }] as never, 'node-sdk turns { role: { id, name } } into roleName')
+  assertSdkError(await mgmt.sso.configureSAMLSettings('acme', { idpUrl: 'u', entityId: 'e', idpCert: 'c', roleMappings: [{ roleName: 'Nobody', groups: [] }] }), 400, 'E011003', 'role "Nobody" does not exist')
+
+  assertOk(await mgmt.sso.configureSAMLByMetadata('acme', { idpMetadataUrl: 'https://idp.example.com/md' }, 'https://app.example.com/md', []), 'configureSAMLByMetadata')
+  assertOk(await mgmt.sso.configureSSORedirectURL('acme', 'https://app.example.com/new'), 'configureSSORedirectURL')
+  const metadata = (await mgmt.sso.loadSettings('acme')).data!
+  assert.equal([metadata.saml!.idpMetadataUrl, metadata.saml!.idpSSOUrl, metadata.saml!.redirectUrl, metadata.tenant.domains], ['https://idp.example.com/md', '', 'https://app.example.com/new', []])
+
+  const created = await mgmt.sso.newSettings('acme', 'second', 'Second IdP')
+  assertOk(created, 'newSettings')
+  assert.is(created.data!.ssoId, 'second')
+  assertSdkError(await mgmt.sso.newSettings('acme', 'second', 'again'), 409, 'E990409', 'already has')
+  assertOk(await mgmt.sso.configureOIDCSettings('acme', { name: 'n', clientId: 'c2' }, [], 'second'), 'configureOIDCSettings with ssoId')
+  assert.is((await mgmt.sso.loadSettings('acme', 'second')).data!.oidc!.clientId, 'c2')
+  const all = await mgmt.sso.loadAllSettings('acme')
+  assertOk(all, 'loadAllSettings')
+  assert.equal(all.data!.map((settings) => [settings.ssoId, settings.tenant.authType]), [['', 'saml'], ['second', 'oidc']])
+
+  assertOk(await mgmt.sso.deleteSettings('acme', 'second'), 'deleteSettings with ssoId')
+  assertOk(await mgmt.sso.deleteSettings('acme'), 'deleteSettings')
+  const deleted = (await mgmt.sso.loadSettings('acme')).data!
+  assert.equal([deleted.tenant.authType, deleted.saml!.idpMetadataUrl, deleted.oidc], ['none', '', undefined])
+  assertSdkError(await mgmt.sso.loadSettings('nobody'), 404, 'E990404', 'does not exist')
+  assertSdkError(await mgmt.sso.configureOIDCSettings('acme', { name: 'n' } as never), 400, 'E011003', 'settings.clientId')
+})
+
+TenantSso.run()
+
 // The emulator serves no route that node-sdk's methods leave untried: every route of the emulator
 // and of every plugin descope.config.ts ships must have been reached by a suite above, or be named
 // here with the reason no node-sdk method calls it (the toolkit's own tests cover those).

@@ -36,6 +36,8 @@ export interface ApiClient {
    * it may have reached the server; only a 429 or a refused connection is tried again
    */
   post<T>(path: string, body?: object, options?: { once?: boolean }): Promise<T>
+  /** the few endpoints that remove with DELETE and a query (a tenant's SSO settings); retried like a GET: a second delete changes nothing */
+  delete<T>(path: string, query?: Record<string, string>): Promise<T>
   readonly baseUrl: string
   /** requests sent, retries included: for summaries and benchmarks */
   readonly stats: { requests: number; retries: number }
@@ -99,10 +101,10 @@ export function createClient(options: ClientOptions): ApiClient {
     signal: circuit.signal,
     retry: {
       // lib/retry.ts decides, with budgets of its own; got's limit only bounds a runaway loop.
-      // Every Descope mutation is a POST. Retrying one is safe in sync because the apply engine
-      // verifies a create or delete that failed after a retry against the live state.
+      // Nearly every Descope mutation is a POST. Retrying one is safe in sync because the apply
+      // engine verifies a create or delete that failed after a retry against the live state.
       limit: 1000,
-      methods: ['GET', 'POST'],
+      methods: ['GET', 'POST', 'DELETE'],
       statusCodes: [429, ...RETRY_STATUS_CODES],
       errorCodes: RETRY_ERROR_CODES,
       maxRetryAfter: Number.POSITIVE_INFINITY,
@@ -168,7 +170,7 @@ export function createClient(options: ClientOptions): ApiClient {
     },
   })
 
-  async function send<T>(method: 'GET' | 'POST', path: string, init: object): Promise<T> {
+  async function send<T>(method: 'GET' | 'POST' | 'DELETE', path: string, init: object): Promise<T> {
     if (circuit.stopped) throw stoppedError(method, path, circuit.stopped)
     const pending = http(path.replace(/^\//, ''), { method, ...init })
     pending.on('downloadProgress', ({ transferred }) => { if (transferred > maxResponseBytes) pending.cancel() })
@@ -201,6 +203,7 @@ export function createClient(options: ClientOptions): ApiClient {
     close: () => circuit.close(),
     get: (path, query) => send('GET', path, query ? { searchParams: query } : {}),
     post: (path, body, options) => send('POST', path, { json: body ?? {}, ...(options?.once ? { context: { once: true } } : {}) }),
+    delete: (path, query) => send('DELETE', path, query ? { searchParams: query } : {}),
   }
 }
 

@@ -26,8 +26,11 @@ export function validateSection(
 ): { items: object[]; entries: Entry[] } | undefined {
   const entries = sectionEntries(handler, raw, fileFor, issues, where)
   if (!entries) return undefined
+  const before = issues.length
   const items = validateItems(handler, entries, issues, settings)
-  return items && { items, entries }
+  if (!items) return undefined
+  // resolved once, from valid items only (a follow of a tenant check() refused is not merged)
+  return { items: handler.resolve && issues.length === before ? handler.resolve(items, settings) : items, entries }
 }
 
 /** A handler's settings as the environment gives them, each checked with its schema. */

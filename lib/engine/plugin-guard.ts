@@ -7,7 +7,7 @@ import type { Plugin, ResourceHandler } from '../contract.ts'
 type AnyHandler = ResourceHandler<any, any>
 
 const REQUIRED_FUNCTIONS = ['key', 'list', 'normalize'] as const
-const OPTIONAL_FUNCTIONS = ['serverId', 'references', 'ownedBy', 'group', 'applyGroup', 'claims', 'renamedFrom', 'builtIn', 'notes', 'preview', 'check', 'load', 'create', 'createBatch', 'update', 'delete'] as const
+const OPTIONAL_FUNCTIONS = ['serverId', 'references', 'ownedBy', 'group', 'applyGroup', 'claims', 'renamedFrom', 'builtIn', 'notes', 'preview', 'check', 'resolve', 'load', 'create', 'createBatch', 'update', 'delete'] as const
 /** facts whose first argument is an item; the verbs take the context first, then the item */
 const ITEM_FIRST = new Set(['references', 'ownedBy', 'group', 'claims', 'renamedFrom', 'builtIn', 'notes', 'normalize'])
 const ITEM_SECOND = new Set(['create', 'update', 'preview'])
@@ -113,6 +113,15 @@ export function guardHandler(plugin: Plugin, handler: AnyHandler): AnyHandler {
   const guarded: AnyHandler = { ...handler }
   for (const name of [...REQUIRED_FUNCTIONS, ...OPTIONAL_FUNCTIONS]) {
     if (typeof handler[name] === 'function') (guarded as any)[name] = wrap(name, handler[name] as never)
+  }
+  if (handler.resolve) {
+    // the engine locates each resolved item by its declared one: one each, in order, same key
+    const resolve = guarded.resolve!
+    guarded.resolve = (items, settings) => {
+      const resolved = resolve(items, settings) as unknown
+      const kept = Array.isArray(resolved) && resolved.length === items.length && resolved.every((item, index) => keyOf(item) !== undefined && keyOf(item) === keyOf(items[index]))
+      return kept ? resolved : fail('resolve', [], new Error('must return one item for each declared item, in the same order and with the same key'))
+    }
   }
   if (handler.files) {
     const { export: exporter } = handler.files
