@@ -157,7 +157,7 @@ export async function runPlan(ctx: Context, options: RunPlanOptions): Promise<Ru
     // the backup holds every item: read what the plan did not need (types, and the items of a
     // type it read only some of), then write it
     const rest = ctx.handlers.map((handler) => handler.type).filter((type) => !live.has(type) || only.has(type))
-    const backup = await readLive(ctx, rest)
+    const backup = await readLive(ctx, rest, undefined, 'skip')
       .then((more) => takeBackup(ctx, options.operation, { live: new Map([...live, ...more]), dir: options.backupDir, gitCommit }))
       .catch((error: Error) => {
         stoppedBefore()
