@@ -45,7 +45,7 @@ const isDate = (value: unknown) => {
 }
 
 /** What is wrong with `value` for `definition`, or undefined. null clears a value of any type. */
-function valueProblem(definition: AttributeDefinition, value: unknown): string | undefined {
+export function valueProblem(definition: AttributeDefinition, value: unknown): string | undefined {
   if (value === null) return undefined
   const options = definition.options ?? []
   switch (definition.type) {
