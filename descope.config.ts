@@ -8,13 +8,15 @@ import lists from './plugins/lists.ts'
 import passwordPolicy from './plugins/password-policy.ts'
 import flows from './plugins/flows.ts'
 import permissions from './plugins/permissions.ts'
+import project from './plugins/project.ts'
 import roles from './plugins/roles.ts'
 import tenants from './plugins/tenants.ts'
 import theme from './plugins/theme.ts'
+import userAttributes from './plugins/user-attributes.ts'
 
 export default defineConfig({
   // the order does not matter: types are applied in the order their dependencies need
-  plugins: [permissions(), roles(), tenants(), flows(), theme(), accessKeys(), passwordPolicy(), lists(), jwtTemplates(), inboundApps()],
+  plugins: [permissions(), roles(), tenants(), flows(), theme(), accessKeys(), passwordPolicy(), lists(), jwtTemplates(), inboundApps(), userAttributes(), project()],
   defaultEnvironment: 'local',
   environmentsDir: 'environments',
   // where tasks/export-flows.ts writes flows and the theme, and where sync reads them

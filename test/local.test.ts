@@ -27,8 +27,9 @@ test('local: plan, apply, then "No changes", with state kept between runs', asyn
   assert.match(plan.stdout, 'environment "local"')
   // a new project already has the default sign-up-or-in flow and a theme, as the files hold them;
   // its one password policy is updated, never created
-  assert.match(plan.stdout, /Plan: \d+ to create, 1 to update, 0 to delete/)
+  assert.match(plan.stdout, /Plan: \d+ to create, 2 to update, 0 to delete/)
   assert.match(plan.stdout, '~ update passwordPolicy "project"')
+  assert.match(plan.stdout, '~ update project "project"')
 
   const applied = await runTask('sync', ['--apply', ...SECRETS_OUT], { cwd: project.dir, spawn: true })
   assert.is(applied.code, 0, applied.stderr)
