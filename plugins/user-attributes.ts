@@ -28,7 +28,7 @@ import * as v from 'valibot'
 import { displayText, name as permissionName, NAME_MAX, setOwn } from '../lib/config/schemas.ts'
 import { sortedUnique } from '../lib/engine/normalize.ts'
 import { defineEmulator, defineHandler, definePlugin, type EmulatorRequest, type HandlerContext } from '../lib/plugin.ts'
-import { valueProblem } from './tenant-attributes.ts'
+import { MachineName, valueProblem } from './tenant-attributes.ts'
 
 /** The types by the names files use, and the numbers the API sends (see the header). */
 export const USER_ATTRIBUTE_TYPES = { string: 1, number: 2, boolean: 3, singleselect: 4, multiselect: 5, date: 6, monthday: 7 } as const
@@ -47,7 +47,7 @@ const Permissions = v.pipe(v.array(permissionName(NAME_MAX)), v.transform(sorted
 export const UserAttributeSchema = v.pipe(
   v.strictObject({
     /** the console's "Machine Name": a user's customAttributes key */
-    name: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,20}$/, 'must be 1 to 20 letters, digits, _ or - (the console\'s Machine Name)')),
+    name: MachineName,
     /** the console's "Display Name" */
     displayName: v.optional(v.pipe(v.string(), v.maxLength(100, 'must be at most 100 characters'), displayText())),
     type: v.picklist(TYPE_NAMES, `must be one of ${TYPE_NAMES.join(', ')}`),
