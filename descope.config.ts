@@ -9,16 +9,18 @@ import passwordPolicy from './plugins/password-policy.ts'
 import fgaSchema from './plugins/fga-schema.ts'
 import flows from './plugins/flows.ts'
 import permissions from './plugins/permissions.ts'
+import project from './plugins/project.ts'
 import roles from './plugins/roles.ts'
 import ssoApps from './plugins/sso-apps.ts'
 import tenants from './plugins/tenants.ts'
 import tenantSettings from './plugins/tenant-settings.ts'
 import tenantSso from './plugins/tenant-sso.ts'
 import theme from './plugins/theme.ts'
+import userAttributes from './plugins/user-attributes.ts'
 
 export default defineConfig({
   // the order does not matter: types are applied in the order their dependencies need
-  plugins: [permissions(), roles(), tenants(), flows(), theme(), accessKeys(), passwordPolicy(), lists(), jwtTemplates(), inboundApps(), ssoApps(), tenantSettings(), fgaSchema(), tenantSso()],
+  plugins: [permissions(), roles(), tenants(), flows(), theme(), accessKeys(), passwordPolicy(), lists(), jwtTemplates(), inboundApps(), ssoApps(), tenantSettings(), fgaSchema(), tenantSso(), userAttributes(), project()],
   defaultEnvironment: 'local',
   environmentsDir: 'environments',
   // where tasks/export-flows.ts writes flows and the theme, and where sync reads them

@@ -10,6 +10,8 @@ import type { ConfigIssue } from './errors.ts'
 export interface HandlerContext {
   /** the environment's name (`dev`) */
   env: string
+  /** the environment's project id: to pick this project out of an answer about several */
+  projectId: string
   /** the environment's throttled, retrying client: the only way to the API */
   client: ApiClient
   /** tagged with the handler's type */
@@ -171,6 +173,11 @@ export interface ResourceHandler<Item extends object = object, Live = unknown> {
   /** fields an update cannot change on the server: the plan refuses such a change */
   immutable?: string[]
   /**
+   * for a type without update(): the way out that the plan's refusal of a changed item gives,
+   * instead of the generic advice (where else it can be changed, and what re-creating it costs)
+   */
+  noUpdateFix?: string
+  /**
    * what a plan and a drift report should say of an item beside its changes (an access key
    * that has expired): short phrases, shown after its name
    */
@@ -280,6 +287,8 @@ export interface EmulatorRequest<State extends object = Record<string, unknown>>
   state: State
   /** the built-in part, read-only: to check that a tenant or a role exists, say */
   project: {
+    /** the emulated project's id */
+    id: string
     /** `createdTime` (epoch seconds) tells a tenant deleted and made again under its id from the one before */
     tenants: Readonly<Record<string, { id: string; name: string; createdTime: number; domains: readonly string[]; selfProvisioningDomains: readonly string[]; authType: string }>>
     /** by id; a tenant's role has its tenantId, a project role '' */

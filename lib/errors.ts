@@ -60,6 +60,7 @@ export const ERROR_CODES = {
   EXPORT_SECRET: 'an export would write a secret',
   AUDIT_WRITE: 'the audit log could not be written',
   LIVE_INVALID: 'the API answered data of an unexpected shape',
+  LIVE_UNREADABLE: 'the environment\'s management key may not read a type the plan needs',
   API_NETWORK: 'the API could not be reached, or did not answer',
   API_STATUS: 'the API answered an error (the code is API_<status>, such as API_400)',
   ABORTED: 'the run was stopped (a dead API, the deadline)',
@@ -188,6 +189,17 @@ export class PluginError extends DescopeMgmtError {
     this.type = fields.type
     this.operation = fields.operation
     this.key = fields.key
+  }
+}
+
+/**
+ * The environment's management key may not read a type (one only a company key reads): a plan
+ * that needs the type fails with it; a backup, or a comparison of whole projects, leaves the
+ * type out and says so. Exit 1.
+ */
+export class UnreadableError extends DescopeMgmtError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('LIVE_UNREADABLE', message, options)
   }
 }
 

@@ -13,10 +13,13 @@ export const ATTRIBUTE_TYPES = ['string', 'number', 'boolean', 'singleselect', '
 
 const Option = v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(100, 'must be at most 100 characters'), plainText())
 
+/** an attribute's "Machine Name" as the console and TF allow it (stringattr.MachineIDValidator, at most 20) */
+export const MachineName = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,20}$/, 'must be 1 to 20 letters, digits, _ or - (the console\'s Machine Name)'))
+
 export const AttributeDefinitionSchema = v.pipe(
   v.strictObject({
     /** the console's "Machine Name": what a tenant's customAttributes key is */
-    id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,20}$/, 'must be 1 to 20 letters, digits, _ or - (the console\'s Machine Name)')),
+    id: MachineName,
     /** the console's "Display Name" */
     name: v.optional(v.pipe(v.string(), v.maxLength(100, 'must be at most 100 characters'), displayText())),
     type: v.picklist(ATTRIBUTE_TYPES, `must be one of ${ATTRIBUTE_TYPES.join(', ')}`),
@@ -45,7 +48,7 @@ const isDate = (value: unknown) => {
 }
 
 /** What is wrong with `value` for `definition`, or undefined. null clears a value of any type. */
-function valueProblem(definition: AttributeDefinition, value: unknown): string | undefined {
+export function valueProblem(definition: AttributeDefinition, value: unknown): string | undefined {
   if (value === null) return undefined
   const options = definition.options ?? []
   switch (definition.type) {

@@ -874,6 +874,54 @@ TenantSso('loadSettings, configureOIDCSettings, configureSAMLSettings, configure
 
 TenantSso.run()
 
+// User custom attribute definitions (plugins/user-attributes.ts adds these routes): node-sdk's
+// three methods, each answering the whole list.
+const UserAttributes = sdkSuite('node-sdk user custom attribute methods (a plugin\'s routes)', async () => [(await import('../plugins/user-attributes.ts')).default()])
+
+UserAttributes('getCustomAttributes, createCustomAttributes and deleteCustomAttributes answer the whole list', async ({ mgmt }) => {
+  const empty = await mgmt.user.getCustomAttributes()
+  assertOk(empty, 'getCustomAttributes')
+  assert.equal(empty.data, [])
+  const created = await mgmt.user.createCustomAttributes([
+    { name: 'tier', type: 4, displayName: 'Tier', options: [{ value: 'gold', label: 'Gold' }], viewPermissions: ['User Admin'] },
+    { name: 'nickname', type: 1 },
+  ])
+  assertOk(created, 'createCustomAttributes')
+  assert.equal(created.data!.map((attribute) => [attribute.name, attribute.type]), [['tier', 4], ['nickname', 1]])
+  assertOk(await mgmt.user.createCustomAttributes([{ name: 'tier', type: 4, displayName: 'Changed', options: [{ value: 'x' }] }]), 'a second create of a name (the Java SDK\'s test)')
+  const listed = (await mgmt.user.getCustomAttributes()).data!
+  assert.equal(listed.find((attribute) => attribute.name === 'tier')!.displayName, 'Tier', 'the emulator leaves an existing one as it is')
+  assertSdkError(await mgmt.user.createCustomAttributes([{ name: 'plain', type: 1, options: [{ value: 'a' }] }]), 400, 'E011003', 'options')
+  assertSdkError(await mgmt.user.createCustomAttributes([{ name: 'pick', type: 5 }]), 400, 'E011003', 'options')
+  assertSdkError(await mgmt.user.createCustomAttributes([{ name: 'odd', type: 9 }]), 400, 'E011003', 'type')
+  assertSdkError(await mgmt.user.createCustomAttributes([]), 400, 'E011003', 'attributes')
+  const deleted = await mgmt.user.deleteCustomAttributes(['tier'])
+  assertOk(deleted, 'deleteCustomAttributes')
+  assert.equal(deleted.data!.map((attribute) => attribute.name), ['nickname'])
+  assertSdkError(await mgmt.user.deleteCustomAttributes(['tier']), 404, 'E990404', 'does not exist')
+})
+
+UserAttributes.run()
+
+// The project's name and tags (plugins/project.ts adds these routes): updateName, updateTags,
+// and listProjects, which the emulator answers with its own project, as a company key would.
+const ProjectMethods = sdkSuite('node-sdk project name, tags and list methods (a plugin\'s routes)', async () => [(await import('../plugins/project.ts')).default()])
+
+ProjectMethods('updateName and updateTags change what listProjects answers; a project key is refused the list', async ({ emulator, mgmt }) => {
+  const before = await mgmt.project.listProjects()
+  assertOk(before, 'listProjects')
+  assert.equal(before.data, [{ id: emulator.projectId, name: 'Emulated project', environment: '', tags: [] }])
+  assertOk(await mgmt.project.updateName('Acme (dev)'), 'updateName')
+  assertOk(await mgmt.project.updateTags(['eu', 'dev']), 'updateTags')
+  assert.equal((await mgmt.project.listProjects()).data, [{ id: emulator.projectId, name: 'Acme (dev)', environment: '', tags: ['eu', 'dev'] }])
+  assertSdkError(await mgmt.project.updateName(''), 400, 'E011003', 'name')
+  assertSdkError(await mgmt.project.updateTags('eu' as never), 400, 'E011003', 'tags')
+  ;(emulator.state.plugins.project as { keyKind: string }).keyKind = 'project'
+  assertSdkError(await mgmt.project.listProjects(), 400, 'E011003', 'company management key')
+})
+
+ProjectMethods.run()
+
 // The emulator serves no route that node-sdk's methods leave untried: every route of the emulator
 // and of every plugin descope.config.ts ships must have been reached by a suite above, or be named
 // here with the reason no node-sdk method calls it (the toolkit's own tests cover those).

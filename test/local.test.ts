@@ -26,13 +26,14 @@ test('local: plan, apply, then "No changes", with state kept between runs', asyn
   assert.is(plan.code, 0, plan.stderr)
   assert.match(plan.stdout, 'environment "local"')
   // a new project already has the default sign-up-or-in flow and a theme, as the files hold them;
-  // its password policies, a tenant's own settings, SSO settings and the FGA schema are updated, never created
+  // its password policies, a tenant's own settings, SSO settings the FGA schema and the project's name and tags are updated, never created
   assert.match(plan.stdout, /Plan: \d+ to create, \d+ to update, 0 to delete/)
   assert.match(plan.stdout, '~ update passwordPolicy "project"')
   assert.match(plan.stdout, '~ update tenantPasswordPolicy "acme"')
   assert.match(plan.stdout, '~ update tenantSettings "acme"')
   assert.match(plan.stdout, '~ update authorizationSchema "project"')
   assert.match(plan.stdout, '~ update tenantSso "globex"')
+  assert.match(plan.stdout, '~ update project "project"')
 
   const applied = await runTask('sync', ['--apply', ...SECRETS_OUT], { cwd: project.dir, spawn: true })
   assert.is(applied.code, 0, applied.stderr)

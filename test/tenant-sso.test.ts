@@ -216,7 +216,7 @@ test('list reads just the tenants named (one request each), or every tenant', as
   const client = createClient({ projectId: context.a.projectId, managementKey: context.a.managementKey, baseUrl: context.a.url, throttle: { limit: 100, intervalMs: 1000 }, retry: { limit: 0, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1, maxRateLimitWaitMs: 1, circuitBreakAfter: 100 }, timeouts: { connectMs: 1000, requestMs: 5000, unresponsiveMs: 10_000, runMs: 60_000, graceMs: 1000 } })
   try {
     const [handler] = tenantSso().handlers
-    const ctx = { env: 'a', client, log: undefined as never, settings: {} }
+    const ctx = { env: 'a', projectId: context.a.projectId, client, log: undefined as never, settings: {} }
     context.a.log.length = 0
     const some = await handler!.list(ctx, ['t2', 'not-made-yet']) as LiveTenantSso[]
     assert.equal(some.map((live) => live.tenant.id), ['t2'])

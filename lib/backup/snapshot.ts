@@ -44,10 +44,11 @@ export function snapshot(ctx: Pick<Context, 'handlers' | 'env' | 'projectId'>, l
 
 /**
  * Writes a backup of the environment and returns its path. `live` may carry lists already
- * read (all types, as an apply reads them); otherwise every type is read now.
+ * read (all types, as an apply reads them); otherwise every type is read now, but those the
+ * environment's key may not read (left out, with a warning).
  */
 export async function takeBackup(ctx: Context, operation: Operation, options: { live?: LiveState; dir?: string; gitCommit?: string | null } = {}): Promise<string> {
-  const live = options.live ?? await readLive(ctx, ctx.handlers.map((handler) => handler.type))
+  const live = options.live ?? await readLive(ctx, ctx.handlers.map((handler) => handler.type), undefined, 'skip')
   const backup = snapshot(ctx, withoutSecrets(ctx, live), operation, options.gitCommit !== undefined ? options.gitCommit : await configCommit(ctx.config.root))
   return writeBackup(backupStore(ctx.config, options.dir).root, backup)
 }

@@ -82,7 +82,7 @@ function pluginRoute(name: string, served: { mutates: boolean; handle(request: E
     mutates: served.mutates,
     handle: (ctx) => served.handle({
       state: ctx.state.plugins[name]!,
-      project: { tenants: ctx.state.tenants, roles: ctx.state.roles },
+      project: { id: ctx.projectId, tenants: ctx.state.tenants, roles: ctx.state.roles },
       body: ctx.body,
       query: ctx.query,
       params: ctx.params,

@@ -115,7 +115,7 @@ function dispatch(ctx: PipelineContext, method: string, url: URL, parsed: Parsed
     // Only POST bodies matter; a GET's body is ignored like any HTTP server would.
     if (method === 'POST' && !parsed.ok) throw new ReplyError('malformed', `the body is not valid JSON: ${parsed.reason}`)
     const body = method === 'POST' && parsed.ok ? parsed.value : null
-    const result = route.handle({ state: ctx.state, body, query: url.searchParams, origin: ctx.origin, variants: ctx.options.variants, params })
+    const result = route.handle({ state: ctx.state, projectId: ctx.options.projectId, body, query: url.searchParams, origin: ctx.origin, variants: ctx.options.variants, params })
     if (route.mutates) ctx.saver?.changed()
     return { status: 200, body: result }
   } catch (error) {

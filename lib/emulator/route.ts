@@ -4,6 +4,8 @@ import type { EmulatorState } from './state.ts'
 /** What a handler gets: the live state and the already-parsed request. */
 export interface RouteContext {
   state: EmulatorState
+  /** the emulated project's id (EmulatorOptions.projectId) */
+  projectId: string
   /** Parsed JSON body of a POST; null when there was none. */
   body: unknown
   query: URLSearchParams

@@ -5,7 +5,7 @@
 // answer and the server id stay beside each (currentOf), for the verbs that need them.
 import * as v from 'valibot'
 import type { HandlerContext } from '../contract.ts'
-import { ApiError, LiveDataError } from '../errors.ts'
+import { ApiError, LiveDataError, UnreadableError } from '../errors.ts'
 import type { LiveState } from './change.ts'
 import type { Current, ResourceHandler } from '../contract.ts'
 import type { Registry } from './registry.ts'
@@ -66,13 +66,25 @@ export function liveToRead(ctx: { handlers: Registry; env: { declared: Map<strin
   return { types: ctx.handlers.map((handler) => handler.type).filter((type) => wanted.has(type)), only }
 }
 
-/** Live items of each type; of a type in `only`, a handler may read just the keys named there. */
-export async function readLive(ctx: { handlers: Registry; handlerContext(type: string): HandlerContext }, types: string[], only?: ReadonlyMap<string, string[]>): Promise<LiveState> {
+/**
+ * Live items of each type; of a type in `only`, a handler may read just the keys named there.
+ * `unreadable: 'skip'` (a backup, or a comparison of whole projects, which read every type):
+ * a type the environment's key may not read (UnreadableError) is left out of the answer, with
+ * a warning, instead of failing the run. A plan reads what it needs, and fails on it.
+ */
+export async function readLive(ctx: { handlers: Registry; handlerContext(type: string): HandlerContext }, types: string[], only?: ReadonlyMap<string, string[]>, unreadable: 'fail' | 'skip' = 'fail'): Promise<LiveState> {
   const lists = await Promise.all(types.map(async (type) => {
     const handler = ctx.handlers.get(type)
-    return [type, liveItems(handler, await handler.list(ctx.handlerContext(type), only?.get(type)))] as const
+    const context = ctx.handlerContext(type)
+    try {
+      return [[type, liveItems(handler, await handler.list(context, only?.get(type)))] as const]
+    } catch (error) {
+      if (unreadable === 'fail' || !(error instanceof UnreadableError)) throw error
+      context.log.warn(`${handler.section} not read, so left out: ${error.message}`)
+      return []
+    }
   }))
-  return new Map(lists)
+  return new Map(lists.flat())
 }
 
 /** A handler's list() answer, checked and normalized item by item. */

@@ -86,7 +86,7 @@ export function planChanges(
           issues.push({ ...at(top), message: `${handler.type} ${quoted(key)}: ${top} cannot be changed once created (live ${JSON.stringify(field.from)}, file ${JSON.stringify(field.to)})`, fix: `set it back to ${JSON.stringify(field.from)}, or delete and re-create the ${handler.type} by hand` })
         }
       }
-      if (!handler.update && !handler.applyGroup) issues.push({ ...at(), message: `${handler.type} ${quoted(key)} differs from live and this plugin cannot update it`, fix: 'change it by hand or match the file to live' })
+      if (!handler.update && !handler.applyGroup) issues.push({ ...at(), message: `${handler.type} ${quoted(key)} differs from live (${fields.map((field) => field.path).join(', ')}) and this plugin cannot update it`, fix: handler.noUpdateFix ?? 'change it by hand or match the file to live' })
       forward.push({ op: 'update', type: handler.type, key, fields, item: state, live: current, current: currentOf(current) })
     }
     // one per project or per parent: nothing to prune, and the undeclared ones are simply not managed

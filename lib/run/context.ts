@@ -71,7 +71,7 @@ export async function connect(envName?: string, options: ConnectOptions = {}): P
     log: log.withTag('client'),
     unauthorizedHint: env.credentialsHint,
   })
-  const handlerContext = (type: string): HandlerContext => ({ env: env.name, client, log: log.withTag(type), settings: env.settings.get(type) ?? {} })
+  const handlerContext = (type: string): HandlerContext => ({ env: env.name, projectId, client, log: log.withTag(type), settings: env.settings.get(type) ?? {} })
   return {
     config,
     env,

@@ -27,7 +27,7 @@ export async function checkDrift(environments: string[], options: { against?: st
     if (environments.length !== 1) throw new UsageError('--against compares one environment with another: give one --env')
     const other = await connect(options.against, { log: options.log })
     try {
-      reference = { live: await readLive(other, other.handlers.map((handler) => handler.type)), close: other.close }
+      reference = { live: await readLive(other, other.handlers.map((handler) => handler.type), undefined, 'skip'), close: other.close }
     } catch (error) {
       await other.close()
       throw error
@@ -64,8 +64,10 @@ async function againstFiles(ctx: Context): Promise<Pick<DriftResult, 'difference
 }
 
 async function againstEnvironment(ctx: Context, reference: LiveState): Promise<Pick<DriftResult, 'differences' | 'notes'>> {
-  const live = await readLive(ctx, ctx.handlers.map((handler) => handler.type))
-  return { differences: findDrift(ctx.handlers, reference, live, rules(ctx), true), notes: notesOf(ctx.handlers, live) }
+  const live = await readLive(ctx, ctx.handlers.map((handler) => handler.type), undefined, 'skip')
+  // a type one side's key may not read is compared on neither
+  const both = new Map([...reference].filter(([type]) => live.has(type)))
+  return { differences: findDrift(ctx.handlers, both, live, rules(ctx), true), notes: notesOf(ctx.handlers, live) }
 }
 
 /** The config's drift rules, naming only types the configured plugins know. */

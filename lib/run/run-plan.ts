@@ -154,7 +154,9 @@ export async function runPlan(ctx: Context, options: RunPlanOptions): Promise<Ru
       throw error
     })
     stoppedBefore()
-    const backup = await readLive(ctx, ...restToBackUp(ctx, live, only, plan))
+    // the backup holds what the apply may change: what the plan did not read (see restToBackUp), then write it
+    const [rest, some] = restToBackUp(ctx, live, only, plan)
+    const backup = await readLive(ctx, rest, some, 'skip')
       .then((more) => takeBackup(ctx, options.operation, { live: withMore(ctx, live, more), dir: options.backupDir, gitCommit }))
       .catch((error: Error) => {
         stoppedBefore()

@@ -48,6 +48,7 @@ export function thingStore(type: string, options: { dependsOn?: string[]; refere
 
 export const quietContext = (type: string): HandlerContext => ({
   env: 'test',
+  projectId: 'P2emulatorLocalProject000001',
   client: undefined as never,
   log: createConsola({ level: LogLevels.silent }).withTag(type),
   settings: {},

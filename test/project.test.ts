@@ -1,0 +1,93 @@
+// The project's name and tags (plugins/project.ts): applied to an emulated project, changed out
+// of band through the official SDK and named by drift, put back with only the changed field
+// sent; restored into a second project. With a project management key (projects/list refused)
+// a plan that declares `project:` fails saying what to do, while backups and plans of other
+// types go on without it.
+import fs from 'node:fs'
+import DescopeClient from '@descope/node-sdk'
+import * as assert from 'uvu/assert'
+import type { Emulator } from '../lib/emulator/index.ts'
+import project from '../plugins/project.ts'
+import { restoreIntoSecond, runIn, twoProjectSuite } from './helpers/two-projects.ts'
+import { emulatorEnvironment } from './helpers/project.ts'
+
+const PROJECT = `project:
+  name: 'Acme "dev" \\ eu'
+  tags: [eu, dev, eu]
+`
+
+const test = twoProjectSuite('project name and tags', project, 'project', PROJECT)
+const run = runIn
+
+type State = { name: string; tags: string[]; keyKind: 'company' | 'project' }
+const stateOf = (emulator: Emulator) => emulator.state.plugins.project as State
+const sdkOf = (emulator: Emulator) => DescopeClient({ projectId: emulator.projectId, managementKey: emulator.managementKey, baseUrl: emulator.url }).management
+const writes = (emulator: Emulator) => emulator.log.filter((entry) => entry.path.startsWith('/v1/mgmt/project/update/')).map((entry) => [entry.path, entry.body])
+const jsonOf = (output: string) => JSON.parse(output)
+
+test('the name and tags are set (tags as a set); the next plan is empty', async (context) => {
+  const applied = await run(context, 'a', 'sync', '--apply')
+  assert.is(applied.code, 0, applied.stderr)
+  assert.equal({ name: stateOf(context.a).name, tags: stateOf(context.a).tags }, { name: 'Acme "dev" \\ eu', tags: ['dev', 'eu'] })
+  assert.equal(jsonOf((await run(context, 'a', 'sync', '--json')).stdout).changes, [])
+})
+
+test('tags changed through the SDK: drift names exactly that field; sync sends only the tags back', async (context) => {
+  assert.is((await run(context, 'a', 'sync', '--apply')).code, 0)
+  assert.ok((await sdkOf(context.a).project.updateTags(['prod'])).ok)
+  const drift = await run(context, 'a', 'drift', '--json')
+  assert.is(drift.code, 2, drift.stderr)
+  assert.equal(jsonOf(drift.stdout).differences.map((d: { key: string; paths: string[] }) => [d.key, d.paths]), [['project', ['tags']]])
+  context.a.log.length = 0
+  assert.is((await run(context, 'a', 'sync', '--apply')).code, 0)
+  assert.equal(writes(context.a), [['/v1/mgmt/project/update/tags', { tags: ['dev', 'eu'] }]])
+  assert.equal(stateOf(context.a).tags, ['dev', 'eu'])
+})
+
+test('a backup restores the name and tags into a second project; its next plan is empty and it does not drift from the first', async (context) => {
+  await restoreIntoSecond(context)
+  assert.equal({ name: stateOf(context.b).name, tags: stateOf(context.b).tags }, { name: 'Acme "dev" \\ eu', tags: ['dev', 'eu'] })
+})
+
+test('with a project key, a plan that declares project: fails naming the fix, writing nothing', async (context) => {
+  stateOf(context.a).keyKind = 'project'
+  for (const task of ['sync', 'drift']) {
+    const result = await run(context, 'a', task, '--json')
+    assert.is(result.code, 1, `${task}: ${result.stdout}`)
+    const output = jsonOf(result.stdout)
+    const error = task === 'sync' ? output.error : output.environments[0].error
+    assert.is(error.code, 'LIVE_UNREADABLE', task)
+    assert.match(error.message, 'cannot be read with environment "a"\'s management key')
+    assert.match(error.message, 'Give the environment a company management key')
+    assert.match(error.message, 'leave `project:` out of its file')
+  }
+  assert.equal(writes(context.a), [])
+})
+
+test('with a project key, other types are planned, applied and backed up without the project, and drift --against skips it', async (context) => {
+  for (const emulator of [context.a, context.b]) stateOf(emulator).keyKind = 'project'
+  context.project.write('environments/a.yaml', emulatorEnvironment(context.a, 'tenants:\n  - { id: acme, name: Acme }\n'))
+  const applied = await run(context, 'a', 'sync', '--apply')
+  assert.is(applied.code, 0, applied.stderr)
+  assert.match(applied.stderr, 'project not read, so left out')
+  const backup = await run(context, 'a', 'backup', 'create', '--json')
+  assert.is(backup.code, 0, backup.stderr)
+  const items = JSON.parse(fs.readFileSync(jsonOf(backup.stdout).backup, 'utf8')).items
+  assert.ok(Object.hasOwn(items, 'tenant'), 'the other types are backed up')
+  assert.not.ok(Object.hasOwn(items, 'project'), 'the project is left out')
+  stateOf(context.a).keyKind = 'company'
+  const against = await run(context, 'b', 'drift', '--against', 'a', '--json')
+  assert.equal(jsonOf(against.stdout).differences.filter((d: { type: string }) => d.type === 'project'), [])
+})
+
+test('a live project of an unexpected shape is an error naming it and the field', async (context) => {
+  ;(stateOf(context.a) as unknown as { name: unknown }).name = 42
+  const result = await run(context, 'a', 'sync', '--json')
+  assert.is(result.code, 1, result.stdout)
+  const error = jsonOf(result.stdout).error
+  assert.is(error.code, 'LIVE_INVALID')
+  assert.match(error.message, 'live project')
+  assert.match(error.message, 'name')
+})
+
+test.run()
