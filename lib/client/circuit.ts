@@ -3,6 +3,7 @@
 // out), or no answer of any kind for `timeouts.unresponsiveMs` of time spent on the wire (our
 // own throttle, backoff and 429 pauses do not count), or the run's deadline. A dead or silent
 // API also cuts the requests in flight; the deadline lets them finish.
+import { setMaxListeners } from 'node:events'
 import type { ConsolaInstance } from 'consola'
 
 export interface CircuitOptions {
@@ -35,6 +36,9 @@ export const duration = (ms: number) => (ms >= 120_000 ? `${Math.round(ms / 60_0
 
 export function createCircuit(options: CircuitOptions): Circuit {
   const controller = new AbortController()
+  // every request in flight or waiting for the rate window listens for the cut, and stops
+  // listening when it ends: more than Node's 10 at once is a busy run, not a leak
+  setMaxListeners(0, controller.signal)
   let stopped: string | undefined
   let unansweredInARow = 0
   // silence is time with an attempt on the wire and no answer since
