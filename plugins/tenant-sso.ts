@@ -311,7 +311,11 @@ export default function tenantSso() {
       resolve: (items) => resolveTenantSso(items),
       list: async (ctx, only) => {
         const api = tenantSsoApi(ctx)
-        const answers = await Promise.all((only ?? await api.tenantIds()).map((tenantId) => api.load(tenantId)))
+        const answers = await Promise.all((only ?? await api.tenantIds()).map(async (tenantId) => {
+          const answer = await api.load(tenantId)
+          // with the tenant asked for, so that an answer of an unexpected shape is named by it
+          return answer !== null && typeof answer === 'object' && !Array.isArray(answer) ? { ...answer, tenantId } : answer
+        }))
         // a declared tenant not made yet has no settings to read
         return answers.filter((answer) => answer !== undefined)
       },
