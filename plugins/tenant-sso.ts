@@ -301,6 +301,9 @@ export default function tenantSso() {
       key: (sso) => sso.tenantId,
       references: (sso) => [{ type: 'tenant', key: sso.tenantId }, ...roleReferences(sso)],
       ownedBy: (sso) => ({ type: 'tenant', key: sso.tenantId }),
+      // the tenant's SSO domains and auth type are what a tenant settings POST sends back as it
+      // read them (plugins/tenant-settings.ts): one group, so that read and write never straddle ours
+      group: (sso) => `tenant:${sso.tenantId}`,
       // Descope's and different in every environment (which configuration, the SP's own URLs)
       serverOwned: ['ssoId', 'spACSUrl', 'spEntityId', 'spCertificate'],
       writeOnly: ['clientSecret'],
