@@ -69,6 +69,15 @@ test('bad values are refused before any request, naming the field', async (conte
   assert.is(context.a.log.slice(before).filter((entry) => entry.path !== '/v1/mgmt/license').length, 0)
 })
 
+test('a list where the map by tenant id belongs is refused with the shape to write', async (context) => {
+  context.project.write('environments/a.yaml', emulatorEnvironment(context.a, 'tenants:\n  - { id: acme, name: Acme }\ntenantSettings:\n  - { tenantId: acme, enabled: true }\n'))
+  const result = await run(context, 'a', 'sync', '--json')
+  assert.is(result.code, 3)
+  const [issue] = JSON.parse(result.stdout).error.issues as { path: string; message: string; fix: string }[]
+  assert.equal([issue!.path, issue!.message], ['tenantSettings', 'must be a map by tenant key, not a list'])
+  assert.is(issue!.fix, 'write tenantSettings: { <tenant key>: { field: value, ... } }, e.g. acme: { ... }')
+})
+
 test('live settings of an unexpected shape are an error naming the tenant and the field; nothing is written', async (context) => {
   assert.is((await run(context, 'a', 'sync', '--apply')).code, 0)
   stored(context.a).acme!.inactivityTime = 'soon'
