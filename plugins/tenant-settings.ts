@@ -11,17 +11,20 @@
 // since node-sdk #722). Node's type spells InactivityTime(Unit) with a capital; the API, Go, Java
 // and .NET do not, so this plugin sends `inactivityTime` (the emulator accepts both).
 // The answer also carries domains, selfProvisioningDomains and authType, which belong to the
-// tenant (plugins/tenants.ts): they are not part of this type.
+// tenant (self-provisioning domains, plugins/tenants.ts) and its SSO connection (its SSO domains
+// and auth type, plugins/tenant-sso.ts): they are not part of this type.
 //
 // ASSUMED: a POST replaces every field (node's and Go's READMEs: "Update will override all fields
 // as is"), including the tenant's domains and authType (Java's CI test sets authType through it).
 // So an update sends every setting, and the tenant's own fields exactly as a GET made just
 // before answers them: an update never changes them. Its writes share the group `tenant:<id>`
-// with the tenant's, so that GET and POST never straddle a tenant update of the same apply.
+// with the tenant's and its SSO settings', so that GET and POST never straddle a write of either
+// in the same apply.
 // ASSUMED: a field the answer leaves out is at its zero value (protobuf JSON omits them): false,
 // 0, and for a unit none (not sent). The real defaults of a tenant never configured are unknown;
 // the emulator's are zeros, which presumably mean "the project's settings apply".
-// Not managed: the tenant's domains, self-provisioning domains and auth type (plugins/tenants.ts).
+// Not managed: the tenant's domains, self-provisioning domains and auth type (plugins/tenants.ts,
+// plugins/tenant-sso.ts).
 import { isDeepStrictEqual } from 'node:util'
 import * as v from 'valibot'
 import { dataRecord, setOwn } from '../lib/config/schemas.ts'

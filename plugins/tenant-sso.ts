@@ -301,6 +301,9 @@ export default function tenantSso() {
       key: (sso) => sso.tenantId,
       references: (sso) => [{ type: 'tenant', key: sso.tenantId }, ...roleReferences(sso)],
       ownedBy: (sso) => ({ type: 'tenant', key: sso.tenantId }),
+      // the tenant's SSO domains and auth type are what a tenant settings POST sends back as it
+      // read them (plugins/tenant-settings.ts): one group, so that read and write never straddle ours
+      group: (sso) => `tenant:${sso.tenantId}`,
       // Descope's and different in every environment (which configuration, the SP's own URLs)
       serverOwned: ['ssoId', 'spACSUrl', 'spEntityId', 'spCertificate'],
       writeOnly: ['clientSecret'],
@@ -311,7 +314,11 @@ export default function tenantSso() {
       resolve: (items) => resolveTenantSso(items),
       list: async (ctx, only) => {
         const api = tenantSsoApi(ctx)
-        const answers = await Promise.all((only ?? await api.tenantIds()).map((tenantId) => api.load(tenantId)))
+        const answers = await Promise.all((only ?? await api.tenantIds()).map(async (tenantId) => {
+          const answer = await api.load(tenantId)
+          // with the tenant asked for, so that an answer of an unexpected shape is named by it
+          return answer !== null && typeof answer === 'object' && !Array.isArray(answer) ? { ...answer, tenantId } : answer
+        }))
         // a declared tenant not made yet has no settings to read
         return answers.filter((answer) => answer !== undefined)
       },

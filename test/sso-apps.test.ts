@@ -136,6 +136,17 @@ for (const [what, item, at, says] of refusals) {
   })
 }
 
+test('an unknown field is answered with the fields of the app\'s own type, and a likely typo guessed', async (context) => {
+  declare(context, 'ssoApplications:\n  - { name: x, type: oidc, loginPageURl: https://l.example }\n  - { name: y, type: saml, entityID: urn:y }\n  - { name: z, type: oidc, clientSecret: not-managed-here }\n')
+  const result = await run(context, 'a', 'sync', '--json')
+  assert.is(result.code, 3, result.stderr)
+  const fixes = Object.fromEntries(JSON.parse(result.stdout).error.issues.map((issue: { path: string; fix: string }) => [issue.path, issue.fix]))
+  assert.match(fixes['ssoApplications[0].loginPageURl'], 'did you mean "loginPageUrl"?')
+  assert.match(fixes['ssoApplications[1].entityID'], 'did you mean "entityId"?')
+  assert.match(fixes['ssoApplications[2].clientSecret'], /^remove it; allowed: type, name, description, logo, enabled, loginPageUrl, forceAuthentication$/)
+  assert.match(fixes['ssoApplications[1].entityID'], 'acsAllowedCallbacks')
+})
+
 test('another protocol is another app: changing type is refused, naming the fix', async (context) => {
   assert.is((await run(context, 'a', 'sync', '--apply')).code, 0)
   declare(context, APPS.replace('type: oidc', 'type: saml'))

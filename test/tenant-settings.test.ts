@@ -11,6 +11,7 @@ import * as assert from 'uvu/assert'
 import { startEmulator, type Emulator } from '../lib/emulator/index.ts'
 import tenantSettings from '../plugins/tenant-settings.ts'
 import passwordPolicy, { DEFAULT_PASSWORD_POLICY } from '../plugins/password-policy.ts'
+import tenantSso from '../plugins/tenant-sso.ts'
 import { apiClient, assertApiError } from './helpers/emulator-http.ts'
 import { restoreIntoSecond, runIn as run, twoProjectSuite } from './helpers/two-projects.ts'
 import { configWithTestPlugins, createProject, emulatorEnvironment, runTask } from './helpers/project.ts'
@@ -66,6 +67,15 @@ test('bad values are refused before any request, naming the field', async (conte
   assert.equal(issues.map((issue) => issue.path).sort(), ['tenantSettings.acme.domains', 'tenantSettings.acme.sessionTokenExpiration', 'tenantSettings.acme.sessionTokenExpirationUnit'])
   assert.match(issues[0]!.file, 'a.yaml')
   assert.is(context.a.log.slice(before).filter((entry) => entry.path !== '/v1/mgmt/license').length, 0)
+})
+
+test('a list where the map by tenant id belongs is refused with the shape to write', async (context) => {
+  context.project.write('environments/a.yaml', emulatorEnvironment(context.a, 'tenants:\n  - { id: acme, name: Acme }\ntenantSettings:\n  - { tenantId: acme, enabled: true }\n'))
+  const result = await run(context, 'a', 'sync', '--json')
+  assert.is(result.code, 3)
+  const [issue] = JSON.parse(result.stdout).error.issues as { path: string; message: string; fix: string }[]
+  assert.equal([issue!.path, issue!.message], ['tenantSettings', 'must be a map by tenant key, not a list'])
+  assert.is(issue!.fix, 'write tenantSettings: { <tenant key>: { field: value, ... } }, e.g. acme: { ... }')
 })
 
 test('live settings of an unexpected shape are an error naming the tenant and the field; nothing is written', async (context) => {
@@ -196,3 +206,31 @@ Cost('2 declared settings and policies: the plan reads 2 of each, the apply\'s b
 })
 
 Cost.run()
+
+// ---------------------------------------------------------------------------------------------
+const Shared = suite('tenant settings and tenant SSO on one tenant')
+
+Shared('an SSO write never lands between the settings\' read and their POST, which carries the tenant\'s SSO domains and auth type', async () => {
+  // slow enough that, were they not one group, the SSO POST would arrive inside the settings' read-then-write
+  const emulator = await startEmulator({ plugins: [tenantSettings(), tenantSso()], latencyMs: 150 })
+  await apiClient(emulator)('POST', '/v1/mgmt/tenant/create', { id: 'acme', name: 'Acme' })
+  const project = createProject({
+    'environments/a.yaml': emulatorEnvironment(emulator, 'tenantSettings:\n  acme: { enabled: true }\ntenantSso:\n  acme: { protocol: saml, idpMetadataUrl: https://idp.example/m, domains: [acme.com] }\n'),
+  }, configWithTestPlugins({ 'tenant-settings': '', 'tenant-sso': '' }))
+  try {
+    const from = emulator.log.length
+    const result = await runTask('sync', ['--apply', '--env', 'a'], { cwd: project.dir, env: { EMULATOR_KEY: emulator.managementKey } })
+    assert.is(result.code, 0, result.stderr)
+    const log = emulator.log.slice(from)
+    const post = log.find((entry) => entry.method === 'POST' && entry.path === '/v1/mgmt/tenant/settings')!
+    const read = log.filter((entry) => entry.method === 'GET' && entry.path === '/v1/mgmt/tenant/settings' && entry.at <= post.at).at(-1)!
+    const sso = log.find((entry) => entry.method === 'POST' && entry.path === '/v1/mgmt/sso/saml/metadata')!
+    assert.ok(post && read && sso, JSON.stringify(log.map((entry) => `${entry.method} ${entry.path}`)))
+    assert.ok(sso.at < read.at || sso.at > post.at, `the SSO POST (at ${sso.at}) came between the settings' GET (${read.at}) and POST (${post.at})`)
+  } finally {
+    project.remove()
+    await emulator.close()
+  }
+})
+
+Shared.run()

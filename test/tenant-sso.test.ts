@@ -235,7 +235,8 @@ test('live settings of an unexpected shape stop the run, naming the item (exit 1
   ;(stored(context.a, 'acme') as { domains: unknown }).domains = 'acme.com'
   const result = await run(context, 'a', 'sync')
   assert.is(result.code, 1)
-  assert.match(result.stderr, 'tenantSso')
+  // by the tenant's id, not its place in a list of hundreds
+  assert.match(result.stderr, 'live tenantSso "acme" is not of the shape')
   assert.match(result.stderr, 'domains')
 })
 

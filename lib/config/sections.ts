@@ -80,6 +80,11 @@ function sectionEntries(
   }
   if (handler.singleton) {
     const { per, field } = handler.singleton
+    // a map by the parent's key: a list (of items naming their parent) is the likely mistake
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+      issues.push({ file: fileFor([handler.section]), path: handler.section, message: `must be a map by ${per} key, not ${Array.isArray(raw) ? 'a list' : JSON.stringify(raw)}`, fix: `write ${handler.section}: { <${per} key>: { field: value, ... } }, e.g. acme: { ... }` })
+      return undefined
+    }
     const byParent = collectIssues(validate(dataRecord(v.unknown()), raw, fileFor, [handler.section]), issues).output
     if (!byParent) return undefined
     return Object.entries(byParent).flatMap(([parent, item]) => {

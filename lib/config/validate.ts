@@ -35,16 +35,16 @@ export function validate<TSchema extends v.GenericSchema>(
   const issues = result.issues.map((issue) => {
     const inner = (issue.path ?? []).map((item: PathItem) => item.key as string | number)
     const path = [...prefix, ...inner]
-    const described = describe(issue, schema, inner)
+    const described = describe(issue, schema, inner, input)
     return { file: fileFor(path), path: formatPath(path), ...described, message: quote ? described.message : unquoted(described.message) }
   })
   return { output: undefined, issues }
 }
 
-function describe(issue: v.BaseIssue<unknown>, root: v.GenericSchema, path: (string | number)[]) {
+function describe(issue: v.BaseIssue<unknown>, root: v.GenericSchema, path: (string | number)[], input: unknown) {
   if (issue.type === 'strict_object' && issue.expected === 'never') {
     const unknown = String(path.at(-1))
-    const allowed = keysAt(root, path.slice(0, -1))
+    const allowed = keysAt(root, path.slice(0, -1), input)
     const guess = closest(unknown, allowed)
     return {
       message: `unknown field "${unknown}"`,
@@ -64,21 +64,34 @@ function describe(issue: v.BaseIssue<unknown>, root: v.GenericSchema, path: (str
   return { message: issue.message, fix: undefined }
 }
 
-/** The keys an object schema at `path` accepts, for "did you mean" hints. */
-function keysAt(schema: unknown, path: (string | number)[]): string[] {
-  let node = unwrap(schema)
+/**
+ * The keys an object schema at `path` accepts, for "did you mean" hints. Of a variant (an SSO
+ * application's `type: oidc | saml`), the keys of the option the input's discriminator picks.
+ */
+function keysAt(schema: unknown, path: (string | number)[], input: unknown): string[] {
+  let node = pick(unwrap(schema), input)
+  let value = input
   for (const key of path) {
     if (!node) return []
-    node = unwrap(typeof key === 'number' ? node.item : node.entries?.[key])
+    value = value !== null && typeof value === 'object' && Object.hasOwn(value, key) ? (value as Record<string | number, unknown>)[key] : undefined
+    node = pick(unwrap(typeof key === 'number' ? node.item : node.entries?.[key]), value)
   }
   return node?.entries ? Object.keys(node.entries) : []
 }
 
-type SchemaNode = { entries?: Record<string, unknown>; item?: unknown; wrapped?: unknown }
+type SchemaNode = { entries?: Record<string, unknown>; item?: unknown; wrapped?: unknown; key?: string; options?: unknown[] }
 function unwrap(schema: unknown): SchemaNode | undefined {
   let node = schema as SchemaNode | undefined
   while (node?.wrapped) node = node.wrapped as SchemaNode
   return node
+}
+
+/** A variant's option whose discriminator the value holds (any schema else as it is). */
+function pick(node: SchemaNode | undefined, value: unknown): SchemaNode | undefined {
+  if (!node?.options || typeof node.key !== 'string') return node
+  const given = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[node.key] : undefined
+  const options = node.options.map(unwrap)
+  return options.find((option) => (unwrap(option?.entries?.[node.key!]) as { literal?: unknown } | undefined)?.literal === given) ?? node
 }
 
 /** The candidate nearest to `word` by edit distance, if any is near enough to be a likely typo. */
