@@ -173,6 +173,13 @@ export interface ResourceHandler<Item extends object = object, Live = unknown> {
   /** fields an update cannot change on the server: the plan refuses such a change */
   immutable?: string[]
   /**
+   * the type whose values this type's items show until they are set (a tenant's password policy
+   * shows the project's until the tenant has its own): when a plan changes that type, it also
+   * writes the declared items of this type that match live, so they keep their values instead
+   * of following the change (one apply, not two)
+   */
+  inheritsFrom?: string
+  /**
    * for a type without update(): the way out that the plan's refusal of a changed item gives,
    * instead of the generic advice (where else it can be changed, and what re-creating it costs)
    */

@@ -109,6 +109,8 @@ export default function passwordPolicy() {
       liveSchema: LiveTenantPasswordPolicySchema,
       dependsOn: ['tenant'],
       singleton: { per: 'tenant', field: 'tenantId' },
+      // a tenant without a policy of its own answers the project's: written whenever that changes
+      inheritsFrom: 'passwordPolicy',
       key: (policy) => policy.tenantId,
       references: (policy) => [{ type: 'tenant', key: policy.tenantId }],
       ownedBy: (policy) => ({ type: 'tenant', key: policy.tenantId }),

@@ -2,6 +2,8 @@
 // (plugins/password-policy.ts): one per tenant, a map by tenant id, updated never created, changed
 // through the official SDK and named by drift, restored into a second project; the emulator's
 // routes; and what a plan, an apply's backup and `backup create` read of 40 tenants.
+import fs from 'node:fs'
+import path from 'node:path'
 import DescopeClient from '@descope/node-sdk'
 import { writeFile, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -114,6 +116,24 @@ Policies('a tenant\'s own policy is set apart from the project\'s; drift names a
 Policies('restored into another project: the same policies, the next plan empty', async (context) => {
   await restoreIntoSecond(context)
   assert.equal(policies(context.b).acme, policies(context.a).acme)
+})
+
+Policies('a tenant declared as the project\'s policy now keeps it when the project\'s changes in the same apply: one apply settles', async (context) => {
+  // the project is at minLength 8; acme declares 8 too, and answers the project's until it has its own
+  const files = 'passwordPolicy: { minLength: 10 }\ntenants:\n  - { id: acme, name: Acme }\n  - { id: other, name: Other }\ntenantPasswordPolicies:\n  acme: { minLength: 8 }\n'
+  fs.writeFileSync(path.join(context.project.dir, 'environments/a.yaml'), emulatorEnvironment(context.a, files))
+  assert.is((await run(context, 'a', 'sync', '--apply')).code, 0)
+  const plan = await run(context, 'a', 'sync', '--json')
+  assert.equal(JSON.parse(plan.stdout).changes, [], 'nothing left for a second apply')
+  assert.is((context.a.state.plugins['password-policy'] as { project: { minLength: number } }).project.minLength, 10)
+  assert.is(policies(context.a).acme!.minLength, 8, 'acme has its own policy, as declared')
+  assert.not.ok(Object.hasOwn(policies(context.a), 'other'), 'an undeclared tenant still follows the project')
+  // once written, it is not written again while the project's stays
+  fs.writeFileSync(path.join(context.project.dir, 'environments/a.yaml'), emulatorEnvironment(context.a, files.replace('minLength: 10', 'minLength: 10, lock: true')))
+  const next = JSON.parse((await run(context, 'a', 'sync', '--json')).stdout).changes as { type: string; key: string; fields: unknown[]; reason?: string }[]
+  assert.equal(next.map((change) => [change.type, change.key, change.fields.length, Boolean(change.reason)]), [['passwordPolicy', 'project', 1, false], ['tenantPasswordPolicy', 'acme', 0, true]])
+  const text = await run(context, 'a', 'sync')
+  assert.match(text.stdout, 'written as it is, so that it keeps these values when passwordPolicy changes')
 })
 
 Policies.run()

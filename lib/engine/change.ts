@@ -18,6 +18,8 @@ export interface Change {
   current?: Current
   /** create/update: what the handler's preview() says the change does beyond its fields */
   preview?: { notes: string[]; deletes: string[] }
+  /** an update with no field to change: why it is written all the same (handler.inheritsFrom) */
+  reason?: string
 }
 
 export interface Plan {

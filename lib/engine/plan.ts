@@ -48,6 +48,8 @@ export function planChanges(
   const managed = handlers.filter((handler) => env.declared.has(handler.type))
   /** what each matched live item will be once the plan is applied, by type/key */
   const afterApply = new Map<string, object>()
+  /** declared items that match live, of types that show another type's values (inheritsFrom) */
+  const matching: Change[] = []
 
   for (const handler of managed) {
     const { matches, leftovers, duplicates: twins } = matchItems(handler, env.declared.get(handler.type) ?? [], live.get(handler.type) ?? [])
@@ -70,7 +72,10 @@ export function planChanges(
       const secrets = options.sendSecrets ? (handler.writeOnly ?? []).filter((field) => own(item, field) !== undefined) : []
       const fields = [...compared.fields, ...secrets.map((path) => ({ path, from: SECRET_SHOWN, to: SECRET_SHOWN }))]
       afterApply.set(`${handler.type}/${key}`, state)
-      if (!fields.length) continue
+      if (!fields.length) {
+        if (handler.inheritsFrom) matching.push({ op: 'update', type: handler.type, key, fields: [], item: state, live: current, current: currentOf(current), reason: `written as it is, so that it keeps these values when ${handler.inheritsFrom} changes` })
+        continue
+      }
       if (handler.builtIn?.(current)) {
         const changeable = handler.builtInChangeable ?? []
         const refused = changeable === 'all' ? [] : fields.filter((field) => !changeable.includes(field.path.split('.')[0]!))
@@ -99,6 +104,10 @@ export function planChanges(
       }
     }
   }
+
+  // an item that shows another type's values would follow that type's change: write it too
+  const changing = new Set(forward.map((change) => change.type))
+  forward.push(...matching.filter((change) => changing.has(handlers.get(change.type).inheritsFrom!)))
 
   const massDeletes = massDeleteIssues(managed, env, live, deletes, options.deleteGuard ?? DELETE_GUARD_DEFAULTS)
   issues.push(...massDeletes)

@@ -45,6 +45,7 @@ export function contractIssues(plugin: Plugin, handler: AnyHandler, index: numbe
   if (singleton !== undefined && (handler.create || handler.delete || handler.createBatch)) issues.push(issue('is a singleton and has create() or delete(): one per project or per parent is only ever read and updated'))
   const changeable = handler.builtInChangeable as unknown
   if (handler.noUpdateFix !== undefined && typeof handler.noUpdateFix !== 'string') issues.push(issue('noUpdateFix must be a sentence'))
+  if (handler.inheritsFrom !== undefined && (typeof handler.inheritsFrom !== 'string' || !handler.inheritsFrom)) issues.push(issue('inheritsFrom must be a type name'))
   if (changeable !== undefined && changeable !== 'all' && !(Array.isArray(changeable) && changeable.every((field) => typeof field === 'string'))) issues.push(issue('builtInChangeable must be \'all\' or a list of field names'))
   const settings = handler.settings as unknown
   if (settings !== undefined && !(typeof settings === 'object' && settings !== null && Object.values(settings).every(isSchema))) issues.push(issue('settings must map each key to a valibot schema'))

@@ -53,6 +53,7 @@ export function formatPlan(plan: Plan, target: string, desired = 'the files'): s
     // what the API's dry run says the change does beyond its fields
     for (const deleted of change.preview?.deletes ?? []) lines.push(chalk.red(`      deletes ${escapeInvisible(deleted)}`))
     for (const note of change.preview?.notes ?? []) lines.push(chalk.yellow(`      note: ${escapeInvisible(note)}`))
+    if (change.reason) lines.push(chalk.dim(`      ${change.reason}`))
   }
   if (plan.changes.length) lines.push('')
   if (plan.duplicates.length) {
@@ -93,7 +94,7 @@ export interface PlanDocument {
   environment: string
   projectId: string
   applied: boolean
-  changes: Array<{ type: string; key: string; op: Change['op']; fields: FieldChange[]; preview?: Change['preview']; outcome?: OutcomeStatus; detail?: string }>
+  changes: Array<{ type: string; key: string; op: Change['op']; fields: FieldChange[]; preview?: Change['preview']; reason?: string; outcome?: OutcomeStatus; detail?: string }>
   unmanaged: Plan['unmanaged']
   duplicates: Plan['duplicates']
   notes: Plan['notes']
@@ -117,6 +118,7 @@ export function planDocument(plan: Plan, client: Pick<ApiClient, 'stats'> & { pr
         op: change.op,
         fields: change.fields,
         ...(change.preview ? { preview: change.preview } : {}),
+        ...(change.reason ? { reason: change.reason } : {}),
         ...(outcome ? { outcome: outcome.status, ...(outcome.detail ? { detail: outcome.detail } : {}) } : {}),
       }
     }),
