@@ -24,11 +24,13 @@
 // never cleared by this tool (an empty `dsl` is refused): delete it in the console.
 import * as v from 'valibot'
 import { unlessNotFound } from '../lib/client/client.ts'
+import { dataRecord } from '../lib/config/schemas.ts'
 import { LiveDataError } from '../lib/errors.ts'
 import { defineEmulator, defineHandler, definePlugin, type EmulatorRequest } from '../lib/plugin.ts'
 import { fgaDeletes, fgaProblems, FgaSyntaxError, parseFga, renderFga, type FgaModel } from './fga-dsl.ts'
 
-const record = <T extends v.GenericSchema>(value: T) => v.record(v.string(), value)
+// every name kept: a type or relation may be called `constructor` or `__proto__` (v.record drops them)
+const record = <T extends v.GenericSchema>(value: T) => dataRecord(value)
 const FgaTypeSchema = v.strictObject({ relations: record(v.string()), permissions: record(v.string()) })
 /** A schema as plans, drift and backups hold it: by name (see plugins/fga-dsl.ts). */
 const FgaModelSchema = v.strictObject({ model: v.string(), conditions: record(v.string()), types: record(FgaTypeSchema) })

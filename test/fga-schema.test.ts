@@ -142,6 +142,13 @@ test('names are data: a type "__proto__" with a relation "toString" is applied a
   assert.equal(JSON.parse((await run(context, 'a', 'sync', '--json')).stdout).changes, [])
 })
 
+test('names are data in a backup too: types and relations "constructor", "prototype", "__proto__" are restored, not dropped', async (context) => {
+  declare(context, 'model AuthZ 1.0\n\ntype user\n\ntype constructor\n  relation constructor: user\n  relation prototype: user\n\ntype __proto__\n  relation toString: user\n  permission constructor: toString\n')
+  await restoreIntoSecond(context)
+  assert.is(stored(context.b).dsl, stored(context.a).dsl)
+  assert.match(stored(context.b).dsl, 'type constructor\n  relation constructor: user\n  relation prototype: user\n')
+})
+
 test('a schema that is not one is refused before any request, naming the file, the field and the line', async (context) => {
   const cases: [string, string][] = [
     ['type user\n', 'line 1: a schema starts with "model AuthZ 1.0"'],
