@@ -1,8 +1,9 @@
 // The project's authorization (FGA) schema: one document per project, written in Descope's FGA
 // schema language, read and replaced, never created or deleted. The plan compares it by what it
 // says (plugins/fga-dsl.ts), so layout is never drift, and asks the API's dry-run what saving the
-// new schema would delete: types and relations go with every relation stored under them (which
-// user may do what on which resource), so such a change is refused unless --prune says it is meant.
+// new schema would delete (adding what the two models show it drops, should the answer leave any
+// out): types and relations go with every relation stored under them (which user may do what on
+// which resource), so such a change is refused unless --prune says it is meant.
 //
 // Confirmed by node-sdk 2.13.0 (lib/management/fga.ts, paths.ts, types.ts FGASchema,
 // FGASchemaDryRunResponse, FGARelation, CheckResponseRelation) and go-sdk mgmt/fga.go: GET
@@ -75,10 +76,12 @@ export function normalizeFgaSchema(live: LiveFgaSchema): FgaSchema {
   }
 }
 
+/** An object, not a list (v.looseObject lets a list through) */
+const answerObject = <T extends v.GenericSchema>(schema: T) => v.pipe(v.custom<unknown>((input) => !Array.isArray(input), 'is a list, not an object'), schema)
 /** The dry run's answer: what is read of it is checked, like any live data. */
-const DryRunSchema = v.looseObject({
-  deletesPreview: v.nullish(v.looseObject({ hasDeletes: v.nullish(v.boolean()), relations: v.nullish(v.array(v.string())), types: v.nullish(v.array(v.string())) })),
-})
+const DryRunSchema = answerObject(v.looseObject({
+  deletesPreview: v.nullish(answerObject(v.looseObject({ hasDeletes: v.nullish(v.boolean()), relations: v.nullish(v.array(v.string())), types: v.nullish(v.array(v.string())) }))),
+}))
 
 const PROJECT = 'project'
 const SCHEMA_PATH = '/v1/mgmt/fga/schema'
@@ -106,7 +109,12 @@ export default function fgaSchema() {
         const answer = v.safeParse(DryRunSchema, await ctx.client.post(`${SCHEMA_PATH}/dryrun`, { dsl: renderFga(schema) }))
         if (!answer.success) throw new LiveDataError(`the FGA schema dry run answered in an unexpected shape (${v.getDotPath(answer.issues[0]) ?? 'the answer'}: ${answer.issues[0].message}); nothing was changed`)
         const preview = answer.output.deletesPreview
-        const deletes = [...(preview?.types ?? []).map((type) => `type ${type}`), ...(preview?.relations ?? []).map((relation) => `relation ${relation}`)]
+        // what the two models say is dropped counts too: an answer that leaves something out
+        // (its fields omitted, a changed shape) never lets a delete through unrefused
+        const known = fgaDeletes(current.item, schema)
+        const types = [...new Set([...(preview?.types ?? []), ...known.types])]
+        const relations = [...new Set([...(preview?.relations ?? []), ...known.relations])]
+        const deletes = [...types.map((type) => `type ${type}`), ...relations.map((relation) => `relation ${relation}`)]
         // a dry run that says it deletes without saying what still deletes
         if (preview?.hasDeletes && !deletes.length) deletes.push('relations the dry run does not name')
         const live = current.item

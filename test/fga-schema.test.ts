@@ -10,6 +10,7 @@ import { restoreIntoSecond, runIn, twoProjectSuite, type TwoProjects } from './h
 import type { Emulator } from '../lib/emulator/index.ts'
 import fgaSchema from '../plugins/fga-schema.ts'
 import { configWithTestPlugins, createProject, emulatorEnvironment, runTask } from './helpers/project.ts'
+import { cuttingProxy, type Refusal } from './helpers/cutting-proxy.ts'
 
 const SCHEMA = `model AuthZ 1.0
 
@@ -98,6 +99,43 @@ test('a change that keeps everything is not refused: a relation added, a permiss
   declare(context, `${SCHEMA.replace('permission can_view: viewer | owner', 'permission can_view: viewer')}  relation editor: user\n`)
   const plan = JSON.parse((await run(context, 'a', 'sync', '--json')).stdout)
   assert.equal(plan.changes.map((change: { fields: { path: string }[]; preview?: object }) => [change.fields.map((field) => field.path), change.preview]), [[['types.doc.permissions.can_view', 'types.doc.relations.editor'], undefined]])
+})
+
+/** Environment a, through a proxy that answers the dry run itself with `answer`, declaring `dsl`: runs sync with `args`. */
+async function withDryRunAnswer(context: TwoProjects, answer: Refusal, dsl: string, ...args: string[]) {
+  const proxy = await cuttingProxy(context.a.url, () => false, (_method, path) => (path.endsWith('/fga/schema/dryrun') ? answer : undefined))
+  const project = createProject({ 'environments/a.yaml': emulatorEnvironment({ url: proxy.url, projectId: context.a.projectId }, section(dsl)) }, configWithTestPlugins({ 'fga-schema': '' }))
+  try {
+    return await runTask('sync', ['--env', 'a', ...args], { cwd: project.dir, env: { EMULATOR_KEY: context.a.managementKey } })
+  } finally {
+    await proxy.close()
+    project.remove()
+  }
+}
+
+test('what the schema drops is refused without --prune even when the dry run names none of it, or less of it', async (context) => {
+  assert.is((await run(context, 'a', 'sync', '--apply')).code, 0)
+  const dropsDoc = SCHEMA.replace(/\ntype doc\n[^]*$/, '\n')
+  for (const body of [{}, { deletesPreview: {} }, { deletesPreview: { hasDeletes: false } }, { deletesPreview: { hasDeletes: true, types: ['group'] } }]) {
+    const refused = await withDryRunAnswer(context, { status: 200, body }, dropsDoc, '--json')
+    assert.is(refused.code, 3, `${JSON.stringify(body)}: ${refused.stdout}`)
+    assert.match(JSON.parse(refused.stdout).error.issues[0].message, /would delete (type group, )?type doc$/, JSON.stringify(body))
+  }
+  const planned = JSON.parse((await withDryRunAnswer(context, { status: 200, body: { deletesPreview: { hasDeletes: true, types: ['group'] } } }, dropsDoc, '--prune', '--json')).stdout)
+  assert.equal(planned.changes[0].preview.deletes, ['type group', 'type doc'], 'what the dry run says, and what it left out')
+  assert.is(stored(context.a).dsl.includes('type doc'), true, 'nothing was saved')
+})
+
+test('a dry run that answers a list, or no object, is an unexpected shape: the run fails and saves nothing', async (context) => {
+  assert.is((await run(context, 'a', 'sync', '--apply')).code, 0)
+  for (const body of [[], { deletesPreview: [] }]) {
+    const result = await withDryRunAnswer(context, { status: 200, body }, SCHEMA.replace('relation viewer: user', 'relation viewer: user | group#member'), '--apply', '--json')
+    assert.is(result.code, 1, `${JSON.stringify(body)}: ${result.stdout}`)
+    const { error } = JSON.parse(result.stdout)
+    assert.is(error.code, 'LIVE_INVALID')
+    assert.match(error.message, 'the FGA schema dry run answered in an unexpected shape')
+  }
+  assert.match(stored(context.a).dsl, '  relation viewer: user\n')
 })
 
 test('the delete guard counts what a schema change deletes: more than maxCount needs --allow-mass-delete', async (context) => {
