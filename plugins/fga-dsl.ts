@@ -165,7 +165,8 @@ export function fgaProblems(model: FgaModel): string[] {
       }
     }
     for (const [name, expression] of Object.entries(type.permissions)) {
-      const tokens = expression.split(/\s+|(?=[.|&()-])|(?<=[.|&()-])/).filter(Boolean)
+      // as spelled: an exclusion's "-" stands apart (`a - b`); inside a name (`co-owner`) it is the name's
+      const tokens = expression.split(/\s+|(?=[.|&()])|(?<=[.|&()])/).filter(Boolean)
       for (const condition of conditionsIn(tokens)) if (!Object.hasOwn(model.conditions, condition)) problems.push(`type ${typeName}: permission ${name} uses condition "${condition}", which is not defined`)
       for (const [index, token] of tokens.entries()) {
         if (!/^[A-Za-z_]/.test(token) || token === 'with' || tokens[index - 1] === 'with' || tokens[index - 1] === '.') continue

@@ -220,7 +220,7 @@ function allows(model: FgaModel, held: Tuple[], query: Tuple, depth: number): bo
   if (held.some((tuple) => sameTuple(tuple, query))) return true
   const type = model.types[query.resourceType]!
   const expression = Object.hasOwn(type.permissions, query.relation) ? type.permissions[query.relation]! : undefined
-  if (expression === undefined || /[&()-]|\bwith\b/.test(expression)) return false
+  if (expression === undefined || /[&()]| - |\bwith\b/.test(expression)) return false
   return expression.split('|').map((part) => part.trim()).some((part) => {
     const [via, relation] = part.split('.')
     if (relation === undefined) return allows(model, held, { ...query, relation: via! }, depth + 1)

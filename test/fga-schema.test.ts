@@ -187,6 +187,20 @@ test('names are data in a backup too: types and relations "constructor", "protot
   assert.match(stored(context.b).dsl, 'type constructor\n  relation constructor: user\n  relation prototype: user\n')
 })
 
+test('a name with "-" is one name in a permission too, as it is everywhere else; a spaced "-" is the operator', async (context) => {
+  declare(context, 'model AuthZ 1.0\n\ntype user\n\ntype doc\n  relation co-owner: user\n  relation banned: user\n  permission can-edit: co-owner - banned\n  permission can_view: can-edit | co-owner\n')
+  const applied = await run(context, 'a', 'sync', '--apply')
+  assert.is(applied.code, 0, applied.stdout + applied.stderr)
+  const sdk = sdkOf(context.a).fga
+  const coOwner = { resource: 'd1', resourceType: 'doc', relation: 'co-owner', target: 'u1', targetType: 'user' }
+  assert.ok((await sdk.createRelations([coOwner])).ok)
+  assert.equal((await sdk.check([{ ...coOwner, relation: 'can_view' }])).data!.map((result) => result.allowed), [true], 'the emulator follows a name with "-"')
+  declare(context, 'model AuthZ 1.0\n\ntype user\n\ntype doc\n  relation co-owner: user\n  permission can_view: co-ownr\n')
+  const refused = await run(context, 'a', 'sync', '--json')
+  assert.is(refused.code, 3)
+  assert.match(JSON.parse(refused.stdout).error.issues[0].message, 'permission can_view names "co-ownr", which is neither a relation nor a permission of doc')
+})
+
 test('a schema that is not one is refused before any request, naming the file, the field and the line', async (context) => {
   const cases: [string, string][] = [
     ['type user\n', 'line 1: a schema starts with "model AuthZ 1.0"'],
