@@ -47,7 +47,8 @@ function tokenize(text: string, line: number): string[] {
     if (/^\s/.test(token) || token.startsWith('//')) continue
     if (token === '"' || token === "'") throw new FgaSyntaxError(line, `a string that starts with ${token} has no end on this line`)
     // a name followed by `.relation` (parent.owner) is one token above; split it back so its spelling is one
-    tokens.push(...(/^[A-Za-z_]/.test(token) && token.includes('.') ? token.split(/(\.)/).filter(Boolean) : [token]))
+    if (/^[A-Za-z_]/.test(token) && token.includes('.')) for (const part of token.split(/(\.)/).filter(Boolean)) tokens.push(part)
+    else tokens.push(token)
   }
   return tokens
 }
@@ -73,7 +74,8 @@ function statements(dsl: string): Statement[] {
     const tokens = tokenize(text, index + 1)
     if (!tokens.length) return
     const last = found[found.length - 1]
-    if (!KEYWORDS.has(tokens[0]!) && last) last.tokens.push(...tokens)
+    // one at a time: a line of 100,000s of tokens is more than a call's arguments may be
+    if (!KEYWORDS.has(tokens[0]!) && last) for (const token of tokens) last.tokens.push(token)
     else found.push({ line: index + 1, tokens })
   })
   return found

@@ -201,6 +201,14 @@ test('a name with "-" is one name in a permission too, as it is everywhere else;
   assert.match(JSON.parse(refused.stdout).error.issues[0].message, 'permission can_view names "co-ownr", which is neither a relation nor a permission of doc')
 })
 
+test('a huge schema: a statement continued over one very long line is read, not a stack overflow', async (context) => {
+  // 200,000 tokens on one continuation line: more than a function call may take as arguments
+  declare(context, `model AuthZ 1.0\n\ntype user\n\ntype doc\n  relation owner: user\n    ${' | user'.repeat(100_000)}\n`)
+  const plan = await run(context, 'a', 'sync', '--json')
+  assert.is(plan.code, 0, plan.stderr)
+  assert.equal(JSON.parse(plan.stdout).changes.map((change: { op: string }) => change.op), ['update'])
+})
+
 test('a schema that is not one is refused before any request, naming the file, the field and the line', async (context) => {
   const cases: [string, string][] = [
     ['type user\n', 'line 1: a schema starts with "model AuthZ 1.0"'],
