@@ -94,6 +94,36 @@ test('a change that drops a type and a relation: shown from the dry run, refused
   assert.equal(JSON.parse((await run(context, 'a', 'sync', '--json')).stdout).changes, [])
 })
 
+test('a saved plan that drops a type: applied as reviewed; refused when its deletes were edited out, or live changed since', async (context) => {
+  assert.is((await run(context, 'a', 'sync', '--apply')).code, 0)
+  declare(context, SCHEMA.replace(/\ntype doc\n[^]*$/, '\n'))
+  const planFile = `${context.project.dir}/a.plan.json`
+  const save = async () => assert.is((await run(context, 'a', 'sync', '--prune', '--out', 'a.plan.json')).code, 0)
+  const apply = () => run(context, 'a', 'sync', '--plan', 'a.plan.json', '--apply', '--json')
+  const staleAt = async () => {
+    const refused = await apply()
+    assert.is(refused.code, 3, refused.stdout)
+    const { error } = JSON.parse(refused.stdout)
+    assert.is(error.code, 'PLAN_STALE')
+    return error.issues.map((issue: { path: string }) => issue.path)
+  }
+  await save()
+  const saved = JSON.parse(fs.readFileSync(planFile, 'utf8'))
+  assert.equal(saved.plan.changes[0].preview.deletes, ['type doc'])
+  // the reviewer is shown no deletes: what is applied is not what the file shows
+  saved.plan.changes[0].preview.deletes = []
+  fs.writeFileSync(planFile, JSON.stringify(saved))
+  assert.equal(await staleAt(), ['plan.changes'])
+  await save()
+  assert.ok((await sdkOf(context.a).fga.saveSchema({ dsl: `${SCHEMA}\ntype folder\n  relation owner: user\n` })).ok)
+  assert.equal(await staleAt(), ['metadata.fingerprints.live'])
+  assert.match(stored(context.a).dsl, 'type folder')
+  await save()
+  const applied = await apply()
+  assert.is(applied.code, 0, applied.stdout)
+  assert.not.match(stored(context.a).dsl, 'type doc')
+})
+
 test('a change that keeps everything is not refused: a relation added, a permission changed', async (context) => {
   assert.is((await run(context, 'a', 'sync', '--apply')).code, 0)
   declare(context, `${SCHEMA.replace('permission can_view: viewer | owner', 'permission can_view: viewer')}  relation editor: user\n`)
