@@ -124,7 +124,8 @@ export default function fgaSchema() {
     })],
     emulator: defineEmulator<State>({
       state: () => ({ dsl: '', version: '', relations: [] }),
-      schema: v.object({ dsl: v.string(), version: v.string(), relations: v.array(TupleSchema) }),
+      // a state file's text must read (every route reads it): else each call would answer 500
+      schema: v.object({ dsl: v.pipe(v.string(), v.rawCheck(({ dataset, addIssue }) => { if (dataset.typed && dataset.value) syntaxProblem(dataset.value, addIssue) })), version: v.string(), relations: v.array(TupleSchema) }),
       routes: {
         'GET /v1/mgmt/fga/schema': { mutates: false, handle: ({ state }) => ({ dsl: state.dsl, ...(state.version ? { version: state.version } : {}) }) },
         'POST /v1/mgmt/fga/schema': {
@@ -182,6 +183,14 @@ const TupleSchema = v.strictObject({ resource: v.pipe(v.string(), v.minLength(1)
 type Tuple = v.InferOutput<typeof TupleSchema>
 type State = { dsl: string; version: string; relations: Tuple[] }
 
+function syntaxProblem(dsl: string, addIssue: (issue: { message: string }) => void): void {
+  try {
+    parseFga(dsl)
+  } catch (error) {
+    if (!(error instanceof FgaSyntaxError)) throw error
+    addIssue({ message: `${error.message}; set it to "" for no schema` })
+  }
+}
 const modelOf = (state: State): FgaModel => (state.dsl ? parseFga(state.dsl) : { model: '1.0', conditions: {}, types: {} })
 const sameTuple = (a: Tuple, b: Tuple) => a.resource === b.resource && a.resourceType === b.resourceType && a.relation === b.relation && a.target === b.target && a.targetType === b.targetType
 

@@ -7,7 +7,9 @@ import fs from 'node:fs'
 import DescopeClient from '@descope/node-sdk'
 import * as assert from 'uvu/assert'
 import { restoreIntoSecond, runIn, twoProjectSuite, type TwoProjects } from './helpers/two-projects.ts'
-import type { Emulator } from '../lib/emulator/index.ts'
+import os from 'node:os'
+import path from 'node:path'
+import { startEmulator, type Emulator } from '../lib/emulator/index.ts'
 import fgaSchema from '../plugins/fga-schema.ts'
 import { configWithTestPlugins, createProject, emulatorEnvironment, runTask } from './helpers/project.ts'
 import { cuttingProxy, type Refusal } from './helpers/cutting-proxy.ts'
@@ -267,6 +269,22 @@ test('a live schema this plugin cannot read fails the run naming it, and changes
   assert.is(result.code, 1)
   assert.match(result.stderr, "the project's FGA schema, as the API answers it, is not one this plugin can read (line 3")
   assert.is(stored(context.a).dsl, 'model AuthZ 1.0\ntype doc\n  relation ~~~\n')
+})
+
+test('an emulator state file whose schema text is damaged is refused at start, naming the plugin and the field, not answered 500 on every call', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fga-state-'))
+  try {
+    const file = path.join(dir, 'state.json')
+    await (await startEmulator({ persistPath: file, plugins: [fgaSchema()] })).close()
+    const state = JSON.parse(fs.readFileSync(file, 'utf8'))
+    state.plugins['fga-schema'].dsl = 'model AuthZ 1.0\ntype doc\n  relation ~~~\n'
+    fs.writeFileSync(file, JSON.stringify(state))
+    const error = await startEmulator({ persistPath: file, plugins: [fgaSchema()] }).then((emulator) => emulator.close(), (reason: unknown) => reason) as { code?: string; message?: string } | undefined
+    assert.is(error?.code, 'EMULATOR_STATE_CORRUPT')
+    assert.match(error!.message!, 'plugin "fga-schema"\'s part, dsl: line 3')
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
 })
 
 test.run()
