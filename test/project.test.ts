@@ -9,7 +9,8 @@ import * as assert from 'uvu/assert'
 import type { Emulator } from '../lib/emulator/index.ts'
 import project from '../plugins/project.ts'
 import { restoreIntoSecond, runIn, twoProjectSuite } from './helpers/two-projects.ts'
-import { emulatorEnvironment } from './helpers/project.ts'
+import { configWithTestPlugins, createProject, emulatorEnvironment, runTask } from './helpers/project.ts'
+import { cuttingProxy } from './helpers/cutting-proxy.ts'
 
 const PROJECT = `project:
   name: 'Acme "dev" \\ eu'
@@ -107,6 +108,24 @@ test('a live project of an unexpected shape is an error naming it and the field'
   assert.is(error.code, 'LIVE_INVALID')
   assert.match(error.message, 'live project')
   assert.match(error.message, 'name')
+})
+
+test('a projects/list answer that is no list is live data of an unexpected shape, not a key that may not read it (a backup does not skip it)', async (context) => {
+  const proxy = await cuttingProxy(context.a.url, () => false, (_method, path) => (path === '/v1/mgmt/projects/list' ? { status: 200, body: { projects: { id: context.a.projectId } } } : undefined))
+  const fixture = createProject({ 'environments/a.yaml': emulatorEnvironment({ url: proxy.url, projectId: context.a.projectId }, PROJECT) }, configWithTestPlugins({ project: '' }))
+  try {
+    for (const args of [['sync', '--env', 'a', '--json'], ['backup', 'create', '--env', 'a', '--json']]) {
+      const [task, ...rest] = args
+      const result = await runTask(task!, rest, { cwd: fixture.dir, env: { EMULATOR_KEY: context.a.managementKey } })
+      assert.is(result.code, 1, `${args.join(' ')}: ${result.stdout}`)
+      const { error } = jsonOf(result.stdout)
+      assert.is(error.code, 'LIVE_INVALID', args.join(' '))
+      assert.match(error.message, 'projects is not a list')
+    }
+  } finally {
+    await proxy.close()
+    fixture.remove()
+  }
 })
 
 test.run()
