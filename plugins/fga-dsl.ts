@@ -35,7 +35,8 @@ export class FgaSyntaxError extends Error {
   }
 }
 
-const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/
+/** a type's, relation's, permission's or condition's name */
+export const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/
 const KEYWORDS = new Set(['model', 'condition', 'type', 'relation', 'permission'])
 
 /** Tokens: names and numbers, quoted strings (kept verbatim), and single punctuation marks. */

@@ -28,13 +28,30 @@ import { unlessNotFound } from '../lib/client/client.ts'
 import { dataRecord } from '../lib/config/schemas.ts'
 import { LiveDataError } from '../lib/errors.ts'
 import { defineEmulator, defineHandler, definePlugin, type EmulatorRequest } from '../lib/plugin.ts'
-import { fgaDeletes, fgaProblems, FgaSyntaxError, parseFga, renderFga, type FgaModel } from './fga-dsl.ts'
+import { fgaDeletes, fgaProblems, FgaSyntaxError, NAME, parseFga, renderFga, type FgaModel } from './fga-dsl.ts'
+import { sortKeys } from '../lib/io/json-file.ts'
 
-// every name kept: a type or relation may be called `constructor` or `__proto__` (v.record drops them)
-const record = <T extends v.GenericSchema>(value: T) => dataRecord(value)
-const FgaTypeSchema = v.strictObject({ relations: record(v.string()), permissions: record(v.string()) })
+// every name kept: a type or relation may be called `constructor` or `__proto__` (v.record drops
+// them); each a name, and each expression one line, so that a backup's model renders into the
+// very statements it states, none smuggled in (the model as a whole must read back as itself)
+const Name = v.pipe(v.string(), v.regex(NAME, 'is not a name (letters, digits, "_" and "-")'))
+const Expression = v.pipe(v.string(), v.regex(/^[^\r\n]*$/, 'holds a line break'))
+const record = <T extends v.GenericSchema>(value: T) => dataRecord(value, Name)
+const FgaTypeSchema = v.strictObject({ relations: record(Expression), permissions: record(Expression) })
 /** A schema as plans, drift and backups hold it: by name (see plugins/fga-dsl.ts). */
-const FgaModelSchema = v.strictObject({ model: v.string(), conditions: record(v.string()), types: record(FgaTypeSchema) })
+const FgaModelSchema = v.pipe(
+  v.strictObject({ model: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.]+$/, 'is not a version (1.0)')), conditions: record(Expression), types: record(FgaTypeSchema) }),
+  v.check((model) => readsBackAsItself(model), 'does not read back as itself once written in the schema language (a comment, or a statement cut short, in an expression)'),
+)
+
+function readsBackAsItself(model: FgaModel): boolean {
+  try {
+    return JSON.stringify(sortKeys(parseFga(renderFga(model)))) === JSON.stringify(sortKeys(model))
+  } catch (error) {
+    if (error instanceof FgaSyntaxError) return false
+    throw error
+  }
+}
 
 /** The schema's text read as a model, or an issue naming the line and what to do. */
 const dslOf = (problems: (model: FgaModel) => string[]) => v.rawTransform<string, FgaModel>(({ dataset, addIssue, NEVER }) => {
@@ -58,7 +75,8 @@ export const FgaSchemaSchema = v.pipe(
 export type FgaSchema = FgaModel
 
 /** The API's answer, or an item of a backup (already a model). */
-const LiveFgaSchemaSchema = v.union([v.looseObject({ dsl: v.string() }), FgaModelSchema], 'is neither the API\'s {dsl} nor a schema by name')
+const DslAnswer = v.looseObject({ dsl: v.string() })
+const LiveFgaSchemaSchema = v.lazy((input) => (typeof input === 'object' && input !== null && !Object.hasOwn(input, 'model') ? DslAnswer : FgaModelSchema)) as v.GenericSchema<unknown, v.InferOutput<typeof DslAnswer> | FgaModel>
 type LiveFgaSchema = v.InferOutput<typeof LiveFgaSchemaSchema>
 
 // typed operations for scripts: ctx.ops('authorizationSchema')

@@ -11,6 +11,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { startEmulator, type Emulator } from '../lib/emulator/index.ts'
 import fgaSchema from '../plugins/fga-schema.ts'
+import { contentHash } from '../lib/backup/format.ts'
 import { configWithTestPlugins, createProject, emulatorEnvironment, runTask } from './helpers/project.ts'
 import { cuttingProxy, type Refusal } from './helpers/cutting-proxy.ts'
 
@@ -202,6 +203,33 @@ test('restoring a backup whose schema lacks a live type is refused without --pru
   assert.is(refused.code, 3)
   assert.match(JSON.parse(refused.stdout).error.issues[0].message, 'would delete type folder')
   assert.is((await run(context, 'b', 'backup', 'restore', backup, '--prune', '--apply')).code, 0)
+})
+
+test('a backup edited (its hash recomputed) so that its schema would render into other statements is refused before any request', async (context) => {
+  assert.is((await run(context, 'a', 'sync', '--apply')).code, 0)
+  const backup = JSON.parse((await run(context, 'a', 'backup', 'create', '--json')).stdout).backup as string
+  const original = JSON.parse(fs.readFileSync(backup, 'utf8'))
+  const edits: [string, (model: { conditions: Record<string, string>; types: Record<string, { relations: Record<string, string> }> }) => void][] = [
+    ['items.authorizationSchema[0].types.doc.relations.viewer', (model) => { model.types.doc!.relations.viewer = 'user\ntype smuggled\n  relation admin: user' }],
+    ['items.authorizationSchema[0].conditions.C', (model) => { model.conditions.C = '(x string) { true }\r\ntype smuggled' }],
+    ['items.authorizationSchema[0].types', (model) => { model.types['doc\n  relation admin'] = { relations: {}, permissions: {} } as never }],
+    ['items.authorizationSchema[0]', (model) => { model.types.doc!.relations.viewer = 'user // and so on' }],
+  ]
+  for (const [at, edit] of edits) {
+    const edited = structuredClone(original)
+    edit(edited.items.authorizationSchema[0])
+    edited.metadata.contentHash = contentHash(edited.items)
+    const file = `${context.project.dir}/edited.json`
+    fs.writeFileSync(file, JSON.stringify(edited))
+    context.b.log.length = 0
+    const result = await run(context, 'b', 'backup', 'restore', file, '--apply', '--json')
+    assert.is(result.code, 3, `${at}: ${result.stdout}`)
+    const { error } = JSON.parse(result.stdout)
+    assert.is(error.code, 'BACKUP_INVALID', at)
+    assert.ok(error.issues[0].path.startsWith(at), `${at}: ${JSON.stringify(error.issues)}`)
+    assert.equal(context.b.log.filter((entry) => entry.path.includes('/fga/')), [], 'no request was sent')
+  }
+  assert.is(stored(context.b).dsl, '')
 })
 
 test('names are data: a type "__proto__" with a relation "toString" is applied and compares', async (context) => {
