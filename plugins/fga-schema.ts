@@ -25,7 +25,7 @@
 // never cleared by this tool (an empty `dsl` is refused): delete it in the console.
 import * as v from 'valibot'
 import { unlessNotFound } from '../lib/client/client.ts'
-import { dataRecord } from '../lib/config/schemas.ts'
+import { dataRecord, plainLines } from '../lib/config/schemas.ts'
 import { LiveDataError } from '../lib/errors.ts'
 import { defineEmulator, defineHandler, definePlugin, type EmulatorRequest } from '../lib/plugin.ts'
 import { fgaDeletes, fgaProblems, FgaSyntaxError, NAME, parseFga, renderFga, type FgaModel } from './fga-dsl.ts'
@@ -67,9 +67,19 @@ const dslOf = (problems: (model: FgaModel) => string[]) => v.rawTransform<string
   return NEVER
 })
 
+/** No line of the text holds an invisible or direction-changing character ("Trojan Source"): each named by its line. */
+const LineText = v.pipe(v.string(), plainLines())
+const readsAsWritten = v.rawCheck<string>(({ dataset, addIssue }) => {
+  if (!dataset.typed) return
+  dataset.value.split(/\r\n?|\n/).forEach((line, index) => {
+    const checked = v.safeParse(LineText, line)
+    if (!checked.success) addIssue({ message: `line ${index + 1}: ${checked.issues[0].message}` })
+  })
+})
+
 /** What a file declares: the schema's text, best as a YAML block (`dsl: |`). */
 export const FgaSchemaSchema = v.pipe(
-  v.strictObject({ dsl: v.pipe(v.string(), v.minLength(1, 'is empty: write the schema, starting with "model AuthZ 1.0" (this tool does not clear a schema)'), dslOf(fgaProblems)) }),
+  v.strictObject({ dsl: v.pipe(v.string(), v.minLength(1, 'is empty: write the schema, starting with "model AuthZ 1.0" (this tool does not clear a schema)'), readsAsWritten, dslOf(fgaProblems)) }),
   v.transform(({ dsl }) => dsl),
 )
 export type FgaSchema = FgaModel

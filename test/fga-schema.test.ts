@@ -269,6 +269,21 @@ test('a huge schema: a statement continued over one very long line is read, not 
   assert.equal(JSON.parse(plan.stdout).changes.map((change: { op: string }) => change.op), ['update'])
 })
 
+test('an authorization schema with an invisible or direction-changing character (Trojan Source) is refused before any request; CRLF and tabs are fine', async (context) => {
+  for (const [dsl, code] of [['model AuthZ 1.0\ncondition C(x string) { x == "admin\u202e" }\ntype user\n', '202E'], ['model AuthZ 1.0\ntype user\ntype doc\n  relation owner: user \u200b| user\n', '200B']] as const) {
+    context.project.write('environments/a.yaml', emulatorEnvironment(context.a, `authorizationSchema:\n  dsl: ${JSON.stringify(dsl)}\n`))
+    const result = await run(context, 'a', 'sync', '--json')
+    assert.is(result.code, 3, result.stdout)
+    const [issue] = JSON.parse(result.stdout).error.issues
+    assert.is(issue.path, 'authorizationSchema.dsl')
+    assert.match(issue.message, `U+${code}`)
+  }
+  assert.equal(context.a.log.filter((entry) => entry.path.includes('/fga/')), [], 'no request was sent')
+  context.project.write('environments/a.yaml', emulatorEnvironment(context.a, `authorizationSchema:\n  dsl: ${JSON.stringify(SCHEMA.replace(/\n/g, '\r\n').replace(/ {2}/g, '\t'))}\n`))
+  const crlf = await run(context, 'a', 'sync', '--json')
+  assert.is(crlf.code, 0, crlf.stdout)
+})
+
 test('a schema that is not one is refused before any request, naming the file, the field and the line', async (context) => {
   const cases: [string, string][] = [
     ['type user\n', 'line 1: a schema starts with "model AuthZ 1.0"'],
