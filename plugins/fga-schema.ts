@@ -131,23 +131,26 @@ export default function fgaSchema() {
       },
       normalize: normalizeFgaSchema,
       update: async (ctx, schema) => { await ctx.client.post(SCHEMA_PATH, { dsl: renderFga(schema) }) },
-      // nothing live, nothing to lose; else Descope says what saving would delete
+      // Descope says what saving would delete; asked even when the read found no schema (an
+      // answer of another shape may be read as none yet): its word then decides alone
       preview: async (ctx, schema, current) => {
-        if (!current) return {}
         const answer = v.safeParse(DryRunSchema, await ctx.client.post(`${SCHEMA_PATH}/dryrun`, { dsl: renderFga(schema) }))
         if (!answer.success) throw new LiveDataError(`the FGA schema dry run answered in an unexpected shape (${v.getDotPath(answer.issues[0]) ?? 'the answer'}: ${answer.issues[0].message}); nothing was changed`)
         const preview = answer.output.deletesPreview
         // what the two models say is dropped counts too: an answer that leaves something out
         // (its fields omitted, a changed shape) never lets a delete through unrefused
-        const known = fgaDeletes(current.item, schema)
+        const known = current ? fgaDeletes(current.item, schema) : { types: [], relations: [] }
         const types = [...new Set([...(preview?.types ?? []), ...known.types])]
         const relations = [...new Set([...(preview?.relations ?? []), ...known.relations])]
         const deletes = [...types.map((type) => `type ${type}`), ...relations.map((relation) => `relation ${relation}`)]
         // a dry run that says it deletes without saying what still deletes
         if (preview?.hasDeletes && !deletes.length) deletes.push('relations the dry run does not name')
+        if (!deletes.length) return {}
+        const notes = ['saving it deletes every relation stored under what it drops', ...(current ? [] : ['the schema read from Descope was empty, yet its dry run names these'])]
+        if (!current) return { deletes, notes }
         const live = current.item
         const of = Object.keys(live.types).length + Object.values(live.types).reduce((sum, type) => sum + Object.keys(type.relations).length, 0)
-        return deletes.length ? { deletes, of, notes: ['saving it deletes every relation stored under what it drops'] } : {}
+        return { deletes, of, notes }
       },
     })],
     emulator: defineEmulator<State>({

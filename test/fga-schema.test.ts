@@ -159,6 +159,21 @@ test('what the schema drops is refused without --prune even when the dry run nam
   assert.is(stored(context.a).dsl.includes('type doc'), true, 'nothing was saved')
 })
 
+test('a live schema read as none yet (an answer without dsl) is still dry-run: what saving over the real one drops is refused without --prune', async (context) => {
+  assert.is((await run(context, 'a', 'sync', '--apply')).code, 0)
+  const proxy = await cuttingProxy(context.a.url, () => false, (method, path) => (method === 'GET' && path === '/v1/mgmt/fga/schema' ? { status: 200, body: { schema: { dsl: stored(context.a).dsl } } } : undefined))
+  const project = createProject({ 'environments/a.yaml': emulatorEnvironment({ url: proxy.url, projectId: context.a.projectId }, section('model AuthZ 1.0\n\ntype user\n')) }, configWithTestPlugins({ 'fga-schema': '' }))
+  try {
+    const refused = await runTask('sync', ['--env', 'a', '--apply', '--json'], { cwd: project.dir, env: { EMULATOR_KEY: context.a.managementKey } })
+    assert.is(refused.code, 3, refused.stdout)
+    assert.match(JSON.parse(refused.stdout).error.issues[0].message, 'would delete type doc, type group')
+  } finally {
+    await proxy.close()
+    project.remove()
+  }
+  assert.match(stored(context.a).dsl, 'type doc')
+})
+
 test('a dry run that answers a list, or no object, is an unexpected shape: the run fails and saves nothing', async (context) => {
   assert.is((await run(context, 'a', 'sync', '--apply')).code, 0)
   for (const body of [[], { deletesPreview: [] }]) {
