@@ -174,6 +174,18 @@ test('a live schema read as none yet (an answer without dsl) is still dry-run: w
   assert.match(stored(context.a).dsl, 'type doc')
 })
 
+test('a schema Descope\'s dry run refuses (400) is refused like bad input: exit 3, naming the file, the section and what Descope said', async (context) => {
+  assert.is((await run(context, 'a', 'sync', '--apply')).code, 0)
+  const refusal = { status: 400, body: { errorCode: 'E074001', errorDescription: 'Invalid FGA schema', errorMessage: 'line 7: relation viewer: unexpected "user user"' } }
+  const result = await withDryRunAnswer(context, refusal, SCHEMA.replace('relation viewer: user', 'relation viewer: user user'), '--apply', '--json')
+  assert.is(result.code, 3, result.stdout)
+  const { error } = JSON.parse(result.stdout)
+  assert.is(error.code, 'PLAN_REFUSED')
+  assert.equal([error.issues[0].file.endsWith('a.yaml'), error.issues[0].path], [true, 'authorizationSchema'])
+  assert.match(error.issues[0].message, 'Descope\'s dry run refused it (400 E074001): Invalid FGA schema: line 7: relation viewer: unexpected "user user"')
+  assert.not.match(stored(context.a).dsl, 'user user')
+})
+
 test('a dry run that answers a list, or no object, is an unexpected shape: the run fails and saves nothing', async (context) => {
   assert.is((await run(context, 'a', 'sync', '--apply')).code, 0)
   for (const body of [[], { deletesPreview: [] }]) {
