@@ -18,7 +18,7 @@
 // /v1/mgmt/authz/schema/delete. terraform-provider-descope (authorization.go) keeps the schema
 // text it was given because Descope may answer it reformatted: hence the comparison by meaning.
 // ASSUMED: a project without a schema answers `{dsl: ""}` (or 404, or no dsl: all read as "none
-// yet"); a dry run lists the relations of types that stay, the dropped types apart; saving
+// yet", and the dry run is asked all the same, so a misread cannot hide what a save drops); a dry run lists the relations of types that stay, the dropped types apart; saving
 // deletes the relations stored under what it drops.
 // Not managed: the relations themselves (data, not configuration), resource details, mappable
 // schemas, and legacy ReBAC (`authz.*` namespaces and relation definitions). The schema is
