@@ -141,15 +141,18 @@ export default function fgaSchema() {
         // (its fields omitted, a changed shape) never lets a delete through unrefused
         const known = current ? fgaDeletes(current.item, schema) : { types: [], relations: [] }
         const types = [...new Set([...(preview?.types ?? []), ...known.types])]
-        const relations = [...new Set([...(preview?.relations ?? []), ...known.relations])]
+        // a dropped type takes its relations: each is named and counted, so the delete guard
+        // weighs a drop in the same units as `of` (types and relations), not a type as one
+        const live = current?.item.types ?? {}
+        const underDropped = types.filter((type) => Object.hasOwn(live, type)).flatMap((type) => Object.keys(live[type]!.relations).sort().map((relation) => `${type}#${relation}`))
+        const relations = [...new Set([...(preview?.relations ?? []), ...known.relations, ...underDropped])]
         const deletes = [...types.map((type) => `type ${type}`), ...relations.map((relation) => `relation ${relation}`)]
         // a dry run that says it deletes without saying what still deletes
         if (preview?.hasDeletes && !deletes.length) deletes.push('relations the dry run does not name')
         if (!deletes.length) return {}
         const notes = ['saving it deletes every relation stored under what it drops', ...(current ? [] : ['the schema read from Descope was empty, yet its dry run names these'])]
         if (!current) return { deletes, notes }
-        const live = current.item
-        const of = Object.keys(live.types).length + Object.values(live.types).reduce((sum, type) => sum + Object.keys(type.relations).length, 0)
+        const of = Object.keys(live).length + Object.values(live).reduce((sum, type) => sum + Object.keys(type.relations).length, 0)
         return { deletes, of, notes }
       },
     })],

@@ -79,16 +79,17 @@ test('a change that drops a type and a relation: shown from the dry run, refused
   assert.is(refused.code, 3, refused.stderr)
   const { error } = JSON.parse(refused.stdout)
   assert.is(error.code, 'PLAN_REFUSED')
-  assert.equal(error.issues.map((issue: { path: string; message: string; fix: string }) => [issue.path, issue.message]), [['authorizationSchema', 'update of authorizationSchema "project" would delete type group, relation doc#owner']])
+  assert.equal(error.issues.map((issue: { path: string; message: string; fix: string }) => [issue.path, issue.message]), [['authorizationSchema', 'update of authorizationSchema "project" would delete type group, relation doc#owner, relation group#member']])
   assert.match(error.issues[0].fix, '--prune')
 
   const shown = await run(context, 'a', 'sync', '--prune')
   assert.is(shown.code, 0, shown.stderr)
   assert.match(shown.stdout, 'deletes type group')
   assert.match(shown.stdout, 'deletes relation doc#owner')
-  assert.match(shown.stdout, 'the update of authorizationSchema DELETES 2')
+  assert.match(shown.stdout, 'deletes relation group#member')
+  assert.match(shown.stdout, 'the update of authorizationSchema DELETES 3')
   const json = JSON.parse((await run(context, 'a', 'sync', '--prune', '--json')).stdout)
-  assert.equal(json.changes.map((change: { preview?: object }) => change.preview), [{ notes: ['saving it deletes every relation stored under what it drops'], deletes: ['type group', 'relation doc#owner'] }])
+  assert.equal(json.changes.map((change: { preview?: object }) => change.preview), [{ notes: ['saving it deletes every relation stored under what it drops'], deletes: ['type group', 'relation doc#owner', 'relation group#member'] }])
   assert.equal(stored(context.a).relations.length, 3, 'a plan and a dry run change nothing')
 
   assert.is((await run(context, 'a', 'sync', '--prune', '--apply')).code, 0)
@@ -112,15 +113,15 @@ test('a saved plan that drops a type: applied as reviewed; refused when its dele
   }
   await save()
   const saved = JSON.parse(fs.readFileSync(planFile, 'utf8'))
-  assert.equal(saved.plan.changes[0].preview.deletes, ['type doc'])
+  assert.equal(saved.plan.changes[0].preview.deletes, ['type doc', 'relation doc#owner', 'relation doc#viewer'])
   // the reviewer is shown no deletes: what is applied is not what the file shows
   saved.plan.changes[0].preview.deletes = []
   fs.writeFileSync(planFile, JSON.stringify(saved))
   assert.equal(await staleAt(), ['plan.changes'])
   await save()
-  assert.ok((await sdkOf(context.a).fga.saveSchema({ dsl: `${SCHEMA}\ntype folder\n  relation owner: user\n` })).ok)
+  assert.ok((await sdkOf(context.a).fga.saveSchema({ dsl: SCHEMA.replace('relation member: user', 'relation member: user\n  permission is_member: member') })).ok)
   assert.equal(await staleAt(), ['metadata.fingerprints.live'])
-  assert.match(stored(context.a).dsl, 'type folder')
+  assert.match(stored(context.a).dsl, 'permission is_member: member')
   await save()
   const applied = await apply()
   assert.is(applied.code, 0, applied.stdout)
@@ -152,10 +153,10 @@ test('what the schema drops is refused without --prune even when the dry run nam
   for (const body of [{}, { deletesPreview: {} }, { deletesPreview: { hasDeletes: false } }, { deletesPreview: { hasDeletes: true, types: ['group'] } }]) {
     const refused = await withDryRunAnswer(context, { status: 200, body }, dropsDoc, '--json')
     assert.is(refused.code, 3, `${JSON.stringify(body)}: ${refused.stdout}`)
-    assert.match(JSON.parse(refused.stdout).error.issues[0].message, /would delete (type group, )?type doc$/, JSON.stringify(body))
+    assert.match(JSON.parse(refused.stdout).error.issues[0].message, /would delete (type group, )?type doc, relation /, JSON.stringify(body))
   }
-  const planned = JSON.parse((await withDryRunAnswer(context, { status: 200, body: { deletesPreview: { hasDeletes: true, types: ['group'] } } }, dropsDoc, '--prune', '--json')).stdout)
-  assert.equal(planned.changes[0].preview.deletes, ['type group', 'type doc'], 'what the dry run says, and what it left out')
+  const planned = JSON.parse((await withDryRunAnswer(context, { status: 200, body: { deletesPreview: { hasDeletes: true, types: ['group'] } } }, dropsDoc, '--prune', '--allow-mass-delete', '--json')).stdout)
+  assert.equal(planned.changes[0].preview.deletes, ['type group', 'type doc', 'relation group#member', 'relation doc#owner', 'relation doc#viewer'], 'what the dry run says, and what it left out')
   assert.is(stored(context.a).dsl.includes('type doc'), true, 'nothing was saved')
 })
 
@@ -207,12 +208,27 @@ test('the delete guard counts what a schema change deletes: more than maxCount n
     assert.is(refused.code, 3, refused.stderr)
     const { error } = JSON.parse(refused.stdout)
     assert.is(error.code, 'MASS_DELETE')
-    assert.match(error.issues[0].message, 'would delete type doc, type group: 2 deletes, more than deleteGuard.maxCount (1)')
+    assert.match(error.issues[0].message, 'would delete type doc, type group, relation doc#owner, relation doc#viewer, relation group#member: 5 deletes, more than deleteGuard.maxCount (1)')
     assert.is((await runTask('sync', ['--env', 'a', '--prune', '--allow-mass-delete', '--apply'], options)).code, 0)
     assert.is(stored(context.a).dsl, 'model AuthZ 1.0\n\ntype user\n')
   } finally {
     project.remove()
   }
+})
+
+test('the delete guard weighs a dropped type with its relations: dropping most of a schema needs --allow-mass-delete, as most of any type would', async (context) => {
+  const types = ['doc', 'folder', 'board', 'sheet'].map((name) => `type ${name}\n  relation owner: user\n  relation viewer: user\n`).join('\n')
+  declare(context, `model AuthZ 1.0\n\ntype user\n\n${types}`)
+  assert.is((await run(context, 'a', 'sync', '--apply')).code, 0)
+  declare(context, 'model AuthZ 1.0\n\ntype user\n\ntype doc\n  relation owner: user\n  relation viewer: user\n')
+  const refused = await run(context, 'a', 'sync', '--prune', '--json')
+  assert.is(refused.code, 3, refused.stdout)
+  const { error } = JSON.parse(refused.stdout)
+  assert.is(error.code, 'MASS_DELETE')
+  assert.match(error.issues[0].message, '9 deletes, more than deleteGuard.maxShare (50%) of the 13 live')
+  assert.match(error.issues[0].message, 'type board, type folder, type sheet, relation board#owner, relation board#viewer')
+  const planned = await run(context, 'a', 'sync', '--prune', '--allow-mass-delete', '--json')
+  assert.is(planned.code, 0, planned.stdout)
 })
 
 test('a backup restored into another project gives it the same schema; the next plan is empty; no version of the first', async (context) => {
