@@ -192,7 +192,8 @@ export interface ResourceHandler<Item extends object = object, Live = unknown> {
   /**
    * asks the API what a create or update would do beyond its fields (a dry run), after live is
    * read and before the plan is shown; `current` is the live item (none for a create, or a
-   * singleton not yet live). It must not change anything.
+   * singleton not yet live). It must not change anything. An ApiError of status 400 from it is
+   * the API refusing the item: the plan is refused (exit 3), naming where the item is declared.
    */
   preview?(ctx: HandlerContext, item: Item, current: Current<Item, Live> | undefined): Promise<Preview>
   /** live items that every project has (built-ins): never listed as unmanaged, never pruned */

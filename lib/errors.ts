@@ -198,8 +198,18 @@ export class PluginError extends DescopeMgmtError {
  * type out and says so. Exit 1.
  */
 export class UnreadableError extends DescopeMgmtError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('LIVE_UNREADABLE', message, options)
+  /** the type that could not be read: set by the engine (lib/engine/live.ts readLive) */
+  type?: string
+  /** the message without `orLeaveOut`: what a restore, which has no file to leave the type out of, says */
+  readonly reason: string
+  /**
+   * `orLeaveOut`: the way out for a plan of files (leave the section out of the file), added to
+   * the message after ", or "
+   */
+  constructor(reason: string, options?: { cause?: unknown; type?: string; orLeaveOut?: string }) {
+    super('LIVE_UNREADABLE', options?.orLeaveOut ? `${reason}, or ${options.orLeaveOut}` : reason, options)
+    this.reason = reason
+    this.type = options?.type
   }
 }
 

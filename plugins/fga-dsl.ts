@@ -35,7 +35,8 @@ export class FgaSyntaxError extends Error {
   }
 }
 
-const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/
+/** a type's, relation's, permission's or condition's name */
+export const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/
 const KEYWORDS = new Set(['model', 'condition', 'type', 'relation', 'permission'])
 
 /** Tokens: names and numbers, quoted strings (kept verbatim), and single punctuation marks. */
@@ -47,7 +48,8 @@ function tokenize(text: string, line: number): string[] {
     if (/^\s/.test(token) || token.startsWith('//')) continue
     if (token === '"' || token === "'") throw new FgaSyntaxError(line, `a string that starts with ${token} has no end on this line`)
     // a name followed by `.relation` (parent.owner) is one token above; split it back so its spelling is one
-    tokens.push(...(/^[A-Za-z_]/.test(token) && token.includes('.') ? token.split(/(\.)/).filter(Boolean) : [token]))
+    if (/^[A-Za-z_]/.test(token) && token.includes('.')) for (const part of token.split(/(\.)/).filter(Boolean)) tokens.push(part)
+    else tokens.push(token)
   }
   return tokens
 }
@@ -73,7 +75,8 @@ function statements(dsl: string): Statement[] {
     const tokens = tokenize(text, index + 1)
     if (!tokens.length) return
     const last = found[found.length - 1]
-    if (!KEYWORDS.has(tokens[0]!) && last) last.tokens.push(...tokens)
+    // one at a time: a line of 100,000s of tokens is more than a call's arguments may be
+    if (!KEYWORDS.has(tokens[0]!) && last) for (const token of tokens) last.tokens.push(token)
     else found.push({ line: index + 1, tokens })
   })
   return found
@@ -165,7 +168,8 @@ export function fgaProblems(model: FgaModel): string[] {
       }
     }
     for (const [name, expression] of Object.entries(type.permissions)) {
-      const tokens = expression.split(/\s+|(?=[.|&()-])|(?<=[.|&()-])/).filter(Boolean)
+      // as spelled: an exclusion's "-" stands apart (`a - b`); inside a name (`co-owner`) it is the name's
+      const tokens = expression.split(/\s+|(?=[.|&()])|(?<=[.|&()])/).filter(Boolean)
       for (const condition of conditionsIn(tokens)) if (!Object.hasOwn(model.conditions, condition)) problems.push(`type ${typeName}: permission ${name} uses condition "${condition}", which is not defined`)
       for (const [index, token] of tokens.entries()) {
         if (!/^[A-Za-z_]/.test(token) || token === 'with' || tokens[index - 1] === 'with' || tokens[index - 1] === '.') continue

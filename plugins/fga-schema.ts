@@ -1,8 +1,9 @@
 // The project's authorization (FGA) schema: one document per project, written in Descope's FGA
 // schema language, read and replaced, never created or deleted. The plan compares it by what it
 // says (plugins/fga-dsl.ts), so layout is never drift, and asks the API's dry-run what saving the
-// new schema would delete: types and relations go with every relation stored under them (which
-// user may do what on which resource), so such a change is refused unless --prune says it is meant.
+// new schema would delete (adding what the two models show it drops, should the answer leave any
+// out): types and relations go with every relation stored under them (which user may do what on
+// which resource), so such a change is refused unless --prune says it is meant.
 //
 // Confirmed by node-sdk 2.13.0 (lib/management/fga.ts, paths.ts, types.ts FGASchema,
 // FGASchemaDryRunResponse, FGARelation, CheckResponseRelation) and go-sdk mgmt/fga.go: GET
@@ -17,21 +18,40 @@
 // /v1/mgmt/authz/schema/delete. terraform-provider-descope (authorization.go) keeps the schema
 // text it was given because Descope may answer it reformatted: hence the comparison by meaning.
 // ASSUMED: a project without a schema answers `{dsl: ""}` (or 404, or no dsl: all read as "none
-// yet"); a dry run lists the relations of types that stay, the dropped types apart; saving
+// yet", and the dry run is asked all the same, so a misread cannot hide what a save drops); a dry run lists the relations of types that stay, the dropped types apart; saving
 // deletes the relations stored under what it drops.
 // Not managed: the relations themselves (data, not configuration), resource details, mappable
 // schemas, and legacy ReBAC (`authz.*` namespaces and relation definitions). The schema is
 // never cleared by this tool (an empty `dsl` is refused): delete it in the console.
 import * as v from 'valibot'
 import { unlessNotFound } from '../lib/client/client.ts'
+import { dataRecord, plainLines } from '../lib/config/schemas.ts'
 import { LiveDataError } from '../lib/errors.ts'
 import { defineEmulator, defineHandler, definePlugin, type EmulatorRequest } from '../lib/plugin.ts'
-import { fgaDeletes, fgaProblems, FgaSyntaxError, parseFga, renderFga, type FgaModel } from './fga-dsl.ts'
+import { fgaDeletes, fgaProblems, FgaSyntaxError, NAME, parseFga, renderFga, type FgaModel } from './fga-dsl.ts'
+import { sortKeys } from '../lib/io/json-file.ts'
 
-const record = <T extends v.GenericSchema>(value: T) => v.record(v.string(), value)
-const FgaTypeSchema = v.strictObject({ relations: record(v.string()), permissions: record(v.string()) })
+// every name kept: a type or relation may be called `constructor` or `__proto__` (v.record drops
+// them); each a name, and each expression one line, so that a backup's model renders into the
+// very statements it states, none smuggled in (the model as a whole must read back as itself)
+const Name = v.pipe(v.string(), v.regex(NAME, 'is not a name (letters, digits, "_" and "-")'))
+const Expression = v.pipe(v.string(), v.regex(/^[^\r\n]*$/, 'holds a line break'))
+const record = <T extends v.GenericSchema>(value: T) => dataRecord(value, Name)
+const FgaTypeSchema = v.strictObject({ relations: record(Expression), permissions: record(Expression) })
 /** A schema as plans, drift and backups hold it: by name (see plugins/fga-dsl.ts). */
-const FgaModelSchema = v.strictObject({ model: v.string(), conditions: record(v.string()), types: record(FgaTypeSchema) })
+const FgaModelSchema = v.pipe(
+  v.strictObject({ model: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.]+$/, 'is not a version (1.0)')), conditions: record(Expression), types: record(FgaTypeSchema) }),
+  v.check((model) => readsBackAsItself(model), 'does not read back as itself once written in the schema language (a comment, or a statement cut short, in an expression)'),
+)
+
+function readsBackAsItself(model: FgaModel): boolean {
+  try {
+    return JSON.stringify(sortKeys(parseFga(renderFga(model)))) === JSON.stringify(sortKeys(model))
+  } catch (error) {
+    if (error instanceof FgaSyntaxError) return false
+    throw error
+  }
+}
 
 /** The schema's text read as a model, or an issue naming the line and what to do. */
 const dslOf = (problems: (model: FgaModel) => string[]) => v.rawTransform<string, FgaModel>(({ dataset, addIssue, NEVER }) => {
@@ -47,15 +67,26 @@ const dslOf = (problems: (model: FgaModel) => string[]) => v.rawTransform<string
   return NEVER
 })
 
+/** No line of the text holds an invisible or direction-changing character ("Trojan Source"): each named by its line. */
+const LineText = v.pipe(v.string(), plainLines())
+const readsAsWritten = v.rawCheck<string>(({ dataset, addIssue }) => {
+  if (!dataset.typed) return
+  dataset.value.split(/\r\n?|\n/).forEach((line, index) => {
+    const checked = v.safeParse(LineText, line)
+    if (!checked.success) addIssue({ message: `line ${index + 1}: ${checked.issues[0].message}` })
+  })
+})
+
 /** What a file declares: the schema's text, best as a YAML block (`dsl: |`). */
 export const FgaSchemaSchema = v.pipe(
-  v.strictObject({ dsl: v.pipe(v.string(), v.minLength(1, 'is empty: write the schema, starting with "model AuthZ 1.0" (this tool does not clear a schema)'), dslOf(fgaProblems)) }),
+  v.strictObject({ dsl: v.pipe(v.string(), v.minLength(1, 'is empty: write the schema, starting with "model AuthZ 1.0" (this tool does not clear a schema)'), readsAsWritten, dslOf(fgaProblems)) }),
   v.transform(({ dsl }) => dsl),
 )
 export type FgaSchema = FgaModel
 
 /** The API's answer, or an item of a backup (already a model). */
-const LiveFgaSchemaSchema = v.union([v.looseObject({ dsl: v.string() }), FgaModelSchema], 'is neither the API\'s {dsl} nor a schema by name')
+const DslAnswer = v.looseObject({ dsl: v.string() })
+const LiveFgaSchemaSchema = v.lazy((input) => (typeof input === 'object' && input !== null && !Object.hasOwn(input, 'model') ? DslAnswer : FgaModelSchema)) as v.GenericSchema<unknown, v.InferOutput<typeof DslAnswer> | FgaModel>
 type LiveFgaSchema = v.InferOutput<typeof LiveFgaSchemaSchema>
 
 // typed operations for scripts: ctx.ops('authorizationSchema')
@@ -73,10 +104,12 @@ export function normalizeFgaSchema(live: LiveFgaSchema): FgaSchema {
   }
 }
 
+/** An object, not a list (v.looseObject lets a list through) */
+const answerObject = <T extends v.GenericSchema>(schema: T) => v.pipe(v.custom<unknown>((input) => !Array.isArray(input), 'is a list, not an object'), schema)
 /** The dry run's answer: what is read of it is checked, like any live data. */
-const DryRunSchema = v.looseObject({
-  deletesPreview: v.nullish(v.looseObject({ hasDeletes: v.nullish(v.boolean()), relations: v.nullish(v.array(v.string())), types: v.nullish(v.array(v.string())) })),
-})
+const DryRunSchema = answerObject(v.looseObject({
+  deletesPreview: v.nullish(answerObject(v.looseObject({ hasDeletes: v.nullish(v.boolean()), relations: v.nullish(v.array(v.string())), types: v.nullish(v.array(v.string())) }))),
+}))
 
 const PROJECT = 'project'
 const SCHEMA_PATH = '/v1/mgmt/fga/schema'
@@ -98,23 +131,35 @@ export default function fgaSchema() {
       },
       normalize: normalizeFgaSchema,
       update: async (ctx, schema) => { await ctx.client.post(SCHEMA_PATH, { dsl: renderFga(schema) }) },
-      // nothing live, nothing to lose; else Descope says what saving would delete
+      // Descope says what saving would delete; asked even when the read found no schema (an
+      // answer of another shape may be read as none yet): its word then decides alone
       preview: async (ctx, schema, current) => {
-        if (!current) return {}
         const answer = v.safeParse(DryRunSchema, await ctx.client.post(`${SCHEMA_PATH}/dryrun`, { dsl: renderFga(schema) }))
         if (!answer.success) throw new LiveDataError(`the FGA schema dry run answered in an unexpected shape (${v.getDotPath(answer.issues[0]) ?? 'the answer'}: ${answer.issues[0].message}); nothing was changed`)
         const preview = answer.output.deletesPreview
-        const deletes = [...(preview?.types ?? []).map((type) => `type ${type}`), ...(preview?.relations ?? []).map((relation) => `relation ${relation}`)]
+        // what the two models say is dropped counts too: an answer that leaves something out
+        // (its fields omitted, a changed shape) never lets a delete through unrefused
+        const known = current ? fgaDeletes(current.item, schema) : { types: [], relations: [] }
+        const types = [...new Set([...(preview?.types ?? []), ...known.types])]
+        // a dropped type takes its relations: each is named and counted, so the delete guard
+        // weighs a drop in the same units as `of` (types and relations), not a type as one
+        const live = current?.item.types ?? {}
+        const underDropped = types.filter((type) => Object.hasOwn(live, type)).flatMap((type) => Object.keys(live[type]!.relations).sort().map((relation) => `${type}#${relation}`))
+        const relations = [...new Set([...(preview?.relations ?? []), ...known.relations, ...underDropped])]
+        const deletes = [...types.map((type) => `type ${type}`), ...relations.map((relation) => `relation ${relation}`)]
         // a dry run that says it deletes without saying what still deletes
         if (preview?.hasDeletes && !deletes.length) deletes.push('relations the dry run does not name')
-        const live = current.item
-        const of = Object.keys(live.types).length + Object.values(live.types).reduce((sum, type) => sum + Object.keys(type.relations).length, 0)
-        return deletes.length ? { deletes, of, notes: ['saving it deletes every relation stored under what it drops'] } : {}
+        if (!deletes.length) return {}
+        const notes = ['saving it deletes every relation stored under what it drops', ...(current ? [] : ['the schema read from Descope was empty, yet its dry run names these'])]
+        if (!current) return { deletes, notes }
+        const of = Object.keys(live).length + Object.values(live).reduce((sum, type) => sum + Object.keys(type.relations).length, 0)
+        return { deletes, of, notes }
       },
     })],
     emulator: defineEmulator<State>({
       state: () => ({ dsl: '', version: '', relations: [] }),
-      schema: v.object({ dsl: v.string(), version: v.string(), relations: v.array(TupleSchema) }),
+      // a state file's text must read (every route reads it): else each call would answer 500
+      schema: v.object({ dsl: v.pipe(v.string(), v.rawCheck(({ dataset, addIssue }) => { if (dataset.typed && dataset.value) syntaxProblem(dataset.value, addIssue) })), version: v.string(), relations: v.array(TupleSchema) }),
       routes: {
         'GET /v1/mgmt/fga/schema': { mutates: false, handle: ({ state }) => ({ dsl: state.dsl, ...(state.version ? { version: state.version } : {}) }) },
         'POST /v1/mgmt/fga/schema': {
@@ -172,6 +217,14 @@ const TupleSchema = v.strictObject({ resource: v.pipe(v.string(), v.minLength(1)
 type Tuple = v.InferOutput<typeof TupleSchema>
 type State = { dsl: string; version: string; relations: Tuple[] }
 
+function syntaxProblem(dsl: string, addIssue: (issue: { message: string }) => void): void {
+  try {
+    parseFga(dsl)
+  } catch (error) {
+    if (!(error instanceof FgaSyntaxError)) throw error
+    addIssue({ message: `${error.message}; set it to "" for no schema` })
+  }
+}
 const modelOf = (state: State): FgaModel => (state.dsl ? parseFga(state.dsl) : { model: '1.0', conditions: {}, types: {} })
 const sameTuple = (a: Tuple, b: Tuple) => a.resource === b.resource && a.resourceType === b.resourceType && a.relation === b.relation && a.target === b.target && a.targetType === b.targetType
 
@@ -210,7 +263,7 @@ function allows(model: FgaModel, held: Tuple[], query: Tuple, depth: number): bo
   if (held.some((tuple) => sameTuple(tuple, query))) return true
   const type = model.types[query.resourceType]!
   const expression = Object.hasOwn(type.permissions, query.relation) ? type.permissions[query.relation]! : undefined
-  if (expression === undefined || /[&()-]|\bwith\b/.test(expression)) return false
+  if (expression === undefined || /[&()]| - |\bwith\b/.test(expression)) return false
   return expression.split('|').map((part) => part.trim()).some((part) => {
     const [via, relation] = part.split('.')
     if (relation === undefined) return allows(model, held, { ...query, relation: via! }, depth + 1)

@@ -18,8 +18,8 @@
 // compared between two environments. Not managed: `environment` (set when a project is cloned;
 // no endpoint changes it), and every project setting (snapshot endpoints only, paid plans).
 import * as v from 'valibot'
-import { ApiError, UnreadableError } from '../lib/errors.ts'
-import { displayName, NAME_MAX, plainText } from '../lib/config/schemas.ts'
+import { ApiError, LiveDataError, UnreadableError } from '../lib/errors.ts'
+import { displayName, kindOf, NAME_MAX, plainText } from '../lib/config/schemas.ts'
 import { sortedUnique } from '../lib/engine/normalize.ts'
 import { defineEmulator, defineHandler, definePlugin, type EmulatorRequest, type HandlerContext } from '../lib/plugin.ts'
 
@@ -58,13 +58,15 @@ export function projectApi(ctx: Pick<HandlerContext, 'client' | 'projectId' | 'e
       const answer = await client.post<{ projects?: unknown }>(LIST, {}).catch((error: unknown) => {
         if (!(error instanceof ApiError) || error.status === undefined || error.status < 400 || error.status >= 500 || error.status === 429) throw error
         throw new UnreadableError(`the project's name and tags cannot be read with environment "${ctx.env}"'s management key: ${LIST} answered ${error.status}${error.errorCode ? ` ${error.errorCode}` : ''} (it answers a company management key only). ` +
-          'Give the environment a company management key (Company → Management Keys in the console), or leave `project:` out of its file and set the name and tags in the console', { cause: error })
+          'Give the environment a company management key (Company → Management Keys in the console)', { cause: error, orLeaveOut: 'leave `project:` out of its file and set the name and tags in the console' })
       })
-      const projects = Array.isArray(answer.projects) ? answer.projects : []
+      // a malformed answer is live data to refuse, not a key that may not read (a backup would skip it)
+      if (answer?.projects != null && !Array.isArray(answer.projects)) throw new LiveDataError(`${LIST} answered projects is not a list (it is ${kindOf(answer.projects)}); nothing was changed`)
+      const projects = Array.isArray(answer?.projects) ? answer.projects : []
       const own = projects.find((project) => (project as { id?: unknown } | null)?.id === ctx.projectId)
       if (own === undefined) {
         throw new UnreadableError(`${LIST} does not list project ${ctx.projectId} of environment "${ctx.env}" (it lists ${projects.length}): the management key belongs to another company's projects, or the project id is wrong. ` +
-          'Check the environment\'s projectId and key, or leave `project:` out of its file')
+          'Check the environment\'s projectId and key', { orLeaveOut: 'leave `project:` out of its file' })
       }
       return own
     },

@@ -53,7 +53,8 @@ export function valueProblem(definition: AttributeDefinition, value: unknown): s
   const options = definition.options ?? []
   switch (definition.type) {
     case 'string': return typeof value === 'string' ? undefined : 'must be text'
-    case 'number': return typeof value === 'number' ? undefined : 'must be a number'
+    // .nan and .inf would be sent as null (JSON has neither)
+    case 'number': return typeof value === 'number' && Number.isFinite(value) ? undefined : 'must be a finite number'
     case 'boolean': return typeof value === 'boolean' ? undefined : 'must be true or false'
     case 'date': return isDate(value) ? undefined : 'must be a date (2026-12-01, an ISO time, or epoch milliseconds)'
     case 'singleselect': return typeof value === 'string' && options.includes(value) ? undefined : `must be one of its options: ${options.join(', ')}`

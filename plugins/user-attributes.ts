@@ -64,9 +64,10 @@ export const UserAttributeSchema = v.pipe(
   v.rawCheck(({ dataset, addIssue }) => {
     if (!dataset.typed || dataset.value.defaultValue === undefined) return
     const { type, options, defaultValue } = dataset.value
-    // monthday's form is not published: its default is passed as it is
+    // monthday's form is not published: its default is passed as it is, if JSON can carry it
     const problem = defaultValue === null ? 'is null; leave it out for no default'
-      : type === 'monthday' ? undefined : valueProblem({ id: dataset.value.name, type, options: options?.map(valueOf) }, defaultValue)
+      : type === 'monthday' ? (typeof defaultValue === 'number' && !Number.isFinite(defaultValue) ? 'must be text or a finite number' : undefined)
+        : valueProblem({ id: dataset.value.name, type, options: options?.map(valueOf) }, defaultValue)
     if (problem) addIssue({ message: `${problem} (it is a ${type} attribute)`, path: [{ type: 'object', origin: 'value', input: dataset.value, key: 'defaultValue', value: defaultValue }] })
   }),
 )

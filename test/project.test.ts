@@ -9,7 +9,8 @@ import * as assert from 'uvu/assert'
 import type { Emulator } from '../lib/emulator/index.ts'
 import project from '../plugins/project.ts'
 import { restoreIntoSecond, runIn, twoProjectSuite } from './helpers/two-projects.ts'
-import { emulatorEnvironment } from './helpers/project.ts'
+import { configWithTestPlugins, createProject, emulatorEnvironment, runTask } from './helpers/project.ts'
+import { cuttingProxy } from './helpers/cutting-proxy.ts'
 
 const PROJECT = `project:
   name: 'Acme "dev" \\ eu'
@@ -80,6 +81,25 @@ test('with a project key, other types are planned, applied and backed up without
   assert.equal(jsonOf(against.stdout).differences.filter((d: { type: string }) => d.type === 'project'), [])
 })
 
+test('a backup holding the project, restored where the key cannot read it, fails saying how to restore the rest; that --type restores it', async (context) => {
+  context.project.write('environments/a.yaml', emulatorEnvironment(context.a, `${PROJECT}tenants:\n  - { id: acme, name: Acme }\n`))
+  assert.is((await run(context, 'a', 'sync', '--apply')).code, 0)
+  const backup = jsonOf((await run(context, 'a', 'backup', 'create', '--json')).stdout).backup as string
+  const types = Object.keys(JSON.parse(fs.readFileSync(backup, 'utf8')).items).filter((type) => type !== 'project')
+  stateOf(context.b).keyKind = 'project'
+  const refused = await run(context, 'b', 'backup', 'restore', backup, '--apply', '--json')
+  assert.is(refused.code, 1, refused.stdout)
+  const { error } = jsonOf(refused.stdout)
+  assert.is(error.code, 'LIVE_UNREADABLE')
+  const passed = /to restore the rest of the backup without it, pass --type (\S+)$/.exec(error.message)?.[1]
+  assert.equal(passed?.split(',').sort(), types.sort(), error.message)
+  assert.not.match(error.message, 'out of its file', 'a restore has no file to leave it out of')
+  const restored = await run(context, 'b', 'backup', 'restore', backup, '--apply', '--type', passed!)
+  assert.is(restored.code, 0, restored.stderr)
+  assert.ok(Object.values(context.b.state.tenants).some((tenant) => tenant.name === 'Acme'))
+  assert.is(stateOf(context.b).name, 'Emulated project', 'the project is left as it was')
+})
+
 test('a live project of an unexpected shape is an error naming it and the field', async (context) => {
   ;(stateOf(context.a) as unknown as { name: unknown }).name = 42
   const result = await run(context, 'a', 'sync', '--json')
@@ -88,6 +108,24 @@ test('a live project of an unexpected shape is an error naming it and the field'
   assert.is(error.code, 'LIVE_INVALID')
   assert.match(error.message, 'live project')
   assert.match(error.message, 'name')
+})
+
+test('a projects/list answer that is no list is live data of an unexpected shape, not a key that may not read it (a backup does not skip it)', async (context) => {
+  const proxy = await cuttingProxy(context.a.url, () => false, (_method, path) => (path === '/v1/mgmt/projects/list' ? { status: 200, body: { projects: { id: context.a.projectId } } } : undefined))
+  const fixture = createProject({ 'environments/a.yaml': emulatorEnvironment({ url: proxy.url, projectId: context.a.projectId }, PROJECT) }, configWithTestPlugins({ project: '' }))
+  try {
+    for (const args of [['sync', '--env', 'a', '--json'], ['backup', 'create', '--env', 'a', '--json']]) {
+      const [task, ...rest] = args
+      const result = await runTask(task!, rest, { cwd: fixture.dir, env: { EMULATOR_KEY: context.a.managementKey } })
+      assert.is(result.code, 1, `${args.join(' ')}: ${result.stdout}`)
+      const { error } = jsonOf(result.stdout)
+      assert.is(error.code, 'LIVE_INVALID', args.join(' '))
+      assert.match(error.message, 'projects is not a list')
+    }
+  } finally {
+    await proxy.close()
+    fixture.remove()
+  }
 })
 
 test.run()

@@ -140,6 +140,18 @@ test('a live attribute of a type code the plugin does not know is an error namin
   assert.equal(writes(context.a), [])
 })
 
+test('a default that JSON cannot carry (.nan, .inf) is refused before any request, not sent as null and then refused forever', async (context) => {
+  for (const body of ['{ name: score, type: number, defaultValue: .nan }', '{ name: score, type: number, defaultValue: -.inf }', '{ name: birthday, type: monthday, defaultValue: .inf }']) {
+    context.project.write('environments/a.yaml', emulatorEnvironment(context.a, `userAttributes:\n  - ${body}\n`))
+    const result = await run(context, 'a', 'sync', '--apply', '--json')
+    assert.is(result.code, 3, `${body}: ${result.stdout}`)
+    const [issue] = jsonOf(result.stdout).error.issues
+    assert.equal([issue.path, issue.file.endsWith('a.yaml')], ['userAttributes[0].defaultValue', true], body)
+    assert.match(issue.message, 'finite number', body)
+  }
+  assert.equal(writes(context.a), [])
+})
+
 test('a permission no file or project has is refused before any request writes', async (context) => {
   context.project.write('environments/a.yaml', emulatorEnvironment(context.a, `userAttributes:
   - { name: salary, type: number, viewPermissions: [payroll.read] }

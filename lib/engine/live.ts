@@ -79,6 +79,7 @@ export async function readLive(ctx: { handlers: Registry; handlerContext(type: s
     try {
       return [[type, liveItems(handler, await handler.list(context, only?.get(type)))] as const]
     } catch (error) {
+      if (error instanceof UnreadableError) error.type ??= type
       if (unreadable === 'fail' || !(error instanceof UnreadableError)) throw error
       context.log.warn(`${handler.section} not read, so left out: ${error.message}`)
       return []

@@ -2,10 +2,11 @@
 // API (handler.preview, a dry run), added to the plan's changes once live is read. What a
 // preview says a change deletes (a schema change dropping a type, and every relation stored
 // under it) is held to the rules for deleting items: refused without --prune, and counted by the
-// delete guard, so a plan never loses data the user did not say could go.
-import { ConfigError, type ConfigIssue } from '../errors.ts'
+// delete guard, so a plan never loses data the user did not say could go. A dry run that refuses
+// the item (400) is bad input: the plan is refused, naming where the item is declared.
+import { ApiError, ConfigError, type ConfigIssue } from '../errors.ts'
 import type { Environment } from '../config/environment.ts'
-import type { HandlerContext } from '../contract.ts'
+import type { HandlerContext, Preview } from '../contract.ts'
 import type { Plan } from './change.ts'
 import type { DeleteGuard } from './plan.ts'
 import type { Registry } from './registry.ts'
@@ -29,14 +30,25 @@ export async function previewPlan(plan: Plan, handlers: Registry, contextFor: (t
       changes.push(change)
       continue
     }
-    const said = await handler.preview(contextFor(change.type), change.item, change.current)
+    // the declared item (a singleton's section), else the type's section (a restore's item)
+    const at = env.locate(change.type, (env.declared.get(change.type) ?? []).findIndex((item) => handler.key(item) === change.key))
+    let said: Preview | undefined
+    try {
+      said = await handler.preview(contextFor(change.type), change.item, change.current)
+    } catch (error) {
+      // the dry run refused what is declared: bad input, as the file or backup states it
+      if (!(error instanceof ApiError && error.status === 400)) throw error
+      const code = `${error.status}${error.errorCode ? ` ${error.errorCode}` : ''}`
+      const why = [error.description, error.detail].filter(Boolean).join(': ')
+      issues.push({ ...at, message: `${change.op} of ${change.type} ${quoted(change.key)}: Descope's dry run refused it (${code})${why ? `: ${why}` : ''}`, fix: 'correct it as Descope says; nothing was changed' })
+      changes.push(change)
+      continue
+    }
     const preview = { notes: said?.notes ?? [], deletes: said?.deletes ?? [] }
     changes.push(preview.notes.length || preview.deletes.length ? { ...change, preview } : change)
     const count = preview.deletes.length
     if (!count) continue
     const what = `${change.op} of ${change.type} ${quoted(change.key)} would delete ${preview.deletes.join(', ')}`
-    // the declared item (a singleton's section), else the type's section (a restore's item)
-    const at = env.locate(change.type, (env.declared.get(change.type) ?? []).findIndex((item) => handler.key(item) === change.key))
     if (!rules.prune) {
       issues.push({ ...at, message: what, fix: `keep them in the file if they are still used; to delete them (and all that goes with them), pass --prune` })
       continue

@@ -4,7 +4,7 @@
 // environment restores into another: that is how a project is cloned.
 import type { Confirmation } from './confirm.ts'
 import type { Context } from './context.ts'
-import { ConfigError, displayPath, UsageError, type ConfigIssue } from '../errors.ts'
+import { ConfigError, displayPath, UnreadableError, UsageError, type ConfigIssue } from '../errors.ts'
 import { validateBackupItems } from '../config/items.ts'
 import { liveToRead } from '../engine/live.ts'
 import { planChanges } from '../engine/plan.ts'
@@ -53,6 +53,12 @@ export function restore(ctx: Context, backup: Backup, file: string, options: Res
     onPlan: options.onPlan,
     backupDir: options.backupDir,
     secrets: options.secrets,
+  }).catch((error: unknown) => {
+    // a type of the backup this environment's key may not read (the project's name): a restore
+    // has no file to leave it out of, but it can leave the type out
+    if (!(error instanceof UnreadableError) || error.type === undefined || !declared.has(error.type)) throw error
+    const rest = [...declared.keys()].filter((type) => type !== error.type)
+    throw new UnreadableError(`${error.reason}; ${rest.length ? `to restore the rest of the backup without it, pass --type ${rest.join(',')}` : `the backup holds nothing else to restore`}`, { cause: error, type: error.type })
   })
 }
 

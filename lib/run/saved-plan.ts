@@ -24,14 +24,14 @@ export interface Fingerprints {
   files: string
   /** the changes themselves: what would be sent */
   plan: string
-  /** the changes as a reviewer reads them in a saved plan: type, key, op and fields */
+  /** the changes as a reviewer reads them in a saved plan: type, key, op, fields and preview */
   review: string
 }
 
 /** A type's items in one order whatever order the API listed them in. */
 const unordered = (items: object[]) => items.map((item) => stableJson(item)).sort()
-/** What a saved plan shows a reviewer of each change. */
-const reviewed = (changes: unknown) => (Array.isArray(changes) ? changes : []).map(({ type, key, op, fields }) => ({ type, key, op, fields }))
+/** What a saved plan shows a reviewer of each change: with what its dry run says it deletes (left out when it says nothing) */
+const reviewed = (changes: unknown) => (Array.isArray(changes) ? changes : []).map(({ type, key, op, fields, preview }) => ({ type, key, op, fields, ...(preview === undefined ? {} : { preview }) }))
 
 /**
  * `secretTypes`: the types with write-only fields (client secrets). Their items are hashed with
