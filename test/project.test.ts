@@ -45,9 +45,19 @@ test('tags changed through the SDK: drift names exactly that field; sync sends o
   assert.equal(stateOf(context.a).tags, ['dev', 'eu'])
 })
 
-test('a backup restores the name and tags into a second project; its next plan is empty and it does not drift from the first', async (context) => {
-  await restoreIntoSecond(context)
-  assert.equal({ name: stateOf(context.b).name, tags: stateOf(context.b).tags }, { name: 'Acme "dev" \\ eu', tags: ['dev', 'eu'] })
+test('a backup restored into a second project leaves its name and tags (the first project\'s own); the next plan is empty and it does not drift from the first', async (context) => {
+  const { outputs } = await restoreIntoSecond(context)
+  assert.equal({ name: stateOf(context.b).name, tags: stateOf(context.b).tags }, { name: 'Emulated project', tags: [] })
+  assert.match(outputs[0]!.stderr + outputs[0]!.stdout, 'per-project values (project name, tags) are not restored into P2emulatorSecondProject00001', outputs[0]!.stderr)
+})
+
+test('a backup restored into its own project puts the name and tags back', async (context) => {
+  assert.is((await run(context, 'a', 'sync', '--apply')).code, 0)
+  const backup = jsonOf((await run(context, 'a', 'backup', 'create', '--json')).stdout).backup as string
+  Object.assign(stateOf(context.a), { name: 'renamed in the console', tags: ['x'] })
+  const restored = await run(context, 'a', 'backup', 'restore', backup, '--apply')
+  assert.is(restored.code, 0, restored.stderr)
+  assert.equal({ name: stateOf(context.a).name, tags: stateOf(context.a).tags }, { name: 'Acme "dev" \\ eu', tags: ['dev', 'eu'] })
 })
 
 test('with a project key, a plan that declares project: fails naming the fix, writing nothing', async (context) => {
@@ -81,20 +91,32 @@ test('with a project key, other types are planned, applied and backed up without
   assert.equal(jsonOf(against.stdout).differences.filter((d: { type: string }) => d.type === 'project'), [])
 })
 
-test('a backup holding the project, restored where the key cannot read it, fails saying how to restore the rest; that --type restores it', async (context) => {
+test('a backup holding the project, restored into its project where the key cannot read it, fails saying how to restore the rest; that --type restores it', async (context) => {
   context.project.write('environments/a.yaml', emulatorEnvironment(context.a, `${PROJECT}tenants:\n  - { id: acme, name: Acme }\n`))
   assert.is((await run(context, 'a', 'sync', '--apply')).code, 0)
   const backup = jsonOf((await run(context, 'a', 'backup', 'create', '--json')).stdout).backup as string
   const types = Object.keys(JSON.parse(fs.readFileSync(backup, 'utf8')).items).filter((type) => type !== 'project')
-  stateOf(context.b).keyKind = 'project'
-  const refused = await run(context, 'b', 'backup', 'restore', backup, '--apply', '--json')
+  context.a.state.tenants['acme']!.name = 'Renamed'
+  stateOf(context.a).keyKind = 'project'
+  const refused = await run(context, 'a', 'backup', 'restore', backup, '--apply', '--json')
   assert.is(refused.code, 1, refused.stdout)
   const { error } = jsonOf(refused.stdout)
   assert.is(error.code, 'LIVE_UNREADABLE')
   const passed = /to restore the rest of the backup without it, pass --type (\S+)$/.exec(error.message)?.[1]
   assert.equal(passed?.split(',').sort(), types.sort(), error.message)
   assert.not.match(error.message, 'out of its file', 'a restore has no file to leave it out of')
-  const restored = await run(context, 'b', 'backup', 'restore', backup, '--apply', '--type', passed!)
+  assert.is(context.a.state.tenants['acme']!.name, 'Renamed', 'nothing was written')
+  const restored = await run(context, 'a', 'backup', 'restore', backup, '--apply', '--type', passed!)
+  assert.is(restored.code, 0, restored.stderr)
+  assert.is(context.a.state.tenants['acme']!.name, 'Acme')
+})
+
+test('into another project whose key cannot read the project, the backup restores whole: the project\'s own values are not carried, so not read', async (context) => {
+  context.project.write('environments/a.yaml', emulatorEnvironment(context.a, `${PROJECT}tenants:\n  - { id: acme, name: Acme }\n`))
+  assert.is((await run(context, 'a', 'sync', '--apply')).code, 0)
+  const backup = jsonOf((await run(context, 'a', 'backup', 'create', '--json')).stdout).backup as string
+  stateOf(context.b).keyKind = 'project'
+  const restored = await run(context, 'b', 'backup', 'restore', backup, '--apply')
   assert.is(restored.code, 0, restored.stderr)
   assert.ok(Object.values(context.b.state.tenants).some((tenant) => tenant.name === 'Acme'))
   assert.is(stateOf(context.b).name, 'Emulated project', 'the project is left as it was')

@@ -1,7 +1,8 @@
 // restore: a plan whose desired state is a backup, carried out like a sync (lib/run-plan.ts):
 // shown first, applied only with --apply, under the lock, after a backup of the environment as
 // it is now, and deleting items the backup lacks only with --prune. A backup of one
-// environment restores into another: that is how a project is cloned.
+// environment restores into another: that is how a project is cloned, without the values that
+// belong to the first project alone (environmentSpecific: its name, the ids of its users and apps).
 import type { Confirmation } from './confirm.ts'
 import type { Context } from './context.ts'
 import { ConfigError, displayPath, UnreadableError, UsageError, type ConfigIssue } from '../errors.ts'
@@ -77,12 +78,27 @@ function declaredFromBackup(ctx: Context, backup: Backup, file: string, only?: s
   if (unknown.length) ctx.log.warn(`the backup holds ${unknown.join(', ')} items, which no configured plugin handles; they are not restored`)
   const issues: ConfigIssue[] = []
   const declared = new Map<string, object[]>()
+  /** per-project values a restore into another project leaves out, as `type fields` */
+  const left: string[] = []
   for (const handler of ctx.handlers) {
     if (!Object.hasOwn(backup.items, handler.type) || (only && !only.includes(handler.type))) continue
     const entries = backup.items[handler.type]!.map((raw, index) => ({ raw, file, at: ['items', handler.type, index] }))
     const items = validateBackupItems(handler, entries, issues)
-    if (items) declared.set(handler.type, items)
+    if (!items) continue
+    const portable = backup.metadata.projectId === ctx.projectId ? items : items.map((item) => withoutProjectValues(handler, item))
+    const dropped = (handler.environmentSpecific ?? []).filter((field) => items.some((item, index) => Object.hasOwn(item, field) && !Object.hasOwn(portable[index]!, field)))
+    if (dropped.length) left.push(`${handler.type} ${dropped.join(', ')}`)
+    // nothing left to restore of it (a project's name and tags): not read, not planned
+    if (portable.length && portable.every((item) => !Object.keys(item).length)) continue
+    declared.set(handler.type, portable)
   }
   if (issues.length) throw new ConfigError('BACKUP_INVALID', issues, { title: 'unusable backup' })
+  if (left.length) ctx.log.info(`the backup is of project ${backup.metadata.projectId}: its per-project values (${left.join('; ')}) are not restored into ${ctx.projectId}`)
   return declared
+}
+
+/** The item without the fields that hold one project's values (ids of its users and apps, its name), which mean nothing in another. */
+function withoutProjectValues(handler: Context['handlers'][number], item: object): object {
+  const fields = handler.environmentSpecific ?? []
+  return fields.some((field) => Object.hasOwn(item, field)) ? Object.fromEntries(Object.entries(item).filter(([field]) => !fields.includes(field))) : item
 }
