@@ -80,6 +80,9 @@ test('--json prints one document with a change per item, and outcomes after --ap
   const changeKeys = new Set([...change.replace(/\[[^\]]*\]|\{[^}]*\}/g, '').matchAll(/([a-zA-Z]+)\??/g)].map((match) => match[1]))
   for (const key of [...plan.changes, ...document.changes].flatMap((item: object) => Object.keys(item))) assert.ok(changeKeys.has(key), `changes[].${key} is documented in the README`)
   assert.ok(changeKeys.has('preview') && /preview\?: \{ notes, deletes \}/.test(change), 'changes[].preview is documented with its fields')
+  // and --help gives the same shape
+  const help = (await sync('--help')).stdout.replace(/\s+/g, ' ')
+  for (const key of [...named, ...changeKeys]) assert.match(help, new RegExp(`\\b${key}\\b`), `sync --help names ${key}`)
   assert.ok(document.changes.every((change: { outcome: string }) => change.outcome === 'applied'))
   assert.equal(document.summary, { create: 3, update: 0, delete: 0, applied: 3, failed: 0, skipped: 0 })
 })
