@@ -9,6 +9,7 @@ import type { ResourceHandler } from '../lib/contract.ts'
 const planChanges = (handlers: ResourceHandler<any, any>[], ...rest: Parameters<typeof planWith> extends [unknown, ...infer Rest] ? Rest : never) => planWith(registryOf(handlers), ...rest)
 import type { LiveState } from '../lib/engine/change.ts'
 import { thingStore } from './helpers/handlers.ts'
+import { formatPlan } from '../lib/report/plan-report.ts'
 
 const env = (declared: Record<string, object[]>) => ({
   name: 'test',
@@ -137,6 +138,16 @@ test('taking a claim from a live item that keeps it is refused; from one that gi
   assert.is(released.changes.length, 2)
   const pruned = planChanges([claiming], env({ thing: [{ name: 'b', colour: 'red' }] }), state, { prune: true })
   assert.equal(pruned.changes.map(({ op, key }) => `${op}:${key}`), ['delete:a', 'create:b'], 'in apply order: given up, then taken')
+})
+
+test('a long value changed near its end shows the difference on both sides, not the same cut text', () => {
+  const before = `Default Descope Sign In flow; ${'passkeys, '.repeat(30)}and Biometrics`
+  const after = `${before.slice(0, -10)}and Magic Links`
+  const plan = planChanges([thing], env({ thing: [{ name: 'a', colour: after }] }), live({ thing: [{ name: 'a', colour: before }] }), { prune: false })
+  const line = formatPlan(plan, 'dev').split('\n').find((text) => text.includes('colour:'))!
+  const [from, to] = line.split(' → ')
+  assert.ok(from!.includes('Biometrics') && to!.includes('Magic Links'), line)
+  assert.ok(from!.length < 120 && to!.length < 120, 'still cut to a readable width')
 })
 
 test.run()

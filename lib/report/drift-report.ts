@@ -3,10 +3,9 @@
 import { chalk } from 'zx/core'
 import type { DriftResult } from '../run/drift-check.ts'
 import { driftCount, type Difference, type DriftKind } from '../engine/drift.ts'
-import { showValue } from './plan-report.ts'
+import { showChange } from './plan-report.ts'
 import { escapeInvisible, quoted } from './quote.ts'
 
-const show = (value: unknown) => showValue(value, 80)
 
 const SIGN: Record<DriftKind, string> = { changed: '~', missing: '+', unmanaged: '?', duplicate: '!' }
 const COLOUR: Record<DriftKind, (text: string) => string> = { changed: chalk.yellow, missing: chalk.green, unmanaged: chalk.dim, duplicate: chalk.red }
@@ -62,7 +61,10 @@ export function formatText(results: DriftResult[], strict: boolean): string {
       for (const difference of differences) {
         const [here, there] = sides(result)
         lines.push(COLOUR[difference.kind](`    ${SIGN[difference.kind]} ${difference.kind} ${quoted(difference.key)} (${meaning(difference.kind, result)})`))
-        for (const field of difference.fields ?? []) lines.push(`        ${field.path}: ${here} ${show(field.from)}, ${there} ${show(field.to)}`)
+        for (const field of difference.fields ?? []) {
+          const [live, desired] = showChange(field.from, field.to, 80)
+          lines.push(`        ${field.path}: ${here} ${live}, ${there} ${desired}`)
+        }
       }
     }
     for (const item of result.notes) lines.push(chalk.yellow(`  note: ${item.type} ${quoted(item.key)}: ${item.notes.map(escapeInvisible).join('; ')}`))
@@ -91,7 +93,10 @@ export function formatMarkdown(results: DriftResult[], strict: boolean): string 
     lines.push('| type | key | kind | differences |', '| --- | --- | --- | --- |')
     for (const difference of result.differences) {
       const [here, there] = sides(result)
-      const fields = (difference.fields ?? []).map((field) => `\`${field.path}\`: ${cell(here!)} \`${cell(show(field.from))}\`, ${cell(there!)} \`${cell(show(field.to))}\``).join('<br>')
+      const fields = (difference.fields ?? []).map((field) => {
+        const [live, desired] = showChange(field.from, field.to, 80)
+        return `\`${field.path}\`: ${cell(here!)} \`${cell(live)}\`, ${cell(there!)} \`${cell(desired)}\``
+      }).join('<br>')
       lines.push(`| ${difference.type} | ${cell(difference.key)} | ${difference.kind} | ${fields || cell(meaning(difference.kind, result))} |`)
     }
     lines.push('', ...(notes.length ? [...notes, ''] : []))

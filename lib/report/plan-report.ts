@@ -22,9 +22,30 @@ export function showValue(value: unknown, max = MAX_VALUE): string {
 }
 const show = (value: unknown) => showValue(value)
 
+/**
+ * A change's two values, each cut to the same window: where they first differ, so a long value
+ * changed near its end (a flow's description) does not show as the same text on both sides.
+ */
+export function showChange(from: unknown, to: unknown, max = MAX_VALUE): [string, string] {
+  if (from === undefined || to === undefined) return [showValue(from, max), showValue(to, max)]
+  const [before, after] = [redact(JSON.stringify(from)), redact(JSON.stringify(to))]
+  if (before.length <= max && after.length <= max) return [before, after]
+  let first = 0
+  while (first < before.length && first < after.length && before[first] === after[first]) first++
+  // some of what comes before the difference, for context
+  const start = first < max - CONTEXT ? 0 : first - CONTEXT
+  const cut = (text: string) => {
+    const window = text.slice(start, start + max - 2)
+    return `${start ? '…' : ''}${window}${start + window.length < text.length ? '…' : ''}`
+  }
+  return [cut(before), cut(after)]
+}
+const CONTEXT = 20
+
 function fieldLine(change: Change, field: FieldChange): string {
   if (change.op === 'create') return `${field.path}: ${show(field.to)}`
-  return `${field.path}: ${show(field.from)} → ${show(field.to)}`
+  const [from, to] = showChange(field.from, field.to)
+  return `${field.path}: ${from} → ${to}`
 }
 
 /** `highlight` marks the deletes (formatPlan makes them red; plain text otherwise). */
