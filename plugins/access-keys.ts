@@ -1,5 +1,5 @@
 // Access keys (machine-to-machine): name, description, project roles, tenant roles, expiry,
-// permitted IPs, custom claims and attributes, active or not (descope-api.md §2.6, §3.7, §10).
+// permitted IPs, custom claims and attributes, active or not (go-sdk internal/mgmt/accesskey.go).
 //
 // Confirmed by node-sdk 2.13.0 (lib/management/accesskey.ts) and the OpenAPI document: the paths,
 // the request fields (roleNames, keyTenants [{ tenantId, roleNames }], customClaims, permittedIps,

@@ -17,9 +17,9 @@ export const SAFE_FLOW_ID = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/
 export const FlowIdSchema = v.pipe(v.string(), v.regex(SAFE_FLOW_ID, 'must be a safe file name: letters, digits, ".", "_" and "-", not starting with "."'))
 
 /**
- * The flows a new Descope project comes with (descope-api.md §9; `sign-up-or-in` confirmed by
- * the Java SDK's functional test, the others by public exports of their default content): they
- * are edited like any flow, never pruned.
+ * The flows a new Descope project comes with (`sign-up-or-in` confirmed by descope-java's
+ * FlowServiceImplTest, the others by public exports of their default content in
+ * descope-cx/descope-terraform-demo): they are edited like any flow, never pruned.
  */
 export const DEFAULT_FLOWS: readonly string[] = ['sign-up-or-in', 'sign-in', 'sign-up']
 

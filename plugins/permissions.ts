@@ -1,6 +1,6 @@
 // Permissions: name and description. Descope's update replaces every field and addresses a
-// permission by name (descope-api.md §2.5). Built-in permissions (systemDefault) are never
-// changed or pruned, but roles may name them.
+// permission by name (docs.descope.com, update permission). Built-in permissions
+// (systemDefault) are never changed or pruned, but roles may name them.
 import * as v from 'valibot'
 import type { ApiClient } from '../lib/client/client.ts'
 import { defineHandler, definePlugin } from '../lib/plugin.ts'
