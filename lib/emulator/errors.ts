@@ -1,10 +1,11 @@
 // The emulator's error catalog: every error response it sends comes from this one table.
 //
-// Confirmed by descope-api.md §4.2: E011001, E011002, E011003 (HTTP 400) and E130429 (HTTP 429,
-// with this exact body). Everything in the E99xxxx range is the EMULATOR'S OWN CHOICE: the real
-// status and code for unauthorized, not found and duplicate are UNCONFIRMED (§4.2), so the codes
-// are deliberately invented and outside Descope's known ranges. Clients should branch on the HTTP
-// status for those, never on the invented codes.
+// Confirmed by go-sdk descope/errors.go and node-sdk lib/errors.ts: E011001, E011002, E011003 (HTTP
+// 400) and E130429 (HTTP 429, with this exact body: python-sdk tests/test_auth.py). Everything in
+// the E99xxxx range is the EMULATOR'S OWN CHOICE: the real status and code for unauthorized, not
+// found and duplicate are UNCONFIRMED (§4.2), so the codes are deliberately invented and outside
+// Descope's known ranges. Clients should branch on the HTTP status for those, never on the invented
+// codes.
 import { ConfigError, DescopeMgmtError } from '../errors.ts'
 
 export const API_ERRORS = {

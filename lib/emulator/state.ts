@@ -16,7 +16,7 @@ export const AttributeValueSchema = v.union([
 export const RoleInheritanceSchema = v.picklist(['', 'none', 'userOnly'])
 
 /**
- * A tenant as stored (descope-api.md §3.1) minus `successors`, which is derived from the other
+ * A tenant as stored (OpenAPI Tenant) minus `successors`, which is derived from the other
  * tenants' `parent` when a tenant is served, so it can never disagree with them.
  * `parent` is '' for a top-level tenant (always present, never omitted).
  */

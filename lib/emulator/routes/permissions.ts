@@ -7,7 +7,8 @@ import { allOrNothing } from '../transaction.ts'
 import { parseBody, StringList } from '../validate.ts'
 import { requireAddress, type Address } from './addressing.ts'
 
-// Permissions (descope-api.md §2.5, shape §3.3). Every answer but loadAll is {} (§2.5).
+// Permissions (node-sdk lib/management/permission.ts; go-sdk internal/mgmt/permission.go;
+// OpenAPI Permission). Every answer but loadAll is {} (OpenAPI lists no response body).
 // Single operations validate everything before they change anything; batches run all-or-nothing.
 
 // node's createBatch takes its Permission type, which carries systemDefault: accepted and

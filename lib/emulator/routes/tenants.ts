@@ -8,7 +8,8 @@ import { parseBody, requireQuery, StringList } from '../validate.ts'
 import { assertProjectRolesExist, deleteTenantRoles } from './role-store.ts'
 import { allTenants, assertDomainsFree, assertNameFree, findTenant, serveTenant, serveTenants } from './tenant-store.ts'
 
-// Tenant CRUD and search (descope-api.md §2.1). Settings and admin links have their own modules.
+// Tenant CRUD and search (node-sdk lib/management/tenant.ts; go-sdk internal/mgmt/tenant.go).
+// Settings and admin links have their own modules.
 
 // every key kept: an attribute may be called `constructor` (v.record drops it)
 const AttributesSchema = dataRecord(AttributeValueSchema)
@@ -102,7 +103,7 @@ function create({ state, body }: RouteContext) {
   assertAttributesDefined(state, fields.customAttributes)
 
   const id = request.id ?? generateTenantId(state)
-  // Keys in the order of descope-api.md §3.1, so served JSON reads like the docs.
+  // Keys in about the order of the OpenAPI Tenant schema, so served JSON reads like the docs.
   state.tenants[id] = {
     id,
     name: fields.name,
