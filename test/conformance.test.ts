@@ -11,8 +11,8 @@ import { routes as builtInRoutes } from '../lib/emulator/routes/index.ts'
 
 // The official @descope/node-sdk 2.13.0 run against the emulator, for every tenant, permission,
 // role, flow and theme method the emulator serves: the SdkResponse ({ok, code, data, error}) must
-// come out as descope-api.md §5 describes. Faults use 500 and 429 only: node-sdk retries 503/52x
-// with 5 s delays (§4.3).
+// come out as core-js-sdk's transformResponse (src/sdk/helpers/index.ts) makes it. Faults use 500
+// and 429 only: node-sdk retries 503/52x with 5 s delays (core-js-sdk fetchWithRetries).
 
 type Sdk = ReturnType<typeof DescopeClient>
 
