@@ -1,7 +1,10 @@
 // Authentication flows, deployed from files: `<exportDir>/flows/<flowId>.json`, in Descope's
 // v2 export format, as tasks/export-flows.ts writes them. An environment lists the flows it
 // wants (`flows: all`, or `flows: [sign-up-or-in, ...]`); sync imports those whose portable
-// content differs from live. The role names a flow references must exist first.
+// content differs from live. The role names a flow references must exist first. Paths and
+// fields: go-sdk descope/api/client.go and descope/internal/mgmt/flow.go (v2 export/import),
+// node-sdk lib/management/flow.ts (list, delete) and the OpenAPI document (ImportFlowRequest,
+// ExportedFlow, ListFlowsResponse).
 import fs from 'node:fs'
 import path from 'node:path'
 import * as v from 'valibot'

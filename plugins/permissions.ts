@@ -1,6 +1,8 @@
 // Permissions: name and description. Descope's update replaces every field and addresses a
 // permission by name (docs.descope.com, update permission). Built-in permissions
-// (systemDefault) are never changed or pruned, but roles may name them.
+// (systemDefault) are never changed or pruned, but roles may name them. Paths and fields: node-sdk
+// lib/management/permission.ts, go-sdk descope/internal/mgmt/permission.go and the OpenAPI
+// document (CreatePermissionRequest, UpdatePermissionRequest, Permission).
 import * as v from 'valibot'
 import type { ApiClient } from '../lib/client/client.ts'
 import { defineHandler, definePlugin } from '../lib/plugin.ts'

@@ -2,6 +2,8 @@
 // with a tenantId; the same name may exist once per tenant and once for the project). A
 // role's key is its name, or `<tenantId>/<name>` for a tenant's role. Descope's update
 // replaces every field (docs.descope.com, update role), so the engine hands us the full state.
+// Paths and fields: node-sdk lib/management/role.ts, go-sdk descope/internal/mgmt/role.go and the
+// OpenAPI document (CreateRoleRequest, UpdateRoleRequest, Role).
 import * as v from 'valibot'
 import type { ApiClient } from '../lib/client/client.ts'
 import { sortedUnique } from '../lib/engine/normalize.ts'

@@ -1,7 +1,9 @@
 // Tenants: id, name, self-provisioning domains, custom attributes, SSO enforcement, disabled,
 // role inheritance, parent (sub-tenants) and default roles. Descope's tenant update replaces
 // every field (node-sdk README: "Update will override all fields"), so updates always send
-// the full state the engine hands us; default roles have an endpoint of their own.
+// the full state the engine hands us; default roles have an endpoint of their own. Paths and
+// fields: node-sdk lib/management/tenant.ts, go-sdk descope/internal/mgmt/tenant.go and the
+// OpenAPI document (CreateTenantRequest, UpdateTenantRequest, Tenant).
 import { isDeepStrictEqual } from 'node:util'
 import * as v from 'valibot'
 import { unlessNotFound, type ApiClient } from '../lib/client/client.ts'
