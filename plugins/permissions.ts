@@ -24,7 +24,10 @@ declare module '../lib/contract.ts' {
   interface ResourceTypes { permission: Permission }
 }
 
-/** A permission as GET /v1/mgmt/permission/all returns it (§3.3); absent and null mean "not set". */
+/**
+ * A permission as GET /v1/mgmt/permission/all returns it (OpenAPI Permission); absent and null mean
+ * "not set".
+ */
 export const LivePermissionSchema = v.looseObject({
   name: v.pipe(v.string(), v.minLength(1, 'is empty')),
   description: v.nullish(v.string()),

@@ -30,7 +30,7 @@ declare module '../lib/contract.ts' {
   interface ResourceTypes { role: Role }
 }
 
-/** A role as GET /v1/mgmt/role/all returns it (§3.3); absent and null mean "not set". */
+/** A role as GET /v1/mgmt/role/all returns it (OpenAPI Role); absent and null mean "not set". */
 export const LiveRoleSchema = v.looseObject({
   name: v.pipe(v.string(), v.minLength(1, 'is empty')),
   description: v.nullish(v.string()),

@@ -308,7 +308,7 @@ function ssoAppEmulator() {
         mutates: true,
         handle: (request) => {
           const id = idOf(request)
-          // ASSUMED: Descope keeps its default application (unconfirmed; §9 says a tool must not try)
+          // ASSUMED: Descope keeps its default application (unconfirmed, so a tool must not try)
           if (id === DEFAULT_OIDC_APP.id) return request.fail(400, `the default application "${id}" cannot be deleted`)
           delete request.state.apps[id]
           return {}

@@ -25,7 +25,8 @@ function list({ state, body }: RouteContext) {
       description: typeof flow.metadata.description === 'string' ? flow.metadata.description : '',
       disabled: flow.metadata.disabled === true,
     }))
-  // ASSUMED: total counts the flows answered (after the ids filter), as there is no paging (§6).
+  // ASSUMED: total counts the flows answered (after the ids filter), as there is no paging (OpenAPI
+  // SearchFlowsRequest: ids only).
   return { flows, total: flows.length }
 }
 

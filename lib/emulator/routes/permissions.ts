@@ -59,7 +59,7 @@ function createOne(state: EmulatorState, request: v.InferOutput<typeof CreateIte
   state.permissions[id] = { id, name: request.name, description: request.description ?? '', systemDefault: false }
 }
 
-/** Full replace: an omitted description is removed (§2.5 DOCS). */
+/** Full replace: an omitted description is removed (docs.descope.com). */
 function updateOne(state: EmulatorState, request: UpdateRequest): void {
   if (!request.newName) throw new ReplyError('missingArguments', 'missing required field(s): newName')
   const current = findPermission(state, request)

@@ -42,7 +42,10 @@ const DeleteBatch = v.object({
 type CreateRequest = v.InferOutput<typeof CreateItem>
 type UpdateRequest = v.InferOutput<typeof UpdateItem>
 
-/** Every editable field, omitted ones at their defaults: update replaces the whole role (§2.4 DOCS). */
+/**
+ * Every editable field, omitted ones at their defaults: update replaces the whole role
+ * (docs.descope.com).
+ */
 function editable(request: Omit<CreateRequest, 'name' | 'tenantId'>) {
   return {
     description: request.description ?? '',
