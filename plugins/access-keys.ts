@@ -1,5 +1,5 @@
 // Access keys (machine-to-machine): name, description, project roles, tenant roles, expiry,
-// permitted IPs, custom claims and attributes, active or not (descope-api.md §2.6, §3.7, §10).
+// permitted IPs, custom claims and attributes, active or not (go-sdk internal/mgmt/accesskey.go).
 //
 // Confirmed by node-sdk 2.13.0 (lib/management/accesskey.ts) and the OpenAPI document: the paths,
 // the request fields (roleNames, keyTenants [{ tenantId, roleNames }], customClaims, permittedIps,
@@ -44,7 +44,10 @@ export const AccessKeySchema = v.strictObject({
 })
 export type AccessKey = v.InferOutput<typeof AccessKeySchema>
 
-/** An access key as search and load return it (§3.7); absent and null mean "not set". */
+/**
+ * An access key as search and load return it (go-sdk AccessKeyResponse); absent and null mean "not
+ * set".
+ */
 export const LiveAccessKeySchema = v.looseObject({
   id: v.pipe(v.string(), v.minLength(1, 'is empty')),
   name: v.string(),
@@ -158,7 +161,7 @@ export default function accessKeys() {
   })
 }
 
-/** A key as the emulator keeps it: the answer's shape (§3.7). */
+/** A key as the emulator keeps it: the answer's shape (go-sdk AccessKeyResponse). */
 interface StoredKey {
   id: string
   name: string

@@ -1,7 +1,7 @@
-// Descope's export format (flows and the theme, descope-api.md §3.5–3.6), made portable: what
-// the server changes on its own is dropped, and per-project ids in `references` are blanked,
-// since the target project looks references up by name on import. The same flow then compares
-// equal, and exports to the same bytes, in every environment.
+// Descope's export format (flows and the theme: OpenAPI ExportedFlow, ExportedTheme), made
+// portable: what the server changes on its own is dropped, and per-project ids in `references`
+// are blanked, since the target project looks references up by name on import. The same flow
+// then compares equal, and exports to the same bytes, in every environment.
 import { own } from '../lib/config/schemas.ts'
 
 /** Fields the server rewrites on every import; never part of what a file declares. */

@@ -1,7 +1,10 @@
 // Authentication flows, deployed from files: `<exportDir>/flows/<flowId>.json`, in Descope's
 // v2 export format, as tasks/export-flows.ts writes them. An environment lists the flows it
 // wants (`flows: all`, or `flows: [sign-up-or-in, ...]`); sync imports those whose portable
-// content differs from live. The role names a flow references must exist first.
+// content differs from live. The role names a flow references must exist first. Paths and
+// fields: go-sdk descope/api/client.go and descope/internal/mgmt/flow.go (v2 export/import),
+// node-sdk lib/management/flow.ts (list, delete) and the OpenAPI document (ImportFlowRequest,
+// ExportedFlow, ListFlowsResponse).
 import fs from 'node:fs'
 import path from 'node:path'
 import * as v from 'valibot'
@@ -17,9 +20,9 @@ export const SAFE_FLOW_ID = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/
 export const FlowIdSchema = v.pipe(v.string(), v.regex(SAFE_FLOW_ID, 'must be a safe file name: letters, digits, ".", "_" and "-", not starting with "."'))
 
 /**
- * The flows a new Descope project comes with (descope-api.md §9; `sign-up-or-in` confirmed by
- * the Java SDK's functional test, the others by public exports of their default content): they
- * are edited like any flow, never pruned.
+ * The flows a new Descope project comes with (`sign-up-or-in` confirmed by descope-java's
+ * FlowServiceImplTest, the others by public exports of their default content in
+ * descope-cx/descope-terraform-demo): they are edited like any flow, never pruned.
  */
 export const DEFAULT_FLOWS: readonly string[] = ['sign-up-or-in', 'sign-in', 'sign-up']
 

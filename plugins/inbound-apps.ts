@@ -1,8 +1,9 @@
 // Inbound (third-party) applications: apps that sign users in through Descope as their OAuth
-// provider, with the scopes they may ask for (descope-api.md §10; node-sdk `inboundApplication.*`).
+// provider, with the scopes they may ask for (node-sdk `inboundApplication.*`; go-sdk
+// internal/mgmt/third_party_application.go).
 // Keyed by name; Descope addresses each by an id, and gives it a client id and a secret.
 //
-// Confirmed by node-sdk 2.13.0 (lib/management/inboundApplication.ts, paths.ts): POST
+// Confirmed by node-sdk 2.13.0 (lib/management/inboundapplication.ts, paths.ts): POST
 // /v1/mgmt/thirdparty/app/create takes the options (name, description, logo, loginPageUrl,
 // approvedCallbackUrls, permissionsScopes and attributesScopes [{ name, description, values?,
 // optional? }]) and answers { id, clientId, cleartext }; update takes them all with the id, patch

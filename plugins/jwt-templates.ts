@@ -1,7 +1,7 @@
-// JWT templates: the claims and shape of the tokens Descope issues (descope-api.md §10;
-// node-sdk `jwtTemplate.*`). Keyed by name; Descope addresses each by an id of its own.
+// JWT templates: the claims and shape of the tokens Descope issues (node-sdk `jwtTemplate.*`;
+// go-sdk internal/mgmt/jwttemplate.go). Keyed by name; Descope addresses each by an id of its own.
 //
-// Confirmed by node-sdk 2.13.0 (lib/management/jwtTemplate.ts and its JWTTemplate type): POST
+// Confirmed by node-sdk 2.13.0 (lib/management/jwttemplate.ts and its JWTTemplate type): POST
 // /v1/mgmt/jwt/templates/{create,update} take `{ template }` and answer `{ template }`, delete
 // and load take `{ id }`, list answers `{ templates }`, validate `{ id, template }` answers
 // `{ valid, issues }`; the fields are name, description, template (the claims), type,

@@ -1,5 +1,5 @@
-// Lists: named lists of IP addresses or texts that flows check against (descope-api.md §10;
-// node-sdk `list.*`). Keyed by name; Descope addresses each by an id of its own.
+// Lists: named lists of IP addresses or texts that flows check against (node-sdk `list.*`;
+// go-sdk internal/mgmt/lists.go). Keyed by name; Descope addresses each by an id of its own.
 //
 // Confirmed by node-sdk 2.13.0 (lib/management/list.ts, paths.ts): POST /v1/mgmt/list creates
 // ({ name, description, type, data } → { list }), POST /v1/mgmt/list/update takes the id and

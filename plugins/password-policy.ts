@@ -1,5 +1,5 @@
 // The project's password policy: one per project, read and replaced, never created or deleted
-// (descope-api.md §10; node-sdk password.getSettings/configureSettings).
+// (go-sdk internal/mgmt/password.go; node-sdk password.getSettings/configureSettings).
 //
 // Confirmed by node-sdk 2.13.0 (lib/management/password.ts and its PasswordSettings type): GET
 // /v1/mgmt/password/settings?tenantId= answers the settings bare; POST takes them with

@@ -1,6 +1,8 @@
 // Permissions: name and description. Descope's update replaces every field and addresses a
-// permission by name (descope-api.md §2.5). Built-in permissions (systemDefault) are never
-// changed or pruned, but roles may name them.
+// permission by name (docs.descope.com, update permission). Built-in permissions
+// (systemDefault) are never changed or pruned, but roles may name them. Paths and fields: node-sdk
+// lib/management/permission.ts, go-sdk descope/internal/mgmt/permission.go and the OpenAPI
+// document (CreatePermissionRequest, UpdatePermissionRequest, Permission).
 import * as v from 'valibot'
 import type { ApiClient } from '../lib/client/client.ts'
 import { defineHandler, definePlugin } from '../lib/plugin.ts'
@@ -22,7 +24,10 @@ declare module '../lib/contract.ts' {
   interface ResourceTypes { permission: Permission }
 }
 
-/** A permission as GET /v1/mgmt/permission/all returns it (§3.3); absent and null mean "not set". */
+/**
+ * A permission as GET /v1/mgmt/permission/all returns it (OpenAPI Permission); absent and null mean
+ * "not set".
+ */
 export const LivePermissionSchema = v.looseObject({
   name: v.pipe(v.string(), v.minLength(1, 'is empty')),
   description: v.nullish(v.string()),

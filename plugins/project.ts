@@ -1,5 +1,5 @@
 // The project's own name and tags: one per project, read and replaced, never created or deleted
-// (section `project`; descope-api.md §2.8).
+// (section `project`; node-sdk lib/management/project.ts).
 //
 // Confirmed by node-sdk 892af50 (lib/management/project.ts, paths.ts) and go-sdk 1eb70cb
 // (internal/mgmt/project.go, types.go Project): POST /v1/mgmt/project/update/name takes

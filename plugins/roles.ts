@@ -1,7 +1,9 @@
 // Roles: name, description, permissions, the default flag, and tenant-scoped roles (a role
 // with a tenantId; the same name may exist once per tenant and once for the project). A
 // role's key is its name, or `<tenantId>/<name>` for a tenant's role. Descope's update
-// replaces every field (descope-api.md §2.4), so the engine hands us the full state.
+// replaces every field (docs.descope.com, update role), so the engine hands us the full state.
+// Paths and fields: node-sdk lib/management/role.ts, go-sdk descope/internal/mgmt/role.go and the
+// OpenAPI document (CreateRoleRequest, UpdateRoleRequest, Role).
 import * as v from 'valibot'
 import type { ApiClient } from '../lib/client/client.ts'
 import { sortedUnique } from '../lib/engine/normalize.ts'
@@ -28,7 +30,7 @@ declare module '../lib/contract.ts' {
   interface ResourceTypes { role: Role }
 }
 
-/** A role as GET /v1/mgmt/role/all returns it (§3.3); absent and null mean "not set". */
+/** A role as GET /v1/mgmt/role/all returns it (OpenAPI Role); absent and null mean "not set". */
 export const LiveRoleSchema = v.looseObject({
   name: v.pipe(v.string(), v.minLength(1, 'is empty')),
   description: v.nullish(v.string()),
@@ -42,10 +44,11 @@ export type LiveRole = v.InferOutput<typeof LiveRoleSchema>
 export const roleKey = (role: { name: string; tenantId?: string | null }) => (role.tenantId ? `${role.tenantId}/${role.name}` : role.name)
 
 /**
- * Roles Descope makes itself (descope-api.md §9): the project's Tenant Admin, and a tenant's SCIM
- * role once a SCIM access key exists for it. Known by name only (the API marks no role as a
- * system one); the SCIM role's name is ASSUMED. Descope lets you edit Tenant Admin's
- * permissions, description and default flag; renaming it here would lose sight of it.
+ * Roles Descope makes itself: the project's Tenant Admin (descope-dotnet UserTests.cs assigns it
+ * uncreated), and a tenant's SCIM role once a SCIM access key exists for it (docs.descope.com,
+ * RBAC). Known by name only (the API marks no role as a system one); the SCIM role's name is
+ * ASSUMED. Descope lets you edit Tenant Admin's permissions, description and default flag;
+ * renaming it here would lose sight of it.
  */
 export const TENANT_ADMIN_ROLE = 'Tenant Admin'
 export const SCIM_ROLE = 'SCIM'

@@ -1,5 +1,5 @@
 // SSO applications: apps that sign their users in with Descope as the identity provider, over
-// OIDC or SAML (descope-api.md §2.7, §3.8, §10; node-sdk `ssoApplication.*`).
+// OIDC or SAML (node-sdk `ssoApplication.*`; OpenAPI; docs.descope.com, SSO apps).
 //
 // Confirmed by node-sdk 2.13.0 (lib/management/ssoapplication.ts, paths.ts and the
 // OidcApplicationOptions, SamlApplicationOptions and SSOApplication types) and go-sdk 1eb70cb
@@ -41,7 +41,7 @@ import { description, DESCRIPTION_MAX, displayName, jsonObject, plainText, setOw
 import { byCodeUnit, sortedUnique } from '../lib/engine/normalize.ts'
 import { defineEmulator, defineHandler, definePlugin, type Current, type EmulatorRequest, type HandlerContext } from '../lib/plugin.ts'
 
-/** the application every project has (descope-api.md §9) */
+/** the application every project has (descope-dotnet UserTests.cs assigns it uncreated) */
 export const DEFAULT_OIDC_APP = { id: 'descope-default-oidc', name: 'OIDC default application', description: 'Default OIDC APP' } as const
 
 const Text = (max = 2048) => v.pipe(v.string(), v.maxLength(max, `must be at most ${max} characters`), plainText())
@@ -308,7 +308,7 @@ function ssoAppEmulator() {
         mutates: true,
         handle: (request) => {
           const id = idOf(request)
-          // ASSUMED: Descope keeps its default application (unconfirmed; §9 says a tool must not try)
+          // ASSUMED: Descope keeps its default application (unconfirmed, so a tool must not try)
           if (id === DEFAULT_OIDC_APP.id) return request.fail(400, `the default application "${id}" cannot be deleted`)
           delete request.state.apps[id]
           return {}

@@ -1,8 +1,10 @@
 // Tenant custom attributes are defined per project before a tenant can hold a value (Descope
-// console: Tenants → Custom Attributes; descope-api.md §9). No public management endpoint creates
-// or lists the definitions, so an environment states the ones it expects (`tenantAttributes:`),
-// and every declared value is checked against them before any request. Descope's own refusal of
-// an undefined attribute (likely, unconfirmed) is turned into an error that says what to do.
+// console: Tenants → Custom Attributes; terraform-provider-descope
+// internal/models/project/attributes/tenant.go; node-sdk PR #178). No public management
+// endpoint creates or lists the definitions, so an environment states the ones it expects
+// (`tenantAttributes:`), and every declared value is checked against them before any request.
+// Descope's own refusal of an undefined attribute (likely, unconfirmed) is turned into an error
+// that says what to do.
 import * as v from 'valibot'
 import { ApiError } from '../lib/errors.ts'
 import type { ItemIssue } from '../lib/plugin.ts'

@@ -1,5 +1,5 @@
 // A tenant's session settings: one per tenant, read and replaced, never created or deleted
-// (descope-api.md §2.1, §3.2, §10; node-sdk tenant.getSettings/configureSettings).
+// (node-sdk tenant.getSettings/configureSettings; OpenAPI GetTenantSettingsResponse).
 //
 // Confirmed by node-sdk 892af50 (lib/management/tenant.ts, the TenantSettings type in
 // lib/management/types.ts), go-sdk 1eb70cb (descope/internal/mgmt/tenant.go, TenantSettings in

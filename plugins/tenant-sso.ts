@@ -1,6 +1,7 @@
 // A tenant's SSO connection: OIDC, or SAML by explicit settings or by a metadata URL, with the
-// tenant's SSO domains and the redirect URL (descope-api.md §10; node-sdk `sso.*`). One per tenant:
-// the section is a map by tenant id, read and updated, never created; `protocol: none` removes it.
+// tenant's SSO domains and the redirect URL (node-sdk `sso.*`; go-sdk internal/mgmt/sso.go). One
+// per tenant: the section is a map by tenant id, read and updated, never created; `protocol:
+// none` removes it.
 // A tenant may follow another's declared settings (`follows: acme`), with its own overrides.
 //
 // Confirmed by node-sdk 2.13.0 (lib/management/sso.ts, types.ts, paths.ts) and go-sdk

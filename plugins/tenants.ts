@@ -1,7 +1,9 @@
 // Tenants: id, name, self-provisioning domains, custom attributes, SSO enforcement, disabled,
 // role inheritance, parent (sub-tenants) and default roles. Descope's tenant update replaces
-// every field (descope-api.md §2.1), so updates always send the full state the engine hands us;
-// default roles have an endpoint of their own.
+// every field (node-sdk README: "Update will override all fields"), so updates always send
+// the full state the engine hands us; default roles have an endpoint of their own. Paths and
+// fields: node-sdk lib/management/tenant.ts, go-sdk descope/internal/mgmt/tenant.go and the
+// OpenAPI document (CreateTenantRequest, UpdateTenantRequest, Tenant).
 import { isDeepStrictEqual } from 'node:util'
 import * as v from 'valibot'
 import { unlessNotFound, type ApiClient } from '../lib/client/client.ts'
@@ -57,8 +59,8 @@ declare module '../lib/contract.ts' {
 const stringList = v.nullish(v.array(v.string()))
 
 /**
- * A tenant as GET /v1/mgmt/tenant/all returns it (descope-api.md §3.1): what the toolkit relies
- * on is checked, the rest kept as it is. Absent and null mean "not set".
+ * A tenant as GET /v1/mgmt/tenant/all returns it (OpenAPI LoadAllTenantsResponse): what the
+ * toolkit relies on is checked, the rest kept as it is. Absent and null mean "not set".
  */
 export const LiveTenantSchema = v.looseObject({
   id: v.pipe(v.string(), v.minLength(1, 'is empty')),
@@ -78,7 +80,8 @@ export type LiveTenant = v.InferOutput<typeof LiveTenantSchema>
 
 /**
  * A tenant load's answer: the Java SDK reads it bare and the .NET SDK as `{ tenant }`, both in CI
- * against the real API (descope-api.md §9), so it may well carry both; the bare fields win.
+ * against the real API (descope-java TenantServiceImplTest, descope-dotnet TenantTests.cs), so it
+ * may well carry both; the bare fields win.
  */
 function loadedTenant(answer: unknown): unknown {
   const wrapped = typeof answer === 'object' && answer !== null && !Object.hasOwn(answer, 'id') ? (answer as { tenant?: unknown }).tenant : undefined

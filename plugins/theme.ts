@@ -1,6 +1,8 @@
 // The project's theme, deployed from `<exportDir>/theme.json` (Descope's v2 export format, as
 // tasks/export-flows.ts writes it) when an environment says `theme: true`. A project always has
-// exactly one theme, so it is only ever updated, never created or deleted.
+// exactly one theme, so it is only ever updated, never created or deleted. Paths and fields:
+// go-sdk descope/api/client.go and descope/internal/mgmt/flow.go (v2 theme export/import) and
+// the OpenAPI document (ImportThemeRequest, ExportedTheme).
 import fs from 'node:fs'
 import path from 'node:path'
 import * as v from 'valibot'

@@ -11,8 +11,8 @@ import { routes as builtInRoutes } from '../lib/emulator/routes/index.ts'
 
 // The official @descope/node-sdk 2.13.0 run against the emulator, for every tenant, permission,
 // role, flow and theme method the emulator serves: the SdkResponse ({ok, code, data, error}) must
-// come out as descope-api.md §5 describes. Faults use 500 and 429 only: node-sdk retries 503/52x
-// with 5 s delays (§4.3).
+// come out as core-js-sdk's transformResponse (src/sdk/helpers/index.ts) makes it. Faults use 500
+// and 429 only: node-sdk retries 503/52x with 5 s delays (core-js-sdk fetchWithRetries).
 
 type Sdk = ReturnType<typeof DescopeClient>
 
@@ -26,7 +26,7 @@ function clientFor(emulator: Emulator): Sdk {
   return DescopeClient({ projectId: emulator.projectId, managementKey: emulator.managementKey, baseUrl: emulator.url })
 }
 
-/** node-sdk fires the license handshake at construction without awaiting it (§1.3). */
+/** node-sdk fires the license handshake at construction without awaiting it (node-sdk lib/index.ts). */
 async function licenseHandshake(emulator: Emulator): Promise<RequestLogEntry | undefined> {
   const find = () => emulator.log.find((entry) => entry.path === '/v1/mgmt/license')
   await waitFor(() => find() !== undefined, 'the license handshake')
@@ -72,7 +72,10 @@ function assertOk(response: { ok: boolean; code?: number; error?: unknown }, wha
   assert.is(response.error, undefined, what)
 }
 
-/** ok:false with the status and code; the error body passes through unchanged (§5.1). */
+/**
+ * ok:false with the status and code; the error body passes through unchanged (core-js-sdk
+ * transformResponse).
+ */
 function assertSdkError(
   response: { ok: boolean; code?: number; data?: unknown; error?: { errorCode: string; errorMessage?: string } },
   code: number,
@@ -119,7 +122,7 @@ Sdk('load → the bare tenant; loadAll → data is the array', async ({ mgmt }) 
   assert.equal(loaded.data?.selfProvisioningDomains, ['acme.com'])
   assert.equal(loaded.data?.customAttributes, { plan: 'pro', seats: 3 })
   assert.type(loaded.data?.createdTime, 'number')
-  // successors is in the wire shape (§3.1) but not in node's Tenant type
+  // successors is in the wire shape (OpenAPI Tenant) but not in node's Tenant type
   assert.equal((loaded.data as unknown as { successors: string[] }).successors, ['kid'])
 
   const all = await mgmt.tenant.loadAll()
@@ -160,7 +163,7 @@ Sdk('delete → ok, then load is a 404 error', async ({ mgmt }) => {
   assert.is(missing.ok, false)
   assert.is(missing.code, 404)
   assert.is(missing.data, undefined)
-  // E990404 is the emulator's invented code: the real not-found code is UNCONFIRMED (§4.2)
+  // E990404 is the emulator's invented code: the real not-found code is UNCONFIRMED (unpublished)
   assert.is(missing.error?.errorCode, 'E990404')
   assert.type(missing.error?.errorDescription, 'string')
   assert.match(missing.error?.errorMessage ?? '', 'acme')
@@ -206,7 +209,7 @@ Sdk('validation and duplicate errors come back as ok:false with the error body',
   await mgmt.tenant.createWithId('acme', 'Acme')
   const duplicate = await mgmt.tenant.createWithId('acme', 'Acme again')
   assert.is(duplicate.ok, false)
-  // 409 E990409 is the emulator's choice: the real duplicate answer is UNCONFIRMED (§4.2)
+  // 409 E990409 is the emulator's choice: the real duplicate answer is UNCONFIRMED (unpublished)
   assert.is(duplicate.code, 409)
   assert.is(duplicate.error?.errorCode, 'E990409')
 })
@@ -219,7 +222,7 @@ const Permissions = sdkSuite('node-sdk permission methods')
 Permissions('create, createBatch → ok with {}; loadAll → data is body.permissions', async ({ mgmt }) => {
   const created = await mgmt.permission.create('read', 'Reads')
   assertOk(created, 'create')
-  assert.equal(created.data as unknown, {}) // node types it `never`; the body is {} (§2.5)
+  assert.equal(created.data as unknown, {}) // node types it `never`; the body is {} (OpenAPI: no body)
   // node's Permission type requires systemDefault: accepted, ignored
   const batch = await mgmt.permission.createBatch([
     { name: 'write', systemDefault: false },
@@ -231,7 +234,7 @@ Permissions('create, createBatch → ok with {}; loadAll → data is body.permis
   const all = await mgmt.permission.loadAll()
   assertOk(all, 'loadAll')
   assert.ok(Array.isArray(all.data))
-  // node's Permission type has no `id`; the wire shape does (§3.3)
+  // node's Permission type has no `id`; the wire shape does (OpenAPI Permission)
   const withIds = all.data as Array<{ id: string; name: string; description?: string; systemDefault: boolean }>
   const shape = withIds.map(({ id, ...rest }) => ({ id: typeof id, ...rest }))
   assert.equal(shape, [
@@ -265,7 +268,7 @@ Permissions('delete, deleteWithId, deleteBatch → ok', async ({ mgmt }) => {
 
 Permissions('errors: duplicate 409, unknown 404, missing newName 400', async ({ mgmt }) => {
   await mgmt.permission.create('read')
-  // 409 E990409 / 404 E990404 are the emulator's choices: the real answers are UNCONFIRMED (§4.2)
+  // 409 E990409 / 404 E990404 are the emulator's choices: the real answers are UNCONFIRMED (unpublished)
   assertSdkError(await mgmt.permission.create('read'), 409, 'E990409', 'read')
   assertSdkError(await mgmt.permission.update('nope', 'x'), 404, 'E990404', 'nope')
   assertSdkError(await mgmt.permission.deleteWithId('PRMnope'), 404, 'E990404', 'PRMnope')
@@ -287,7 +290,8 @@ Roles('create → ok; data is the created role (OAS), though node types it never
   await seedRoles(mgmt)
   const created = await mgmt.role.create('editor', 'Edits', ['read', 'write'], undefined, true)
   assertOk(created, 'create')
-  // Departure from node's type, on purpose: the emulator answers the Role as OAS describes (§2.4)
+  // Departure from node's type, on purpose: the emulator answers the Role as OAS describes
+  // (role/create answers Role)
   const role = created.data as unknown as Record<string, unknown>
   assert.match(String(role.id), /^ROL/)
   assert.type(role.createdTime, 'number')
@@ -323,7 +327,8 @@ Roles('update, updateWithId, updateBatch → ok; full replace', async ({ mgmt })
 
   const byName = await mgmt.role.update('r', 'r1', undefined, ['write'])
   assertOk(byName, 'update')
-  // as for create, the answer is the updated Role (OAS, §2.4) where node types it `never`
+  // as for create, the answer is the updated Role (OAS: role/update answers Role) where node types
+  // it `never`
   assert.equal(byName.data as unknown, { ...project, name: 'r1', description: '', permissionNames: ['write'], default: false })
   const byId = await mgmt.role.updateWithId(scoped!.id!, 'r2', 'Scoped', ['read'], 'acme', true)
   assertOk(byId, 'updateWithId')
@@ -453,7 +458,8 @@ const Theme = sdkSuite('node-sdk theme methods (v1)')
 Theme('export of a project that never imported one → the default empty theme', async ({ mgmt }) => {
   const exported = await mgmt.theme.export()
   assertOk(exported, 'export')
-  // version, componentsVersion and codeMode are in the wire shape (§3.6), not in node's Theme type
+  // version, componentsVersion and codeMode are in the wire shape (OpenAPI Theme), not in node's
+  // Theme type
   assert.equal(exported.data as unknown, { theme: { id: 'theme', cssTemplate: {}, version: 0, componentsVersion: '', codeMode: false } })
 })
 
@@ -496,7 +502,7 @@ Faults('a 429 gives ok:false, E130429 and a numeric error.retryAfter', async () 
     assert.is(limited.code, 429)
     assert.is(limited.error?.errorCode, 'E130429')
     assert.is(limited.error?.errorMessage, 'API rate limit exceeded.')
-    // typed string by core-js-sdk, but parsed with parseInt: a number (§4.3)
+    // typed string by core-js-sdk, but parsed with parseInt: a number (transformResponse)
     const retryAfter: unknown = limited.error?.retryAfter
     assert.type(retryAfter, 'number')
     assert.is(retryAfter, 60)
@@ -530,7 +536,7 @@ Faults('a dropped connection rejects the SDK promise (network errors are not wra
 Faults.run()
 
 // Access keys (plugins/access-keys.ts adds these routes to the emulator): every method node-sdk
-// has, as §2.6 describes them.
+// has, as lib/management/accesskey.ts defines them.
 const AccessKeys = sdkSuite('node-sdk access key methods (a plugin\'s routes)', async () => [(await import('../plugins/access-keys.ts')).default()])
 
 AccessKeys('create gives the key and its cleartext once; load, searchAll and update give the key', async ({ emulator, mgmt }) => {
@@ -772,8 +778,8 @@ TenantSettings('configureSettings (node spelling) → ok; getSettings → the ba
   assert.is(settings.data?.JITDisabled, true)
   assert.equal(settings.data?.ssoSetupSuiteSettings, { enabled: true, styleId: '', disabledFeatures: { saml: false, oidc: false, scim: true, ssoDomains: false, groupMapping: false } })
   // Departure from node's type, on purpose: TenantSettings declares `InactivityTime`, but the
-  // emulator answers with the OAS/Go spelling `inactivityTime` (§2.1, §3.2), so node callers
-  // reading data.InactivityTime get undefined, as they presumably do against the real API.
+  // emulator answers with the OAS/Go spelling `inactivityTime` (GetTenantSettingsResponse), so node
+  // callers reading data.InactivityTime get undefined, as they presumably do against the real API.
   const wire = settings.data as unknown as Record<string, unknown>
   assert.is(wire.inactivityTime, 2)
   assert.is(wire.inactivityTimeUnit, 'hours')

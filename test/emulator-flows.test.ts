@@ -3,9 +3,9 @@ import { assertApiError, type ApiCall } from './helpers/emulator-http.ts'
 import { FLOW_SAMPLES, sample } from './helpers/emulator-samples.ts'
 import { emulatorSuite, withEmulator } from './helpers/emulator-suite.ts'
 
-// Real HTTP against the emulator: flow list/delete, v2 and v1 export/import (descope-api.md §2.2,
-// §3.4, §3.5) with the real exports in test/fixtures/descope-samples, server-managed fields, and references
-// that are per project.
+// Real HTTP against the emulator: flow list/delete, v2 and v1 export/import (node-sdk flow.ts,
+// go-sdk mgmt/flow.go, OpenAPI ExportedFlow) with the real exports in
+// test/fixtures/descope-samples, server-managed fields, and references that are per project.
 
 const Flows = emulatorSuite('flows')
 

@@ -2,7 +2,7 @@ import * as assert from 'uvu/assert'
 import { assertApiError } from './helpers/emulator-http.ts'
 import { emulatorSuite } from './helpers/emulator-suite.ts'
 
-// Real HTTP against the emulator: every permission endpoint (descope-api.md §2.5), the cascades
+// Real HTTP against the emulator: every permission endpoint (node-sdk permission.ts), the cascades
 // into roles, and the read-only system defaults.
 
 const Permissions = emulatorSuite('permissions')

@@ -2,7 +2,7 @@ import * as assert from 'uvu/assert'
 import { assertApiError, type ApiCall } from './helpers/emulator-http.ts'
 import { emulatorSuite } from './helpers/emulator-suite.ts'
 
-// Real HTTP against the emulator: every role endpoint (descope-api.md §2.4), role identity per
+// Real HTTP against the emulator: every role endpoint (node-sdk role.ts), role identity per
 // tenant, search, and the cascades into tenants' defaultRoles and from tenant deletion.
 
 const Roles = emulatorSuite('roles')

@@ -3,8 +3,8 @@ import { assertApiError } from './helpers/emulator-http.ts'
 import { sample } from './helpers/emulator-samples.ts'
 import { emulatorSuite } from './helpers/emulator-suite.ts'
 
-// Real HTTP against the emulator: the project theme, v2 and v1 (descope-api.md §2.3, §3.6), with
-// the real export samples/theme-v2/basicstyle.json.
+// Real HTTP against the emulator: the project theme, v2 and v1 (node-sdk theme.ts, go-sdk
+// mgmt/flow.go, OpenAPI), with the real export samples/theme-v2/basicstyle.json.
 
 const Theme = emulatorSuite('theme')
 

@@ -1,7 +1,7 @@
-// Where the SDKs disagree on the real API's answers, or nobody has published them (descope-api.md
-// §9), the toolkit must work with each: tenant load bare or wrapped in { tenant }, and "not
-// found" as 404 or 400. A write whose answer is lost after it landed is verified against live
-// through either.
+// Where the SDKs disagree on the real API's answers, or nobody has published them (descope-java,
+// descope-dotnet TenantTests; go-sdk IsNotFoundError), the toolkit must work with each: tenant load
+// bare or wrapped in { tenant }, and "not found" as 404 or 400. A write whose answer is lost after
+// it landed is verified against live through either.
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { startEmulator, type Emulator, type EmulatorOptions } from '../lib/emulator/index.ts'

@@ -1,7 +1,7 @@
-// Tenant custom attributes must be defined in the project first (descope-api.md §9). A value the
-// environment does not define is refused before any request (test/fixtures/bad-input/tenant-
-// attribute-*); one it defines but the project does not is refused by Descope, and the error
-// names the tenant, the attribute and the fix.
+// Tenant custom attributes must be defined in the project first (terraform-provider-descope
+// attributes/tenant.go). A value the environment does not define is refused before any request
+// (test/fixtures/bad-input/tenant-attribute-*); one it defines but the project does not is refused
+// by Descope, and the error names the tenant, the attribute and the fix.
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { startEmulator, type Emulator } from '../lib/emulator/index.ts'

@@ -14,7 +14,7 @@ import { RETRY_ERROR_CODES, RETRY_STATUS_CODES, retryDelay, type RetryState } fr
 import type { RetryPolicy, Throttle, Timeouts } from './options.ts'
 
 export interface ClientOptions {
-  /** e.g. https://api.descope.com; defaults from the project id (descope-api.md §1.1) */
+  /** e.g. https://api.descope.com; defaults from the project id (core-js-sdk urlBuilder.ts) */
   baseUrl?: string
   projectId: string
   managementKey: string

@@ -8,7 +8,11 @@
 import type { RetryPolicy } from './options.ts'
 
 
-/** Gateway and edge errors every official Descope SDK retries (descope-api.md §4.3), and 500/502/504. */
+/**
+ * Gateway and edge errors every official Descope SDK retries (go-sdk api/client.go
+ * retryableStatusCodes; python-sdk _http_client_base.py; core-js-sdk fetchWithRetries), and
+ * 500/502/504.
+ */
 export const RETRY_STATUS_CODES = [500, 502, 503, 504, 520, 521, 522, 524, 530]
 
 /** Connection failures worth another try (got's defaults). */

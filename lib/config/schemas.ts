@@ -3,7 +3,10 @@
 // `prototype`; a tenant may well have a custom attribute called `constructor`.)
 import * as v from 'valibot'
 
-/** Descope's limits for role and permission names and descriptions (descope-api.md §9, "Lengths") */
+/**
+ * Descope's limits for role and permission names and descriptions (terraform-provider-descope
+ * internal/models/project/authorization/role.go, permission.go: client-side, likely the server's)
+ */
 export const NAME_MAX = 100
 export const DESCRIPTION_MAX = 254
 

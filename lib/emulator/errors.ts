@@ -1,10 +1,11 @@
 // The emulator's error catalog: every error response it sends comes from this one table.
 //
-// Confirmed by descope-api.md §4.2: E011001, E011002, E011003 (HTTP 400) and E130429 (HTTP 429,
-// with this exact body). Everything in the E99xxxx range is the EMULATOR'S OWN CHOICE: the real
-// status and code for unauthorized, not found and duplicate are UNCONFIRMED (§4.2), so the codes
-// are deliberately invented and outside Descope's known ranges. Clients should branch on the HTTP
-// status for those, never on the invented codes.
+// Confirmed by go-sdk descope/errors.go and node-sdk lib/errors.ts: E011001, E011002, E011003 (HTTP
+// 400) and E130429 (HTTP 429, with this exact body: python-sdk tests/test_auth.py). Everything in
+// the E99xxxx range is the EMULATOR'S OWN CHOICE: the real status and code for unauthorized, not
+// found and duplicate are UNCONFIRMED (no SDK or doc names them), so the codes are deliberately
+// invented and outside Descope's known ranges. Clients should branch on the HTTP status for those,
+// never on the invented codes.
 import { ConfigError, DescopeMgmtError } from '../errors.ts'
 
 export const API_ERRORS = {
@@ -17,14 +18,15 @@ export const API_ERRORS = {
   notFound: { status: 404, errorCode: 'E990404', errorDescription: 'Not found' },
   // invented: no route for this method and path
   noRoute: { status: 404, errorCode: 'E990444', errorDescription: 'Route not found' },
-  // invented: §4.2 says "likely 400 or 409"; 409 keeps duplicates apart from validation errors
+  // invented: unpublished, likely 400 or 409; 409 keeps duplicates apart from validation errors
   alreadyExists: { status: 409, errorCode: 'E990409', errorDescription: 'Already exists' },
   rateLimited: {
     status: 429,
     errorCode: 'E130429',
     errorDescription: 'https://docs.descope.com/rate-limit',
   },
-  // invented: a fault injected by errorRate. 500 because SDKs retry 503/52x with 5 s delays (§4.3)
+  // invented: a fault injected by errorRate. 500 because SDKs retry 503/52x with 5 s delays (go-sdk
+  // retryDelays)
   fault: { status: 500, errorCode: 'E990500', errorDescription: 'Injected server fault' },
   // invented: a bug in the emulator itself, or state that could not be saved
   internal: { status: 500, errorCode: 'E990599', errorDescription: 'Internal emulator error' },
@@ -38,7 +40,7 @@ export interface ErrorBody {
   errorMessage: string
 }
 
-// The rate-limit message is the one the real API sends (PY test fixture, §4.2).
+// The rate-limit message is the one the real API sends (python-sdk tests/test_auth.py).
 const DEFAULT_MESSAGES: Partial<Record<ReplyErrorKind, string>> = {
   rateLimited: 'API rate limit exceeded.',
 }

@@ -59,7 +59,8 @@ export function createRateLimiter(requests: number, windowMs: number): RateLimit
       }
       count += 1
       if (count <= requests) return null
-      // Retry-After is whole seconds (§4.3: clients parse it with Atoi); never 0, or they spin.
+      // Retry-After is whole seconds (go-sdk and python-sdk parse it with Atoi/int()); never 0, or
+      // they spin.
       return Math.max(1, Math.ceil((windowStart + windowMs - now) / 1000))
     },
   }

@@ -13,7 +13,7 @@ export function readBody(req: IncomingMessage): Promise<string> {
 
 export type ParsedBody = { ok: true; value: unknown } | { ok: false; reason: string }
 
-/** An empty body parses as null: Go sends POSTs without a body (descope-api.md §7.2). */
+/** An empty body parses as null: Go sends POSTs without a body (go-sdk internal/mgmt/flow.go). */
 export function parseJson(raw: string): ParsedBody {
   if (raw.trim() === '') return { ok: true, value: null }
   try {

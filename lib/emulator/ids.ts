@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
 
-// Generated ids. Real Descope ids are a prefix plus base62-looking characters, 28-30 long in
-// total (`P…` projects, `ROL…` roles, §3.1); the exact alphabet and length per kind are UNCONFIRMED.
+// Generated ids. Real Descope ids are a prefix plus base62-looking characters, 28-30 long in total
+// (`P…` projects, `ROL…` roles in terraform-provider-descope test data); the exact alphabet and
+// length per kind are UNCONFIRMED.
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
 

@@ -46,9 +46,10 @@ export interface EmulatorOptions {
   /** Seeds the one PRNG behind every fault decision, so a faulty run can be replayed. Default: random. */
   seed?: number
   /**
-   * Answers where the SDKs disagree or the real API is unconfirmed (descope-api.md §9), so a
-   * client can be tested against each: tenant load bare (node, Java, Go), wrapped in `{ tenant }`
-   * (.NET) or both; "not found" as 404 (Go's IsNotFoundError) or 400.
+   * Answers where the SDKs disagree or the real API is unconfirmed (descope-java and descope-dotnet
+   * TenantTests; go-sdk errors.go), so a client can be tested against each: tenant load bare (node,
+   * Java, Go), wrapped in `{ tenant }` (.NET) or both; "not found" as 404 (Go's IsNotFoundError) or
+   * 400.
    */
   variants?: { tenantLoad?: 'bare' | 'wrapped' | 'both'; notFoundStatus?: 404 | 400 }
   /**

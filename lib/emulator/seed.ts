@@ -1,7 +1,8 @@
-// What a new Descope project already holds (descope-api.md §9), so that the emulator's project
-// is as crowded as a real one: the system permissions, the Tenant Admin role, the default flows
-// and a theme (the default OIDC application is plugins/sso-apps.ts's part). `blank: true` starts
-// an empty project instead.
+// What a new Descope project already holds (descope-java FlowServiceImplTest, descope-dotnet
+// UserTests.cs, terraform-provider-descope authorization.go systemPermissions), so that the
+// emulator's project is as crowded as a real one: the system permissions, the Tenant Admin role,
+// the default flows and a theme (the default OIDC application is plugins/sso-apps.ts's part).
+// `blank: true` starts an empty project instead.
 import fs from 'node:fs'
 import { randomId, randomTag } from './ids.ts'
 import { emptyState, type EmulatorState, type JsonObject, type Role, type StoredFlow } from './state.ts'

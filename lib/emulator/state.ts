@@ -16,7 +16,7 @@ export const AttributeValueSchema = v.union([
 export const RoleInheritanceSchema = v.picklist(['', 'none', 'userOnly'])
 
 /**
- * A tenant as stored (descope-api.md §3.1) minus `successors`, which is derived from the other
+ * A tenant as stored (OpenAPI Tenant) minus `successors`, which is derived from the other
  * tenants' `parent` when a tenant is served, so it can never disagree with them.
  * `parent` is '' for a top-level tenant (always present, never omitted).
  */
@@ -40,7 +40,10 @@ export const StoredTenantSchema = v.object({
 export type StoredTenant = v.InferOutput<typeof StoredTenantSchema>
 export type Tenant = StoredTenant & { successors: string[] }
 
-/** A permission as stored and served (§3.3). Ids are the emulator's own ('PRM' + 25 characters). */
+/**
+ * A permission as stored and served (OpenAPI Permission). Ids are the emulator's own ('PRM' + 25
+ * characters).
+ */
 export const PermissionSchema = v.object({
   id: v.string(),
   name: v.string(),
@@ -50,7 +53,7 @@ export const PermissionSchema = v.object({
 export type Permission = v.InferOutput<typeof PermissionSchema>
 
 /**
- * A role as stored and served (§3.3). `tenantId` is '' for a project-level role (always present,
+ * A role as stored and served (OpenAPI Role). `tenantId` is '' for a project-level role (always present,
  * never omitted, like a tenant's `parent`). A role's identity is (tenantId, name).
  */
 export const RoleSchema = v.object({
@@ -80,9 +83,9 @@ const byKey = <TSchema extends v.GenericSchema>(schema: TSchema) =>
 export const keyed = <T>(items: Record<string, T>): Record<string, T> => Object.assign(Object.create(null) as Record<string, T>, items)
 
 /**
- * A flow in the v2 export shape (§3.5) plus the fields the server maintains itself: `version`
- * (+1 per import), `etag` (new per import) and `modifiedTime` (epoch ms as a string, as protobuf
- * renders int64). `references.roles` holds THIS project's role ids.
+ * A flow in the v2 export shape (OpenAPI ExportedFlow) plus the fields the server maintains itself:
+ * `version` (+1 per import), `etag` (new per import) and `modifiedTime` (epoch ms as a string, as
+ * protobuf renders int64). `references.roles` holds THIS project's role ids.
  */
 export const StoredFlowSchema = v.object({
   flowId: v.string(),
@@ -96,7 +99,7 @@ export const StoredFlowSchema = v.object({
 })
 export type StoredFlow = v.InferOutput<typeof StoredFlowSchema>
 
-/** The project's one theme in the v2 shape (§3.6) plus the server-managed `version`. */
+/** The project's one theme in the v2 shape (OpenAPI ExportedTheme) plus the server-managed `version`. */
 export const StoredThemeSchema = v.object({
   styles: JsonObjectSchema,
   componentsVersion: v.string(),
@@ -106,8 +109,9 @@ export const StoredThemeSchema = v.object({
 export type StoredTheme = v.InferOutput<typeof StoredThemeSchema>
 
 /**
- * A tenant custom attribute as defined in the console (no public endpoint makes one; §9). The
- * emulator is given them to refuse an undefined attribute as Descope likely does.
+ * A tenant custom attribute as defined in the console (no public endpoint makes one;
+ * terraform-provider-descope attributes/tenant.go). The emulator is given them to refuse an
+ * undefined attribute as Descope likely does.
  */
 export const TenantAttributeDefinitionSchema = v.object({
   id: v.string(),

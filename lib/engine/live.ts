@@ -149,8 +149,8 @@ export class KeyHeldTwice extends Error {
 /**
  * The live item of one key, normalized, or undefined: by load() where the handler has it, else
  * from the list (of that key only, where the handler can read so few). The real status of "not
- * found" is unconfirmed (descope-api.md §9): a load answered 400 is not taken as an answer, the
- * list decides. Two items of the key are a KeyHeldTwice.
+ * found" is unconfirmed (go-sdk's IsNotFoundError implies 404): a load answered 400 is not taken
+ * as an answer, the list decides. Two items of the key are a KeyHeldTwice.
  */
 export async function liveByKey(handler: AnyHandler, ctx: HandlerContext, key: string): Promise<object | undefined> {
   if (handler.load) {

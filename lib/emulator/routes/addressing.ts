@@ -1,7 +1,7 @@
 import { ReplyError } from '../errors.ts'
 
-// Roles and permissions are addressed by `id` or by `name` (§2.4, §2.5: node's update vs
-// updateWithId). One rule for both families.
+// Roles and permissions are addressed by `id` or by `name` (node-sdk role.ts, permission.ts:
+// update vs updateWithId). One rule for both families.
 
 export interface Address {
   id?: string | null

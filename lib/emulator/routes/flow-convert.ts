@@ -1,8 +1,8 @@
 import type { JsonObject, StoredFlow } from '../state.ts'
 import type { FlowDocument } from './flow-store.ts'
 
-// v1 ↔ v2 flow shapes (descope-api.md §3.5), following the mapping the public descopecli
-// `flow/convert.go` applies to a console export (v1) → an exported flow (v2):
+// v1 ↔ v2 flow shapes (node-sdk Flow, Screen; OpenAPI ExportedFlow), following the mapping the
+// public descopecli `flow/convert.go` applies to a console export (v1) → an exported flow (v2):
 //   flow.id ↔ flowId                      flow.dsl ↔ contents
 //   flow.name/description/disabled/fingerprint/widget/sharedInteractions ↔ metadata.<same>
 //   flow.translate/translateConnectorID/translateSourceLang/translateTargetLangs ↔ metadata.translation

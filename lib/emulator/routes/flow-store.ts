@@ -5,7 +5,8 @@ import type { EmulatorState, JsonObject, StoredFlow } from '../state.ts'
 import { objectWith, PlainObject } from '../validate.ts'
 import { assertProjectRolesExist, isStringMap, roleByIdentity } from './role-store.ts'
 
-// Stored flows: the v2 document (§3.5) the client sent, plus the fields the server maintains.
+// Stored flows: the v2 document (OpenAPI ExportedFlow) the client sent, plus the fields the server
+// maintains.
 // Shared by the v2 routes (flows.ts) and the v1 routes (flows-v1.ts).
 
 /** The flow as a client sends and gets it, without the server-managed fields. */
@@ -81,7 +82,7 @@ export function storeFlow(state: EmulatorState, document: FlowDocument): StoredF
     references: document.references,
     version: (previous?.version ?? 0) + 1,
     etag: randomTag(),
-    // epoch ms as a string, as protobuf renders int64 and OAS types it (§3.4). DISCREPANCY:
+    // epoch ms as a string, as protobuf renders int64 and OAS types it (Flow). DISCREPANCY:
     // descopecli's consoleFlow reads a v1 modifiedTime as a JSON number; v1 serves this same string.
     modifiedTime: String(now),
   }

@@ -5,8 +5,8 @@ import { objectWith, parseBody, PlainObject } from '../validate.ts'
 import { fromV1, toV1 } from './flow-convert.ts'
 import { findFlow, storeFlow } from './flow-store.ts'
 
-// The v1 flow export/import node-sdk 2.13 calls (descope-api.md §2.2, shape §3.5). The flow is
-// stored in the v2 shape either way; flow-convert.ts maps between the two.
+// The v1 flow export/import node-sdk 2.13 calls (lib/management/flow.ts; Flow, Screen in types.ts).
+// The flow is stored in the v2 shape either way; flow-convert.ts maps between the two.
 
 const ExportBody = v.object({ flowId: v.string() })
 // What "looks like a v1 flow": the fields the mapping reads must have their types.

@@ -4,8 +4,9 @@ import { mutation, query, type RouteContext, type RouteTable } from '../route.ts
 import { parseBody, StringList } from '../validate.ts'
 import { allFlows, findFlow, FlowV2Schema, localizeReferences, serveFlowV2, storeFlow } from './flow-store.ts'
 
-// Flows (descope-api.md §2.2): list and delete (v1 paths, the only ones), export and import in
-// the v2 shape (§3.5) that go-sdk and the CLI use. The v1 export/import node uses: flows-v1.ts.
+// Flows (node-sdk lib/management/flow.ts; go-sdk internal/mgmt/flow.go): list and delete (v1
+// paths, the only ones), export and import in the v2 shape (OpenAPI ExportedFlow) that go-sdk
+// and the CLI use. The v1 export/import node uses: flows-v1.ts.
 
 const ListBody = v.object({ ids: v.nullish(StringList) })
 const DeleteBody = v.object({ ids: StringList })
@@ -24,7 +25,8 @@ function list({ state, body }: RouteContext) {
       description: typeof flow.metadata.description === 'string' ? flow.metadata.description : '',
       disabled: flow.metadata.disabled === true,
     }))
-  // ASSUMED: total counts the flows answered (after the ids filter), as there is no paging (§6).
+  // ASSUMED: total counts the flows answered (after the ids filter), as there is no paging (OpenAPI
+  // SearchFlowsRequest: ids only).
   return { flows, total: flows.length }
 }
 

@@ -7,7 +7,8 @@ import { allOrNothing } from '../transaction.ts'
 import { parseBody, StringList } from '../validate.ts'
 import { requireAddress, type Address } from './addressing.ts'
 
-// Permissions (descope-api.md §2.5, shape §3.3). Every answer but loadAll is {} (§2.5).
+// Permissions (node-sdk lib/management/permission.ts; go-sdk internal/mgmt/permission.go;
+// OpenAPI Permission). Every answer but loadAll is {} (OpenAPI lists no response body).
 // Single operations validate everything before they change anything; batches run all-or-nothing.
 
 // node's createBatch takes its Permission type, which carries systemDefault: accepted and
@@ -58,7 +59,7 @@ function createOne(state: EmulatorState, request: v.InferOutput<typeof CreateIte
   state.permissions[id] = { id, name: request.name, description: request.description ?? '', systemDefault: false }
 }
 
-/** Full replace: an omitted description is removed (§2.5 DOCS). */
+/** Full replace: an omitted description is removed (docs.descope.com). */
 function updateOne(state: EmulatorState, request: UpdateRequest): void {
   if (!request.newName) throw new ReplyError('missingArguments', 'missing required field(s): newName')
   const current = findPermission(state, request)

@@ -4,7 +4,7 @@ import type { Role } from '../state.ts'
 import { parseBody, StringList } from '../validate.ts'
 import { allRoles } from './role-store.ts'
 
-// POST /v1/mgmt/role/search (descope-api.md §2.4). Matching is UNCONFIRMED; assumed:
+// POST /v1/mgmt/role/search (node-sdk RoleSearchOptions). Matching is UNCONFIRMED; assumed:
 // - without tenantIds every role matches the scope, project-level and tenant-scoped;
 // - with tenantIds, roles of those tenants, plus project-level roles when includeProjectRoles;
 // - the other filters combine with AND; a list matches any of its values exactly (permissionNames:

@@ -61,7 +61,7 @@ export function assertPermissionsExist(state: EmulatorState, names: readonly str
   }
 }
 
-/** 'ROL' + 27 characters, the shape of real role ids (TF test data, §3.1). */
+/** 'ROL' + 27 characters, the shape of real role ids (terraform-provider-descope test data). */
 export function generateRoleId(state: EmulatorState): string {
   return randomId('ROL', 27, (id) => state.roles[id] !== undefined)
 }

@@ -14,8 +14,9 @@ import {
   renameProjectRole,
 } from './role-store.ts'
 
-// Roles (descope-api.md §2.4, shape §3.3). Single operations validate everything before they
-// change anything; batches run all-or-nothing. Role search lives in role-search.ts.
+// Roles (node-sdk lib/management/role.ts; go-sdk internal/mgmt/role.go; OpenAPI Role). Single
+// operations validate everything before they change anything; batches run all-or-nothing. Role
+// search lives in role-search.ts.
 
 // Fields create and update both take. nullish: other SDKs may send null for "not set".
 const RoleFields = {
@@ -41,7 +42,10 @@ const DeleteBatch = v.object({
 type CreateRequest = v.InferOutput<typeof CreateItem>
 type UpdateRequest = v.InferOutput<typeof UpdateItem>
 
-/** Every editable field, omitted ones at their defaults: update replaces the whole role (§2.4 DOCS). */
+/**
+ * Every editable field, omitted ones at their defaults: update replaces the whole role
+ * (docs.descope.com).
+ */
 function editable(request: Omit<CreateRequest, 'name' | 'tenantId'>) {
   return {
     description: request.description ?? '',
@@ -59,7 +63,7 @@ function createOne(state: EmulatorState, request: CreateRequest): Role {
   assertPermissionsExist(state, fields.permissionNames)
   assertRoleNameFree(state, tenantId, request.name)
   const id = generateRoleId(state)
-  // Keys in the order of descope-api.md §3.3, so served JSON reads like the docs.
+  // Keys in the order of the OpenAPI Role schema (id first), so served JSON reads like the docs.
   const role: Role = {
     id,
     name: request.name,

@@ -4,10 +4,12 @@ import { query, type RouteContext, type RouteTable } from '../route.ts'
 import { parseBody } from '../validate.ts'
 import { findTenant } from './tenant-store.ts'
 
-// SSO setup-suite admin links (descope-api.md §2.1). Links are not stored: nothing in the emulator
-// serves the SSO setup suite, so a link only has to look like one and point back at the emulator.
+// SSO setup-suite admin links (node-sdk lib/management/tenant.ts; OpenAPI). Links are not stored:
+// nothing in the emulator serves the SSO setup suite, so a link only has to look like one and point
+// back at the emulator.
 
-// int64 fields arrive as numbers from the SDKs and as strings from protobuf-JSON clients (§7.8).
+// int64 fields arrive as numbers from the SDKs and as strings from protobuf-JSON clients (OpenAPI
+// types them string).
 const Seconds = v.union([
   v.pipe(v.number(), v.integer(), v.minValue(0)),
   v.pipe(v.string(), v.regex(/^\d+$/, 'expected a whole number of seconds')),

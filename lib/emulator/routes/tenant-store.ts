@@ -15,7 +15,10 @@ export function allTenants(state: EmulatorState): StoredTenant[] {
   return Object.values(state.tenants).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
 }
 
-/** The wire shape (§3.1): the stored tenant plus `successors`, derived from the children's `parent`. */
+/**
+ * The wire shape (OpenAPI Tenant): the stored tenant plus `successors`, derived from the children's
+ * `parent`.
+ */
 export function serveTenant(state: EmulatorState, tenant: StoredTenant): Tenant {
   return serveTenants(state, [tenant])[0]!
 }

@@ -8,7 +8,8 @@ import { parseBody, requireQuery, StringList } from '../validate.ts'
 import { assertProjectRolesExist, deleteTenantRoles } from './role-store.ts'
 import { allTenants, assertDomainsFree, assertNameFree, findTenant, serveTenant, serveTenants } from './tenant-store.ts'
 
-// Tenant CRUD and search (descope-api.md §2.1). Settings and admin links have their own modules.
+// Tenant CRUD and search (node-sdk lib/management/tenant.ts; go-sdk internal/mgmt/tenant.go).
+// Settings and admin links have their own modules.
 
 // every key kept: an attribute may be called `constructor` (v.record drops it)
 const AttributesSchema = dataRecord(AttributeValueSchema)
@@ -45,8 +46,9 @@ type EditableFields = v.InferOutput<typeof UpdateBody>
 
 /** Every editable field, with omitted ones at their defaults: update replaces the whole tenant (README). */
 /**
- * ASSUMED (§9: likely, unconfirmed): with attributes defined, Descope refuses a tenant write
- * naming an undefined one, or a value not of its type, with a 400. The wording is the emulator's.
+ * ASSUMED (likely, unconfirmed; node-sdk PR #178): with attributes defined, Descope refuses a
+ * tenant write naming an undefined one, or a value not of its type, with a 400. The wording is the
+ * emulator's.
  */
 function assertAttributesDefined(state: EmulatorState, attributes: Record<string, unknown>): void {
   const definitions = state.tenantAttributes
@@ -102,7 +104,7 @@ function create({ state, body }: RouteContext) {
   assertAttributesDefined(state, fields.customAttributes)
 
   const id = request.id ?? generateTenantId(state)
-  // Keys in the order of descope-api.md §3.1, so served JSON reads like the docs.
+  // Keys in about the order of the OpenAPI Tenant schema, so served JSON reads like the docs.
   state.tenants[id] = {
     id,
     name: fields.name,
@@ -159,7 +161,7 @@ function remove({ state, body }: RouteContext) {
 }
 
 /**
- * Unwrapped, as node, Go, Java and Python read it (§2.1 DISCREPANCY: OAS, the docs and the .NET
+ * Unwrapped, as node, Go, Java and Python read it (DISCREPANCY: OAS, the docs and the .NET
  * SDK read `{ tenant }`); `variants.tenantLoad` gives the other answers.
  */
 function load({ state, query: params, variants }: RouteContext) {
@@ -173,9 +175,10 @@ function loadAll({ state }: RouteContext) {
 }
 
 /**
- * Matching is UNCONFIRMED (§2.1); assumed: filters combine with AND, a list matches any of its
- * values exactly, domains compare case-insensitively, an empty list or value is no filter, and a
- * custom attribute matches when equal (or, given a list, when the tenant's scalar is in it).
+ * Matching is UNCONFIRMED (no SDK or doc says); assumed: filters combine with AND, a list matches
+ * any of its values exactly, domains compare case-insensitively, an empty list or value is no
+ * filter, and a custom attribute matches when equal (or, given a list, when the tenant's scalar is
+ * in it).
  */
 function search({ state, body }: RouteContext) {
   const filter = parseBody(SearchBody, body)

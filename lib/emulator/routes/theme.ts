@@ -3,8 +3,9 @@ import { mutation, query, type RouteContext, type RouteTable } from '../route.ts
 import type { EmulatorState, StoredTheme } from '../state.ts'
 import { parseBody, PlainObject } from '../validate.ts'
 
-// The project's one theme (descope-api.md §2.3, shapes §3.6): v2 for go-sdk and the CLI, v1 for
-// node. Stored in the v2 shape plus the server-managed `version` (+1 per import, v1 or v2).
+// The project's one theme (node-sdk lib/management/theme.ts; go-sdk internal/mgmt/flow.go; OpenAPI
+// ExportedTheme, Theme): v2 for go-sdk and the CLI, v1 for node. Stored in the v2 shape plus the
+// server-managed `version` (+1 per import, v1 or v2).
 
 /**
  * The v1 theme id. One theme per project, so the emulator serves a constant; the real id's format
