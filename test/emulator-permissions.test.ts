@@ -9,7 +9,7 @@ const Permissions = emulatorSuite('permissions')
 
 const names = (body: any) => body.permissions.map((p: { name: string }) => p.name)
 
-Permissions('create answers {}; loadAll serves the §3.3 object, sorted by name', async ({ call }) => {
+Permissions('create answers {}; loadAll serves the permission object (OpenAPI Permission), sorted by name', async ({ call }) => {
   const created = await call('POST', '/v1/mgmt/permission/create', { name: 'write', description: 'Can write' })
   assert.is(created.status, 200)
   assert.equal(created.body, {})

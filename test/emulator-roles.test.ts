@@ -16,7 +16,7 @@ async function seed(call: ApiCall) {
 
 const summary = (roles: any[]) => roles.map((r) => `${r.tenantId || '-'}/${r.name}`)
 
-Roles('create answers the §3.3 role; tenantId is "" at project level', async ({ call }) => {
+Roles('create answers the role (OpenAPI Role); tenantId is "" at project level', async ({ call }) => {
   await seed(call)
   const before = Math.floor(Date.now() / 1000)
   const created = await call('POST', '/v1/mgmt/role/create', {

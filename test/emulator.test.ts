@@ -33,7 +33,7 @@ Tenants('GET license answers the tier', async ({ call }) => {
   assert.equal(response.body, { rateLimitTier: 'tier1' })
 })
 
-Tenants('create with an id, then load returns the bare §3.1 tenant', async ({ call }) => {
+Tenants('create with an id, then load returns the bare tenant (OpenAPI Tenant)', async ({ call }) => {
   const before = Math.floor(Date.now() / 1000)
   const created = await call('POST', '/v1/mgmt/tenant/create', {
     id: 'acme',
