@@ -29,6 +29,7 @@ export const ERROR_CODES = {
   ENV_YAML_ALIASES: 'an environment file uses too many YAML aliases',
   ENV_EXTENDS_MISSING: 'an environment file extends one that does not exist',
   ENV_EXTENDS_CYCLE: 'environment files extend each other in a cycle',
+  DOTENV_TRACKED: 'the project\'s .env file is tracked by git',
   FILE_NOT_FOUND: 'a file the run needs does not exist',
   FILE_NOT_REGULAR: 'a path names a directory, a device or a pipe, not a file',
   FILE_OUTSIDE_PROJECT: 'a file leads outside the project (through a link)',

@@ -6,6 +6,7 @@ import type { ConsolaInstance } from 'consola'
 import { createClient, type ApiClient } from '../client/client.ts'
 import { loadConfig, type Config } from '../config/config.ts'
 import type { Emulator } from '../emulator/index.ts'
+import { projectVariables } from '../config/dotenv.ts'
 import { loadEnvironment, type Environment } from '../config/environment.ts'
 import { createLogger } from '../report/log.ts'
 import type { HandlerContext, ResourceTypes } from '../contract.ts'
@@ -34,7 +35,7 @@ export interface ConnectOptions {
   /** where to look for descope.config.ts (default: the working directory, then upward) */
   cwd?: string
   log?: ConsolaInstance
-  /** the process environment for ${VAR} substitution */
+  /** the variables ${VAR} is replaced from (default: the process environment over the project's .env) */
   variables?: Record<string, string | undefined>
   /** false: do not read the files that sections such as `flows: all` name (export-flows writes them) */
   expandFiles?: boolean
@@ -44,7 +45,7 @@ export async function connect(envName?: string, options: ConnectOptions = {}): P
   const log = options.log ?? createLogger()
   const config = await loadConfig(options.cwd)
   const handlers = resolveHandlers(config.plugins)
-  const env = loadEnvironment(envName ?? config.defaultEnvironment, config, handlers, options.variables, options.expandFiles)
+  const env = loadEnvironment(envName ?? config.defaultEnvironment, config, handlers, options.variables ?? projectVariables(config), options.expandFiles)
 
   // loaded only for an environment that runs one: a real project's run does without it
   const emulated = env.emulator && await import('../emulator/index.ts')
