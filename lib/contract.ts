@@ -309,6 +309,11 @@ export interface EmulatorRequest<State extends object = Record<string, unknown>>
   params: Readonly<Record<string, string>>
   /** answers with an error as Descope does (400 with E011003, 404, 409), changing nothing */
   fail(status: 400 | 404 | 409, message: string): never
+  /**
+   * `value` (default: the body) checked with `schema`, or a 400 naming `what` and the first
+   * issue's path (`invalid list: data.0: ...`), changing nothing
+   */
+  parse<T>(schema: v.GenericSchema<unknown, T>, what: string, value?: unknown): T
   /** a new id of the real shape: a prefix and random letters and digits */
   newId(prefix: string): string
 }

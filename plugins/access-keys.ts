@@ -196,9 +196,7 @@ const RequestSchema = v.object({
 
 /** The request's fields, checked: roles and tenants must exist, as Descope checks them. */
 function fieldsOf(request: EmulatorRequest<State>) {
-  const parsed = v.safeParse(RequestSchema, request.body)
-  if (!parsed.success) return request.fail(400, `invalid access key: ${v.getDotPath(parsed.issues[0]) ?? ''} ${parsed.issues[0].message}`.trim())
-  const fields = parsed.output
+  const fields = request.parse(RequestSchema, 'access key')
   const roles = Object.values(request.project.roles)
   const hasRole = (name: string, tenantId = '') => roles.some((role) => role.name === name && role.tenantId === tenantId)
   for (const role of fields.roleNames ?? []) if (!hasRole(role)) request.fail(400, `role "${role}" does not exist in the project`)

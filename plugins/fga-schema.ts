@@ -230,27 +230,23 @@ const sameTuple = (a: Tuple, b: Tuple) => a.resource === b.resource && a.resourc
 
 /** The `{dsl}` of a save or a dry run, read and checked as Descope would: a 400 for garbage. */
 function schemaIn(request: EmulatorRequest<State>): { dsl: string; model: FgaModel } {
-  const parsed = v.safeParse(v.object({ dsl: v.pipe(v.string(), v.minLength(1, 'the schema is empty')) }), request.body)
-  if (!parsed.success) return request.fail(400, `invalid schema: ${v.getDotPath(parsed.issues[0]) ?? ''} ${parsed.issues[0].message}`.trim())
-  const checked = v.safeParse(v.pipe(v.string(), dslOf(fgaProblems)), parsed.output.dsl)
-  if (!checked.success) return request.fail(400, `invalid schema: ${checked.issues[0].message}`)
-  return { dsl: parsed.output.dsl, model: checked.output }
+  const { dsl } = request.parse(v.object({ dsl: v.pipe(v.string(), v.minLength(1, 'the schema is empty')) }), 'schema')
+  return { dsl, model: request.parse(v.pipe(v.string(), dslOf(fgaProblems)), 'schema', dsl) }
 }
 
 /** The `{tuples}` of a relations request; to be created, each must fit the schema. */
 function tuplesIn(request: EmulatorRequest<State>, creating: boolean): Tuple[] {
-  const parsed = v.safeParse(v.object({ tuples: v.pipe(v.array(TupleSchema), v.minLength(1, 'no relations given')) }), request.body)
-  if (!parsed.success) return request.fail(400, `invalid relations: ${v.getDotPath(parsed.issues[0]) ?? ''} ${parsed.issues[0].message}`.trim())
+  const { tuples } = request.parse(v.object({ tuples: v.pipe(v.array(TupleSchema), v.minLength(1, 'no relations given')) }), 'relations')
   if (creating) {
     const { types } = modelOf(request.state)
-    for (const tuple of parsed.output.tuples) {
+    for (const tuple of tuples) {
       const type = Object.hasOwn(types, tuple.resourceType) ? types[tuple.resourceType]! : undefined
       if (!type) return request.fail(400, `invalid relation: type "${tuple.resourceType}" is not in the schema`)
       if (!Object.hasOwn(type.relations, tuple.relation)) return request.fail(400, `invalid relation: type "${tuple.resourceType}" has no relation "${tuple.relation}"`)
       if (!Object.hasOwn(types, tuple.targetType.split('#')[0]!)) return request.fail(400, `invalid relation: target type "${tuple.targetType}" is not in the schema`)
     }
   }
-  return parsed.output.tuples
+  return tuples
 }
 
 /**

@@ -145,9 +145,7 @@ const AppRequest = v.object({
 })
 
 function fieldsOf(request: EmulatorRequest<State>, partial = false): Partial<InboundApp> {
-  const parsed = v.safeParse(partial ? v.partial(AppRequest) : AppRequest, request.body)
-  if (!parsed.success) return request.fail(400, `invalid inbound application: ${v.getDotPath(parsed.issues[0]) ?? 'app'}: ${parsed.issues[0].message}`)
-  const given = parsed.output as Record<string, unknown>
+  const given: Record<string, unknown> = request.parse(partial ? v.partial(AppRequest) : AppRequest, 'inbound application')
   return Object.fromEntries(Object.entries({
     name: given.name,
     description: given.description ?? (partial ? undefined : ''),

@@ -112,8 +112,7 @@ const TemplateRequest = v.object({
 /** the request's template, checked: a name, and claims that are an object */
 function templateOf(request: EmulatorRequest<State>): Record<string, unknown> {
   const given = (request.body as { template?: unknown } | null)?.template
-  const parsed = v.safeParse(TemplateRequest, given)
-  if (!parsed.success) return request.fail(400, `invalid JWT template: ${v.getDotPath(parsed.issues[0]) ?? 'template'}: ${parsed.issues[0].message}`)
+  request.parse(TemplateRequest, 'JWT template', given)
   return given as Record<string, unknown>
 }
 const byId = (request: EmulatorRequest<State>, id: unknown): Stored => {

@@ -92,9 +92,8 @@ const RequestSchema = v.object({
 })
 
 function fieldsOf(request: EmulatorRequest<State>, body: unknown = request.body) {
-  const parsed = v.safeParse(RequestSchema, body)
-  if (!parsed.success) return request.fail(400, `invalid list: ${v.getDotPath(parsed.issues[0]) ?? 'list'}: ${parsed.issues[0].message}`)
-  return { name: parsed.output.name, description: parsed.output.description ?? '', type: parsed.output.type, data: [...new Set(parsed.output.data ?? [])] }
+  const { name, description, type, data } = request.parse(RequestSchema, 'list', body)
+  return { name, description: description ?? '', type, data: [...new Set(data ?? [])] }
 }
 
 const byId = (request: EmulatorRequest<State>, id: unknown): StoredList => {

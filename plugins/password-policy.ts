@@ -130,11 +130,10 @@ export default function passwordPolicy() {
           mutates: true,
           handle: (request) => {
             const { tenantId, ...fields } = (request.body ?? {}) as Record<string, unknown>
-            const parsed = v.safeParse(v.strictObject(Object.fromEntries(FIELDS.map((field) => [field, v.optional(typeof DEFAULT_PASSWORD_POLICY[field] === 'number' ? v.number() : v.boolean())]))), fields)
-            if (!parsed.success) return request.fail(400, `invalid password settings: ${v.getDotPath(parsed.issues[0]) ?? ''} ${parsed.issues[0].message}`.trim())
+            const given = request.parse(v.strictObject(Object.fromEntries(FIELDS.map((field) => [field, v.optional(typeof DEFAULT_PASSWORD_POLICY[field] === 'number' ? v.number() : v.boolean())]))), 'password settings', fields)
             settingsOf(request, typeof tenantId === 'string' ? tenantId : '')
             // a POST replaces every field: those left out go back to the defaults
-            const settings = { ...DEFAULT_PASSWORD_POLICY, ...parsed.output } as Required<PasswordPolicy>
+            const settings = { ...DEFAULT_PASSWORD_POLICY, ...given } as Required<PasswordPolicy>
             if (tenantId) Object.defineProperty(request.state.tenants, tenantId as string, { value: settings, enumerable: true, writable: true, configurable: true })
             else request.state.project = settings
             return {}

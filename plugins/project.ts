@@ -111,11 +111,6 @@ type State = { name: string; tags: string[]; environment: string; keyKind: 'comp
 
 const Name = v.object({ name: v.pipe(v.string(), v.minLength(1, 'is required')) })
 const Tags = v.object({ tags: v.array(v.string()) })
-function parsed<T>(request: EmulatorRequest<State>, schema: v.GenericSchema<unknown, T>): T {
-  const result = v.safeParse(schema, request.body)
-  if (!result.success) return request.fail(400, `invalid request: ${v.getDotPath(result.issues[0]) ?? 'body'}: ${result.issues[0].message}`)
-  return result.output
-}
 
 function projectEmulator() {
   return defineEmulator<State>({
@@ -133,14 +128,14 @@ function projectEmulator() {
       'POST /v1/mgmt/project/update/name': {
         mutates: true,
         handle: (request) => {
-          request.state.name = parsed(request, Name).name
+          request.state.name = request.parse(Name, 'request').name
           return {}
         },
       },
       'POST /v1/mgmt/project/update/tags': {
         mutates: true,
         handle: (request) => {
-          request.state.tags = parsed(request, Tags).tags
+          request.state.tags = request.parse(Tags, 'request').tags
           return {}
         },
       },

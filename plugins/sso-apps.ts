@@ -229,11 +229,8 @@ const REQUESTS = {
 type Kind = keyof typeof REQUESTS
 const SETTINGS = { oidc: 'oidcSettings', saml: 'samlSettings' } as const
 
-function requestOf(request: EmulatorRequest<State>, kind: Kind): Record<string, unknown> {
-  const parsed = v.safeParse(REQUESTS[kind], request.body)
-  if (!parsed.success) return request.fail(400, `invalid ${kind.toUpperCase()} application: ${v.getDotPath(parsed.issues[0]) ?? 'app'}: ${parsed.issues[0].message}`)
-  return parsed.output as Record<string, unknown>
-}
+const requestOf = (request: EmulatorRequest<State>, kind: Kind): Record<string, unknown> =>
+  request.parse<Record<string, unknown>>(REQUESTS[kind], `${kind.toUpperCase()} application`)
 
 /** the app as kept and answered: every field the request left out is reset, and the server adds what it computes */
 function appOf(kind: Kind, id: string, given: Record<string, unknown>): StoredApp {

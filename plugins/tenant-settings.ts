@@ -218,17 +218,15 @@ function configureSettings(request: EmulatorRequest<State>): object {
   // node's TenantSettings type capitalises InactivityTime(Unit); the API, Go, Java and .NET do not
   const { tenantId, domains, selfProvisioningDomains, authType, InactivityTime, InactivityTimeUnit, ...fields } = body as Record<string, unknown>
   const tenant = tenantOf(request, tenantId)
-  const parsed = v.safeParse(StoredSchema, { inactivityTime: InactivityTime, inactivityTimeUnit: InactivityTimeUnit, ...fields })
-  if (!parsed.success) return request.fail(400, `invalid tenant settings: ${v.getDotPath(parsed.issues[0]) ?? 'body'}: ${parsed.issues[0].message}`)
-  const owned = v.safeParse(TenantOwnedSchema, { domains, selfProvisioningDomains, authType })
-  if (!owned.success) return request.fail(400, `invalid tenant settings: ${v.getDotPath(owned.issues[0]) ?? 'body'}: ${owned.issues[0].message}`)
+  const settings = request.parse(StoredSchema, 'tenant settings', { inactivityTime: InactivityTime, inactivityTimeUnit: InactivityTimeUnit, ...fields })
+  const owned = request.parse(TenantOwnedSchema, 'tenant settings', { domains, selfProvisioningDomains, authType })
   const changes = [
-    ...(owned.output.domains && !sameDomains(owned.output.domains, tenant.domains) ? ['domains'] : []),
-    ...(owned.output.selfProvisioningDomains && !sameDomains(owned.output.selfProvisioningDomains, tenant.selfProvisioningDomains) ? ['selfProvisioningDomains'] : []),
-    ...(owned.output.authType && owned.output.authType !== tenant.authType ? ['authType'] : []),
+    ...(owned.domains && !sameDomains(owned.domains, tenant.domains) ? ['domains'] : []),
+    ...(owned.selfProvisioningDomains && !sameDomains(owned.selfProvisioningDomains, tenant.selfProvisioningDomains) ? ['selfProvisioningDomains'] : []),
+    ...(owned.authType && owned.authType !== tenant.authType ? ['authType'] : []),
   ]
   if (changes.length) return request.fail(400, `the emulator does not change a tenant's ${changes.join(', ')} through its settings; send them as the tenant has them (or not at all), and change them with POST /v1/mgmt/tenant/update`)
   // a tenant may be called `__proto__`: the key is data
-  setOwn(request.state.tenants, tenant.id, parsed.output)
+  setOwn(request.state.tenants, tenant.id, settings)
   return {}
 }

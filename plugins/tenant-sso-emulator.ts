@@ -64,12 +64,6 @@ const StateSchema = v.object({ tenants: dataRecord(dataRecord(ConfigSchema)) })
 
 const EMPTY_SAML: StoredSaml = { idpEntityId: '', idpSSOUrl: '', idpCertificate: '', idpMetadataUrl: '', attributeMapping: {}, roleMappings: [], defaultSSORoles: [], redirectUrl: '', spACSUrl: '', spEntityId: '' }
 
-function parse<T extends v.GenericSchema>(request: Request, schema: T, what: string): v.InferOutput<T> {
-  const parsed = v.safeParse(schema, request.body)
-  if (!parsed.success) return request.fail(400, `invalid ${what}: ${v.getDotPath(parsed.issues[0]) ?? 'body'}: ${parsed.issues[0].message}`)
-  return parsed.output
-}
-
 /** The tenant, which must exist, and its configuration of `ssoId` when it has one of this tenant's. */
 function target(request: Request, tenantId: unknown, ssoId: unknown) {
   if (typeof tenantId !== 'string' || !Object.hasOwn(request.project.tenants, tenantId)) return request.fail(404, `tenant "${String(tenantId)}" does not exist`)
@@ -181,7 +175,7 @@ export function tenantSsoEmulator() {
       'POST /v1/mgmt/sso/oidc': {
         mutates: true,
         handle: (request) => {
-          const body = parse(request, OidcBody, 'OIDC settings')
+          const body = request.parse(OidcBody, 'OIDC settings')
           const { tenant, ssoId, config } = target(request, body.tenantId, body.ssoId)
           const domains = domainsOf(body.domains)
           assertFree(request, tenant.id, domains, [])
@@ -192,12 +186,12 @@ export function tenantSsoEmulator() {
           return {}
         },
       },
-      'POST /v1/mgmt/sso/saml': { mutates: true, handle: (request) => configureSaml(request, parse(request, SamlBody, 'SAML settings')) },
-      'POST /v1/mgmt/sso/saml/metadata': { mutates: true, handle: (request) => configureSaml(request, parse(request, SamlMetadataBody, 'SAML metadata settings')) },
+      'POST /v1/mgmt/sso/saml': { mutates: true, handle: (request) => configureSaml(request, request.parse(SamlBody, 'SAML settings')) },
+      'POST /v1/mgmt/sso/saml/metadata': { mutates: true, handle: (request) => configureSaml(request, request.parse(SamlMetadataBody, 'SAML metadata settings')) },
       'POST /v1/mgmt/sso/redirect': {
         mutates: true,
         handle: (request) => {
-          const body = parse(request, RedirectBody, 'redirect URL')
+          const body = request.parse(RedirectBody, 'redirect URL')
           if (body.samlRedirectUrl == null && body.oauthRedirectUrl == null) request.fail(400, 'give samlRedirectUrl or oauthRedirectUrl')
           const { tenant, ssoId, config } = target(request, body.tenantId, body.ssoId)
           const base = config ?? blank(tenant.createdTime)
@@ -210,7 +204,7 @@ export function tenantSsoEmulator() {
       'POST /v1/mgmt/sso/settings/new': {
         mutates: true,
         handle: (request) => {
-          const body = parse(request, NewBody, 'new SSO configuration')
+          const body = request.parse(NewBody, 'new SSO configuration')
           const ssoId = body.ssoId || request.newId('SSO')
           const { tenant, config } = target(request, body.tenantId, ssoId)
           if (config) request.fail(409, `tenant "${tenant.id}" already has an SSO configuration "${ssoId}"`)

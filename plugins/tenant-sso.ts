@@ -30,7 +30,7 @@ import { dataRecord, own, plainText } from '../lib/config/schemas.ts'
 import { unlessNotFound } from '../lib/client/client.ts'
 import { sortedUnique } from '../lib/engine/normalize.ts'
 import { definePlugin, defineHandler, type HandlerContext, type ItemIssue, type Reference } from '../lib/plugin.ts'
-import { DOMAIN } from './tenants.ts'
+import { DOMAIN, listPerTenant } from './tenants.ts'
 import { tenantSsoEmulator } from './tenant-sso-emulator.ts'
 
 const Text = (max: number) => v.pipe(v.string(), v.trim(), v.maxLength(max, `must be at most ${max} characters`), plainText())
@@ -262,11 +262,10 @@ declare module '../lib/contract.ts' {
   interface ResourceTypes { tenantSso: TenantSso }
 }
 
-/** The requests: one per tenant to read, one to configure or remove. */
+/** The requests: one per tenant to read (undefined: no such tenant), one to configure or remove. */
 export function tenantSsoApi(ctx: Pick<HandlerContext, 'client'>) {
   const { client } = ctx
   return {
-    tenantIds: async () => ((await client.get<{ tenants?: { id: string }[] }>('/v1/mgmt/tenant/all')).tenants ?? []).map((tenant) => tenant.id),
     load: (tenantId: string) => unlessNotFound(client.get<unknown>('/v2/mgmt/sso/settings', { tenantId })),
     remove: (tenantId: string) => client.delete('/v1/mgmt/sso/settings', { tenantId }),
     configure: (sso: TenantSso) => {
@@ -313,16 +312,9 @@ export default function tenantSso() {
       claims: (sso) => (sso.domains ?? []).map((domain) => `SSO domain "${domain}"`),
       check: (items) => checkTenantSso(items),
       resolve: (items) => resolveTenantSso(items),
-      list: async (ctx, only) => {
-        const api = tenantSsoApi(ctx)
-        const answers = await Promise.all((only ?? await api.tenantIds()).map(async (tenantId) => {
-          const answer = await api.load(tenantId)
-          // with the tenant asked for, so that an answer of an unexpected shape is named by it
-          return answer !== null && typeof answer === 'object' && !Array.isArray(answer) ? { ...answer, tenantId } : answer
-        }))
-        // a declared tenant not made yet has no settings to read
-        return answers.filter((answer) => answer !== undefined)
-      },
+      // one GET per tenant, of the declared tenants that exist when the engine names them; each
+      // answer with the tenant asked for, so that one of an unexpected shape is named by it
+      list: (ctx, only) => listPerTenant(ctx.client, only, tenantSsoApi(ctx).load),
       normalize: normalizeTenantSso,
       update: async (ctx, sso, current) => {
         const api = tenantSsoApi(ctx)

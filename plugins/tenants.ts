@@ -107,21 +107,23 @@ export function tenantApi(client: ApiClient) {
 }
 
 /**
- * What each tenant has once (its settings, its password policy), read by `read`, each answer with
- * the tenant's id added as `tenantId`: of every tenant, or, given `only`, of those of the tenants
- * named there that exist (a tenant the apply is yet to create has none). One request lists the
- * tenants, then one per tenant read. An answer of an unexpected shape is passed on as it is, for
- * the engine to refuse.
+ * What each tenant has once (its settings, its password policy, its SSO settings), read by `read`,
+ * each answer with the tenant's id added as `tenantId`: of every tenant, or, given `only`, of those
+ * of the tenants named there that exist (a tenant the apply is yet to create has none). One
+ * request lists the tenants, then one per tenant read; a read that answers undefined (a tenant
+ * deleted since the list) has nothing. An answer of an unexpected shape is passed on as it is,
+ * for the engine to refuse.
  */
 export async function listPerTenant(client: ApiClient, only: string[] | undefined, read: (tenantId: string) => Promise<unknown>): Promise<unknown> {
   const tenants: unknown = await tenantApi(client).loadAll()
   if (!Array.isArray(tenants)) return tenants
   const wanted = only && new Set(only)
   const ids = tenants.map((tenant) => (tenant as { id?: unknown } | null)?.id).filter((id): id is string => typeof id === 'string' && (!wanted || wanted.has(id)))
-  return Promise.all(ids.map(async (tenantId) => {
+  const answers = await Promise.all(ids.map(async (tenantId) => {
     const answer = await read(tenantId)
     return answer !== null && typeof answer === 'object' && !Array.isArray(answer) ? { ...answer, tenantId } : answer
   }))
+  return answers.filter((answer) => answer !== undefined)
 }
 
 export function normalizeTenant(live: LiveTenant): Tenant {

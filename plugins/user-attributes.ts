@@ -178,11 +178,6 @@ const WireAttribute = v.pipe(
 const CreateRequest = v.object({ attributes: v.pipe(v.array(WireAttribute), v.minLength(1, 'is empty')) })
 const DeleteRequest = v.object({ names: v.pipe(v.array(v.string()), v.minLength(1, 'is empty')) })
 
-function parsed<T>(request: EmulatorRequest<State>, schema: v.GenericSchema<unknown, T>): T {
-  const result = v.safeParse(schema, request.body)
-  if (!result.success) return request.fail(400, `invalid request: ${v.getDotPath(result.issues[0]) ?? 'body'}: ${result.issues[0].message}`)
-  return result.output
-}
 const answer = (request: EmulatorRequest<State>) => {
   const data = Object.values(request.state.attributes)
   return { data, total: data.length }
@@ -197,7 +192,7 @@ function userAttributeEmulator() {
       'POST /v1/mgmt/user/customattribute/create': {
         mutates: true,
         handle: (request) => {
-          const { attributes } = parsed(request, CreateRequest)
+          const { attributes } = request.parse(CreateRequest, 'request')
           if (new Set(attributes.map((attribute) => attribute.name)).size !== attributes.length) return request.fail(400, 'invalid request: attributes: a name is given twice')
           // ASSUMED: creating a name that exists succeeds and leaves it as it is (the Java SDK's test)
           for (const attribute of attributes) {
@@ -209,7 +204,7 @@ function userAttributeEmulator() {
       'POST /v1/mgmt/user/customattribute/delete': {
         mutates: true,
         handle: (request) => {
-          const { names } = parsed(request, DeleteRequest)
+          const { names } = request.parse(DeleteRequest, 'request')
           const missing = names.find((name) => !Object.hasOwn(request.state.attributes, name))
           if (missing !== undefined) return request.fail(404, `user custom attribute "${missing}" does not exist`)
           for (const name of names) delete request.state.attributes[name]

@@ -210,7 +210,7 @@ test('a tenant deleted and made again under its id starts without SSO settings',
   assert.ok((await sdk.sso.configureSAMLByMetadata('globex', { idpMetadataUrl: 'https://m.example' }, '', ['acme.com'])).ok)
 })
 
-test('list reads just the tenants named (one request each), or every tenant', async (context) => {
+test('list reads just the tenants named that exist (one request each, after the tenant list), or every tenant', async (context) => {
   const sdk = sdkOf(context.a)
   for (const id of ['t1', 't2', 't3']) assert.ok((await sdk.tenant.createWithId(id, id)).ok)
   const client = createClient({ projectId: context.a.projectId, managementKey: context.a.managementKey, baseUrl: context.a.url, throttle: { limit: 100, intervalMs: 1000 }, retry: { limit: 0, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1, maxRateLimitWaitMs: 1, circuitBreakAfter: 100 }, timeouts: { connectMs: 1000, requestMs: 5000, unresponsiveMs: 10_000, runMs: 60_000, graceMs: 1000 } })
@@ -220,7 +220,7 @@ test('list reads just the tenants named (one request each), or every tenant', as
     context.a.log.length = 0
     const some = await handler!.list(ctx, ['t2', 'not-made-yet']) as LiveTenantSso[]
     assert.equal(some.map((live) => live.tenant.id), ['t2'])
-    assert.equal(context.a.log.map((entry) => `${entry.method} ${entry.path}`), ['GET /v2/mgmt/sso/settings', 'GET /v2/mgmt/sso/settings'])
+    assert.equal(context.a.log.map((entry) => `${entry.method} ${entry.path}`), ['GET /v1/mgmt/tenant/all', 'GET /v2/mgmt/sso/settings'], 'a tenant not made yet is not asked about')
     context.a.log.length = 0
     const all = await handler!.list(ctx) as LiveTenantSso[]
     assert.equal(all.map((live) => live.tenant.id).sort(), ['t1', 't2', 't3'])

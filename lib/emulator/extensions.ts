@@ -75,7 +75,14 @@ export function addPluginState(state: EmulatorState, plugins: PluginEmulator[], 
   return added
 }
 
-
+/** A plugin's request parsed with its schema, or a 400 that names what and where (EmulatorRequest.parse). */
+function parseRequest<T>(schema: v.GenericSchema<unknown, T>, what: string, value: unknown): T {
+  const parsed = v.safeParse(schema, value)
+  if (parsed.success) return parsed.output
+  const issue = parsed.issues[0]!
+  const where = v.getDotPath(issue)
+  throw new ReplyError('invalid', `invalid ${what}: ${where ? `${where}: ` : ''}${issue.message}`)
+}
 
 function pluginRoute(name: string, served: { mutates: boolean; handle(request: EmulatorRequest<any>): object }): Route {
   return {
@@ -87,6 +94,7 @@ function pluginRoute(name: string, served: { mutates: boolean; handle(request: E
       query: ctx.query,
       params: ctx.params,
       fail: (status, message) => { throw new ReplyError(FAILURES[status], message) },
+      parse: (schema, what, value = ctx.body) => parseRequest(schema, what, value),
       newId: (prefix) => randomId(prefix, 27, () => false),
     }),
   }

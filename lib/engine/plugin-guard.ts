@@ -2,7 +2,7 @@
 // contract (so a broken plugin is exit 3 before any request), and wrap each of its functions
 // so that whatever its own code throws names the plugin, the type, the operation and the item.
 import { ConfigError, DescopeMgmtError, PluginError, type ConfigIssue } from '../errors.ts'
-import type { Plugin, ResourceHandler } from '../contract.ts'
+import type { Plugin, Preview, ResourceHandler } from '../contract.ts'
 
 type AnyHandler = ResourceHandler<any, any>
 
@@ -16,6 +16,15 @@ const FIELD_LISTS = ['serverOwned', 'writeOnly', 'shownOnce', 'immutable', 'envi
 const isSchema = (value: unknown) =>
   typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'schema' &&
   typeof (value as Record<string, unknown>)['~run'] === 'function'
+
+const isPhrases = (value: unknown) => value === undefined || (Array.isArray(value) && value.every((phrase) => typeof phrase === 'string'))
+
+/** What a preview() may resolve to (Preview in lib/contract.ts). */
+function isPreview(said: unknown): said is Preview {
+  if (typeof said !== 'object' || said === null || Array.isArray(said)) return false
+  const { notes, deletes, of } = said as Record<string, unknown>
+  return isPhrases(notes) && isPhrases(deletes) && (of === undefined || (Number.isInteger(of) && (of as number) >= 0))
+}
 
 /** Every way `handler` breaks the contract of lib/plugin.ts. */
 export function contractIssues(plugin: Plugin, handler: AnyHandler, index: number): ConfigIssue[] {
@@ -123,6 +132,14 @@ export function guardHandler(plugin: Plugin, handler: AnyHandler): AnyHandler {
       const resolved = resolve(items, settings) as unknown
       const kept = Array.isArray(resolved) && resolved.length === items.length && resolved.every((item, index) => keyOf(item) !== undefined && keyOf(item) === keyOf(items[index]))
       return kept ? resolved : fail('resolve', [], new Error('must return one item for each declared item, in the same order and with the same key'))
+    }
+  }
+  if (handler.preview) {
+    // the engine counts what a preview deletes against the delete guard: a shape it can trust
+    const preview = guarded.preview!
+    guarded.preview = async (ctx, item, current) => {
+      const said = await preview(ctx, item, current) as unknown
+      return isPreview(said) ? said : fail('preview', [ctx, item], new Error('must resolve to { notes?: string[], deletes?: string[], of?: number }: phrases, and how many things of that kind are live'))
     }
   }
   if (handler.files) {

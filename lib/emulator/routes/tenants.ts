@@ -15,7 +15,8 @@ import { allTenants, assertDomainsFree, assertNameFree, findTenant, serveTenant,
 const AttributesSchema = dataRecord(AttributeValueSchema)
 
 // Fields that create and update both take. nullish: other SDKs may send null for "not set".
-// authType is not taken: it reflects SSO configuration, which the emulator does not model.
+// authType is not taken: it reflects the tenant's SSO configuration, which the tenant SSO
+// plugin's emulator part keeps (plugins/tenant-sso-emulator.ts); a tenant here always shows none.
 const TenantFields = {
   name: v.string(),
   selfProvisioningDomains: v.nullish(StringList),
