@@ -9,7 +9,9 @@ import * as assert from 'uvu/assert'
 import { startEmulator, type Emulator } from '../lib/emulator/index.ts'
 import { waitFor } from './helpers/emulator-http.ts'
 import { RELAYED_MS } from '../lib/run/interrupt.ts'
-import { createProject, emulatorEnvironment, runTask, startTask, type Project } from './helpers/project.ts'
+import { configWithTestPlugins, createProject, emulatorEnvironment, runTask, startTask, type Project } from './helpers/project.ts'
+import { cuttingProxy } from './helpers/cutting-proxy.ts'
+import fgaSchema from '../plugins/fga-schema.ts'
 
 const COUNT = 40
 const tenants = 'tenants:\n' + Array.from({ length: COUNT }, (_, i) => `  - { id: t${i}, name: Tenant ${i} }`).join('\n') + '\n'
@@ -129,6 +131,29 @@ test('Ctrl-C before the first write, while live is read from an API that does no
   } finally {
     for (const socket of sockets) socket.destroy()
     silent.close()
+  }
+})
+
+test('Ctrl-C while the plan waits on a dry run (the FGA schema\'s preview): exit 130, nothing written', async () => {
+  const emulator = await startEmulator({ plugins: [fgaSchema()] })
+  const proxy = await cuttingProxy(emulator.url, () => false, undefined, (_method, route) => route === '/v1/mgmt/fga/schema/dryrun')
+  const project = createProject({
+    'environments/dev.yaml': emulatorEnvironment({ url: proxy.url, projectId: emulator.projectId }, 'authorizationSchema:\n  dsl: |\n    model AuthZ 1.0\n    type user\n    type doc\n      relation owner: user\n'),
+  }, configWithTestPlugins({ 'fga-schema': '' }))
+  try {
+    const task = startTask('sync', ['--env', 'dev', '--apply', '--json'], { cwd: project.dir, env: env(emulator) })
+    await waitFor(() => emulator.log.some((entry) => entry.path === '/v1/mgmt/fga/schema'), 'the schema to be read', 20_000)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    task.child.kill('SIGINT')
+    const result = await task.done
+    assert.is(result.code, 130, result.stderr)
+    assert.is(JSON.parse(result.stdout).error.code, 'INTERRUPTED')
+    assert.match(result.stderr, 'before anything was written')
+    assert.not.ok(emulator.log.some((entry) => entry.method === 'POST' && entry.path === '/v1/mgmt/fga/schema'), 'no schema saved')
+  } finally {
+    await proxy.close()
+    await emulator.close()
+    project.remove()
   }
 })
 

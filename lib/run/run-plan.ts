@@ -146,7 +146,11 @@ export async function runPlan(ctx: Context, options: RunPlanOptions): Promise<Ru
       stoppedBefore()
       throw error
     })
-    const { plan, prints } = await planned(live)
+    // a plan may ask the API too (a dry run: handler.preview)
+    const { plan, prints } = await planned(live).catch((error: unknown) => {
+      stoppedBefore()
+      throw error
+    })
     if (!plan.changes.length) return { plan, fingerprints: prints }
     assertSecretsHavePlace(plan, ctx.handlers, options.secrets)
     await confirmProtected(ctx.env, plan.changes.length, options.confirm, beforeWriting.signal).catch((error: unknown) => {

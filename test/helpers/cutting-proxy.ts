@@ -15,7 +15,13 @@ export interface CuttingProxy {
 
 export interface Refusal { status: number; body: object; headers?: Record<string, string> }
 
-export async function cuttingProxy(upstream: string, cut: (method: string, path: string, count: number) => boolean, refuse?: (method: string, path: string, count: number) => Refusal | undefined): Promise<CuttingProxy> {
+export async function cuttingProxy(
+  upstream: string,
+  cut: (method: string, path: string, count: number) => boolean,
+  refuse?: (method: string, path: string, count: number) => Refusal | undefined,
+  /** requests never answered nor forwarded: an API gone silent on one call */
+  silent?: (method: string, path: string) => boolean,
+): Promise<CuttingProxy> {
   const seen = new Map<string, number>()
   const cuts: string[] = []
   const server = http.createServer((req, res) => {
@@ -25,6 +31,7 @@ export async function cuttingProxy(upstream: string, cut: (method: string, path:
       const name = `${req.method} ${new URL(req.url ?? '/', 'http://proxy.invalid').pathname}`
       const count = (seen.get(name) ?? 0) + 1
       seen.set(name, count)
+      if (silent?.(req.method ?? 'GET', name.split(' ')[1]!)) return
       const refusal = refuse?.(req.method ?? 'GET', name.split(' ')[1]!, count)
       if (refusal) {
         res.writeHead(refusal.status, { 'content-type': 'application/json', ...refusal.headers })
