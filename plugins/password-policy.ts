@@ -18,6 +18,7 @@
 // Not managed: removing a tenant's own policy (no endpoint).
 import * as v from 'valibot'
 import { defineEmulator, defineHandler, definePlugin, type EmulatorRequest, type HandlerContext } from '../lib/plugin.ts'
+import { dataRecord, setOwn } from '../lib/config/schemas.ts'
 import { listPerTenant } from './tenants.ts'
 
 const Count = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max))
@@ -123,18 +124,19 @@ export default function passwordPolicy() {
       state: () => ({ project: { ...DEFAULT_PASSWORD_POLICY }, tenants: {} }),
       // a tenant created again under the same id starts with the project's policy
       onTenantDeleted: (state, tenantId) => { delete state.tenants[tenantId] },
-      schema: v.object({ project: v.object(Object.fromEntries(FIELDS.map((field) => [field, typeof DEFAULT_PASSWORD_POLICY[field] === 'number' ? v.number() : v.boolean()]))), tenants: v.record(v.string(), v.unknown()) }) as never,
+      schema: v.object({ project: v.object(Object.fromEntries(FIELDS.map((field) => [field, typeof DEFAULT_PASSWORD_POLICY[field] === 'number' ? v.number() : v.boolean()]))), tenants: dataRecord(v.unknown()) }) as never,
       routes: {
         'GET /v1/mgmt/password/settings': { mutates: false, handle: (request) => ({ ...settingsOf(request, request.query.get('tenantId') ?? '') }) },
         'POST /v1/mgmt/password/settings': {
           mutates: true,
           handle: (request) => {
-            const { tenantId, ...fields } = (request.body ?? {}) as Record<string, unknown>
+            const { tenantId = '', ...fields } = (request.body ?? {}) as Record<string, unknown>
+            if (typeof tenantId !== 'string') return request.fail(400, 'invalid password settings: tenantId: must be a string')
             const given = request.parse(v.strictObject(Object.fromEntries(FIELDS.map((field) => [field, v.optional(typeof DEFAULT_PASSWORD_POLICY[field] === 'number' ? v.number() : v.boolean())]))), 'password settings', fields)
-            settingsOf(request, typeof tenantId === 'string' ? tenantId : '')
+            settingsOf(request, tenantId)
             // a POST replaces every field: those left out go back to the defaults
             const settings = { ...DEFAULT_PASSWORD_POLICY, ...given } as Required<PasswordPolicy>
-            if (tenantId) Object.defineProperty(request.state.tenants, tenantId as string, { value: settings, enumerable: true, writable: true, configurable: true })
+            if (tenantId) setOwn(request.state.tenants, tenantId, settings)
             else request.state.project = settings
             return {}
           },

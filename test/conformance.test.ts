@@ -605,6 +605,7 @@ Passwords('getSettings answers the settings bare; configureSettings replaces the
   assert.is((await mgmt.password.getSettings('acme')).data!.minLength, 20)
   assertSdkError(await mgmt.password.getSettings('nope'), 404, 'E990404', 'tenant "nope" does not exist')
   assertSdkError(await mgmt.password.configureSettings('', { minLength: 'long' } as never), 400, 'E011003', 'invalid password settings')
+  assertSdkError(await mgmt.password.configureSettings(5 as never, project.data!), 400, 'E011003', 'tenantId: must be a string')
 })
 
 Passwords.run()
