@@ -28,7 +28,7 @@ export const AttributeDefinitionSchema = v.pipe(
     /** the choices of a singleselect or multiselect attribute */
     options: v.optional(v.pipe(v.array(Option), v.minLength(1, 'must list at least one option'))),
   }),
-  v.check((definition) => isSelect(definition.type) === (definition.options !== undefined), 'options: a singleselect or multiselect attribute lists its options, and no other type has any'),
+  optionsMatchType(),
 )
 export type AttributeDefinition = v.InferOutput<typeof AttributeDefinitionSchema>
 
@@ -37,7 +37,12 @@ export const TenantAttributesSchema = v.pipe(
   v.check((definitions) => new Set(definitions.map((definition) => definition.id)).size === definitions.length, 'defines an attribute id twice; give each its own'),
 )
 
-const isSelect = (type: string) => type === 'singleselect' || type === 'multiselect'
+export const isSelect = (type: string) => type === 'singleselect' || type === 'multiselect'
+
+/** A definition's options (a tenant's or a user's attribute): a select type lists some, no other type any. */
+export function optionsMatchType<T extends { type: string; options?: unknown[] }>() {
+  return v.check<T, string>((definition) => isSelect(definition.type) === (definition.options !== undefined), 'options: a singleselect or multiselect attribute lists its options, and no other type has any')
+}
 
 /** ASSUMED: a date is sent as ISO 8601 text (2026-12-01, or with a time) or as epoch milliseconds. */
 const isDate = (value: unknown) => {

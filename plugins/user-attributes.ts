@@ -28,14 +28,13 @@ import * as v from 'valibot'
 import { displayText, name as permissionName, NAME_MAX, setOwn } from '../lib/config/schemas.ts'
 import { sortedUnique } from '../lib/engine/normalize.ts'
 import { defineEmulator, defineHandler, definePlugin, type EmulatorRequest, type HandlerContext } from '../lib/plugin.ts'
-import { MachineName, valueProblem } from './tenant-attributes.ts'
+import { isSelect, MachineName, optionsMatchType, valueProblem } from './tenant-attributes.ts'
 
 /** The types by the names files use, and the numbers the API sends (see the header). */
 export const USER_ATTRIBUTE_TYPES = { string: 1, number: 2, boolean: 3, singleselect: 4, multiselect: 5, date: 6, monthday: 7 } as const
 export type UserAttributeType = keyof typeof USER_ATTRIBUTE_TYPES
 const TYPE_NAMES = Object.keys(USER_ATTRIBUTE_TYPES) as UserAttributeType[]
 const nameOfCode = (code: number) => TYPE_NAMES.find((name) => USER_ATTRIBUTE_TYPES[name] === code)
-const isSelect = (type: string) => type === 'singleselect' || type === 'multiselect'
 
 const OptionText = v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(100, 'must be at most 100 characters'), displayText())
 /** `gold`, or `{ value: gold, label: Gold }` where what users see differs from what is stored */
@@ -59,7 +58,7 @@ export const UserAttributeSchema = v.pipe(
     viewPermissions: v.optional(Permissions),
     editPermissions: v.optional(Permissions),
   }),
-  v.check((attribute) => isSelect(attribute.type) === (attribute.options !== undefined), 'options: a singleselect or multiselect attribute lists its options, and no other type has any'),
+  optionsMatchType(),
   v.check((attribute) => new Set((attribute.options ?? []).map(valueOf)).size === (attribute.options ?? []).length, 'options: an option is listed twice'),
   v.rawCheck(({ dataset, addIssue }) => {
     if (!dataset.typed || dataset.value.defaultValue === undefined) return
