@@ -53,6 +53,28 @@ test('GET and POST send the bearer token and parse JSON', () => withEmulator({},
   assert.is(client.stats.requests, 2)
 }))
 
+test('the same read asked for twice at once is one request; each caller gets its own copy; a read after it is sent anew', () => withEmulator({ latencyMs: 50 }, async (emulator, client) => {
+  await client.post('/v1/mgmt/tenant/create', { id: 'acme', name: 'Acme' })
+  emulator.log.length = 0
+  const [first, second] = await Promise.all([client.get<{ tenants: { name: string }[] }>('/v1/mgmt/tenant/all'), client.get<{ tenants: { name: string }[] }>('/v1/mgmt/tenant/all')])
+  assert.is(emulator.log.filter((entry) => entry.path === '/v1/mgmt/tenant/all').length, 1)
+  first.tenants[0]!.name = 'changed by one caller'
+  assert.is(second.tenants[0]!.name, 'Acme', 'not the same object')
+  // other queries are other reads
+  await Promise.all([client.get('/v1/mgmt/tenant', { id: 'acme' }), client.get('/v1/mgmt/tenant', { id: 'nope' }).catch(() => undefined)])
+  assert.is(emulator.log.filter((entry) => entry.path === '/v1/mgmt/tenant').length, 2)
+  await client.get('/v1/mgmt/tenant/all')
+  assert.is(emulator.log.filter((entry) => entry.path === '/v1/mgmt/tenant/all').length, 2, 'once answered, a read is sent again')
+}))
+
+test('a shared read that fails fails for every caller, and the next is sent anew', () => withEmulator({}, async (emulator, client) => {
+  const both = await Promise.allSettled([client.get('/v1/mgmt/tenant', { id: 'nope' }), client.get('/v1/mgmt/tenant', { id: 'nope' })])
+  assert.equal(both.map((result) => result.status), ['rejected', 'rejected'])
+  assert.ok(both.every((result) => result.status === 'rejected' && result.reason instanceof ApiError && result.reason.status === 404))
+  await client.get('/v1/mgmt/tenant', { id: 'nope' }).catch(() => undefined)
+  assert.is(emulator.log.filter((entry) => entry.path === '/v1/mgmt/tenant').length, 2)
+}))
+
 test('a wrong key is a typed 401 that names method and path and never the key', () => withEmulator({}, async (emulator) => {
   const client = createClient({ maxResponseBytes: 1 << 20, baseUrl: emulator.url, projectId: emulator.projectId, managementKey: 'K-wrong-secret-value', throttle: { limit: 100, intervalMs: 1000 }, retry: fastRetry, timeouts: { ...TIMEOUTS, requestMs: 5000 } })
   const error = await expectApiError(client.get('/v1/mgmt/tenant/all'))

@@ -211,14 +211,15 @@ Cost('2 declared settings and policies: the plan reads 2 of each, the apply\'s b
       const result = await runTask(task, [...args, '--env', 'a'], { cwd: project.dir, env: { EMULATOR_KEY: emulator.managementKey } })
       assert.is(result.code, 0, result.stderr)
       const gets = (path: string) => emulator.log.slice(from).filter((entry) => entry.method === 'GET' && entry.path === path).length
-      return [gets('/v1/mgmt/tenant/settings'), gets('/v1/mgmt/password/settings')]
+      return [gets('/v1/mgmt/tenant/settings'), gets('/v1/mgmt/password/settings'), gets('/v1/mgmt/tenant/all')]
     }
-    assert.equal(await reads('sync'), [2, 2], 'the plan')
+    // the tenants listed once, though both per-tenant types and the tenants' own list ask at once
+    assert.equal(await reads('sync'), [2, 2, 1], 'the plan')
     // the apply: the plan's reads, the fresh read before each settings POST, and for its backup
     // no tenant's more (only the project's own policy, a type the plan did not read)
-    assert.equal(await reads('sync', '--apply'), [2 + 2, 2 + 1])
-    assert.equal(await reads('drift'), [2, 2], 'drift against the files')
-    assert.equal(await reads('backup', 'create'), [40, 40 + 1], 'backup create: every tenant (and the project\'s policy)')
+    assert.equal(await reads('sync', '--apply'), [2 + 2, 2 + 1, 1])
+    assert.equal(await reads('drift'), [2, 2, 1], 'drift against the files')
+    assert.equal(await reads('backup', 'create'), [40, 40 + 1, 1], 'backup create: every tenant (and the project\'s policy)')
   } finally {
     project.remove()
     await emulator.close()

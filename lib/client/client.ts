@@ -29,6 +29,7 @@ export interface ClientOptions {
 }
 
 export interface ApiClient {
+  /** a read; one asked for while the same read is on its way shares its answer (each gets a copy) */
   get<T>(path: string, query?: Record<string, string>): Promise<T>
   /**
    * `once`: a write the API does not recognise when it comes again (a create of an item with no
@@ -195,13 +196,30 @@ export function createClient(options: ClientOptions): ApiClient {
     return response.body as T
   }
 
+  // A read asked for again while the first is on its way shares it: the engine lists every type
+  // at once, and the per-tenant types each list the tenants as the tenants' own list does. When
+  // it was shared, each caller gets its own copy of the answer, so none sees another's changes.
+  const reading = new Map<string, { answer: Promise<unknown>; callers: number }>()
+  function shared<T>(path: string, query?: Record<string, string>): Promise<T> {
+    const key = `${path}?${new URLSearchParams(Object.entries(query ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))}`
+    let read = reading.get(key)
+    if (!read) {
+      // gone from the map before it settles: whoever asks after that sends a read of their own
+      read = { answer: send('GET', path, query ? { searchParams: query } : {}).finally(() => reading.delete(key)), callers: 0 }
+      reading.set(key, read)
+    }
+    read.callers++
+    const { answer } = read
+    return answer.then((body) => (read.callers > 1 ? structuredClone(body) : body) as T)
+  }
+
   return {
     baseUrl,
     stats,
     get stopped() { return circuit.stopped },
     abort: (reason) => circuit.stop(reason),
     close: () => circuit.close(),
-    get: (path, query) => send('GET', path, query ? { searchParams: query } : {}),
+    get: shared,
     post: (path, body, options) => send('POST', path, { json: body ?? {}, ...(options?.once ? { context: { once: true } } : {}) }),
     delete: (path, query) => send('DELETE', path, query ? { searchParams: query } : {}),
   }
