@@ -28,7 +28,7 @@
 import * as v from 'valibot'
 import { dataRecord, own, plainText } from '../lib/config/schemas.ts'
 import { unlessNotFound } from '../lib/client/client.ts'
-import { sortedUnique } from '../lib/engine/normalize.ts'
+import { byCodeUnit, sortedUnique } from '../lib/engine/normalize.ts'
 import { definePlugin, defineHandler, type HandlerContext, type ItemIssue, type Reference } from '../lib/plugin.ts'
 import { DOMAIN, listPerTenant } from './tenants.ts'
 import { tenantSsoEmulator } from './tenant-sso-emulator.ts'
@@ -100,7 +100,7 @@ const EXPLICIT_SAML: Field[] = ['idpUrl', 'entityId', 'idpCert']
 function sortMappings(mappings: RoleMapping[]): RoleMapping[] {
   const merged = new Map<string, string[]>()
   for (const { roleName, groups } of mappings) merged.set(roleName, sortedUnique([...(merged.get(roleName) ?? []), ...groups]))
-  return [...merged].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([roleName, groups]) => ({ roleName, groups }))
+  return [...merged].sort(([a], [b]) => byCodeUnit(a, b)).map(([roleName, groups]) => ({ roleName, groups }))
 }
 
 /** Leaves out what is empty ('' , [], {}, false, undefined): a field left out and one set empty compare equal. */

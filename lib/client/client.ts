@@ -5,6 +5,7 @@
 import got, { CancelError, HTTPError, ParseError, RequestError, TimeoutError, type Got } from 'got'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { ConsolaInstance } from 'consola'
+import { byCodeUnit } from '../engine/normalize.ts'
 
 import { createCircuit } from './circuit.ts'
 import { ApiError } from '../errors.ts'
@@ -201,7 +202,7 @@ export function createClient(options: ClientOptions): ApiClient {
   // it was shared, each caller gets its own copy of the answer, so none sees another's changes.
   const reading = new Map<string, { answer: Promise<unknown>; callers: number }>()
   function shared<T>(path: string, query?: Record<string, string>): Promise<T> {
-    const key = `${path}?${new URLSearchParams(Object.entries(query ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))}`
+    const key = `${path}?${new URLSearchParams(Object.entries(query ?? {}).sort(([a], [b]) => byCodeUnit(a, b)))}`
     let read = reading.get(key)
     if (!read) {
       // gone from the map before it settles: whoever asks after that sends a read of their own

@@ -2,6 +2,7 @@
 // file declares are compared: an undeclared field is not managed and never shows as a change.
 import { isDeepStrictEqual } from 'node:util'
 import { own } from '../config/schemas.ts'
+import { withoutFields } from './normalize.ts'
 
 export interface FieldChange {
   /** dotted path: `name`, `customAttributes.plan` */
@@ -41,14 +42,11 @@ export interface Comparison {
  * Write-only fields are sent with the state, never compared.
  */
 export function compareItem<T extends object>(how: Comparison, desired: T, live: T): { fields: FieldChange[]; state: T } {
-  const compared = how.writeOnly?.length ? without(desired, how.writeOnly) : desired
+  const compared = how.writeOnly?.length ? withoutFields(desired, how.writeOnly) : desired
   return how.ownedWhole
     ? { fields: diffWhole(compared, live), state: desired }
     : { fields: diffDeclared(compared, live), state: overlay(live, desired) }
 }
-
-const without = <T extends object>(item: T, fields: string[]): T =>
-  Object.fromEntries(Object.entries(item).filter(([field]) => !fields.includes(field))) as T
 
 /** How a plan shows a write-only value: never the value itself. */
 export const SECRET_SHOWN = '(secret)'

@@ -12,6 +12,7 @@ import type { Registry } from './registry.ts'
 import { kindOf } from '../config/schemas.ts'
 import { formatPath } from '../config/validate.ts'
 import { quoted } from '../report/quote.ts'
+import { withoutFields } from './normalize.ts'
 
 type AnyHandler = ResourceHandler<any, any>
 
@@ -131,8 +132,7 @@ export function currentOf(item: object): Current {
 
 /** The item without the fields its handler says the server owns, whatever normalize() kept. */
 export function withoutServerFields(handler: AnyHandler, item: object): object {
-  if (!handler.serverOwned?.some((field) => Object.hasOwn(item, field))) return item
-  return Object.fromEntries(Object.entries(item).filter(([field]) => !handler.serverOwned!.includes(field)))
+  return withoutFields(item, handler.serverOwned ?? [])
 }
 
 const ADVICE = 'Look at it in the Descope console; if the API changed, the plugin must follow it'

@@ -5,3 +5,7 @@ export const sortedUnique = (values: string[]): string[] => [...new Set(values)]
 
 /** Order by UTF-16 code unit: the same on every machine, whatever its locale. */
 export const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+
+/** The item without these top-level fields (the item itself when it has none of them). */
+export const withoutFields = <T extends object>(item: T, fields: readonly string[]): T =>
+  (fields.some((field) => Object.hasOwn(item, field)) ? Object.fromEntries(Object.entries(item).filter(([field]) => !fields.includes(field))) as T : item)

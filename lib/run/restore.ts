@@ -13,6 +13,7 @@ import { previewPlan } from '../engine/preview.ts'
 import type { Plan } from '../engine/change.ts'
 import { runPlan, type RunPlanResult } from './run-plan.ts'
 import { formatPath } from '../config/validate.ts'
+import { withoutFields } from '../engine/normalize.ts'
 import type { Backup } from '../backup/format.ts'
 import type { SecretsChannel } from './secrets-channel.ts'
 
@@ -85,7 +86,7 @@ function declaredFromBackup(ctx: Context, backup: Backup, file: string, only?: s
     const entries = backup.items[handler.type]!.map((raw, index) => ({ raw, file, at: ['items', handler.type, index] }))
     const items = validateBackupItems(handler, entries, issues)
     if (!items) continue
-    const portable = backup.metadata.projectId === ctx.projectId ? items : items.map((item) => withoutProjectValues(handler, item))
+    const portable = backup.metadata.projectId === ctx.projectId ? items : items.map((item) => withoutFields(item, handler.environmentSpecific ?? []))
     const dropped = (handler.environmentSpecific ?? []).filter((field) => items.some((item, index) => Object.hasOwn(item, field) && !Object.hasOwn(portable[index]!, field)))
     if (dropped.length) left.push(`${handler.type} ${dropped.join(', ')}`)
     // nothing left to restore of it (a project's name and tags): not read, not planned
@@ -95,10 +96,4 @@ function declaredFromBackup(ctx: Context, backup: Backup, file: string, only?: s
   if (issues.length) throw new ConfigError('BACKUP_INVALID', issues, { title: 'unusable backup' })
   if (left.length) ctx.log.info(`the backup is of project ${backup.metadata.projectId}: its per-project values (${left.join('; ')}) are not restored into ${ctx.projectId}`)
   return declared
-}
-
-/** The item without the fields that hold one project's values (ids of its users and apps, its name), which mean nothing in another. */
-function withoutProjectValues(handler: Context['handlers'][number], item: object): object {
-  const fields = handler.environmentSpecific ?? []
-  return fields.some((field) => Object.hasOwn(item, field)) ? Object.fromEntries(Object.entries(item).filter(([field]) => !fields.includes(field))) : item
 }
