@@ -30,7 +30,7 @@ import * as v from 'valibot'
 import { dataRecord, setOwn } from '../lib/config/schemas.ts'
 import { LiveDataError } from '../lib/errors.ts'
 import { defineEmulator, defineHandler, definePlugin, type EmulatorRequest, type HandlerContext } from '../lib/plugin.ts'
-import { listPerTenant } from './tenants.ts'
+import { listPerTenant, tenantGroup } from './tenants.ts'
 
 const UNITS = ['minutes', 'hours', 'days', 'weeks'] as const
 const Unit = v.picklist(UNITS, `must be one of ${UNITS.join(', ')}`)
@@ -144,7 +144,7 @@ export default function tenantSettings() {
       key: (settings) => settings.tenantId,
       references: (settings) => [{ type: 'tenant', key: settings.tenantId }],
       ownedBy: (settings) => ({ type: 'tenant', key: settings.tenantId }),
-      group: (settings) => `tenant:${settings.tenantId}`,
+      group: (settings) => tenantGroup(settings.tenantId),
       // one GET per tenant: of the declared tenants only, when the engine names them
       list: (ctx, only) => listPerTenant(ctx.client, only, (tenantId) => readSettings(ctx, tenantId)),
       normalize: normalizeTenantSettings,

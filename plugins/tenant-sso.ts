@@ -30,7 +30,7 @@ import { dataRecord, own, plainText } from '../lib/config/schemas.ts'
 import { unlessNotFound } from '../lib/client/client.ts'
 import { byCodeUnit, sortedUnique } from '../lib/engine/normalize.ts'
 import { definePlugin, defineHandler, type HandlerContext, type ItemIssue, type Reference } from '../lib/plugin.ts'
-import { DOMAIN, listPerTenant } from './tenants.ts'
+import { DOMAIN, listPerTenant, tenantGroup } from './tenants.ts'
 import { tenantSsoEmulator } from './tenant-sso-emulator.ts'
 
 const Text = (max: number) => v.pipe(v.string(), v.trim(), v.maxLength(max, `must be at most ${max} characters`), plainText())
@@ -303,7 +303,7 @@ export default function tenantSso() {
       ownedBy: (sso) => ({ type: 'tenant', key: sso.tenantId }),
       // the tenant's SSO domains and auth type are what a tenant settings POST sends back as it
       // read them (plugins/tenant-settings.ts): one group, so that read and write never straddle ours
-      group: (sso) => `tenant:${sso.tenantId}`,
+      group: (sso) => tenantGroup(sso.tenantId),
       // Descope's and different in every environment (which configuration, the SP's own URLs)
       serverOwned: ['ssoId', 'spACSUrl', 'spEntityId', 'spCertificate'],
       writeOnly: ['clientSecret'],

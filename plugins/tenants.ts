@@ -114,6 +114,12 @@ export function tenantApi(client: ApiClient) {
  * deleted since the list) has nothing. An answer of an unexpected shape is passed on as it is,
  * for the engine to refuse.
  */
+/**
+ * The group of a tenant's writes (ResourceHandler.group): the tenant's own, its settings' and its
+ * SSO's, which each send fields the others set, so they run one at a time.
+ */
+export const tenantGroup = (tenantId: string): string => `tenant:${tenantId}`
+
 export async function listPerTenant(client: ApiClient, only: string[] | undefined, read: (tenantId: string) => Promise<unknown>): Promise<unknown> {
   const tenants: unknown = await tenantApi(client).loadAll()
   if (!Array.isArray(tenants)) return tenants
@@ -178,7 +184,7 @@ export default function tenants() {
       dependsOn: ['role'],
       key: (tenant) => tenant.id,
       // what is stored on the tenant beside it (its settings, sent with its domains) is written one at a time with it
-      group: (tenant) => `tenant:${tenant.id}`,
+      group: (tenant) => tenantGroup(tenant.id),
       references: (tenant) => [
         ...(tenant.parent ? [{ type: 'tenant', key: tenant.parent }] : []),
         ...(tenant.defaultRoles ?? []).map((role) => ({ type: 'role', key: role })),
