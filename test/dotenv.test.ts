@@ -33,6 +33,21 @@ test('a variable the process lacks comes from .env, a secret with quotes, a back
   for (const output of [applied.stdout, applied.stderr]) assert.not.ok(output.includes(emulator.managementKey))
 })
 
+test('variable names that are object keys are data: toString comes from .env, __proto__ is reported as not set, nothing is polluted', async ({ emulator, project }) => {
+  project.write('.env', `${dotenv(emulator.managementKey)}toString=Acme Corporation\n__proto__=polluted\n`)
+  const run = (file: string) => {
+    project.write('environments/dev.yaml', emulatorEnvironment(emulator, file))
+    return runTask('sync', ['--env', 'dev', '--json'], { cwd: project.dir, env: { EMULATOR_KEY: undefined } })
+  }
+  const named = await run('tenants:\n  - { id: acme, name: "${toString}" }\n')
+  assert.is(named.code, 0, named.stderr)
+  assert.is(JSON.parse(named.stdout).changes[0].fields.find((field: { path: string }) => field.path === 'name').to, 'Acme Corporation')
+  const proto = await run('tenants:\n  - { id: acme, name: "${__proto__}" }\n')
+  assert.is(proto.code, 3)
+  assert.match(proto.stdout, 'environment variable __proto__ is not set')
+  assert.is(({} as { polluted?: unknown }).polluted, undefined)
+})
+
 test('the process environment wins over .env', async ({ emulator, project }) => {
   project.write('.env', `EMULATOR_KEY=K2wrong-key-from-the-file\n`)
   const result = await runTask('sync', ['--env', 'dev', '--json'], { cwd: project.dir, env: { EMULATOR_KEY: emulator.managementKey } })
