@@ -8,7 +8,7 @@ const flags = {
   all: { type: 'boolean', description: 'every environment in environments/' },
   against: { type: 'string', value: '<name>', description: 'compare the live state of --env with the live state of <name> instead of its files, skipping fields that differ between environments by design ("what would promoting <name> to --env change?")' },
   strict: { type: 'boolean', description: 'count unmanaged items as drift' },
-  json: { type: 'boolean', description: 'one JSON document: { strict, summary, environments, differences: [{ environment, against, type, key, kind, paths?, fields?: [{ path, live, desired }] }] } (README: Drift)' },
+  json: { type: 'boolean', description: 'one JSON document: { kind, formatVersion, strict, summary, environments, differences: [{ environment, against, type, key, kind, paths?, fields?: [{ path, live, desired }] }] } (README: Drift)' },
   markdown: { type: 'boolean', description: 'a report fit for a pull-request comment or a CI job summary' },
 } as const satisfies FlagSpecs
 export type DriftArgs = ParsedFlags<WithCommonFlags<typeof flags>>

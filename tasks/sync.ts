@@ -12,7 +12,7 @@ const flags = {
   out: { type: 'string', value: '<file>', description: 'save the plan, with fingerprints of live and the files, for review and for --plan' },
   plan: { type: 'string', value: '<file>', description: 'carry out a plan saved with --out (with --apply), exactly as it was reviewed; refused if live or the files changed since' },
   'backup-dir': { type: 'string', value: '<dir>', description: 'where the backup taken before an apply, and the audit log, go (default: $DESCOPE_BACKUP_DIR, the config\'s backups.dir, or ~/.descope-mgmt/backups)' },
-  json: { type: 'boolean', description: 'print one JSON document on stdout: { environment, projectId, applied, changes: [{ type, key, op, fields, preview?, reason?, outcome?, detail? }], unmanaged, duplicates, notes, summary, requests, fingerprints, backup?, stopped?, interrupted?, secrets?, secretsLost? } (the README says what each means)' },
+  json: { type: 'boolean', description: 'print one JSON document on stdout: { kind, formatVersion, environment, projectId, applied, changes: [{ type, key, op, fields, preview?, reason?, outcome?, detail? }], unmanaged, duplicates, notes, summary, requests, fingerprints, backup?, stopped?, interrupted?, secrets?, secretsLost? } (the README says what each means)' },
   'detailed-exitcode': { type: 'boolean', description: 'exit 2 when the plan has changes (for CI)' },
   'secrets-out': { type: 'string', value: '<file>', description: 'write the values Descope shows once (a new access key\'s secret) to this new file, 0600; without it they are shown on the terminal, and a run with no terminal that would create one is refused' },
   'show-secrets': { type: 'boolean', description: 'with --json: put the values shown once in the document\'s "secrets" (nowhere else)' },

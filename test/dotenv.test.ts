@@ -41,7 +41,7 @@ test('variable names that are object keys are data: toString comes from .env, __
   }
   const named = await run('tenants:\n  - { id: acme, name: "${toString}" }\n')
   assert.is(named.code, 0, named.stderr)
-  assert.is(JSON.parse(named.stdout).changes[0].fields.find((field: { path: string }) => field.path === 'name').to, 'Acme Corporation')
+  assert.is(JSON.parse(named.stdout).changes[0].fields.find((field: { path: string }) => field.path === 'name').desired, 'Acme Corporation')
   const proto = await run('tenants:\n  - { id: acme, name: "${__proto__}" }\n')
   assert.is(proto.code, 3)
   assert.match(proto.stdout, 'environment variable __proto__ is not set')

@@ -73,7 +73,7 @@ test('a tenant renamed and a permission removed from a role out of band: exit 2,
   ])
   assert.equal(document.differences[1].fields, [{ path: 'name', live: 'Acme Renamed', desired: 'Acme' }])
   // the shape the README documents
-  assert.equal(Object.keys(document).sort(), ['differences', 'environments', 'notes', 'strict', 'summary'])
+  assert.equal(Object.keys(document).sort(), ['differences', 'environments', 'formatVersion', 'kind', 'notes', 'strict', 'summary'])
   assert.equal(document.summary, { changed: 2, missing: 0, unmanaged: 0, duplicate: 0, drift: 2, failed: 0 })
   assert.equal(document.environments, [{ environment: 'dev', projectId: dev.projectId, against: 'files', differences: 2 }])
   assert.equal(Object.keys(document.differences[1]).sort(), ['against', 'environment', 'fields', 'key', 'kind', 'paths', 'type'])

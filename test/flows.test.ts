@@ -116,7 +116,7 @@ test('promotion converges when a flow stops referencing a role: the file is the 
   fs.writeFileSync(file, JSON.stringify(flow))
   const changed = await run('sync', 'source', '--apply', '--json')
   assert.is(changed.code, 0, changed.stderr)
-  assert.equal(JSON.parse(changed.stdout).changes[0].fields, [{ path: 'references', from: { roles: { Editor: '' } } }])
+  assert.equal(JSON.parse(changed.stdout).changes[0].fields, [{ path: 'references', live: { roles: { Editor: '' } } }])
   assert.is((await run('export-flows', 'source', '--out', 'promoted')).code, 0)
   assert.is((await run('sync', 'target', '--apply')).code, 0)
   assert.is((await run('export-flows', 'target', '--out', 'promoted', '--check')).code, 0, 'the target now matches the promoted files')

@@ -105,10 +105,10 @@ test('live attributes called toString or constructor that no file declares plan 
   assert.is(result.code, 0, result.stderr)
   const [change] = JSON.parse(result.stdout).changes
   assert.equal(change.fields, [
-    { path: 'customAttributes.__proto__', from: 'live' },
-    { path: 'customAttributes.constructor', from: 'y' },
-    { path: 'customAttributes.plan', to: 'pro' },
-    { path: 'customAttributes.toString', from: 'x' },
+    { path: 'customAttributes.__proto__', live: 'live' },
+    { path: 'customAttributes.constructor', live: 'y' },
+    { path: 'customAttributes.plan', desired: 'pro' },
+    { path: 'customAttributes.toString', live: 'x' },
   ])
 })
 

@@ -22,7 +22,7 @@ const thing = thingStore('thing').handler
 test('declared items missing live are created, with every declared field', () => {
   const plan = planChanges([thing], env({ thing: [{ name: 'a', colour: 'red' }] }), live({ thing: [] }), { prune: false })
   assert.equal(plan.changes.map(({ op, key }) => ({ op, key })), [{ op: 'create', key: 'a' }])
-  assert.equal(plan.changes[0]!.fields, [{ path: 'name', from: undefined, to: 'a' }, { path: 'colour', from: undefined, to: 'red' }])
+  assert.equal(plan.changes[0]!.fields, [{ path: 'name', live: undefined, desired: 'a' }, { path: 'colour', live: undefined, desired: 'red' }])
 })
 
 test('an update names only the declared fields that differ, and carries undeclared live fields', () => {
@@ -30,7 +30,7 @@ test('an update names only the declared fields that differ, and carries undeclar
   assert.is(plan.changes.length, 1)
   const [change] = plan.changes
   assert.is(change!.op, 'update')
-  assert.equal(change!.fields, [{ path: 'colour', from: 'red', to: 'blue' }])
+  assert.equal(change!.fields, [{ path: 'colour', live: 'red', desired: 'blue' }])
   assert.equal(change!.item, { name: 'a', colour: 'blue', size: 3 }, 'size is not declared, so it keeps its live value')
 })
 
@@ -38,8 +38,8 @@ test('nested objects differ field by field', () => {
   const plan = planChanges([thing], env({ thing: [{ name: 'a', meta: { plan: 'pro', seats: 5 } }] }),
     live({ thing: [{ name: 'a', meta: { plan: 'free', seats: 5, old: true } }] }), { prune: false })
   assert.equal(plan.changes[0]!.fields, [
-    { path: 'meta.old', from: true, to: undefined },
-    { path: 'meta.plan', from: 'free', to: 'pro' },
+    { path: 'meta.old', live: true, desired: undefined },
+    { path: 'meta.plan', live: 'free', desired: 'pro' },
   ])
 })
 

@@ -96,6 +96,18 @@ test('a plan for another environment, flags that would change it, and a damaged 
   assert.is(emulator.log.filter(isWrite).length, 0)
 })
 
+test('a plan saved by a version of another plan format is refused, naming both versions', async ({ sync, emulator, project }) => {
+  assert.is((await sync('--out', 'dev.plan.json')).code, 0)
+  const saved = JSON.parse(fs.readFileSync(planFile(project), 'utf8'))
+  saved.metadata.version = 1
+  fs.writeFileSync(planFile(project), JSON.stringify(saved))
+  const old = await sync('--plan', 'dev.plan.json', '--apply')
+  assert.is(old.code, 3)
+  assert.match(old.stderr, 'metadata.version: is a plan of format version 1, made by another version of descope-mgmt; this one reads version 2')
+  assert.match(old.stderr, 'make the plan again with sync --out')
+  assert.is(emulator.log.filter(isWrite).length, 0)
+})
+
 test('the live fingerprint does not depend on the order the API lists items in', () => {
   const env = { declared: new Map([['tenant', [{ id: 'a', name: 'A' }]]]), partial: new Set<string>() }
   const plan = { environment: 'dev', changes: [], unmanaged: [], duplicates: [], notes: [], types: ['tenant'] }

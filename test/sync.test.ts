@@ -72,7 +72,7 @@ test('--json prints one document with a change per item, and outcomes after --ap
   const document = JSON.parse(applied.stdout)
   assert.is(document.applied, true)
   // every key is one the README's "--json prints { ... }" names
-  const documented = /`--json` prints `\{ ([\s\S]*?) \}` \(`from`/.exec(fs.readFileSync(path.join(REPO, 'README.md'), 'utf8'))![1]!
+  const documented = /`--json` prints `\{ ([\s\S]*?) \}` \(`kind`/.exec(fs.readFileSync(path.join(REPO, 'README.md'), 'utf8'))![1]!
   const named = new Set([...documented.replace(/\[[^\]]*\]|\{[^}]*\}/g, '').matchAll(/([a-zA-Z]+)\??/g)].map((match) => match[1]))
   for (const key of [...Object.keys(plan), ...Object.keys(document)]) assert.ok(named.has(key), `${key} is documented in the README`)
   // and every key of a change, preview (a plugin's dry run, test/fga-schema.test.ts) included
@@ -100,8 +100,8 @@ test('a tenant changed out of band is a field-level update; apply restores it an
   assert.equal(plan.changes, [{
     type: 'tenant', key: 'acme', op: 'update',
     fields: [
-      { path: 'name', from: 'Acme Renamed', to: 'Acme Corporation' },
-      { path: 'customAttributes.plan', from: 'free', to: 'enterprise' },
+      { path: 'name', live: 'Acme Renamed', desired: 'Acme Corporation' },
+      { path: 'customAttributes.plan', live: 'free', desired: 'enterprise' },
     ],
   }])
   const text = await sync()

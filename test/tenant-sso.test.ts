@@ -87,7 +87,7 @@ test('follows is resolved before the plan: never shown, sent or compared; the pl
   const fields = change.fields.map((field: { path: string }) => field.path)
   assert.not.ok(fields.includes('follows'))
   assert.ok(fields.includes('authUrl') && fields.includes('protocol'), 'what globex takes from acme is in its plan')
-  assert.is(change.fields.find((field: { path: string }) => field.path === 'clientSecret').to, '(secret)')
+  assert.is(change.fields.find((field: { path: string }) => field.path === 'clientSecret').desired, '(secret)')
   assert.not.ok(plan.stdout.includes(SECRET))
   // a saved plan holds the resolved items too, and applies as reviewed
   const saved = await run(context, 'a', 'sync', '--out', 'a.plan.json')
@@ -118,7 +118,7 @@ test('protocol: none removes a tenant\'s settings (deleteSettings); a tenant lef
   context.project.write('environments/a.yaml', emulatorEnvironment(context.a, `${TENANTS}tenantSso:\n  acme: { protocol: none }\n`))
   const plan = JSON.parse((await run(context, 'a', 'sync', '--json')).stdout)
   assert.equal(plan.changes.map((c: { key: string; op: string }) => [c.key, c.op]), [['acme', 'update']])
-  assert.ok(plan.changes[0].fields.some((field: { path: string; to: unknown }) => field.path === 'protocol' && field.to === 'none'))
+  assert.ok(plan.changes[0].fields.some((field: { path: string; desired: unknown }) => field.path === 'protocol' && field.desired === 'none'))
   assert.is((await run(context, 'a', 'sync', '--apply')).code, 0)
   assert.is(stored(context.a, 'acme'), undefined, 'acme\'s settings were deleted')
   assert.ok(stored(context.a, 'globex'), 'globex, left out of the file, keeps its settings')
@@ -132,7 +132,7 @@ test('the file states the whole connection: a field left out is reset, and the p
   context.project.write('environments/a.yaml', emulatorEnvironment(context.a, BODY.replace('    scope: [profile, openid, email]\n', '')))
   const plan = JSON.parse((await run(context, 'a', 'sync', '--json')).stdout)
   // globex follows acme, so it loses the scope too
-  assert.equal(plan.changes.map((c: { key: string; fields: { path: string; to: unknown }[] }) => [c.key, c.fields.map((field) => [field.path, field.to])]), [['acme', [['scope', undefined]]], ['globex', [['scope', undefined]]]])
+  assert.equal(plan.changes.map((c: { key: string; fields: { path: string; desired: unknown }[] }) => [c.key, c.fields.map((field) => [field.path, field.desired])]), [['acme', [['scope', undefined]]], ['globex', [['scope', undefined]]]])
   assert.is((await run(context, 'a', 'sync', '--apply')).code, 0)
   assert.equal([stored(context.a, 'acme')!.oidc!.scope, stored(context.a, 'acme')!.clientSecret], [[], SECRET])
 })

@@ -7,10 +7,10 @@ import { withoutFields } from './normalize.ts'
 export interface FieldChange {
   /** dotted path: `name`, `customAttributes.plan` */
   path: string
-  /** live value; undefined when absent */
-  from: unknown
-  /** desired value; undefined when the field goes away */
-  to: unknown
+  /** what the project has; undefined when absent */
+  live: unknown
+  /** what the files (a backup, the other environment) would make it; undefined when the field goes away */
+  desired: unknown
 }
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
@@ -55,17 +55,17 @@ export const SECRET_SHOWN = '(secret)'
 export function describeNew(item: object, writeOnly: string[] = []): FieldChange[] {
   return Object.entries(item)
     .filter(([, value]) => value !== undefined)
-    .map(([path, to]) => ({ path, from: undefined, to: writeOnly.includes(path) ? SECRET_SHOWN : to }))
+    .map(([path, desired]) => ({ path, live: undefined, desired: writeOnly.includes(path) ? SECRET_SHOWN : desired }))
 }
 
 /** Objects are compared key by key so a plan names the one attribute that changed; arrays whole. */
-function diffValues(path: string, from: unknown, to: unknown): FieldChange[] {
-  if (isPlainObject(from) && isPlainObject(to)) {
+function diffValues(path: string, live: unknown, desired: unknown): FieldChange[] {
+  if (isPlainObject(live) && isPlainObject(desired)) {
     // keys are data (an attribute may be called `toString`): own properties only
-    const keys = [...new Set([...Object.keys(from), ...Object.keys(to)])].sort()
-    return keys.flatMap((key) => diffValues(`${path}.${key}`, own(from, key), own(to, key)))
+    const keys = [...new Set([...Object.keys(live), ...Object.keys(desired)])].sort()
+    return keys.flatMap((key) => diffValues(`${path}.${key}`, own(live, key), own(desired, key)))
   }
-  return isDeepStrictEqual(from, to) ? [] : [{ path, from, to }]
+  return isDeepStrictEqual(live, desired) ? [] : [{ path, live, desired }]
 }
 
 /** The full state an update must send: live values, overlaid by every field the file declares. */

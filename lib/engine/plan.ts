@@ -70,7 +70,7 @@ export function planChanges(
       const compared = compareItem(handler, item, current)
       const { state } = compared
       const secrets = options.sendSecrets ? (handler.writeOnly ?? []).filter((field) => own(item, field) !== undefined) : []
-      const fields = [...compared.fields, ...secrets.map((path) => ({ path, from: SECRET_SHOWN, to: SECRET_SHOWN }))]
+      const fields = [...compared.fields, ...secrets.map((path) => ({ path, live: SECRET_SHOWN, desired: SECRET_SHOWN }))]
       afterApply.set(`${handler.type}/${key}`, state)
       if (!fields.length) {
         if (handler.inheritsFrom) matching.push({ op: 'update', type: handler.type, key, fields: [], item: state, live: current, current: currentOf(current), reason: `written as it is, so that it keeps these values when ${handler.inheritsFrom} changes` })
@@ -88,7 +88,7 @@ export function planChanges(
       for (const field of fields) {
         const top = field.path.split('.')[0]!
         if (handler.immutable?.includes(top)) {
-          issues.push({ ...at(top), message: `${handler.type} ${quoted(key)}: ${top} cannot be changed once created (live ${JSON.stringify(field.from)}, file ${JSON.stringify(field.to)})`, fix: `set it back to ${JSON.stringify(field.from)}, or delete and re-create the ${handler.type} by hand` })
+          issues.push({ ...at(top), message: `${handler.type} ${quoted(key)}: ${top} cannot be changed once created (live ${JSON.stringify(field.live)}, file ${JSON.stringify(field.desired)})`, fix: `set it back to ${JSON.stringify(field.live)}, or delete and re-create the ${handler.type} by hand` })
         }
       }
       if (!handler.update && !handler.applyGroup) issues.push({ ...at(), message: `${handler.type} ${quoted(key)} differs from live (${fields.map((field) => field.path).join(', ')}) and this plugin cannot update it`, fix: handler.noUpdateFix ?? 'change it by hand or match the file to live' })

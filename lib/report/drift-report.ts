@@ -62,7 +62,7 @@ export function formatText(results: DriftResult[], strict: boolean): string {
         const [here, there] = sides(result)
         lines.push(COLOUR[difference.kind](`    ${SIGN[difference.kind]} ${difference.kind} ${quoted(difference.key)} (${meaning(difference.kind, result)})`))
         for (const field of difference.fields ?? []) {
-          const [live, desired] = showChange(field.from, field.to, 80)
+          const [live, desired] = showChange(field.live, field.desired, 80)
           lines.push(`        ${field.path}: ${here} ${live}, ${there} ${desired}`)
         }
       }
@@ -94,7 +94,7 @@ export function formatMarkdown(results: DriftResult[], strict: boolean): string 
     for (const difference of result.differences) {
       const [here, there] = sides(result)
       const fields = (difference.fields ?? []).map((field) => {
-        const [live, desired] = showChange(field.from, field.to, 80)
+        const [live, desired] = showChange(field.live, field.desired, 80)
         return `\`${field.path}\`: ${cell(here!)} \`${cell(live)}\`, ${cell(there!)} \`${cell(desired)}\``
       }).join('<br>')
       lines.push(`| ${difference.type} | ${cell(difference.key)} | ${difference.kind} | ${fields || cell(meaning(difference.kind, result))} |`)
@@ -120,7 +120,7 @@ export function driftDocument(results: DriftResult[], strict: boolean) {
       kind: difference.kind,
       ...(difference.fields ? {
         paths: difference.fields.map((field) => field.path),
-        fields: difference.fields.map((field) => ({ path: field.path, live: field.from, desired: field.to })),
+        fields: difference.fields.map(({ path, live, desired }) => ({ path, live, desired })),
       } : {}),
     }))),
   }

@@ -26,9 +26,9 @@ const show = (value: unknown) => showValue(value)
  * A change's two values, each cut to the same window: where they first differ, so a long value
  * changed near its end (a flow's description) does not show as the same text on both sides.
  */
-export function showChange(from: unknown, to: unknown, max = MAX_VALUE): [string, string] {
-  if (from === undefined || to === undefined) return [showValue(from, max), showValue(to, max)]
-  const [before, after] = [redact(JSON.stringify(from)), redact(JSON.stringify(to))]
+export function showChange(live: unknown, desired: unknown, max = MAX_VALUE): [string, string] {
+  if (live === undefined || desired === undefined) return [showValue(live, max), showValue(desired, max)]
+  const [before, after] = [redact(JSON.stringify(live)), redact(JSON.stringify(desired))]
   if (before.length <= max && after.length <= max) return [before, after]
   let first = 0
   while (first < before.length && first < after.length && before[first] === after[first]) first++
@@ -43,9 +43,9 @@ export function showChange(from: unknown, to: unknown, max = MAX_VALUE): [string
 const CONTEXT = 20
 
 function fieldLine(change: Change, field: FieldChange): string {
-  if (change.op === 'create') return `${field.path}: ${show(field.to)}`
-  const [from, to] = showChange(field.from, field.to)
-  return `${field.path}: ${from} → ${to}`
+  if (change.op === 'create') return `${field.path}: ${show(field.desired)}`
+  const [live, desired] = showChange(field.live, field.desired)
+  return `${field.path}: ${live} → ${desired}`
 }
 
 /** `highlight` marks the deletes (formatPlan makes them red; plain text otherwise). */

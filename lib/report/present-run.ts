@@ -11,6 +11,7 @@ import { redactValue } from './secrets.ts'
 import type { SecretsChannel } from '../run/secrets-channel.ts'
 import { printSecretOnce } from './print.ts'
 import { quoted } from './quote.ts'
+import { jsonDocument } from './json-document.ts'
 
 export interface PresentOptions {
   json: boolean
@@ -37,7 +38,7 @@ export async function presentRun(ctx: Context, options: PresentOptions, run: (on
   const { plan, outcomes, backup, stopped, interrupted } = result
   const secrets = options.secrets?.received ?? []
   if (options.json) {
-    const document = redactValue({
+    const document = redactValue(jsonDocument(outcomes ? 'apply' : 'plan', {
       ...options.extra,
       ...planDocument(plan, { projectId: ctx.projectId, stats: ctx.client.stats }, outcomes),
       fingerprints: result.fingerprints,
@@ -45,7 +46,7 @@ export async function presentRun(ctx: Context, options: PresentOptions, run: (on
       ...(stopped ? { stopped } : {}),
       ...(interrupted ? { interrupted } : {}),
       ...(result.secretsLost ? { secretsLost: result.secretsLost } : {}),
-    })
+    }))
     // added after redaction, and only because --show-secrets asked: the one place they appear
     const shown = options.secrets?.kind === 'json' && secrets.length ? { secrets } : {}
     printSecretOnce(JSON.stringify({ ...document, ...shown }, null, 2))

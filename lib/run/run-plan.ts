@@ -15,6 +15,7 @@ import type { Context } from './context.ts'
 import type { Environment } from '../config/environment.ts'
 import { DescopeMgmtError, displayPath, InterruptedError } from '../errors.ts'
 import { quoted } from '../report/quote.ts'
+import { jsonDocument } from '../report/json-document.ts'
 import type { Signal } from '../errors.ts'
 import { describeWait, trapInterrupts } from './interrupt.ts'
 import { perParent, readLive, type LiveSelection } from '../engine/live.ts'
@@ -128,7 +129,7 @@ export async function runPlan(ctx: Context, options: RunPlanOptions): Promise<Ru
     // values shown once that only the --json document would have held are printed now, or never
     beforeExit: (signal) => {
       if (options.secrets?.kind !== 'json' || !options.secrets.received.length) return
-      fs.writeSync(1, `${JSON.stringify({ environment: ctx.env.name, projectId: ctx.projectId, interrupted: signal, secrets: options.secrets.received }, null, 2)}\n`)
+      fs.writeSync(1, `${JSON.stringify(jsonDocument('interrupted', { environment: ctx.env.name, projectId: ctx.projectId, interrupted: signal, secrets: options.secrets.received }), null, 2)}\n`)
     },
     onGraceOver: (signal) => ctx.client.abort(`interrupted (${signal}); the requests still in flight after ${describeWait(ctx.env.timeouts.graceMs)} were cut`),
   })

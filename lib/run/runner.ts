@@ -9,6 +9,7 @@ import { ConfigError, DescopeMgmtError, exitCodeFor, UsageError } from '../error
 import { formatFlags, parseFlags, withCommonFlags, type FlagSpecs, type ParsedFlags, type WithCommonFlags } from './flags.ts'
 import { createLogger } from '../report/log.ts'
 import { print } from '../report/print.ts'
+import { printJson } from '../report/json-document.ts'
 import { redact, redactValue } from '../report/secrets.ts'
 
 export interface Command<F extends FlagSpecs = FlagSpecs> {
@@ -121,7 +122,7 @@ function ok(text: string): number {
 
 function failed(error: unknown, log: ConsolaInstance, json: boolean, verbose = false): number {
   report(error, log, verbose)
-  if (json) print(JSON.stringify({ error: redactValue(errorDocument(error)) }, null, 2))
+  if (json) printJson('error', { error: redactValue(errorDocument(error)) })
   return exitCodeFor(error)
 }
 

@@ -13,7 +13,8 @@ import { holdsSecret, redactValue } from '../report/secrets.ts'
 import { unquoted } from '../config/validate.ts'
 
 export const PLAN_FORMAT = 'descope-mgmt-plan'
-export const PLAN_VERSION = 1
+/** 2: field changes say `live`/`desired` (were `from`/`to`), as every --json document does */
+export const PLAN_VERSION = 2
 
 const byName = <T>(map: Map<string, T>) => Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : 1)))
 
@@ -83,6 +84,10 @@ export function writeSavedPlan(file: string, saved: SavedPlan): void {
 export function readSavedPlan(file: string, policy: ReadPolicy): SavedPlan {
   const fail = (message: string, fix: string, at = '') => new ConfigError('PLAN_INVALID', [{ file: displayPath(file), path: at, message, fix }], { title: 'unusable plan' })
   const raw = parseJsonText(readTextFile(file, policy), file, { code: 'PLAN_INVALID', title: 'unusable plan', fix: 'make the plan again with sync --out', maxDepth: JSON_DEPTH.wrapped })
+  const version = (raw as { metadata?: { format?: unknown; version?: unknown } } | null)?.metadata
+  if (version?.format === PLAN_FORMAT && version.version !== PLAN_VERSION) {
+    throw fail(`is a plan of format version ${JSON.stringify(version.version)}, made by another version of descope-mgmt; this one reads version ${PLAN_VERSION}`, 'make the plan again with sync --out', 'metadata.version')
+  }
   const result = v.safeParse(SavedPlanSchema, raw)
   if (!result.success) {
     const issue = result.issues[0]!

@@ -9,6 +9,7 @@ import { withContext, type Context } from '../../lib/run/context.ts'
 import { displayPath, ExitCode, UsageError } from '../../lib/errors.ts'
 import { isEnvironmentName } from '../../lib/config/environment-files.ts'
 import { print } from '../../lib/report/print.ts'
+import { printJson } from '../../lib/report/json-document.ts'
 import { presentRun } from '../../lib/report/present-run.ts'
 import { restore as restoreBackup } from '../../lib/run/restore.ts'
 import { secretsChannelOf } from '../../lib/run/secrets-channel.ts'
@@ -17,7 +18,7 @@ import type { CreateArgs, ListArgs, PruneArgs, RestoreArgs } from '../backup.ts'
 export function create(args: CreateArgs, log: ConsolaInstance): Promise<number> {
   return withContext(args.env, { log }, async (ctx) => {
     const file = await takeBackup(ctx, 'manual', { dir: args['backup-dir'] })
-    if (args.json) print(JSON.stringify({ backup: file }, null, 2))
+    if (args.json) printJson('backup', { environment: ctx.env.name, backup: file })
     else print(`Backed up environment "${ctx.env.name}" to ${displayPath(file)}`)
     return ExitCode.ok
   })
@@ -79,9 +80,9 @@ export async function list(args: ListArgs): Promise<number> {
   const store = backupStore(config, args['backup-dir'])
   const entries = listBackups(store, environmentFilter(args.env))
   if (args.json) {
-    print(JSON.stringify({ dir: store.root, backups: entries.map((entry) => entry.ok
+    printJson('backup-list', { dir: store.root, backups: entries.map((entry) => entry.ok
       ? { file: entry.file, size: entry.size, readable: true, ...entry.metadata }
-      : { file: entry.file, size: entry.size, readable: false, problem: entry.problem }) }, null, 2))
+      : { file: entry.file, size: entry.size, readable: false, problem: entry.problem }) })
     return ExitCode.ok
   }
   if (!entries.length) {
@@ -99,7 +100,7 @@ export async function prune(args: PruneArgs): Promise<number> {
   const keep = args.keep ?? config.backups.keep
   const doomed = pruneBackups(store, { retentionDays, keep, environment: environmentFilter(args.env), dryRun: args['dry-run'] })
   if (args.json) {
-    print(JSON.stringify({ dir: store.root, retentionDays, keep, dryRun: args['dry-run'], removed: doomed }, null, 2))
+    printJson('backup-prune', { dir: store.root, retentionDays, keep, dryRun: args['dry-run'], removed: doomed })
   } else {
     const verb = args['dry-run'] ? 'would remove' : 'removed'
     for (const file of doomed) print(`  ${verb} ${displayPath(file)}`)

@@ -6,6 +6,7 @@ import { driftDocument, formatMarkdown, formatText, summarize } from '../../lib/
 import { environmentFile, listEnvironments } from '../../lib/config/environment-files.ts'
 import { ExitCode, UsageError } from '../../lib/errors.ts'
 import { print } from '../../lib/report/print.ts'
+import { printJson } from '../../lib/report/json-document.ts'
 import type { DriftArgs } from '../drift.ts'
 
 export async function run(args: DriftArgs, log: ConsolaInstance): Promise<number> {
@@ -19,7 +20,7 @@ export async function run(args: DriftArgs, log: ConsolaInstance): Promise<number
 
   const results = await checkDrift(environments, { against: args.against, log })
   const strict = args.strict
-  if (args.json) print(JSON.stringify(driftDocument(results, strict), null, 2))
+  if (args.json) printJson('drift', driftDocument(results, strict))
   else if (args.markdown) print(formatMarkdown(results, strict))
   else print(formatText(results, strict))
   // the text report shows failed checks itself; with --json or --markdown, stderr says so too

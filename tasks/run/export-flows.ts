@@ -7,6 +7,7 @@ import { ConfigError, displayPath, ExitCode, UsageError } from '../../lib/errors
 import { resolvesInside } from '../../lib/io/files.ts'
 import { planExport, writeExport, type ExportedFile, type ExportOptions } from '../../lib/run/export.ts'
 import { print } from '../../lib/report/print.ts'
+import { printJson } from '../../lib/report/json-document.ts'
 import { SAFE_FLOW_ID } from '../../plugins/flows.ts'
 import type { ExportFlowsArgs } from '../export-flows.ts'
 
@@ -31,7 +32,7 @@ export async function run(args: ExportFlowsArgs, log: ConsolaInstance): Promise<
     const verbs = args.check ? CHECK_VERB : VERB
     const shown = displayPath(options.dir)
     if (args.json) {
-      print(JSON.stringify({ dir: shown, check: args.check, files: files.map(({ file, state }) => ({ file, state: verbs[state] })) }, null, 2))
+      printJson('export', { environment: ctx.env.name, dir: shown, check: args.check, files: files.map(({ file, state }) => ({ file, state: verbs[state] })) })
     } else {
       print(`${args.check ? 'Checked' : 'Exported'} environment "${ctx.env.name}" ${args.check ? 'against' : 'into'} ${shown}:`)
       for (const { file, state } of files) print(`  ${verbs[state].padEnd(9)} ${file}`)

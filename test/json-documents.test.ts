@@ -1,0 +1,92 @@
+// Every --json document starts with `kind` and `formatVersion` (lib/report/json-document.ts), and
+// field changes say `live` and `desired` in all of them. Each task that takes --json is run here;
+// a task that gains --json without a case here fails the last test.
+import fs from 'node:fs'
+import path from 'node:path'
+import { suite } from 'uvu'
+import * as assert from 'uvu/assert'
+import { startEmulator, type Emulator } from '../lib/emulator/index.ts'
+import { JSON_FORMAT_VERSION } from '../lib/report/json-document.ts'
+import type { Command, CommandSet, Task } from '../lib/run/runner.ts'
+import { createProject, emulatorEnvironment, REPO, runTask, type Project } from './helpers/project.ts'
+
+const DECLARED = `tenants:
+  - { id: acme, name: Acme }
+roles:
+  - { name: Viewer, description: reads }
+`
+
+interface Context { emulator: Emulator; project: Project; run(task: string, ...args: string[]): Promise<Record<string, any>> }
+const test = suite<Context>('json documents')
+
+/** `invocation` → the kind its --json document must say */
+const covered = new Map<string, string>()
+
+test.before(async (context) => {
+  context.emulator = await startEmulator()
+  context.project = createProject({ 'environments/dev.yaml': emulatorEnvironment(context.emulator, DECLARED) })
+  context.run = async (task, ...args) => {
+    const result = await runTask(task, [...args, '--json'], { cwd: context.project.dir, env: { EMULATOR_KEY: context.emulator.managementKey } })
+    let document: Record<string, any>
+    try {
+      document = JSON.parse(result.stdout)
+    } catch {
+      throw new Error(`${task} ${args.join(' ')} --json: stdout is not one JSON document:\n${result.stdout}\n${result.stderr}`)
+    }
+    assert.is(document.formatVersion, JSON_FORMAT_VERSION, `${task} ${args[0]}`)
+    assert.equal(Object.keys(document).slice(0, 2), ['kind', 'formatVersion'], 'the envelope comes first')
+    const command = task === 'backup' ? `backup ${args[0]}` : task
+    if (document.kind !== 'error') covered.set(command, document.kind)
+    return document
+  }
+})
+test.after(async ({ emulator, project }) => {
+  await emulator.close()
+  project.remove()
+})
+
+test('sync: a plan, then an apply; field changes say live and desired', async ({ run, emulator }) => {
+  const plan = await run('sync', '--env', 'dev')
+  assert.is(plan.kind, 'plan')
+  assert.equal(plan.changes.find((change: any) => change.key === 'acme').fields[0], { path: 'id', desired: 'acme' })
+  const applied = await run('sync', '--env', 'dev', '--apply')
+  assert.is(applied.kind, 'apply')
+  assert.is(applied.summary.applied, 2)
+
+  const sdk = (await import('@descope/node-sdk')).default({ projectId: emulator.projectId, managementKey: emulator.managementKey, baseUrl: emulator.url }).management
+  assert.ok((await sdk.tenant.update('acme', 'Acme Renamed')).ok)
+  const again = await run('sync', '--env', 'dev')
+  assert.equal(again.changes[0].fields, [{ path: 'name', live: 'Acme Renamed', desired: 'Acme' }])
+  const drift = await run('drift', '--env', 'dev')
+  assert.is(drift.kind, 'drift')
+  assert.equal(drift.differences[0].fields, [{ path: 'name', live: 'Acme Renamed', desired: 'Acme' }])
+})
+
+test('export-flows and every backup command', async ({ run }) => {
+  const exported = await run('export-flows', '--env', 'dev', '--theme', '--check')
+  assert.is(exported.kind, 'export', JSON.stringify(exported))
+  const backup = await run('backup', 'create', '--env', 'dev')
+  assert.is(backup.kind, 'backup')
+  assert.is((await run('backup', 'list')).kind, 'backup-list')
+  assert.is((await run('backup', 'prune', '--dry-run')).kind, 'backup-prune')
+  const restore = await run('backup', 'restore', backup.backup, '--env', 'dev')
+  assert.is(restore.kind, 'plan')
+})
+
+test('a failure is a document too', async ({ run }) => {
+  const failed = await run('sync', '--env', 'nowhere')
+  assert.is(failed.kind, 'error')
+  assert.is(failed.error.code, 'ENV_NOT_FOUND')
+})
+
+test('every command that takes --json has a case above', async () => {
+  const withJson: string[] = []
+  for (const file of fs.readdirSync(path.join(REPO, 'tasks')).filter((name) => name.endsWith('.ts'))) {
+    const { task } = (await import(path.join(REPO, 'tasks', file))) as { task: Task | CommandSet }
+    const commands: Array<[string, Command]> = 'commands' in task ? Object.entries(task.commands).map(([name, command]) => [`${task.name} ${name}`, command]) : [[task.name, task]]
+    for (const [name, command] of commands) if (Object.hasOwn(command.flags, 'json')) withJson.push(name)
+  }
+  assert.equal(withJson.filter((name) => !covered.has(name)), [], 'commands whose --json no case runs')
+})
+
+test.run()
