@@ -11,7 +11,7 @@ import * as assert from 'uvu/assert'
 import { startEmulator } from '../lib/emulator/index.ts'
 import { laggingProxy } from './helpers/lagging-proxy.ts'
 import { REPO, type TaskResult } from './helpers/project.ts'
-import { isOurs, LEFTOVER_AGE_MS, runPrefix, targetSettings } from './helpers/target.ts'
+import { isOurs, LEFTOVER_AGE_MS, runPrefix, sdkCall, targetSettings } from './helpers/target.ts'
 
 const test = suite('e2e real-API mode')
 
@@ -55,19 +55,17 @@ test('a leftover of this suite is removed once an hour old; another run\'s fresh
 
 test('the suite in real mode on a project of someone else\'s: its own items only, all removed, the rest untouched, the key never printed', async () => {
   // the raw API's 100 a minute, scaled down so that the waits it causes are short
-  const foreign = await startEmulator({ projectId: ID, managementKey: KEY, rateLimit: { requests: 8, windowMs: 1000 } })
+  const foreign = await startEmulator({ projectId: ID, managementKey: KEY, rateLimit: { requests: 5, windowMs: 1000 } })
   const proxy = await laggingProxy(foreign.url, 800)
   try {
     const sdk = DescopeClient({ projectId: ID, managementKey: KEY, baseUrl: foreign.url }).management
     const stale = `${runPrefix(Date.now() - 2 * LEFTOVER_AGE_MS)}acme`
     const running = `${runPrefix()}acme`
-    for (const answer of [
-      await sdk.permission.create('projects.read', 'theirs'),
-      await sdk.role.create('Viewer', 'theirs', ['projects.read']),
-      await sdk.tenant.createWithId('acme', 'Acme', ['acme.com']),
-      await sdk.tenant.createWithId(stale, 'left by a run killed two hours ago'),
-      await sdk.tenant.createWithId(running, 'a run in progress elsewhere'),
-    ]) assert.ok(answer.ok, JSON.stringify(answer.error))
+    await sdkCall('seed', () => sdk.permission.create('projects.read', 'theirs'))
+    await sdkCall('seed', () => sdk.role.create('Viewer', 'theirs', ['projects.read']))
+    await sdkCall('seed', () => sdk.tenant.createWithId('acme', 'Acme', ['acme.com']))
+    await sdkCall('seed', () => sdk.tenant.createWithId(stale, 'left by a run killed two hours ago'))
+    await sdkCall('seed', () => sdk.tenant.createWithId(running, 'a run in progress elsewhere'))
     const before = structuredClone(foreign.state)
     foreign.log.length = 0
 
