@@ -76,7 +76,7 @@ test('three environments that differ in one role and one flow: exactly those two
   assert.equal(rows.filter((row) => row.type === 'role').map((row) => row.key), ['Editor', 'Viewer'])
   assert.equal([...new Set(rows.map((row) => row.type))], ['permission', 'role', 'tenant', 'flow', 'theme'])
   assert.ok(rows.every((row) => Object.keys(row.cells).join() === NAMES.join()))
-  assert.equal(document.summary, { changed: 2, missing: 0, unmanaged: 0, duplicate: 0, drift: 2, failed: 0, rows: rows.length, inSync: rows.length - 2 })
+  assert.equal(document.summary, { changed: 2, missing: 0, unmanaged: 0, duplicate: 0, drift: 2, failed: 0, rows: rows.length, inSync: rows.length - 2, declaredInSome: 0 })
   for (const emulator of Object.values(emulators)) {
     assert.ok(emulator.log.every((entry) => entry.method === 'GET' || /\/(list|export|search)$/.test(entry.path)), 'the matrix only reads')
   }
@@ -164,7 +164,8 @@ test('hostile keys stay in their cells; rows by registry order, then code unit; 
   ]
   const options = { types: ['role', 'tenant'], strict: false, allRows: true }
   const matrix = driftMatrix(results, options)
-  assert.equal(matrix.rows.map((row) => [row.type, row.key, row.cells.toString!.state, row.cells.hasOwnProperty!.state]), [
+  const stateIn = (cells: Record<string, { state: string }>, env: string) => cells[env]!.state
+  assert.equal(matrix.rows.map((row) => [row.type, row.key, stateIn(row.cells, 'toString'), stateIn(row.cells, 'hasOwnProperty')]), [
     ['role', 'evil\u001b[2K\u202e', 'duplicate', 'not-declared'],
     ['tenant', 'B', 'ok', 'not-declared'],
     ['tenant', 'a|b`c', 'ok', 'missing'],
@@ -172,6 +173,9 @@ test('hostile keys stay in their cells; rows by registry order, then code unit; 
   ])
   assert.is(matrix.summary.drift, 2, 'unmanaged is not drift without --strict')
   assert.is(driftMatrix(results, { ...options, strict: true }).summary.drift, 3)
+  // "B" is in sync where declared, and only one environment declares it: counted, shown with --all-rows
+  assert.equal(driftMatrix(results, { ...options, allRows: false }).rows.map((row) => row.key), ['evil\u001b[2K\u202e', 'a|b`c', 'stray'])
+  assert.match(formatMatrixText(results, { ...options, allRows: false }), '1 more item(s) show no drift, 1 of them not declared in every environment (--all-rows lists them).')
 
   const markdown = formatMatrixMarkdown(results, options)
   assert.match(markdown, '| tenant | ``a\\|b`c`` | ✓ | + missing |')

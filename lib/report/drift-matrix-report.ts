@@ -38,11 +38,12 @@ function legend(matrix: DriftMatrix): string[] {
   return (Object.keys(MARK) as CellState[]).filter((state) => used.has(state)).map((state) => `${MARK[state]} ${SAYS[state]}`)
 }
 
-/** "8 more item(s) show no drift (--all-rows lists them)." */
+/** "8 more item(s) show no drift, 1 of them not declared in every environment (--all-rows lists them)." */
 function hiddenLine(matrix: DriftMatrix): string | undefined {
   const hidden = matrix.summary.rows - matrix.rows.length
-  if (!matrix.rows.length) return `None of the ${matrix.summary.rows} item(s) shows drift${hidden ? ' (--all-rows lists them)' : ''}.`
-  return hidden ? `${hidden} more item(s) show no drift (--all-rows lists them).` : undefined
+  if (!hidden) return matrix.rows.length ? undefined : 'No items.'
+  const some = matrix.summary.declaredInSome ? `, ${matrix.summary.declaredInSome} of them not declared in every environment` : ''
+  return `${matrix.rows.length ? `${hidden} more item(s) show` : `None of the ${hidden} item(s) shows`} no drift${some} (--all-rows lists them).`
 }
 
 export function formatMatrixText(results: DriftResult[], options: MatrixOptions): string {

@@ -43,7 +43,13 @@ export function driftMatrix(results: DriftResult[], options: MatrixOptions) {
   return {
     strict: options.strict,
     allRows: options.allRows,
-    summary: { ...summarize(results, options.strict), rows: all.length, inSync: all.length - differing.length },
+    summary: {
+      ...summarize(results, options.strict),
+      rows: all.length,
+      inSync: all.length - differing.length,
+      /** of those in sync, the ones some environment does not declare: what promoting may bring there */
+      declaredInSome: all.filter((row) => !differs(row) && Object.values(row.cells).some((cell) => cell.state === 'not-declared')).length,
+    },
     environments: results.map(({ environment, projectId, error }) => ({ name: environment, ...(projectId ? { projectId } : {}), ...(error ? { error } : {}) })),
     rows: options.allRows ? all : differing,
     notes: results.flatMap((result) => result.notes.map((item) => ({ environment: result.environment, ...item }))),
