@@ -112,6 +112,7 @@ test('an unreachable environment is an error column, exit 1; the others are stil
     assert.equal(document.environments.map((env: { name: string; error?: unknown }) => [env.name, Boolean(env.error)]), [['dev', false], ['staging', false], ['down', true]])
     assert.equal(document.rows.map((row: Row) => [row.key, row.cells.dev!.state, row.cells.staging!.state, row.cells.down!.state]), [['Editor', 'ok', 'changed', 'unchecked']])
     assert.is(document.summary.failed, 1)
+    assert.equal([document.environments[2].error.code, document.environments[2].error.usage], ['API_NETWORK', false])
 
     const text = await run('--matrix', '--env', 'dev,staging,down')
     assert.is(text.code, 1)
