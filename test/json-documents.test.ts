@@ -60,6 +60,9 @@ test('sync: a plan, then an apply; field changes say live and desired', async ({
   const drift = await run('drift', '--env', 'dev')
   assert.is(drift.kind, 'drift')
   assert.equal(drift.differences[0].fields, [{ path: 'name', live: 'Acme Renamed', desired: 'Acme' }])
+  const matrix = await run('drift', '--env', 'dev', '--matrix')
+  assert.is(matrix.kind, 'drift-matrix')
+  assert.equal(matrix.rows.map((row: any) => [row.key, row.cells.dev.state, row.cells.dev.paths]), [['acme', 'changed', ['name']]])
 })
 
 test('export-flows and every backup command', async ({ run }) => {

@@ -39,7 +39,7 @@ export function findDrift(handlers: readonly AnyHandler[], desired: LiveState, l
       ...(rules.ignore[handler.type]?.fields ?? []),
       ...(betweenEnvironments ? [...(rules.environmentSpecific[handler.type] ?? []), ...(handler.environmentSpecific ?? [])] : []),
     ]
-    const skipped = new Set(rules.ignore[handler.type]?.keys ?? [])
+    const skipped = skippedKeys(rules, handler.type)
     const { matches, leftovers, duplicates } = matchItems(handler, wanted, live.get(handler.type) ?? [], (key) => skipped.has(key))
     for (const { key } of duplicates) differences.push({ type: handler.type, key, kind: 'duplicate' })
     for (const { key, item, live: current } of matches) {
@@ -59,6 +59,19 @@ export function findDrift(handlers: readonly AnyHandler[], desired: LiveState, l
   }
   return differences
 }
+
+/**
+ * The desired items findDrift compares, by type and key, in handler order: an item here that no
+ * difference names is in sync (the matrix's "ok", where an item not here is not declared at all).
+ */
+export function comparedItems(handlers: readonly AnyHandler[], desired: LiveState, rules: DriftRules): { type: string; key: string }[] {
+  return handlers.flatMap((handler) => {
+    const skipped = skippedKeys(rules, handler.type)
+    return (desired.get(handler.type) ?? []).map((item) => handler.key(item)).filter((key) => !skipped.has(key)).map((key) => ({ type: handler.type, key }))
+  })
+}
+
+const skippedKeys = (rules: DriftRules, type: string) => new Set(rules.ignore[type]?.keys ?? [])
 
 /** `customAttributes` covers `customAttributes.plan`; `*` stands for one path segment. */
 function covers(pattern: string, path: string): boolean {

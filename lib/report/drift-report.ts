@@ -7,8 +7,8 @@ import { showChange } from './plan-report.ts'
 import { escapeInvisible, quoted } from './quote.ts'
 
 
-const SIGN: Record<DriftKind, string> = { changed: '~', missing: '+', unmanaged: '?', duplicate: '!' }
-const COLOUR: Record<DriftKind, (text: string) => string> = { changed: chalk.yellow, missing: chalk.green, unmanaged: chalk.dim, duplicate: chalk.red }
+export const SIGN: Record<DriftKind, string> = { changed: '~', missing: '+', unmanaged: '?', duplicate: '!' }
+export const COLOUR: Record<DriftKind, (text: string) => string> = { changed: chalk.yellow, missing: chalk.green, unmanaged: chalk.dim, duplicate: chalk.red }
 
 /** What a kind means, in the words of the comparison: files and live, or two environments. */
 function meaning(kind: DriftKind, result: DriftResult): string {
@@ -41,7 +41,7 @@ export function summarize(results: DriftResult[], strict: boolean) {
   }
 }
 
-function summaryLine(results: DriftResult[], strict: boolean): string {
+export function summaryLine(results: DriftResult[], strict: boolean): string {
   const s = summarize(results, strict)
   const unmanaged = s.unmanaged ? `, ${s.unmanaged} unmanaged${strict ? '' : ' (not drift without --strict)'}` : ''
   const found = `${s.changed} changed, ${s.missing} missing${s.duplicate ? `, ${s.duplicate} held by more than one live item` : ''}${unmanaged}`
@@ -75,7 +75,7 @@ export function formatText(results: DriftResult[], strict: boolean): string {
 }
 
 /** A table cell: pipes escaped, and every control or invisible character shown as an escape (quote.ts) */
-const cell = (text: string) => escapeInvisible(text).replace(/\|/g, '\\|')
+export const cell = (text: string) => escapeInvisible(text).replace(/\|/g, '\\|')
 
 export function formatMarkdown(results: DriftResult[], strict: boolean): string {
   const lines = [`## Descope drift`, '', `**${summaryLine(results, strict)}**`, '']

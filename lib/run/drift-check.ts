@@ -3,7 +3,7 @@
 // state (--against). A check that fails is reported as such; the others still run.
 import type { ConsolaInstance } from 'consola'
 import { connect, withContext, type Context } from './context.ts'
-import { findDrift, type Difference, type DriftRules } from '../engine/drift.ts'
+import { comparedItems, findDrift, type Difference, type DriftRules } from '../engine/drift.ts'
 import { ConfigError, UsageError } from '../errors.ts'
 import { liveToRead, perParent, readLive } from '../engine/live.ts'
 import type { LiveState, Noted } from '../engine/change.ts'
@@ -15,6 +15,8 @@ export interface DriftResult {
   /** 'files', or the environment compared against */
   against: string
   differences: Difference[]
+  /** the desired items compared, by type and key: those no difference names are in sync */
+  compared: { type: string; key: string }[]
   /** what the plugins say of the live items checked (an expired access key), drift or not */
   notes: Noted[]
   /** when the check could not be completed */
@@ -52,22 +54,24 @@ async function checkOne(name: string, options: { against?: string; log: ConsolaI
   } catch (error) {
     const usage = error instanceof ConfigError || error instanceof UsageError
     const code = (error as { code?: string }).code ?? 'UNEXPECTED'
-    return { environment: name, against, differences: [], notes: [], error: { code, message: (error as Error).message, usage } }
+    return { environment: name, against, differences: [], compared: [], notes: [], error: { code, message: (error as Error).message, usage } }
   }
 }
 
-async function againstFiles(ctx: Context): Promise<Pick<DriftResult, 'differences' | 'notes'>> {
+async function againstFiles(ctx: Context): Promise<Pick<DriftResult, 'differences' | 'compared' | 'notes'>> {
   // of one per parent (a tenant's settings), only the declared ones are compared: only they are read
   const perParentOnly = new Map([...liveToRead(ctx).only].filter(([type]) => perParent(ctx.handlers.get(type))))
   const live = await readLive(ctx, [...ctx.env.declared.keys()], perParentOnly)
-  return { differences: findDrift(ctx.handlers, ctx.env.declared, live, rules(ctx), false, ctx.env.partial), notes: notesOf(ctx.handlers, live) }
+  const drift = rules(ctx)
+  return { differences: findDrift(ctx.handlers, ctx.env.declared, live, drift, false, ctx.env.partial), compared: comparedItems(ctx.handlers, ctx.env.declared, drift), notes: notesOf(ctx.handlers, live) }
 }
 
-async function againstEnvironment(ctx: Context, reference: LiveState): Promise<Pick<DriftResult, 'differences' | 'notes'>> {
+async function againstEnvironment(ctx: Context, reference: LiveState): Promise<Pick<DriftResult, 'differences' | 'compared' | 'notes'>> {
   const live = await readLive(ctx, ctx.handlers.map((handler) => handler.type), undefined, 'skip')
   // a type one side's key may not read is compared on neither
   const both = new Map([...reference].filter(([type]) => live.has(type)))
-  return { differences: findDrift(ctx.handlers, both, live, rules(ctx), true), notes: notesOf(ctx.handlers, live) }
+  const drift = rules(ctx)
+  return { differences: findDrift(ctx.handlers, both, live, drift, true), compared: comparedItems(ctx.handlers, both, drift), notes: notesOf(ctx.handlers, live) }
 }
 
 /** The config's drift rules, naming only types the configured plugins know. */
