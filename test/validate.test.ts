@@ -236,16 +236,24 @@ test('a variable named like a secret in a field that is not one is refused, set 
   }
 })
 
-test('a reference to an item no file declares is listed as needing live state, with a near name; a plugin\'s own rules refuse', async () => {
+test('a reference to an item no file declares: listed as needing live state, refused when it is a near miss of a declared one', async () => {
   const project = projectWith({
-    'environments/dev.yaml': `${REAL}${DECLARED.replace('[projects.read, projects.write]', '[projects.read, projects.wrte]')}`,
+    'environments/dev.yaml': `${REAL}${DECLARED.replace('[projects.read, projects.write]', '[projects.read, billing.manage]')}`,
   })
   try {
     const { code, document, stderr } = await validateJson(project, ['--env', 'dev'])
     assert.is(code, 0, stderr)
     const [reference] = document.unchecked.filter((entry: { needs: string }) => entry.needs === 'live')
     assert.is(reference.path, 'roles[0]')
-    assert.match(reference.message, 'role "Editor" references permission "projects.wrte", which no file declares: sync accepts it only if the project has it (did you mean "projects.write"?)')
+    assert.is(reference.message, 'role "Editor" references permission "billing.manage", which no file declares: sync accepts it only if the project has it')
+
+    // a typo the first plan would refuse (unless live had that very name)
+    project.write('environments/dev.yaml', `${REAL}${DECLARED.replace('[projects.read, projects.write]', '[projects.read, projects.wrte]')}`)
+    const typo = await validateJson(project, ['--env', 'dev'])
+    assert.is(typo.code, 3)
+    assert.equal(typo.document.issues.map((issue: { code: string; file: string; path: string }) => [issue.code, issue.file, issue.path]), [['PLAN_REFUSED', 'environments/dev.yaml', 'roles[0]']])
+    assert.match(typo.document.issues[0].message, 'role "Editor" references permission "projects.wrte", which no file declares (did you mean "projects.write"?)')
+    assert.match(typo.document.issues[0].fix, 'name permission "projects.write", or declare permission "projects.wrte" if the project has it')
 
     // a key declared twice: the checks across items run offline
     project.write('environments/dev.yaml', `${REAL}${DECLARED.replace('flows: all', '  - { id: acme, name: Acme again }\nflows: all')}`)

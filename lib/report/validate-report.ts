@@ -82,7 +82,7 @@ export function formatText(result: ValidateResult): string {
   }
   if (result.environments.length) out.push('')
   if (problems.length) {
-    out.push(chalk.red(`Problems (${problems.length}):`))
+    out.push(chalk.red('Problems:'))
     for (const line of problems) out.push(`  ${line.environments.join(', ')}: ${where(line)}: ${line.text}`)
     out.push('')
   }
