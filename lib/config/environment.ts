@@ -17,6 +17,7 @@ import { readJsonFile } from '../io/json-file.ts'
 import { resolvesInside } from '../io/files.ts'
 import { MIN_SECRET_LENGTH, registerSecret } from '../report/secrets.ts'
 import { singleReference, substitute } from './substitute.ts'
+import { offlineVariables, setApart, type OfflineCheck } from './offline-check.ts'
 import { formatPath, validate } from './validate.ts'
 
 /** Options of the embedded emulator: an environment with this section talks to a local one. */
@@ -90,10 +91,13 @@ export function loadEnvironment(
   variables: Record<string, string | undefined> = process.env,
   /** false: leave sections that name files (flows: all) unread; export-flows writes those files */
   expandFiles = true,
+  /** check without the variables' values, and report into this (tasks/validate.ts) */
+  offline?: OfflineCheck,
 ): Environment {
   const merged = readEnvironmentFile(environmentFile(name, config), readPolicy(config, 'environment'))
   const fileFor = (at: (string | number)[]) => merged.sources[String(at[0])] ?? merged.file
   const issues: ConfigIssue[] = []
+  const placeholders = new Map<string, string>()
 
   const rawKey = merged.values.managementKey
   if (rawKey !== undefined && !singleReference(rawKey)) {
@@ -101,7 +105,7 @@ export function loadEnvironment(
   }
   issues.push(...literalSecrets(handlers, merged.values, fileFor))
   const secretField = (at: (string | number)[]) => (at.length === 1 && at[0] === 'managementKey') || isWriteOnly(handlers, at)
-  const values = substitute(merged.values, { variables, fileFor, issues, secretField }) as Record<string, unknown>
+  const values = substitute(merged.values, { variables, fileFor, issues, secretField, offline: offline && offlineVariables(offline, fileFor, secretField, placeholders) }) as Record<string, unknown>
   issues.push(...shortSecrets(handlers, values, fileFor, merged.values))
   // before anything can report it: a validation message may quote the value it received
   const key = values.managementKey
@@ -156,19 +160,21 @@ export function loadEnvironment(
     declared.set(handler.type, section.items)
     origins.set(handler.type, section.entries)
   }
-  if (issues.length || !output) throw new ConfigError('ENV_INVALID', issues)
+  if (offline) offline.unchecked.push(...setApart(issues, placeholders))
+  // offline, a connection setting that failed is a placeholder's failure (set apart just now)
+  if (issues.length || (!output && !offline)) throw new ConfigError('ENV_INVALID', issues)
 
   return {
     name,
     file: merged.file,
-    projectId: output.projectId,
-    managementKey: output.managementKey,
-    baseUrl: output.baseUrl,
+    projectId: output?.projectId,
+    managementKey: output?.managementKey,
+    baseUrl: output?.baseUrl,
     protection: protectionOf(protection),
-    emulator: output.emulator,
-    throttle: { ...config.throttle, ...output.throttle },
-    retry: { ...config.retry, ...output.retry },
-    timeouts: { ...config.timeouts, ...output.timeouts },
+    emulator: output?.emulator,
+    throttle: { ...config.throttle, ...output?.throttle },
+    retry: { ...config.retry, ...output?.retry },
+    timeouts: { ...config.timeouts, ...output?.timeouts },
     exportDir,
     partial,
     selections,

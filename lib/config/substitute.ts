@@ -2,6 +2,8 @@
 // literal `${`. Every missing variable is reported with the file and field that use it.
 // A variable whose name says it is a secret may fill only a secret field (the management
 // key): anywhere else its value would be sent to Descope and shown in plans and backups.
+// Checked offline (tasks/validate.ts), a missing variable is no problem: a placeholder stands in
+// for its value, so the rest of the field is still checked.
 import type { ConfigIssue } from '../errors.ts'
 import { registerSecret } from '../report/secrets.ts'
 import { formatPath } from './validate.ts'
@@ -21,7 +23,22 @@ export interface SubstituteOptions {
   /** fields that hold secrets (`managementKey`): the only places a secret-named variable may go */
   secretField(path: (string | number)[]): boolean
   issues: ConfigIssue[]
+  /** offline: a missing variable is recorded, not an issue, and `placeholder` stands in for its value */
+  offline?: OfflineVariables
 }
+
+/** How an offline check (tasks/validate.ts) sees the references: which, where, set or not; never a value. */
+export interface OfflineVariables {
+  seen(name: string, path: (string | number)[], set: boolean): void
+  /** what stands in for a missing value; `whole`: the reference is the field's whole value */
+  placeholder(name: string, path: (string | number)[], whole: boolean): string
+}
+
+/** What is said of a variable that is not set: by a run that needs it, and by validate --strict. */
+export const missingVariable = (name: string) => ({
+  message: `environment variable ${name} is not set`,
+  fix: `export ${name}=... (or add it to the project's .env), or remove the reference`,
+})
 
 /**
  * The value with every reference replaced. A node YAML shares between places (an alias) is
@@ -43,7 +60,7 @@ export function substitute(value: unknown, options: SubstituteOptions): unknown 
   return walk(value, [])
 }
 
-function replace(text: string, path: (string | number)[], { variables, fileFor, secretField, issues }: SubstituteOptions): string {
+function replace(text: string, path: (string | number)[], { variables, fileFor, secretField, issues, offline }: SubstituteOptions): string {
   const issue = (message: string, fix: string) => issues.push({ file: fileFor(path), path: formatPath(path), message, fix })
   return text.replace(REFERENCE, (match, escaped: string, name: string) => {
     if (escaped) return match.slice(1)
@@ -52,17 +69,21 @@ function replace(text: string, path: (string | number)[], { variables, fileFor, 
       return match
     }
     const resolved = Object.hasOwn(variables, name) ? variables[name] : undefined
-    if (resolved === undefined) {
-      issue(`environment variable ${name} is not set`, `export ${name}=... before running, or remove the reference`)
+    if (resolved === undefined && !offline) {
+      const { message, fix } = missingVariable(name)
+      issue(message, fix)
       return match
     }
-    // a secret field's value is a secret whatever its variable is called
-    if (secretField(path)) registerSecret(resolved)
-    else if (SECRET_NAME.test(name)) {
+    offline?.seen(name, path, resolved !== undefined)
+    // a secret field's value is a secret whatever its variable is called; elsewhere a secret's
+    // name is refused whether it is set or not (offline too: the mistake is in the file)
+    if (!secretField(path) && SECRET_NAME.test(name)) {
       issue(`uses $${name}, whose name marks it as a secret (it contains KEY, SECRET, TOKEN, PASSWORD or CREDENTIAL): here its value would be sent to Descope and shown in plans and backups in clear`,
         `keep secrets in secret fields (managementKey, a plugin's write-only fields); if ${name} holds no secret, read it from a variable whose name does not say so`)
       return match
     }
+    if (resolved === undefined) return offline!.placeholder(name, path, match === text)
+    if (secretField(path)) registerSecret(resolved)
     return resolved
   })
 }

@@ -1,0 +1,54 @@
+// Checking an environment offline (tasks/validate.ts): no variable needs a value. A placeholder
+// stands in for a missing one, shaped to pass its field's check where the field is known (the
+// project id, the key, the URL, a secret), so that every check around it still runs; what the
+// placeholder itself fails is set apart as "not checked without the value", not a problem.
+import type { ConfigIssue } from '../errors.ts'
+import type { OfflineVariables } from './substitute.ts'
+import { formatPath } from './validate.ts'
+
+/** What an offline check learns beside the Environment. */
+export interface OfflineCheck {
+  /** every ${VAR} reference: which variable, where, and whether it has a value (never the value) */
+  variables: { name: string; file: string; path: string; set: boolean }[]
+  /** problems of placeholders, which the real value may not have: `variable` is the one missing */
+  unchecked: (ConfigIssue & { variable: string })[]
+}
+
+/** Records each reference, and gives each missing value its placeholder (remembered in `placeholders` by file and path). */
+export function offlineVariables(
+  offline: OfflineCheck,
+  fileFor: (at: (string | number)[]) => string,
+  secretField: (at: (string | number)[]) => boolean,
+  placeholders: Map<string, string>,
+): OfflineVariables {
+  return {
+    seen: (variable, at, set) => offline.variables.push({ name: variable, file: fileFor(at), path: formatPath(at), set }),
+    placeholder: (variable, at, whole) => {
+      placeholders.set(`${fileFor(at)}\0${formatPath(at)}`, variable)
+      const field = at.length === 1 ? at[0] : undefined
+      if (whole && field === 'projectId') return 'P2offlinePlaceholder00000000'
+      if (whole && field === 'baseUrl') return 'https://offline.invalid'
+      if (whole && (field === 'managementKey' || secretField(at))) return 'offline-placeholder-secret'
+      return `offline-${variable.toLowerCase().replace(/_/g, '-')}`
+    },
+  }
+}
+
+/** Takes out of `issues` those at (or inside) a field a placeholder filled: its real value may pass. */
+export function setApart(issues: ConfigIssue[], placeholders: Map<string, string>): (ConfigIssue & { variable: string })[] {
+  const variableAt = (issue: ConfigIssue) => {
+    for (const [place, variable] of placeholders) {
+      const [file, at] = place.split('\0') as [string, string]
+      if (issue.file === file && (issue.path === at || issue.path.startsWith(`${at}.`) || issue.path.startsWith(`${at}[`))) return variable
+    }
+    return undefined
+  }
+  const apart: (ConfigIssue & { variable: string })[] = []
+  const kept = issues.filter((issue) => {
+    const variable = variableAt(issue)
+    if (variable !== undefined) apart.push({ ...issue, variable })
+    return variable === undefined
+  })
+  issues.splice(0, issues.length, ...kept)
+  return apart
+}
