@@ -76,6 +76,12 @@ test('export-flows and every backup command', async ({ run }) => {
   assert.is(restore.kind, 'plan')
 })
 
+test('validate', async ({ run }) => {
+  const validated = await run('validate', '--env', 'dev')
+  assert.is(validated.kind, 'validate')
+  assert.is(validated.ok, true)
+})
+
 test('a failure is a document too', async ({ run }) => {
   const failed = await run('sync', '--env', 'nowhere')
   assert.is(failed.kind, 'error')
