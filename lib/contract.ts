@@ -266,6 +266,12 @@ export interface ResourceHandler<Item extends object = object, Live = unknown> {
    * update sends this shape overlaid with what the file declares.
    */
   normalize(live: Live): Item
+  /**
+   * a normalized item as an environment file declares it, where the two forms differ (the FGA
+   * schema's model, written as its `dsl` text): what tasks/import.ts and sectionOf() write, which
+   * the schema must read back as the same item. Without it, the item is its own file form.
+   */
+  asDeclared?(item: Item): object
   /** a missing verb makes the type read-only for that verb; the plan refuses such changes */
   create?(ctx: HandlerContext, item: Item): Promise<Created | void>
   /**
