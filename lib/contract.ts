@@ -196,6 +196,12 @@ export interface ResourceHandler<Item extends object = object, Live = unknown> {
    * the API refusing the item: the plan is refused (exit 3), naming where the item is declared.
    */
   preview?(ctx: HandlerContext, item: Item, current: Current<Item, Live> | undefined): Promise<Preview>
+  /**
+   * the item holds nothing of its own: what a parent with nothing set shows (a tenant without SSO
+   * settings, or one following the project's session settings). tasks/import.ts leaves it out,
+   * since a file that does not declare it plans the same
+   */
+  unset?(item: Item): boolean
   /** live items that every project has (built-ins): never listed as unmanaged, never pruned */
   builtIn?(item: Item): boolean
   /**

@@ -111,7 +111,8 @@ export async function planImport(ctx: Context, options: ImportOptions): Promise<
 /**
  * The live items a file should declare: not those held by more than one live item (which one
  * is meant cannot be told; a plan leaves them alone too), nor, of a type that shows another's
- * values until set, those that show exactly those values (they follow it, and keep following).
+ * values until set, those that show exactly those values (they follow it, and keep following),
+ * nor those that hold nothing of their own (unset: a tenant without SSO).
  */
 function importable(handler: AnyHandler, items: object[], live: Map<string, object[]>, notes: string[]): object[] {
   const count = new Map<string, number>()
@@ -119,7 +120,7 @@ function importable(handler: AnyHandler, items: object[], live: Map<string, obje
   for (const [key, times] of count) if (times > 1) notes.push(`${handler.type} ${JSON.stringify(key)}: held by ${times} live items, so left out until one is removed`)
   const source = handler.inheritsFrom ? live.get(handler.inheritsFrom)?.[0] : undefined
   const parentField = typeof handler.singleton === 'object' ? [handler.singleton.field] : []
-  return items.filter((item) => count.get(handler.key(item)) === 1 && !(source && isDeepStrictEqual(withoutFields(item, parentField), source)))
+  return items.filter((item) => count.get(handler.key(item)) === 1 && !handler.unset?.(item) && !(source && isDeepStrictEqual(withoutFields(item, parentField), source)))
 }
 
 /** Each write-only field the item's schema takes, as `${ENV_TYPE_KEY_FIELD}`: sanitized, made unique. */
@@ -161,7 +162,8 @@ function inlineSection(handler: AnyHandler, items: object[], variables: ReturnTy
   const count = sectionOf(handler, items)
   const size = Array.isArray(count) ? count.length : count && typeof count === 'object' && handler.singleton !== 'project' ? Object.keys(count).length : count ? 1 : 0
   if (differs && !differs.length) return { type: handler.type, section: handler.section, state: 'inherited', items: size }
-  if (!size && !declared) return undefined
+  // nothing but what every project has (the default SSO application alone): nothing to adopt
+  if (!declared && items.every((item) => handler.builtIn?.(item))) return undefined
   if (!size && handler.singleton === 'project') {
     notes.push(`${handler.section}: ${base!.file} declares it and the project has none; an environment file cannot take it away (extends replaces a key, never removes it), so the next plan sets it`)
     return undefined
