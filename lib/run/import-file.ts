@@ -100,10 +100,13 @@ export function renderImportFile(target: ImportTarget, plan: ImportPlan, from: I
       placed.add('extends')
     } else if (block.key !== undefined && plan.covers.includes(block.key)) {
       // a section the import read: replaced in place, or gone (left to the base, or nothing live)
+      // one that already says the same (in its own layout, with its comments) is kept as written
       const value = imported.get(block.key)?.value
-      const next = value === undefined ? undefined : renderKey(block.key, value).trimEnd()
-      if (next !== block.body) replaces.push(block.key)
-      if (next !== undefined) parts.push([...block.lead, next].join('\n'))
+      if (value !== undefined && blockHolds(block, value)) parts.push(blockText(block))
+      else {
+        replaces.push(block.key)
+        if (value !== undefined) parts.push([...block.lead, renderKey(block.key, value).trimEnd()].join('\n'))
+      }
       placed.add(block.key)
     } else {
       parts.push(blockText(block))
@@ -139,7 +142,7 @@ export function refuseOverwrite(target: ImportTarget, file: ImportFile, plan: Im
   const issues: ConfigIssue[] = []
   const shown = displayPath(target.file)
   if (target.exists && file.state === 'written' && file.replaces.length) {
-    issues.push({ file: shown, path: file.replaces.join(', '), message: `exists, and the import would replace ${file.replaces.length === 1 ? 'this section' : 'these sections'} with what the project holds (its other settings are kept)`, fix: 'pass --force to replace them, or --out <file> to write a new file' })
+    issues.push({ file: shown, path: file.replaces.join(', '), message: `exists, and the import would rewrite ${file.replaces.length === 1 ? 'this section' : 'these sections'} from the project, every field as it reads them (its other settings are kept as written)`, fix: 'pass --force to replace them, or --out <file> to write a new file' })
   }
   for (const exported of plan.files) {
     const where = path.join(exportDir, exported.file)
