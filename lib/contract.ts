@@ -196,6 +196,12 @@ export interface ResourceHandler<Item extends object = object, Live = unknown> {
    * the API refusing the item: the plan is refused (exit 3), naming where the item is declared.
    */
   preview?(ctx: HandlerContext, item: Item, current: Current<Item, Live> | undefined): Promise<Preview>
+  /**
+   * the item holds nothing of its own: what a parent with nothing set shows (a tenant without SSO
+   * settings, or one following the project's session settings). tasks/import.ts leaves it out,
+   * since a file that does not declare it plans the same
+   */
+  unset?(item: Item): boolean
   /** live items that every project has (built-ins): never listed as unmanaged, never pruned */
   builtIn?(item: Item): boolean
   /**
@@ -266,6 +272,12 @@ export interface ResourceHandler<Item extends object = object, Live = unknown> {
    * update sends this shape overlaid with what the file declares.
    */
   normalize(live: Live): Item
+  /**
+   * a normalized item as an environment file declares it, where the two forms differ (the FGA
+   * schema's model, written as its `dsl` text): what tasks/import.ts and sectionOf() write, which
+   * the schema must read back as the same item. Without it, the item is its own file form.
+   */
+  asDeclared?(item: Item): object
   /** a missing verb makes the type read-only for that verb; the plan refuses such changes */
   create?(ctx: HandlerContext, item: Item): Promise<Created | void>
   /**

@@ -59,6 +59,7 @@ export const ERROR_CODES = {
   BACKUP_SECRET: 'a backup would hold a secret',
   EXPORT_REFUSED: 'an export would write an unsafe file',
   EXPORT_SECRET: 'an export would write a secret',
+  IMPORT_EXISTS: 'an import would replace sections of an existing file, or flow and theme files (pass --force)',
   AUDIT_WRITE: 'the audit log could not be written',
   LIVE_INVALID: 'the API answered data of an unexpected shape',
   LIVE_UNREADABLE: 'the environment\'s management key may not read a type the plan needs',

@@ -130,6 +130,8 @@ export default function fgaSchema() {
         return answer === undefined || answer?.dsl === '' || answer?.dsl == null ? [] : [answer]
       },
       normalize: normalizeFgaSchema,
+      // a file holds the schema's text; the canonical layout reads back as the same model
+      asDeclared: (model) => ({ dsl: renderFga(model) }),
       update: async (ctx, schema) => { await ctx.client.post(SCHEMA_PATH, { dsl: renderFga(schema) }) },
       // Descope says what saving would delete; asked even when the read found no schema (an
       // answer of another shape may be read as none yet): its word then decides alone

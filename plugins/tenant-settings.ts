@@ -148,6 +148,8 @@ export default function tenantSettings() {
       // one GET per tenant: of the declared tenants only, when the engine names them
       list: (ctx, only) => listPerTenant(ctx.client, only, (tenantId) => readSettings(ctx, tenantId)),
       normalize: normalizeTenantSettings,
+      // nothing switched on and no amount set: the project's settings apply, as to an undeclared tenant
+      unset: (settings) => FLAGS.every((flag) => !settings[flag]) && AMOUNTS.every((amount) => !settings[amount]) && !settings.ssoSetupSuiteSettings?.enabled,
       update: (ctx, settings) => updateSettings(ctx, settings),
     })],
     emulator: defineEmulator<State>({

@@ -316,6 +316,8 @@ export default function tenantSso() {
       // answer with the tenant asked for, so that one of an unexpected shape is named by it
       list: (ctx, only) => listPerTenant(ctx.client, only, tenantSsoApi(ctx).load),
       normalize: normalizeTenantSso,
+      // a tenant without SSO: an import need not say so
+      unset: (sso) => sso.protocol === 'none',
       update: async (ctx, sso, current) => {
         const api = tenantSsoApi(ctx)
         if (sso.protocol !== 'none') await api.configure(sso)

@@ -7,9 +7,9 @@ import type { Plugin, Preview, ResourceHandler } from '../contract.ts'
 type AnyHandler = ResourceHandler<any, any>
 
 const REQUIRED_FUNCTIONS = ['key', 'list', 'normalize'] as const
-const OPTIONAL_FUNCTIONS = ['serverId', 'references', 'ownedBy', 'group', 'applyGroup', 'claims', 'renamedFrom', 'builtIn', 'notes', 'preview', 'check', 'resolve', 'load', 'create', 'createBatch', 'update', 'delete'] as const
+const OPTIONAL_FUNCTIONS = ['serverId', 'references', 'ownedBy', 'group', 'applyGroup', 'claims', 'renamedFrom', 'builtIn', 'asDeclared', 'unset', 'notes', 'preview', 'check', 'resolve', 'load', 'create', 'createBatch', 'update', 'delete'] as const
 /** facts whose first argument is an item; the verbs take the context first, then the item */
-const ITEM_FIRST = new Set(['references', 'ownedBy', 'group', 'claims', 'renamedFrom', 'builtIn', 'notes', 'normalize'])
+const ITEM_FIRST = new Set(['references', 'ownedBy', 'group', 'claims', 'renamedFrom', 'builtIn', 'asDeclared', 'unset', 'notes', 'normalize'])
 const ITEM_SECOND = new Set(['create', 'update', 'preview'])
 const FIELD_LISTS = ['serverOwned', 'writeOnly', 'shownOnce', 'immutable', 'environmentSpecific'] as const
 

@@ -101,10 +101,12 @@ function readIfExists(file: string, policy: ReadPolicy): string | undefined {
  * out). Built-ins are left out (every project has them), but for those a file may change
  * (builtInChangeable: Tenant Admin's permissions), which carry what this project set; no
  * server-owned field (live items never hold them) and no write-only value (the API never returns
- * one): written back as a file, it plans no change, here or in a new project.
+ * one), each in its file form (asDeclared): written back as a file, it plans no change, here or
+ * in a new project.
  */
 export function sectionOf(handler: ResourceHandler<any, any>, items: object[]): unknown {
   const kept = items.filter((item) => !handler.builtIn?.(item) || handler.builtInChangeable?.length).sort((a, b) => byCodeUnit(handler.key(a), handler.key(b)))
+    .map((item) => handler.asDeclared?.(item) ?? item)
   if (handler.singleton === 'project') return kept[0]
   if (handler.singleton) {
     const { field } = handler.singleton
