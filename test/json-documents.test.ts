@@ -82,6 +82,11 @@ test('validate', async ({ run }) => {
   assert.is(validated.ok, true)
 })
 
+test('import', async ({ run }) => {
+  const imported = await run('import', '--env', 'dev', '--out', 'environments/adopted.yaml')
+  assert.is(imported.kind, 'import')
+})
+
 test('a failure is a document too', async ({ run }) => {
   const failed = await run('sync', '--env', 'nowhere')
   assert.is(failed.kind, 'error')
