@@ -146,7 +146,7 @@ export default function tenantSettings() {
       ownedBy: (settings) => ({ type: 'tenant', key: settings.tenantId }),
       group: (settings) => tenantGroup(settings.tenantId),
       // one GET per tenant: of the declared tenants only, when the engine names them
-      list: (ctx, only) => listPerTenant(ctx.client, only, (tenantId) => readSettings(ctx, tenantId)),
+      list: (ctx, only) => listPerTenant(ctx, only, (tenantId) => readSettings(ctx, tenantId)),
       normalize: normalizeTenantSettings,
       update: (ctx, settings) => updateSettings(ctx, settings),
     })],
