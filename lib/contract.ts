@@ -18,6 +18,8 @@ export interface HandlerContext {
   log: ConsolaInstance
   /** the environment's values of the handler's `settings`, validated (a key left out is absent) */
   settings: Readonly<Record<string, unknown>>
+  /** told how far a list() that reads item by item has come (readEach in lib/plugin.ts does it); absent when no one shows progress */
+  progress?(done: number, total: number): void
 }
 
 /** An item of some type that another item needs to exist first (a role's permission, a tenant's parent). */

@@ -11,7 +11,7 @@ import * as v from 'valibot'
 import { unlessNotFound, type ApiClient } from '../lib/client/client.ts'
 import { ConfigError, displayPath, LiveDataError, type ConfigIssue } from '../lib/errors.ts'
 import { portableReferences, referencedRoles, withoutEmpty, withoutServerFields } from './descope-export.ts'
-import { defineHandler, definePlugin, type FileSource } from '../lib/plugin.ts'
+import { defineHandler, definePlugin, readEach, type FileSource, type HandlerContext } from '../lib/plugin.ts'
 import { jsonObject } from '../lib/config/schemas.ts'
 
 /** Flow ids become file names: letters, digits, `.`, `_` and `-`, not starting with a dot. */
@@ -127,15 +127,15 @@ export function flowApi(client: ApiClient) {
 const FlowListSchema = v.array(v.looseObject({ id: v.pipe(v.string(), v.minLength(1, 'is empty')) }))
 
 /** Every live flow (or only these) as exported: one list call, then one export per flow. */
-export async function loadFlows(client: ApiClient, only?: string[]): Promise<object[]> {
-  const api = flowApi(client)
+export async function loadFlows(ctx: Pick<HandlerContext, 'client' | 'progress'>, only?: string[]): Promise<object[]> {
+  const api = flowApi(ctx.client)
   const listed = v.safeParse(FlowListSchema, await api.list())
   if (!listed.success) {
     const issue = listed.issues[0]!
     throw new LiveDataError(`the API's list of flows is not of the shape it should answer: ${v.getDotPath(issue) ?? 'the list'}: ${issue.message}; nothing was changed`)
   }
   const ids = listed.output.map((flow) => flow.id).filter((id) => !only || only.includes(id)).sort()
-  return Promise.all(ids.map((id) => api.export(id)))
+  return readEach(ctx, ids, api.export)
 }
 
 /** Flows that cannot become files: an id that is no safe file name, or two ids one case apart. */
@@ -173,7 +173,7 @@ export default function flows() {
         exhaustive: (selection: 'all' | string[]) => selection === 'all',
         export: { fileOf: (flow: Flow) => path.join('flows', `${flow.flowId}.json`), directory: 'flows', check: exportIssues, command: 'tasks/export-flows.ts' },
       },
-      list: (ctx, only) => loadFlows(ctx.client, only),
+      list: (ctx, only) => loadFlows(ctx, only),
       load: (ctx, flowId) => flowApi(ctx.client).load(flowId),
       normalize: normalizeFlow,
       create: async (ctx, flow) => { await flowApi(ctx.client).import(flow) },

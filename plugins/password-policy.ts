@@ -116,7 +116,7 @@ export default function passwordPolicy() {
       references: (policy) => [{ type: 'tenant', key: policy.tenantId }],
       ownedBy: (policy) => ({ type: 'tenant', key: policy.tenantId }),
       // one GET per tenant: of the declared tenants only, when the engine names them
-      list: (ctx, only) => listPerTenant(ctx.client, only, (tenantId) => readPolicy(ctx, tenantId)),
+      list: (ctx, only) => listPerTenant(ctx, only, (tenantId) => readPolicy(ctx, tenantId)),
       normalize: (live) => ({ tenantId: live.tenantId, ...normalizePasswordPolicy(live) }),
       update: (ctx, { tenantId, ...policy }) => writePolicy(ctx, tenantId, policy),
     })],

@@ -146,7 +146,7 @@ export default function tenantSettings() {
       ownedBy: (settings) => ({ type: 'tenant', key: settings.tenantId }),
       group: (settings) => tenantGroup(settings.tenantId),
       // one GET per tenant: of the declared tenants only, when the engine names them
-      list: (ctx, only) => listPerTenant(ctx.client, only, (tenantId) => readSettings(ctx, tenantId)),
+      list: (ctx, only) => listPerTenant(ctx, only, (tenantId) => readSettings(ctx, tenantId)),
       normalize: normalizeTenantSettings,
       // nothing switched on and no amount set: the project's settings apply, as to an undeclared tenant
       unset: (settings) => FLAGS.every((flag) => !settings[flag]) && AMOUNTS.every((amount) => !settings[amount]) && !settings.ssoSetupSuiteSettings?.enabled,

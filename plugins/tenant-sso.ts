@@ -314,7 +314,7 @@ export default function tenantSso() {
       resolve: (items) => resolveTenantSso(items),
       // one GET per tenant, of the declared tenants that exist when the engine names them; each
       // answer with the tenant asked for, so that one of an unexpected shape is named by it
-      list: (ctx, only) => listPerTenant(ctx.client, only, tenantSsoApi(ctx).load),
+      list: (ctx, only) => listPerTenant(ctx, only, tenantSsoApi(ctx).load),
       normalize: normalizeTenantSso,
       // a tenant without SSO: an import need not say so
       unset: (sso) => sso.protocol === 'none',

@@ -10,7 +10,7 @@ import { unlessNotFound, type ApiClient } from '../lib/client/client.ts'
 import { findCycle } from '../lib/engine/graph.ts'
 import { sortedUnique } from '../lib/engine/normalize.ts'
 import { dataRecord, displayName, jsonObject, name as schemaName, NAME_MAX, plainLines, plainText } from '../lib/config/schemas.ts'
-import { defineHandler, definePlugin, type ItemIssue } from '../lib/plugin.ts'
+import { defineHandler, definePlugin, readEach, type HandlerContext, type ItemIssue } from '../lib/plugin.ts'
 import { attributeIssues, explainRefusal, TenantAttributesSchema, type AttributeDefinition } from './tenant-attributes.ts'
 
 /** A DNS name: labels of letters, digits and inner hyphens; a final label of letters, or punycode (xn--). */
@@ -120,15 +120,15 @@ export function tenantApi(client: ApiClient) {
  */
 export const tenantGroup = (tenantId: string): string => `tenant:${tenantId}`
 
-export async function listPerTenant(client: ApiClient, only: string[] | undefined, read: (tenantId: string) => Promise<unknown>): Promise<unknown> {
-  const tenants: unknown = await tenantApi(client).loadAll()
+export async function listPerTenant(ctx: Pick<HandlerContext, 'client' | 'progress'>, only: string[] | undefined, read: (tenantId: string) => Promise<unknown>): Promise<unknown> {
+  const tenants: unknown = await tenantApi(ctx.client).loadAll()
   if (!Array.isArray(tenants)) return tenants
   const wanted = only && new Set(only)
   const ids = tenants.map((tenant) => (tenant as { id?: unknown } | null)?.id).filter((id): id is string => typeof id === 'string' && (!wanted || wanted.has(id)))
-  const answers = await Promise.all(ids.map(async (tenantId) => {
+  const answers = await readEach(ctx, ids, async (tenantId) => {
     const answer = await read(tenantId)
     return answer !== null && typeof answer === 'object' && !Array.isArray(answer) ? { ...answer, tenantId } : answer
-  }))
+  })
   return answers.filter((answer) => answer !== undefined)
 }
 

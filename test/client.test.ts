@@ -126,7 +126,7 @@ test('a long wait is logged, so a quiet terminal is not mistaken for a hang', as
     await client.get('/v1/mgmt/tenant/all')
   }, { log })
   assert.equal(messages.length, 1, messages.join('\n'))
-  assert.match(messages[0]!, /^waiting [23] s before retrying GET \/v1\/mgmt\/tenant\/all after HTTP 429$/)
+  assert.match(messages[0]!, /^waiting [23]\.0s for the rate limit \(Retry-After from the API\)$/)
 })
 
 test('a Retry-After beyond maxRetryAfterMs fails fast with the 429', () => withEmulator({ rateLimit: { requests: 1, windowMs: 60_000 } }, async (_emulator, client) => {

@@ -13,6 +13,7 @@ import { depthOf, formatBytes, JSON_DEPTH } from '../io/files.ts'
 import { createRateWindow } from './rate-window.ts'
 import { RETRY_ERROR_CODES, RETRY_STATUS_CODES, retryDelay, type RetryState } from './retry.ts'
 import type { RetryPolicy, Throttle, Timeouts } from './options.ts'
+import { formatProgress, SAY_WAIT_MS, type OnProgress, type ProgressEvent } from '../report/progress.ts'
 
 export interface ClientOptions {
   /** e.g. https://api.descope.com; defaults from the project id (core-js-sdk urlBuilder.ts) */
@@ -25,6 +26,8 @@ export interface ClientOptions {
   /** an answer larger than this is cut (limits.responseBytes, 64 MiB): a response that never ends must not fill memory */
   maxResponseBytes?: number
   log?: ConsolaInstance
+  /** told of each wait for the rate limit (once per wait, not per request held back); without it the log says them */
+  progress?: OnProgress
   /** what to check after a 401 or 403: which file and variables hold the credentials */
   unauthorizedHint?: string
 }
@@ -74,7 +77,13 @@ export function defaultBaseUrl(projectId: string): string {
 export function createClient(options: ClientOptions): ApiClient {
   const baseUrl = (options.baseUrl ?? defaultBaseUrl(options.projectId)).replace(/\/+$/, '')
   const stats = { requests: 0, retries: 0 }
-  const window = createRateWindow({ limit: options.throttle.limit, intervalMs: options.throttle.intervalMs })
+  // a wait every request is held back by is said out loud once, so a quiet run is not taken for a hang
+  const sayWait = (event: ProgressEvent) => (options.progress ? options.progress(event) : options.log?.info(formatProgress(event)))
+  const window = createRateWindow({
+    ...options.throttle,
+    sayMs: SAY_WAIT_MS,
+    onWait: (ms) => sayWait({ kind: 'wait', ms, cause: 'throttle', limit: window.limit, intervalMs: options.throttle.intervalMs }),
+  })
   const maxResponseBytes = options.maxResponseBytes ?? 64 * 1024 * 1024
   const circuit = createCircuit({ api: baseUrl, circuitBreakAfter: options.retry.circuitBreakAfter, unresponsiveMs: options.timeouts.unresponsiveMs, runMs: options.timeouts.runMs, log: options.log })
   // A 429 means the server's window is spent for every request, not just the one that got it:
@@ -82,6 +91,8 @@ export function createClient(options: ClientOptions): ApiClient {
   let pausedUntil = 0
   /** set by the 429 that starts a pause: the throttle is fitted to the server when it ends */
   let lowerSince: number | undefined
+  /** the end of the last pause said: the 429s of one burst are one wait */
+  let saidUntil = 0
   const http: Got = got.extend({
     prefixUrl: baseUrl,
     headers: {
@@ -121,11 +132,19 @@ export function createClient(options: ClientOptions): ApiClient {
           // the 429 that starts a pause tells what the server takes: no more than it accepted in
           // its window, counted when the pause ends and the answers then on their way are in
           // (once per pause: the other 429s of the burst say nothing new)
-          if (pausedUntil <= Date.now()) lowerSince = Date.now() - options.throttle.intervalMs
-          pausedUntil = Math.max(pausedUntil, Date.now() + delay)
+          const now = Date.now()
+          if (pausedUntil <= now) lowerSince = now - options.throttle.intervalMs
+          pausedUntil = Math.max(pausedUntil, now + delay)
+          // said when it begins, and again only if a later 429 makes it a second longer
+          const left = pausedUntil - now
+          if (left >= SAY_WAIT_MS && pausedUntil >= saidUntil + SAY_WAIT_MS) {
+            saidUntil = pausedUntil
+            sayWait({ kind: 'wait', ms: left, cause: retryAfter ? 'retry-after' : 'rate-limited' })
+          }
+        } else if (delay >= LONG_WAIT_MS) {
+          // a long backoff is said out loud, so a quiet terminal is not mistaken for a hang
+          options.log?.info(`waiting ${Math.round(delay / 1000)} s before retrying ${describe(error)}`)
         }
-        // a long wait is said out loud, so a quiet terminal is not mistaken for a hang
-        if (delay >= LONG_WAIT_MS) options.log?.info(`waiting ${Math.round(delay / 1000)} s before retrying ${describe(error)}`)
         return delay
       },
     },

@@ -24,11 +24,31 @@ export interface RateWindow {
   readonly limit: number
 }
 
-export function createRateWindow(options: { limit: number; intervalMs: number }): RateWindow {
+export interface RateWindowOptions {
+  limit: number
+  intervalMs: number
+  /** told once per wait for a slot of at least `sayMs` (the next slot frees that much later): progress says it */
+  onWait?(ms: number): void
+  sayMs?: number
+}
+
+export function createRateWindow(options: RateWindowOptions): RateWindow {
   let limit = options.limit
   let inUse = 0
   const waiting: (() => void)[] = []
   const answers: number[] = []
+  /** when each slot counting down its interval frees, earliest first (the intervals are all one length) */
+  const freesAt: number[] = []
+  /** the end of the last wait told of: the requests queued behind it are in the same wait */
+  let toldUntil = 0
+  const tell = () => {
+    const next = freesAt[0]
+    if (!options.onWait || next === undefined || next <= toldUntil) return
+    const ms = next - Date.now()
+    if (ms < (options.sayMs ?? 0)) return
+    toldUntil = next
+    options.onWait(ms)
+  }
 
   const wake = () => {
     while (inUse < limit && waiting.length) {
@@ -62,6 +82,7 @@ export function createRateWindow(options: { limit: number; intervalMs: number })
           }
           waiting.push(take)
           signal?.addEventListener('abort', abandon, { once: true })
+          tell()
         })
       }
       let given = false
@@ -69,7 +90,12 @@ export function createRateWindow(options: { limit: number; intervalMs: number })
         if (given) return
         given = true
         // the slot stays taken for one interval after the answer
-        sleep(options.intervalMs, undefined, { ref: false }).then(free)
+        freesAt.push(Date.now() + options.intervalMs)
+        sleep(options.intervalMs, undefined, { ref: false }).then(() => {
+          freesAt.shift()
+          free()
+        })
+        if (waiting.length) tell()
       }
     },
     accepted() {

@@ -8,7 +8,8 @@ import { loadConfig, type Config } from '../config/config.ts'
 import type { Emulator } from '../emulator/index.ts'
 import { projectVariables } from '../config/dotenv.ts'
 import { loadEnvironment, type Environment } from '../config/environment.ts'
-import { createLogger } from '../report/log.ts'
+import { createLogger, progressOf } from '../report/log.ts'
+import type { OnProgress } from '../report/progress.ts'
 import type { HandlerContext, ResourceTypes } from '../contract.ts'
 import { resolveHandlers, type Registry } from '../engine/registry.ts'
 import { operations, type Operations } from './operations.ts'
@@ -21,6 +22,12 @@ export interface Context {
   client: ApiClient
   projectId: string
   log: ConsolaInstance
+  /**
+   * told how long work is going (an apply's changes, item-by-item reads, waits for the rate
+   * limit): the progress display of `log`, if it was made with one (tasks: unless --quiet or
+   * --json; a script: createLogger({ progress: createProgress() })), else undefined
+   */
+  progress?: OnProgress
   /** the embedded emulator, when the environment has an `emulator` section */
   emulator?: Emulator
   /** what a handler gets: the client and a logger tagged with its type */
@@ -43,6 +50,7 @@ export interface ConnectOptions {
 
 export async function connect(envName?: string, options: ConnectOptions = {}): Promise<Context> {
   const log = options.log ?? createLogger()
+  const progress = progressOf(log)?.emit
   const config = await loadConfig(options.cwd)
   const handlers = resolveHandlers(config.plugins)
   const env = loadEnvironment(envName ?? config.defaultEnvironment, config, handlers, options.variables ?? projectVariables(config), options.expandFiles)
@@ -70,9 +78,17 @@ export async function connect(envName?: string, options: ConnectOptions = {}): P
     timeouts: env.timeouts,
     maxResponseBytes: config.limits.responseBytes,
     log: log.withTag('client'),
+    progress,
     unauthorizedHint: env.credentialsHint,
   })
-  const handlerContext = (type: string): HandlerContext => ({ env: env.name, projectId, client, log: log.withTag(type), settings: env.settings.get(type) ?? {} })
+  const handlerContext = (type: string): HandlerContext => ({
+    env: env.name,
+    projectId,
+    client,
+    log: log.withTag(type),
+    settings: env.settings.get(type) ?? {},
+    ...(progress ? { progress: readProgress(progress, handlers.has(type) ? handlers.get(type).section : type) } : {}),
+  })
   return {
     config,
     env,
@@ -80,6 +96,7 @@ export async function connect(envName?: string, options: ConnectOptions = {}): P
     client,
     projectId,
     log,
+    ...(progress ? { progress } : {}),
     emulator,
     handlerContext,
     ops: (type) => operations(handlers.get(type), handlerContext(type)),
@@ -99,6 +116,9 @@ export async function withContext<T>(envName: string | undefined, options: Conne
     await ctx.close()
   }
 }
+
+/** A handler's count of the items it reads one by one, as progress of reading its section. */
+const readProgress = (progress: OnProgress, what: string) => (done: number, total: number) => progress({ kind: 'read', what, done, total })
 
 /** A project id of the real shape (P and 27 more) that names the environment: P2emulocal000… */
 function emulatedProjectId(environment: string): string {

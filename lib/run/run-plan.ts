@@ -174,11 +174,15 @@ export async function runPlan(ctx: Context, options: RunPlanOptions): Promise<Ru
     }
     stoppedBefore()
     writing = true
+    const started = Date.now()
+    let decided = 0
     const outcomes = await applyPlan(plan.changes, ctx.handlers, {
       concurrency: ctx.config.concurrency,
       contextFor: ctx.handlerContext,
       stopReason,
       onOutcome: (outcome) => {
+        const { op, type, key } = outcome.change
+        ctx.progress?.({ kind: 'change', done: ++decided, total: plan.changes.length, elapsedMs: Date.now() - started, op, type, key, status: outcome.status })
         if (outcome.secrets) {
           const what = `the ${Object.keys(outcome.secrets).join(', ')} of ${outcome.change.type} ${quoted(outcome.change.key)}`
           try {

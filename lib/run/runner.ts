@@ -8,6 +8,7 @@ import type { ConsolaInstance } from 'consola'
 import { ConfigError, DescopeMgmtError, exitCodeFor, UsageError } from '../errors.ts'
 import { formatFlags, parseFlags, withCommonFlags, type FlagSpecs, type ParsedFlags, type WithCommonFlags } from './flags.ts'
 import { createLogger } from '../report/log.ts'
+import { createProgress, type Progress } from '../report/progress.ts'
 import { print } from '../report/print.ts'
 import { printJson } from '../report/json-document.ts'
 import { redact, redactValue } from '../report/secrets.ts'
@@ -106,12 +107,18 @@ async function execute(invocation: string, command: Command<any>, argv: string[]
   if (argv.some((arg) => arg === '--help' || arg === '-h')) return ok(helpText(invocation, command))
   const json = argv.includes('--json') && 'json' in specs
   let log = createLogger()
+  let progress: Progress | undefined
   try {
     const args = parseFlags(specs, argv, { positionals: command.positionals })
-    log = createLogger({ verbose: args.verbose as boolean, quiet: args.quiet as boolean })
+    // progress on stderr, but none with --quiet, nor with --json (a script reads that run)
+    if (!args.quiet && !args.json) progress = createProgress()
+    log = createLogger({ verbose: args.verbose as boolean, quiet: args.quiet as boolean, progress })
     return await command.run(args, log)
   } catch (error) {
+    progress?.end()
     return failed(error, log, json, argv.includes('--verbose'))
+  } finally {
+    progress?.end()
   }
 }
 

@@ -162,7 +162,7 @@ async function runHere(task: string, args: string[], options: RunOptions): Promi
   // a child of the suite gets NO_COLOR; chalk read this process's environment when it loaded
   const { chalk } = await import('zx/core')
   routeWrites()
-  const saved = { cwd: process.cwd(), env: { ...process.env }, chalk: chalk.level, stdinTTY: process.stdin.isTTY }
+  const saved = { cwd: process.cwd(), env: { ...process.env }, chalk: chalk.level, stdinTTY: process.stdin.isTTY, stderrTTY: process.stderr.isTTY }
   const output = { stdout: '', stderr: '' }
   const limit = options.timeoutMs ?? 60_000
   replaceEnvironment(taskEnvironment(options))
@@ -170,6 +170,8 @@ async function runHere(task: string, args: string[], options: RunOptions): Promi
   chalk.level = 0
   // a child gets no terminal on stdin: a prompt must see none here either
   process.stdin.isTTY = false as true
+  // nor on stderr: its output is captured, so progress is written as lines, as in CI
+  process.stderr.isTTY = false as true
   // a run cannot be stopped from outside: past its limit, this test process ends rather than
   // restore the suite's directory and environment under a task still writing
   const timer = setTimeout(() => {
@@ -183,6 +185,7 @@ async function runHere(task: string, args: string[], options: RunOptions): Promi
     clearTimeout(timer)
     chalk.level = saved.chalk
     process.stdin.isTTY = saved.stdinTTY
+    process.stderr.isTTY = saved.stderrTTY
     process.chdir(saved.cwd)
     replaceEnvironment(saved.env)
   }
