@@ -67,7 +67,15 @@ function serverIds(project: Project): string[] {
   return [...ids]
 }
 
+/** ids of the project's own apps and users on a tenant, as a console would have set them */
+const APP_ID = 'app-7f3e9c2a1b'
+const USER_ID = 'U2userExcluded000001'
+
 test('local imported into a fresh file: the next plan from that file alone is empty, and it holds no server id and no secret', async ({ project, secrets }) => {
+  const stateFile = path.join(project.dir, '.descope-emulator/local.json')
+  const state = JSON.parse(fs.readFileSync(stateFile, 'utf8'))
+  Object.assign(state.tenants.acme, { federatedAppIds: [APP_ID], enforceSSOExclusions: [USER_ID] })
+  fs.writeFileSync(stateFile, JSON.stringify(state))
   const imported = await run(project, 'import', ['--env', 'local', '--out', 'environments/imported.yaml', '--json'])
   assert.is(imported.code, 0, imported.stderr)
   const document = JSON.parse(imported.stdout)
@@ -88,7 +96,8 @@ test('local imported into a fresh file: the next plan from that file alone is em
   assert.not.ok(/createdTime|systemDefault|"?ssoId"?:/.test(text), 'no server-owned field')
   const ids = serverIds(project)
   assert.ok(ids.length > 5, `ids to look for: ${ids}`)
-  for (const id of ids) assert.not.ok(text.includes(id), `server id ${id} in the imported file`)
+  for (const id of [...ids, APP_ID, USER_ID]) assert.not.ok(text.includes(id), `server id ${id} in the imported file`)
+  assert.ok(document.notes.some((note: string) => note.includes('tenant "acme": enforceSSOExclusions, federatedAppIds left out')), document.notes.join('\n'))
   for (const secret of secrets) {
     assert.not.ok(text.includes(secret), `a secret (${secret.slice(0, 4)}…) in the imported file`)
     assert.not.ok(imported.stdout.includes(secret) || imported.stderr.includes(secret), 'nor in the output')

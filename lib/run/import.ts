@@ -16,6 +16,7 @@ import { DescopeMgmtError } from '../errors.ts'
 import { findDrift } from '../engine/drift.ts'
 import { readLive } from '../engine/live.ts'
 import { withoutFields } from '../engine/normalize.ts'
+import { own } from '../config/schemas.ts'
 import { stableJson } from '../io/json-file.ts'
 import { holdsSecret } from '../report/secrets.ts'
 import { planExport, sectionOf, type ExportedFile } from './export.ts'
@@ -120,7 +121,24 @@ function importable(handler: AnyHandler, items: object[], live: Map<string, obje
   for (const [key, times] of count) if (times > 1) notes.push(`${handler.type} ${JSON.stringify(key)}: held by ${times} live items, so left out until one is removed`)
   const source = handler.inheritsFrom ? live.get(handler.inheritsFrom)?.[0] : undefined
   const parentField = typeof handler.singleton === 'object' ? [handler.singleton.field] : []
-  return items.filter((item) => count.get(handler.key(item)) === 1 && !handler.unset?.(item) && !(source && isDeepStrictEqual(withoutFields(item, parentField), source)))
+  return items
+    .filter((item) => count.get(handler.key(item)) === 1 && !handler.unset?.(item) && !(source && isDeepStrictEqual(withoutFields(item, parentField), source)))
+    .map((item) => portable(handler, item, notes))
+}
+
+/**
+ * Without the fields that are this project's alone (a tenant's federatedAppIds and
+ * enforceSSOExclusions: ids of its apps and users), which a file shared by environments must not
+ * carry; left out, they are not managed, and stay as they are live. An item made of nothing else
+ * (the project's name and tags) is this environment's own, and is written whole.
+ */
+function portable(handler: AnyHandler, item: object, notes: string[]): object {
+  const fields = handler.environmentSpecific ?? []
+  const rest = withoutFields(item, fields)
+  if (!Object.keys(rest).length) return item
+  const held = fields.filter((field) => { const value = own(item, field); return value !== undefined && !(Array.isArray(value) && !value.length) && value !== '' })
+  if (held.length) notes.push(`${handler.type} ${JSON.stringify(handler.key(item))}: ${held.join(', ')} left out (this project's own ids); they stay as they are live`)
+  return rest
 }
 
 /** Each write-only field the item's schema takes, as `${ENV_TYPE_KEY_FIELD}`: sanitized, made unique. */
