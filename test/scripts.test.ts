@@ -11,6 +11,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { startEmulator, type Emulator } from '../lib/emulator/index.ts'
 import { parseBackup } from '../lib/backup/format.ts'
+import { edit } from '../lib/run/edit.ts'
 import tenantSettings from '../plugins/tenant-settings.ts'
 import tenantSso from '../plugins/tenant-sso.ts'
 import { configWithTestPlugins, createProject, emulatorEnvironment, REPO, runTask, type Project } from './helpers/project.ts'
@@ -181,6 +182,9 @@ test('the rename with --apply: tenants renamed, the rest kept, a backup and audi
   assert.match(backupFile!, /^\d{8}T\d{6}Z-dev-rename-tenant-attribute\.json$/)
   const backup = parseBackup(fs.readFileSync(path.join(dir, backupFile!), 'utf8'), backupFile!)
   assert.is(backup.metadata.operation, 'rename-tenant-attribute')
+  // a label is lower-case words joined by -, so it can name a file: a planted one is refused
+  const planted = JSON.stringify({ ...backup, metadata: { ...backup.metadata, operation: '../../x' } })
+  assert.throws(() => parseBackup(planted, 'planted.json'), /metadata\.operation/)
   assert.equal((backup.items.tenant as { id: string; customAttributes: object }[]).find((tenant) => tenant.id === 'acme')!.customAttributes, { plan: 'enterprise', note: '=HYPERLINK("http://evil.example","x")', 'a,b': '+1' })
   const audit = fs.readFileSync(path.join(dir, 'dev.audit.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line))
   assert.equal(audit.map((record) => [record.operation, record.key, record.op, record.outcome]), [['rename-tenant-attribute', 'acme', 'update', 'applied'], ['rename-tenant-attribute', 'globex', 'update', 'applied']])
@@ -190,6 +194,15 @@ test('the rename with --apply: tenants renamed, the rest kept, a backup and audi
   // done: the next run has nothing left to do
   const again = await run(context, RENAME, '--env', 'dev', '--from', 'plan', '--to', 'tier', '--apply')
   assert.match(again.stdout, 'No changes')
+})
+
+test('edit() refuses a label that is not a script\'s name, or is a built-in operation\'s, before anything', async () => {
+  for (const label of ['sync', 'restore', 'manual', 'Rename', 'a b', '../x', '', 'x'.repeat(65)]) {
+    await edit({} as never, { label, types: ['tenant'], change: () => ({}), apply: true }).then(
+      () => assert.unreachable(`label ${label} is refused`),
+      (error: Error) => assert.match(error.message, /label .* must be the script's name/, label),
+    )
+  }
 })
 
 test('a key named __proto__ is renamed like any other', async (context) => {
@@ -262,3 +275,96 @@ test('a new key the environment\'s tenantAttributes does not define, a clash, ba
 })
 
 test.run()
+
+// ---- the README's "Writing a script", followed literally on a copy of the shipped project
+
+const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8')
+const start = readme.indexOf('## Writing a script')
+const section = readme.slice(start, readme.indexOf('\n## ', start + 1))
+/** The section's fenced blocks, in order. */
+const blocks = [...section.matchAll(/```(\w*)\n([\s\S]*?)```/g)].map(([, lang, body]) => ({ lang: lang!, body: body! }))
+
+/** What differs from run to run: the emulator's port, where backups go and when; and the log's colours. */
+const steady = (text: string) => text
+  .replace(/\x1b\[[0-9;]*m/g, '')
+  .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT')
+  .replace(/\S+\/(P2\w+)\/\d{8}T\d{6}Z-/g, '<backups>/$1/<time>-')
+  .split('\n').map((line) => line.trimEnd()).filter(Boolean).join('\n')
+
+/** A diff block applied as a person would: context lines found in order, - lines removed, + lines added where they stand. */
+function applyDiff(text: string, diff: string): string {
+  const lines = text.split('\n')
+  let at = 0
+  for (const line of diff.trimEnd().split('\n')) {
+    const body = line.slice(1)
+    if (line.startsWith('+')) { lines.splice(at++, 0, body); continue }
+    const found = lines.indexOf(body, at)
+    assert.ok(found >= 0, `the diff's line ${JSON.stringify(body)} is in the file`)
+    if (line.startsWith('-')) { lines.splice(found, 1); at = found } else at = found + 1
+  }
+  return lines.join('\n')
+}
+
+/** `jq -c '.tenants[] | [.id, .sso, .customAttributes]'`, the one filter the section uses. */
+function jq(filter: string, stdout: string): string {
+  assert.is(filter, '.tenants[] | [.id, .sso, .customAttributes]')
+  return JSON.parse(stdout).tenants.map((tenant: { id: string; sso: string; customAttributes: object }) => JSON.stringify([tenant.id, tenant.sso, tenant.customAttributes])).join('\n')
+}
+
+const walk = suite<{ project: Project }>('README: Writing a script')
+
+walk.before(async (context) => {
+  // the shipped config, plugins and environments, as a fresh clone has them
+  const config = fs.readFileSync(path.join(REPO, 'descope.config.ts'), 'utf8').replaceAll("'./lib/", `'${REPO}/lib/`).replaceAll("'./plugins/", `'${REPO}/plugins/`)
+  context.project = createProject({}, config)
+  fs.cpSync(path.join(REPO, 'environments'), path.join(context.project.dir, 'environments'), { recursive: true })
+  const setUp = await runTask('sync', ['--apply', '--secrets-out', 'local.secrets.json'], { cwd: context.project.dir })
+  assert.is(setUp.code, 0, setUp.stderr)
+})
+walk.after(({ project }) => project.remove())
+
+walk('its skeleton runs as a script of its own: --help, and the tenant ids of local', async ({ project }) => {
+  const skeleton = blocks.find((block) => block.lang === 'ts' && block.body.includes('defineTask'))!.body
+  project.write('scripts/skeleton.ts', skeleton.replaceAll("'../lib/", `'${REPO}/lib/`))
+  const file = path.join(project.dir, 'scripts/skeleton.ts')
+  assert.match((await runTask(file, ['--help'], { cwd: project.dir })).stdout, 'Usage: npx tsx scripts/tenant-report.ts [--env <name>] [--brief]')
+  const result = await runTask(file, ['--env', 'local'], { cwd: project.dir })
+  assert.equal([result.code, result.stdout], [0, 'acme\nglobex\nglobex-europe\n'])
+})
+
+walk('each command prints what the section shows, in order, with the files edited as it says', async ({ project }) => {
+  let ran = 0
+  for (const [index, block] of blocks.entries()) {
+    if (block.lang === 'diff') {
+      const file = path.join(project.dir, 'environments/base.yaml')
+      fs.writeFileSync(file, applyDiff(fs.readFileSync(file, 'utf8'), block.body))
+      continue
+    }
+    if (block.lang !== 'sh') continue
+    const shown = blocks[index + 1]!
+    assert.is(shown.lang, '', `a command's output follows it: ${block.body}`)
+    const outputs: { code: number | null; stdout: string; stderr: string }[] = []
+    for (const line of block.body.trim().split('\n')) {
+      const match = /^npx tsx (\S+) ([^|]+?)(?: \| jq -c '(.+)')?$/.exec(line)
+      assert.ok(match, `a command of the section is run as written: ${line}`)
+      const result = await runTask(match[1]!, match[2]!.split(' '), { cwd: project.dir })
+      outputs.push(match[3] ? { ...result, stdout: jq(match[3], result.stdout) } : result)
+      ran++
+    }
+    const last = outputs.at(-1)!
+    if (last.code === 3) {
+      assert.is(steady(last.stderr), steady(shown.body), block.body)
+      continue
+    }
+    outputs.forEach((output) => assert.is(output.code, 0, `${block.body}: ${output.stderr}`))
+    assert.is(steady(last.stdout), steady(shown.body), block.body)
+    // the earlier commands of a block (the plan) print the start of what the last one does
+    for (const output of outputs.slice(0, -1)) assert.ok(steady(last.stdout).startsWith(steady(output.stdout)), block.body)
+  }
+  assert.is(ran, 6)
+  // "npx tsx tasks/sync.ts then says ..."
+  assert.match(section, '`npx tsx tasks/sync.ts` then says "No changes. Live matches the files."')
+  assert.match((await runTask('sync', [], { cwd: project.dir })).stdout, 'No changes. Live matches the files.')
+})
+
+walk.run()

@@ -65,7 +65,7 @@ interface EditTarget {
   locate(type: string, index: number, field?: string): { file: string; path: string }
 }
 
-export function edit<T extends ItemType>(ctx: Context, options: EditOptions<T>): Promise<RunPlanResult> {
+export async function edit<T extends ItemType>(ctx: Context, options: EditOptions<T>): Promise<RunPlanResult> {
   assertLabel(options.label)
   const known = ctx.handlers.map((handler) => handler.type)
   for (const type of options.types) {
@@ -169,7 +169,7 @@ function undoneByFiles(ctx: Context, handler: AnyHandler, edited: object[], befo
       .filter((field) => !pending.some((other) => other.path === field.path && isDeepStrictEqual(other.from, field.from)))
     return undone.map((field) => ({
       ...ctx.env.locate(handler.type, position, field.path),
-      message: `declares ${handler.type} ${quoted(key)} ${undoing(field)}: the next sync would undo the edit`,
+      message: `declares ${handler.type} ${quoted(key)} ${undoing(field)}`,
       fix: fixOf(field),
     }))
   })
@@ -179,12 +179,12 @@ const shown = (value: unknown) => JSON.stringify(value)
 
 /** `from` is what the edit makes the field, `to` what the file says. */
 function undoing(field: FieldChange): string {
-  if (field.to === undefined) return `without ${field.path}, which the edit sets to ${shown(field.from)}`
-  if (field.from === undefined) return `with ${field.path} ${shown(field.to)}, which the edit removes`
-  return `with ${field.path} ${shown(field.to)}, which the edit makes ${shown(field.from)}`
+  if (field.to === undefined) return `without ${field.path}, which the edit sets to ${shown(field.from)}: the next sync would remove it`
+  if (field.from === undefined) return `with ${field.path} ${shown(field.to)}, which the edit removes: the next sync would put it back`
+  return `with ${field.path} ${shown(field.to)}, which the edit makes ${shown(field.from)}: the next sync would set it back`
 }
 
 function fixOf(field: FieldChange): string {
-  if (field.from === undefined) return `remove ${field.path} from the file (the edit removes it live), then run the script again`
-  return `write ${field.path}: ${shown(field.from)} in the file, as the edit makes it, then run the script again`
+  if (field.from === undefined) return `remove ${field.path} there, then run the script again`
+  return `write ${field.path}: ${shown(field.from)} there, as the edit makes it, then run the script again`
 }
