@@ -56,7 +56,7 @@ invalid configuration or usage, or the edit refused (nothing written).`,
     if (from === to) throw new UsageError(`--from and --to are both ${quoted(from)}: give the key a new name`)
     return withContext(args.env, { log }, async (ctx) => {
       assertDefined(ctx, to)
-      const { code, result } = await presentRun(ctx, { json: args.json }, (onPlan) => edit(ctx, {
+      const { code, result } = await presentRun(ctx, { json: args.json, desired: 'what the script makes it' }, (onPlan) => edit(ctx, {
         label: LABEL,
         types: ['tenant'],
         change: ({ tenant }) => ({ tenant: renamed(tenant, from, to) }),

@@ -165,6 +165,8 @@ test('the rename without --apply: the plan, and nothing written (no backup, no w
   assert.not.match(result.stdout, 'initech')
   assert.ok(emulator.log.slice(writes).every((entry) => entry.method === 'GET'), 'only reads')
   assert.is(attributes(emulator, 'acme').plan, 'enterprise')
+  const json = await run(context, RENAME, '--env', 'dev', '--from', 'plan', '--to', 'tier', '--json')
+  assert.equal(JSON.parse(json.stdout).changes.map((change: { key: string; op: string }) => [change.key, change.op]), [['acme', 'update'], ['globex', 'update']])
   assert.not.ok(fs.existsSync(path.join(context.project.dir, '.backups')), 'no backup, no audit log')
 })
 
@@ -193,7 +195,7 @@ test('the rename with --apply: tenants renamed, the rest kept, a backup and audi
   assert.match(list.stdout, 'rename-tenant-attribute')
   // done: the next run has nothing left to do
   const again = await run(context, RENAME, '--env', 'dev', '--from', 'plan', '--to', 'tier', '--apply')
-  assert.match(again.stdout, 'No changes')
+  assert.match(again.stdout, 'No changes. Live matches what the script makes it.')
 })
 
 test('edit() refuses a label that is not a script\'s name, or is a built-in operation\'s, before anything', async () => {
