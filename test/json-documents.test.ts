@@ -1,6 +1,6 @@
 // Every --json document starts with `kind` and `formatVersion` (lib/report/json-document.ts), and
 // field changes say `live` and `desired` in all of them. Each task that takes --json is run here;
-// a task that gains --json without a case here fails the last test.
+// a task or shipped script that gains --json without a case here fails the last test.
 import fs from 'node:fs'
 import path from 'node:path'
 import { suite } from 'uvu'
@@ -35,7 +35,7 @@ test.before(async (context) => {
     }
     assert.is(document.formatVersion, JSON_FORMAT_VERSION, `${task} ${args[0]}`)
     assert.equal(Object.keys(document).slice(0, 2), ['kind', 'formatVersion'], 'the envelope comes first')
-    const command = task === 'backup' ? `backup ${args[0]}` : task
+    const command = task === 'backup' ? `backup ${args[0]}` : task.replace(/^scripts\/(.*)\.ts$/, '$1')
     if (document.kind !== 'error') covered.set(command, document.kind)
     return document
   }
@@ -87,6 +87,11 @@ test('import', async ({ run }) => {
   assert.is(imported.kind, 'import')
 })
 
+test('the shipped scripts', async ({ run }) => {
+  assert.is((await run('scripts/tenant-report.ts', '--env', 'dev')).kind, 'tenant-report')
+  assert.is((await run('scripts/rename-tenant-attribute.ts', '--env', 'dev', '--from', 'plan', '--to', 'tier')).kind, 'plan')
+})
+
 test('a failure is a document too', async ({ run }) => {
   const failed = await run('sync', '--env', 'nowhere')
   assert.is(failed.kind, 'error')
@@ -95,8 +100,9 @@ test('a failure is a document too', async ({ run }) => {
 
 test('every command that takes --json has a case above', async () => {
   const withJson: string[] = []
-  for (const file of fs.readdirSync(path.join(REPO, 'tasks')).filter((name) => name.endsWith('.ts'))) {
-    const { task } = (await import(path.join(REPO, 'tasks', file))) as { task: Task | CommandSet }
+  const files = ['tasks', 'scripts'].flatMap((dir) => fs.readdirSync(path.join(REPO, dir)).filter((name) => name.endsWith('.ts')).map((name) => path.join(REPO, dir, name)))
+  for (const file of files) {
+    const { task } = (await import(file)) as { task: Task | CommandSet }
     const commands: Array<[string, Command]> = 'commands' in task ? Object.entries(task.commands).map(([name, command]) => [`${task.name} ${name}`, command]) : [[task.name, task]]
     for (const [name, command] of commands) if (Object.hasOwn(command.flags, 'json')) withJson.push(name)
   }

@@ -1,15 +1,12 @@
 // The README's examples, followed literally. "Writing a plugin": its plugin saved as
 // plugins/access-keys.ts, registered, a key declared in environments/local.yaml, and its command
 // run; what the README says comes of it must (the plan, the secret in the --secrets-out file and
-// nowhere else). "One-off scripts": its script, run against an environment with a trial tenant.
+// nowhere else). "Writing a script" is followed in test/scripts.test.ts.
 import fs from 'node:fs'
 import path from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
-import { execFile } from 'node:child_process'
-import { promisify } from 'node:util'
-import { startEmulator } from '../lib/emulator/index.ts'
-import { createProject, defaultConfig, emulatorEnvironment, REPO, runTask, TSX, type Project } from './helpers/project.ts'
+import { createProject, defaultConfig, REPO, runTask, type Project } from './helpers/project.ts'
 
 const test = suite<{ project: Project }>('README examples')
 
@@ -63,28 +60,5 @@ test('a literal secret in the file is refused, as the README says', async ({ pro
   assert.is(result.code, 3, result.stderr)
   assert.match(result.stderr, 'outboundApps[0].clientSecret: is a secret written literally')
 })
-
-test('the one-off script disables the free tenants, and keeps their other fields', async ({ project }) => {
-  const script = /```ts\n(\/\/ scripts\/disable-free-tenants\.ts[\s\S]*?)```/.exec(readme)![1]!
-  const emulator = await startEmulator()
-  try {
-    emulator.state.tenants.trial = { ...blankTenant('trial'), customAttributes: { plan: 'free' }, domains: ['trial.example'] }
-    emulator.state.tenants.paying = { ...blankTenant('paying'), customAttributes: { plan: 'team' } }
-    project.write('environments/dev.yaml', emulatorEnvironment(emulator))
-    project.write('scripts/disable-free-tenants.ts', script.replaceAll("'../lib/", `'${REPO}/lib/`))
-    const { stderr } = await promisify(execFile)(process.execPath, ['--import', TSX, 'scripts/disable-free-tenants.ts', 'dev'], { cwd: project.dir, env: { ...process.env, EMULATOR_KEY: emulator.managementKey, NO_COLOR: '1' } })
-    assert.match(stderr, 'disabled tenant "trial"')
-    assert.match(stderr, '1 tenant(s) disabled in environment "dev"')
-    assert.is(emulator.state.tenants.trial!.disabled, true)
-    assert.equal(emulator.state.tenants.trial!.customAttributes, { plan: 'free' })
-    assert.is(emulator.state.tenants.paying!.disabled, false)
-  } finally {
-    await emulator.close()
-  }
-})
-
-function blankTenant(id: string) {
-  return { id, name: id, selfProvisioningDomains: [], customAttributes: {}, authType: 'none' as const, domains: [], createdTime: 0, disabled: false, enforceSSO: false, enforceSSOExclusions: [], federatedAppIds: [], parent: '', defaultRoles: [], roleInheritance: '' as const }
-}
 
 test.run()

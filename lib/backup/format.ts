@@ -11,16 +11,25 @@ import { formatPath, unquoted } from '../config/validate.ts'
 export const BACKUP_FORMAT = 'descope-mgmt-backup'
 export const BACKUP_VERSION = 1
 
+/** What took a backup: a `backup create` (manual), the apply of a sync or a restore... */
 export const OPERATIONS = ['manual', 'sync', 'restore'] as const
-export type Operation = (typeof OPERATIONS)[number]
+/**
+ * ...or the apply of a script's edit (lib/run/edit.ts), named by the script's label: lower-case
+ * words joined by hyphens (it is part of the backup's file name), never one of the above.
+ */
+export const SCRIPT_LABEL = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/
+export const SCRIPT_LABEL_MAX = 64
+export type Operation = (typeof OPERATIONS)[number] | (string & {})
+
+const ScriptLabelSchema = v.pipe(v.string(), v.maxLength(SCRIPT_LABEL_MAX), v.regex(SCRIPT_LABEL))
 
 export const BackupMetadataSchema = v.strictObject({
   format: v.literal(BACKUP_FORMAT),
   version: v.literal(BACKUP_VERSION),
   /** UTC, ISO 8601 */
   createdAt: v.pipe(v.string(), v.isoTimestamp()),
-  /** what took it: a `backup create`, or the apply of a sync or a restore */
-  operation: v.picklist(OPERATIONS),
+  /** what took it: a `backup create`, the apply of a sync or a restore, or a script's label */
+  operation: v.union([v.picklist(OPERATIONS), ScriptLabelSchema], 'must be manual, sync, restore or a script\'s label (lower-case words joined by -)'),
   // shown by `backup list`: plain text only, so a planted file cannot send escape codes to a terminal
   user: v.pipe(v.string(), plainText()),
   /** the commit of the project's configuration, with `-dirty` when it had local changes */

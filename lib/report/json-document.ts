@@ -7,7 +7,7 @@ import { print } from './print.ts'
 /** Raised when a document's fields change meaning or go away (new fields keep the version). */
 export const JSON_FORMAT_VERSION = 1
 
-export type JsonKind = 'plan' | 'apply' | 'drift' | 'drift-matrix' | 'export' | 'backup' | 'backup-list' | 'backup-prune' | 'validate' | 'import' | 'error' | 'interrupted'
+export type JsonKind = 'plan' | 'apply' | 'drift' | 'drift-matrix' | 'export' | 'backup' | 'backup-list' | 'backup-prune' | 'validate' | 'import' | 'error' | 'interrupted' | 'tenant-report'
 
 export function jsonDocument<T extends object>(kind: JsonKind, body: T): { kind: JsonKind; formatVersion: number } & T {
   return { kind, formatVersion: JSON_FORMAT_VERSION, ...body }

@@ -15,8 +15,8 @@ import { jsonDocument } from './json-document.ts'
 
 export interface PresentOptions {
   json: boolean
-  /** what the plan is for: `Plan for <heading>` */
-  heading: string
+  /** what the plan is for: `Plan for <heading>` (default: describeTarget) */
+  heading?: string
   /** printed before the plan (what a restore restores) */
   preamble?: string
   /** what live is brought in line with: "the files", "the backup" */
@@ -29,10 +29,14 @@ export interface PresentOptions {
   secrets?: SecretsChannel
 }
 
+/** `environment "dev" (project P2… at https://api.descope.com)`: what a plan is for. */
+export const describeTarget = (ctx: Pick<Context, 'env' | 'projectId' | 'client' | 'emulator'>): string =>
+  `environment "${ctx.env.name}" (project ${ctx.projectId} at ${ctx.client.baseUrl}${ctx.emulator ? ', the embedded emulator' : ''})`
+
 /** Runs `run`, showing its plan as soon as it is known, prints what happened, and returns the exit code. */
 export async function presentRun(ctx: Context, options: PresentOptions, run: (onPlan: (plan: Plan) => void) => Promise<RunPlanResult>): Promise<{ code: number; result: RunPlanResult }> {
   const result = await run((plan) => {
-    if (!options.json) print(`${options.preamble ? `${options.preamble}\n\n` : ''}${formatPlan(plan, options.heading, options.desired)}`)
+    if (!options.json) print(`${options.preamble ? `${options.preamble}\n\n` : ''}${formatPlan(plan, options.heading ?? describeTarget(ctx), options.desired)}`)
   })
   await options.beforeReport?.(result)
   const { plan, outcomes, backup, stopped, interrupted } = result

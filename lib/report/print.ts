@@ -2,9 +2,9 @@
 // Both are redacted: no registered secret reaches either.
 import { redact } from './secrets.ts'
 
-/** One block of a task's report on stdout, every registered secret cut out. */
-export function print(text: string): void {
-  process.stdout.write(`${redact(text)}\n`)
+/** One block of a task's report on stdout, every registered secret cut out; `end` follows it (a CSV ends its own lines). */
+export function print(text: string, end = '\n'): void {
+  process.stdout.write(`${redact(text)}${end}`)
 }
 
 /**

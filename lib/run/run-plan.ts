@@ -35,9 +35,15 @@ const WHERE: Record<SecretsChannel['kind'], (channel: SecretsChannel) => string>
 
 export interface RunPlanOptions {
   apply: boolean
+  /** what the backup and the audit log say took them: sync, restore, or a script's label (lib/run/edit.ts) */
   operation: Exclude<Operation, 'manual'>
   /** what the plan compares (lib/live.ts liveToRead): all that is read when only planning */
   read: LiveSelection
+  /**
+   * what the plan needs besides, known only once `read` is read (the types an edit's new items
+   * reference): read next, and the plan sees both
+   */
+  readAlso?(live: LiveState): LiveSelection | Promise<LiveSelection>
   /** the plan for this live state (previewed: it may ask the API); throws a ConfigError to refuse it */
   plan(live: LiveState): Plan | Promise<Plan>
   /** what the plan brings live in line with, for its fingerprint (default: the environment's files) */
@@ -89,10 +95,20 @@ export async function runPlan(ctx: Context, options: RunPlanOptions): Promise<Ru
     options.onPlan?.(plan)
     return { plan, prints }
   }
-  const { types, only } = options.read
+  const { types } = options.read
+  /** of which types only some items were read: the backup reads the rest */
+  const only = new Map(options.read.only)
+  const readPlanned = async () => {
+    const live = await readLive(ctx, types, options.read.only)
+    if (!options.readAlso) return live
+    const also = await options.readAlso(live)
+    const more = also.types.filter((type) => !live.has(type))
+    for (const type of more) if (also.only.has(type)) only.set(type, also.only.get(type)!)
+    return new Map([...live, ...await readLive(ctx, more, also.only)])
+  }
   if (!options.apply) {
     options.precheck?.()
-    const { plan, prints } = await planned(await readLive(ctx, types, only))
+    const { plan, prints } = await planned(await readPlanned())
     return { plan, fingerprints: prints }
   }
   const gitCommit = await configCommit(ctx.config.root)
@@ -143,7 +159,7 @@ export async function runPlan(ctx: Context, options: RunPlanOptions): Promise<Ru
       if (interruption.signal) throw new InterruptedError(interruption.signal, `interrupted (${interruption.signal}) before anything was written`)
     }
     options.precheck?.()
-    const live = await readLive(ctx, types, only).catch((error: unknown) => {
+    const live = await readPlanned().catch((error: unknown) => {
       stoppedBefore()
       throw error
     })

@@ -30,6 +30,8 @@ export interface Command<F extends FlagSpecs = FlagSpecs> {
 export interface Task<F extends FlagSpecs = FlagSpecs> extends Command<F> {
   /** the file under tasks/, without .ts */
   name: string
+  /** the file it is run as, when not tasks/<name>.ts: a script's `scripts/tenant-report.ts` (its --help says so) */
+  file?: string
 }
 
 /** A task made of sub-commands (`backup create`, `backup list`), each with flags of its own. */
@@ -90,7 +92,7 @@ const realPath = (file: string) => {
 
 /** Parses argv, runs the task, reports any error once, and returns the exit code. */
 export async function invoke(task: Task<any> | CommandSet, argv: string[]): Promise<number> {
-  if (!('commands' in task)) return execute(`tasks/${task.name}.ts`, task, argv)
+  if (!('commands' in task)) return execute(task.file ?? `tasks/${task.name}.ts`, task, argv)
   // a task of sub-commands: the command comes first (`backup.ts restore latest ...`)
   const [name, ...rest] = argv
   const command = name === undefined ? undefined : Object.hasOwn(task.commands, name) ? task.commands[name] : undefined

@@ -3,10 +3,10 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { ConsolaInstance } from 'consola'
 import { readPolicy } from '../../lib/config/config.ts'
-import { withContext, type Context } from '../../lib/run/context.ts'
+import { withContext } from '../../lib/run/context.ts'
 import { displayPath, ExitCode, UsageError } from '../../lib/errors.ts'
 import { print } from '../../lib/report/print.ts'
-import { presentRun } from '../../lib/report/present-run.ts'
+import { describeTarget, presentRun } from '../../lib/report/present-run.ts'
 import type { RunPlanResult } from '../../lib/run/run-plan.ts'
 import { configCommit, currentUser, TOOL_VERSION } from '../../lib/run/provenance.ts'
 import { planDocument } from '../../lib/report/plan-report.ts'
@@ -14,9 +14,6 @@ import { PLAN_FORMAT, PLAN_VERSION, readSavedPlan, writeSavedPlan } from '../../
 import { sync } from '../../lib/run/sync.ts'
 import { secretsChannelOf } from '../../lib/run/secrets-channel.ts'
 import type { SyncArgs } from '../sync.ts'
-
-const describeTarget = (ctx: Context) =>
-  `environment "${ctx.env.name}" (project ${ctx.projectId} at ${ctx.client.baseUrl}${ctx.emulator ? ', the embedded emulator' : ''})`
 
 export async function run(args: SyncArgs, log: ConsolaInstance): Promise<number> {
   if (args.out && (args.apply || args.plan)) throw new UsageError('--out saves a plan to apply later: give it without --apply and --plan')

@@ -96,10 +96,13 @@ export interface StartedTask {
   done: Promise<TaskResult>
 }
 
-/** Starts tasks/<task>.ts with `args` in `cwd`, as `npx tsx tasks/<task>.ts` would; an undefined `env` value unsets it. */
+/** The file of a task: `sync` is tasks/sync.ts; a path ending in .ts (a script) is itself, from the repository. */
+const taskFile = (task: string) => (task.endsWith('.ts') ? path.resolve(REPO, task) : path.join(REPO, 'tasks', `${task}.ts`))
+
+/** Starts tasks/<task>.ts (or a script's file) with `args` in `cwd`, as `npx tsx tasks/<task>.ts` would; an undefined `env` value unsets it. */
 export function startTask(task: string, args: string[], options: RunOptions): StartedTask {
   const env = taskEnvironment(options)
-  const child = spawn(process.execPath, ['--import', TSX, path.join(REPO, 'tasks', `${task}.ts`), ...args], {
+  const child = spawn(process.execPath, ['--import', TSX, taskFile(task), ...args], {
     cwd: options.cwd,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -120,7 +123,7 @@ export function startTask(task: string, args: string[], options: RunOptions): St
 }
 
 /**
- * Runs tasks/<task>.ts to its end. In this process unless `spawn`: one run at a time, in `cwd`,
+ * Runs tasks/<task>.ts (or a script: `scripts/tenant-report.ts`) to its end. In this process unless `spawn`: one run at a time, in `cwd`,
  * with the environment a child would get, its output captured, its exit code returned.
  */
 export function runTask(task: string, args: string[], options: RunOptions): Promise<TaskResult> {
@@ -157,7 +160,7 @@ function routeWrites(): void {
 }
 
 async function runHere(task: string, args: string[], options: RunOptions): Promise<TaskResult> {
-  const { task: definition } = await import(pathToFileURL(path.join(REPO, 'tasks', `${task}.ts`)).href)
+  const { task: definition } = await import(pathToFileURL(taskFile(task)).href)
   const { invoke } = await import('../../lib/run/runner.ts')
   // a child of the suite gets NO_COLOR; chalk read this process's environment when it loaded
   const { chalk } = await import('zx/core')
