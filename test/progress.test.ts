@@ -8,6 +8,7 @@ import { startEmulator, type Emulator } from '../lib/emulator/index.ts'
 import { createLogger } from '../lib/report/log.ts'
 import { createProgress, type Progress, type ProgressEvent, type ProgressStream } from '../lib/report/progress.ts'
 import { registerSecret } from '../lib/report/secrets.ts'
+import { print, printSecretOnce } from '../lib/report/print.ts'
 import { configWithTestPlugins, createProject, defaultConfig, emulatorEnvironment, runTask, type Project } from './helpers/project.ts'
 import { seedTenants } from './helpers/seed.ts'
 import tenantSettings from '../plugins/tenant-settings.ts'
@@ -219,6 +220,33 @@ test('a logger made with a progress display writes its lines through aside(), so
   assert.is(calls[0], 'clear')
   assert.match(calls[1]!, 'created tenant "acme"')
   assert.is(calls.at(-1), 'redraw')
+})
+
+test('what a task prints on stdout clears the status line first and has it drawn after: a report or a secret shown once never lands on its end', () => {
+  const screen: string[] = []
+  const saved = { isTTY: process.stderr.isTTY, err: process.stderr.write, out: process.stdout.write }
+  const capture = (name: string) => ((chunk: string) => { screen.push(`${name}:${String(chunk)}`); return true }) as typeof process.stdout.write
+  process.stderr.isTTY = true
+  process.stderr.write = capture('err')
+  process.stdout.write = capture('out')
+  try {
+    const progress = createProgress({ now: () => 0 })
+    progress.emit(change(1, 3, 0))
+    print('Plan: 3 to create')
+    printSecretOnce('  accessKey "ci" cleartext: K1:abc')
+    progress.end()
+    print('after the end')
+  } finally {
+    Object.assign(process.stderr, { isTTY: saved.isTTY, write: saved.err })
+    process.stdout.write = saved.out
+  }
+  assert.equal(screen, [
+    'err:\r\u001b[2K[1/3] 0.0s  created tenant "t1"',
+    'err:\r\u001b[2K', 'out:Plan: 3 to create\n', 'err:\r\u001b[2K[1/3] 0.0s  created tenant "t1"',
+    'err:\r\u001b[2K', 'out:  accessKey "ci" cleartext: K1:abc\n', 'err:\r\u001b[2K[1/3] 0.0s  created tenant "t1"',
+    'err:\r\u001b[2K',
+    'out:after the end\n',
+  ])
 })
 
 test.run()

@@ -1,10 +1,12 @@
 // stdout holds what a task reports (plans, tables, JSON documents); logs go to stderr (log.ts).
-// Both are redacted: no registered secret reaches either.
+// Both are redacted: no registered secret reaches either. On a terminal they share the screen
+// with the progress status line, which is cleared first so a report never lands on its end.
 import { redact } from './secrets.ts'
+import { besideStatusLine } from './progress.ts'
 
 /** One block of a task's report on stdout, every registered secret cut out; `end` follows it (a CSV ends its own lines). */
 export function print(text: string, end = '\n'): void {
-  process.stdout.write(`${redact(text)}${end}`)
+  besideStatusLine(() => process.stdout.write(`${redact(text)}${end}`))
 }
 
 /**
@@ -12,5 +14,5 @@ export function print(text: string, end = '\n'): void {
  * cleartext), printed to a terminal the user watches. Nothing else may call it.
  */
 export function printSecretOnce(text: string): void {
-  process.stdout.write(`${text}\n`)
+  besideStatusLine(() => process.stdout.write(`${text}\n`))
 }

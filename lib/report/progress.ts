@@ -83,6 +83,15 @@ interface Activity {
   latest?: ProgressEvent
 }
 
+/** The status line drawn on this process's terminal, if any: what goes to stdout shares that screen. */
+let onTerminal: Progress | undefined
+
+/** Writes with the status line cleared first and drawn again after, when one is on the terminal. */
+export function besideStatusLine(write: () => void): void {
+  if (onTerminal) onTerminal.aside(write)
+  else write()
+}
+
 export function createProgress(options: ProgressOptions = {}): Progress {
   const stream = options.stream ?? process.stderr
   const terminal = stream.isTTY === true
@@ -157,7 +166,7 @@ export function createProgress(options: ProgressOptions = {}): Progress {
     }
   }
 
-  return {
+  const display: Progress = {
     emit,
     aside,
     end() {
@@ -166,6 +175,9 @@ export function createProgress(options: ProgressOptions = {}): Progress {
       if (timer) clearTimeout(timer)
       clear()
       activities.clear()
+      if (onTerminal === display) onTerminal = undefined
     },
   }
+  if (terminal && stream === process.stderr) onTerminal = display
+  return display
 }
