@@ -143,6 +143,13 @@ test('--type imports those types only (by type or section name), keeping the fil
   assert.equal(JSON.parse(typed.stdout).sections.map((section: { section: string }) => section.section), ['roles', 'tenants'])
   const values = yaml.load(read(project, 'environments/typed.yaml')) as Record<string, unknown>
   assert.equal(Object.keys(values).sort(), ['emulator', 'roles', 'tenants', 'throttle'])
+  // written elsewhere, to copy from: no environment of that name to plan
+  const elsewhere = await run(project, 'import', ['--type', 'role', '--out', 'roles-of-local.yaml'])
+  assert.is(elsewhere.code, 0, elsewhere.stderr)
+  assert.match(elsewhere.stdout, 'Wrote roles-of-local.yaml.')
+  assert.not.match(elsewhere.stdout, 'Next:')
+  const text = await run(project, 'import', ['--type', 'role', '--out', 'environments/roles.yaml'])
+  assert.match(text.stdout, 'Next: npx tsx tasks/sync.ts --env roles (it should plan no change).')
 
   const unknown = await run(project, 'import', ['--type', 'tenantz', '--out', 'environments/never.yaml'])
   assert.is(unknown.code, 3)

@@ -4,6 +4,7 @@ import path from 'node:path'
 import { withContext, type Context } from '../../lib/run/context.ts'
 import { readBaseSections } from '../../lib/config/base-file.ts'
 import { projectVariables } from '../../lib/config/dotenv.ts'
+import { environmentsDir, isEnvironmentName } from '../../lib/config/environment-files.ts'
 import { closest } from '../../lib/config/validate.ts'
 import { ConfigError, displayPath, ExitCode, UsageError } from '../../lib/errors.ts'
 import { resolvesInside } from '../../lib/io/files.ts'
@@ -83,7 +84,13 @@ function report(ctx: Context, target: ImportTarget, file: ImportFile, plan: Impo
     for (const variable of plan.variables) lines.push(`  ${variable.name}   ${variable.type} ${JSON.stringify(variable.key)} ${variable.field}`)
   }
   for (const note of [...(target.rewritten ? [target.rewritten] : []), ...plan.notes]) lines.push(`Note: ${note}`)
-  const environment = path.basename(target.file).replace(/\.ya?ml$/, '')
-  lines.push(file.state === 'unchanged' ? `${shown} already says this: nothing written.` : `Wrote ${shown}. Next: npx tsx tasks/sync.ts --env ${environment} (it should plan no change).`)
+  lines.push(file.state === 'unchanged' ? `${shown} already says this: nothing written.` : `Wrote ${shown}.${nextStep(ctx, target.file)}`)
   return lines.join('\n')
+}
+
+/** The plan to run next, when the file written is an environment's (not one written elsewhere to copy from). */
+function nextStep(ctx: Context, file: string): string {
+  const name = path.basename(file).replace(/\.yaml$/, '')
+  const isEnvironment = path.dirname(path.resolve(file)) === environmentsDir(ctx.config) && file.endsWith('.yaml') && isEnvironmentName(name) && name !== 'base'
+  return isEnvironment ? ` Next: npx tsx tasks/sync.ts --env ${name} (it should plan no change).` : ''
 }
