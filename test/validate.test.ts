@@ -224,6 +224,30 @@ test('a missing value gets a stand-in of its field\'s shape: what only the value
   }
 })
 
+test('a missing variable in exportDir or a flow\'s id: the files its stand-in would name are not checked, not problems', async () => {
+  const project = projectWith({ 'environments/dev.yaml': `${REAL}exportDir: \${DEV_EXPORTS}\n${DECLARED.replace('flows: all', 'flows: [sign-up-or-in, "\${DEV_FLOW}"]')}` })
+  try {
+    const { code, document, stderr } = await validateJson(project, ['--env', 'dev'])
+    assert.is(code, 0, stderr)
+    assert.equal(document.issues, [])
+    const unchecked = document.unchecked.filter((entry: { needs: string }) => entry.needs === 'value')
+    assert.ok(unchecked.length > 0)
+    assert.ok(unchecked.every((entry: { variable: string }) => ['DEV_EXPORTS', 'DEV_FLOW'].includes(entry.variable)), JSON.stringify(unchecked))
+
+    // with the directory set, only the flow named by the missing variable is left unchecked
+    const set = await validateJson(project, ['--env', 'dev'], { DEV_EXPORTS: 'environments/exported' })
+    assert.is(set.code, 0, set.stdout)
+    assert.equal(set.document.unchecked.filter((entry: { needs: string }) => entry.needs === 'value').map((entry: { variable: string }) => entry.variable), ['DEV_FLOW'])
+    // and a real mistake beside it is still found: a listed flow that has no file
+    project.write('environments/dev.yaml', `${REAL}${DECLARED.replace('flows: all', 'flows: [no-such-flow, "\${DEV_FLOW}"]')}`)
+    const broken = await validateJson(project, ['--env', 'dev'])
+    assert.is(broken.code, 3)
+    assert.equal(broken.document.issues.map((issue: { file: string }) => issue.file), ['environments/exported/flows/no-such-flow.json'])
+  } finally {
+    project.remove()
+  }
+})
+
 test('a variable named like a secret in a field that is not one is refused, set or not', async () => {
   const project = projectWith({ 'environments/dev.yaml': `${REAL}${DECLARED.replace('name: Acme,', 'name: "${ACME_SECRET}",')}` })
   try {

@@ -17,7 +17,7 @@ import { readJsonFile } from '../io/json-file.ts'
 import { resolvesInside } from '../io/files.ts'
 import { MIN_SECRET_LENGTH, registerSecret } from '../report/secrets.ts'
 import { singleReference, substitute } from './substitute.ts'
-import { offlineVariables, setApart, type OfflineCheck } from './offline-check.ts'
+import { offlineVariables, setApart, type OfflineCheck, type Placeholders } from './offline-check.ts'
 import { formatPath, validate } from './validate.ts'
 
 /** Options of the embedded emulator: an environment with this section talks to a local one. */
@@ -97,7 +97,7 @@ export function loadEnvironment(
   const merged = readEnvironmentFile(environmentFile(name, config), readPolicy(config, 'environment'))
   const fileFor = (at: (string | number)[]) => merged.sources[String(at[0])] ?? merged.file
   const issues: ConfigIssue[] = []
-  const placeholders = new Map<string, string>()
+  const placeholders: Placeholders = new Map()
 
   const rawKey = merged.values.managementKey
   if (rawKey !== undefined && !singleReference(rawKey)) {

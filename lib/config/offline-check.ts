@@ -14,32 +14,44 @@ export interface OfflineCheck {
   unchecked: (ConfigIssue & { variable: string })[]
 }
 
+/** A placeholder put in for a missing variable, by the file and path of the field it fills. */
+export type Placeholders = Map<string, { variable: string; standIn: string }>
+
 /** Records each reference, and gives each missing value its placeholder (remembered in `placeholders` by file and path). */
 export function offlineVariables(
   offline: OfflineCheck,
   fileFor: (at: (string | number)[]) => string,
   secretField: (at: (string | number)[]) => boolean,
-  placeholders: Map<string, string>,
+  placeholders: Placeholders,
 ): OfflineVariables {
   return {
     seen: (variable, at, set) => offline.variables.push({ name: variable, file: fileFor(at), path: formatPath(at), set }),
     placeholder: (variable, at, whole) => {
-      placeholders.set(`${fileFor(at)}\0${formatPath(at)}`, variable)
-      const field = at.length === 1 ? at[0] : undefined
-      if (whole && field === 'projectId') return 'P2offlinePlaceholder00000000'
-      if (whole && field === 'baseUrl') return 'https://offline.invalid'
-      if (whole && (field === 'managementKey' || secretField(at))) return 'offline-placeholder-secret'
-      return `offline-${variable.toLowerCase().replace(/_/g, '-')}`
+      const standIn = standInFor(variable, at.length === 1 ? at[0] : undefined, whole, secretField(at))
+      placeholders.set(`${fileFor(at)}\0${formatPath(at)}`, { variable, standIn })
+      return standIn
     },
   }
 }
 
-/** Takes out of `issues` those at (or inside) a field a placeholder filled: its real value may pass. */
-export function setApart(issues: ConfigIssue[], placeholders: Map<string, string>): (ConfigIssue & { variable: string })[] {
+function standInFor(variable: string, field: string | number | undefined, whole: boolean, secret: boolean): string {
+  if (whole && field === 'projectId') return 'P2offlinePlaceholder00000000'
+  if (whole && field === 'baseUrl') return 'https://offline.invalid'
+  if (whole && (field === 'managementKey' || secret)) return 'offline-placeholder-secret'
+  // distinct enough that no real file's name holds it: setApart matches it in file names
+  return `offline-stand-in-${variable.toLowerCase().replace(/_/g, '-')}`
+}
+
+/**
+ * Takes out of `issues` those at (or inside) a field a placeholder filled, and those about a file
+ * a placeholder named (a flow's id, the exportDir): the real value may pass, or name another file.
+ */
+export function setApart(issues: ConfigIssue[], placeholders: Placeholders): (ConfigIssue & { variable: string })[] {
   const variableAt = (issue: ConfigIssue) => {
-    for (const [place, variable] of placeholders) {
+    for (const [place, { variable, standIn }] of placeholders) {
       const [file, at] = place.split('\0') as [string, string]
       if (issue.file === file && (issue.path === at || issue.path.startsWith(`${at}.`) || issue.path.startsWith(`${at}[`))) return variable
+      if (issue.file.includes(standIn)) return variable
     }
     return undefined
   }
