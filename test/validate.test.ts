@@ -203,16 +203,16 @@ test('variables from .env count as set, and no value is printed, however it is q
 
 test('a missing value gets a stand-in of its field\'s shape: what only the value could pass is listed as not checked, the rest is still checked', async () => {
   const project = projectWith({
-    'environments/dev.yaml': `${REAL}baseUrl: \${DEV_URL}\nthrottle:\n  limit: \${DEV_LIMIT}\n${DECLARED}\n`.replace('name: Acme,', 'name: "Acme ${REGION}",'),
+    'environments/dev.yaml': `${REAL}baseUrl: \${DEV_URL}\n${DECLARED}\n`.replace('name: Acme,', 'name: "Acme ${REGION}",').replace('[acme.com]', '["${ACME_DOMAIN}"]'),
   })
   try {
     const { code, document, stderr } = await validateJson(project, ['--env', 'dev'])
     assert.is(code, 0, stderr)
-    // the id, the key and the URL pass as stand-ins; a number cannot be stood in for by text
-    assert.equal(document.unchecked.filter((entry: { needs: string }) => entry.needs === 'value').map((entry: { path: string; variable: string }) => [entry.path, entry.variable]), [['throttle.limit', 'DEV_LIMIT']])
-    assert.equal(document.missingVariables.map((entry: { name: string }) => entry.name).sort(), ['DEV_LIMIT', 'DEV_MANAGEMENT_KEY', 'DEV_PROJECT_ID', 'DEV_URL', 'REGION'])
+    // the id, the key and the URL pass as stand-ins; a domain's cannot
+    assert.equal(document.unchecked.filter((entry: { needs: string }) => entry.needs === 'value').map((entry: { path: string; variable: string }) => [entry.path, entry.variable]), [['tenants[0].selfProvisioningDomains[0]', 'ACME_DOMAIN']])
+    assert.equal(document.missingVariables.map((entry: { name: string }) => entry.name).sort(), ['ACME_DOMAIN', 'DEV_MANAGEMENT_KEY', 'DEV_PROJECT_ID', 'DEV_URL', 'REGION'])
     const text = await validate(project, ['--env', 'dev'])
-    assert.match(text.stdout, 'dev: environments/dev.yaml: throttle.limit: not checked without $DEV_LIMIT (a stand-in value fails:')
+    assert.match(text.stdout, 'dev: environments/dev.yaml: tenants[0].selfProvisioningDomains[0]: not checked without $ACME_DOMAIN (a stand-in value fails:')
 
     // beside a stand-in, a real mistake is still found
     project.write('environments/dev.yaml', `${REAL}baseUrl: \${DEV_URL}\n${DECLARED.replace('{ name: Editor,', '{ name: Editor, colour: red,')}`)
@@ -243,6 +243,23 @@ test('a missing variable in exportDir or a flow\'s id: the files its stand-in wo
     const broken = await validateJson(project, ['--env', 'dev'])
     assert.is(broken.code, 3)
     assert.equal(broken.document.issues.map((issue: { file: string }) => issue.file), ['environments/exported/flows/no-such-flow.json'])
+  } finally {
+    project.remove()
+  }
+})
+
+test('a variable in a number or boolean field is a problem, set or not: a ${VAR} always gives text, which a sync refuses there', async () => {
+  const project = projectWith({ 'environments/dev.yaml': `${REAL}protected: \${DEV_PROTECTED}\nthrottle:\n  limit: \${DEV_LIMIT}\n${DECLARED}` })
+  try {
+    for (const env of [{}, { DEV_PROTECTED: 'true', DEV_LIMIT: '5' }]) {
+      const { code, document } = await validateJson(project, ['--env', 'dev'], env)
+      assert.is(code, 3, JSON.stringify(document.unchecked))
+      assert.equal(document.issues.map((issue: { file: string; path: string }) => [issue.file, issue.path]), [['environments/dev.yaml', 'protected'], ['environments/dev.yaml', 'throttle.limit']])
+      assert.not.ok(JSON.stringify(document.issues).includes('offline-'), 'no stand-in is shown as if it were the value')
+    }
+    const { document } = await validateJson(project, ['--env', 'dev'])
+    assert.match(document.issues[1].message, 'a ${VAR} always gives text')
+    assert.equal(document.unchecked, [])
   } finally {
     project.remove()
   }

@@ -4,7 +4,7 @@
 // placeholder itself fails is set apart as "not checked without the value", not a problem.
 import type { ConfigIssue } from '../errors.ts'
 import type { OfflineVariables } from './substitute.ts'
-import { formatPath } from './validate.ts'
+import { formatPath, refusesText, unquoted } from './validate.ts'
 
 /** What an offline check learns beside the Environment. */
 export interface OfflineCheck {
@@ -45,22 +45,27 @@ function standInFor(variable: string, field: string | number | undefined, whole:
 /**
  * Takes out of `issues` those at (or inside) a field a placeholder filled, and those about a file
  * a placeholder named (a flow's id, the exportDir): the real value may pass, or name another file.
+ * Kept, and said plainly, is a field that takes no text (a number, a boolean): a ${VAR} always
+ * gives text, so no value passes there.
  */
 export function setApart(issues: ConfigIssue[], placeholders: Placeholders): (ConfigIssue & { variable: string })[] {
-  const variableAt = (issue: ConfigIssue) => {
-    for (const [place, { variable, standIn }] of placeholders) {
-      const [file, at] = place.split('\0') as [string, string]
-      if (issue.file === file && (issue.path === at || issue.path.startsWith(`${at}.`) || issue.path.startsWith(`${at}[`))) return variable
-      if (issue.file.includes(standIn)) return variable
-    }
-    return undefined
-  }
   const apart: (ConfigIssue & { variable: string })[] = []
-  const kept = issues.filter((issue) => {
-    const variable = variableAt(issue)
-    if (variable !== undefined) apart.push({ ...issue, variable })
-    return variable === undefined
-  })
+  const kept: ConfigIssue[] = []
+  for (const issue of issues) {
+    const found = placeholderOf(issue, placeholders)
+    if (!found) kept.push(issue)
+    else if (found.refusesText) kept.push({ ...issue, message: `${unquoted(issue.message)}: a \${VAR} always gives text, whatever $${found.variable} holds`, fix: 'write the value itself; a variable can fill only a text field' })
+    else apart.push({ ...issue, variable: found.variable })
+  }
   issues.splice(0, issues.length, ...kept)
   return apart
+}
+
+function placeholderOf(issue: ConfigIssue, placeholders: Placeholders): { variable: string; refusesText: boolean } | undefined {
+  for (const [place, { variable, standIn }] of placeholders) {
+    const [file, at] = place.split('\0') as [string, string]
+    const inField = issue.file === file && (issue.path === at || issue.path.startsWith(`${at}.`) || issue.path.startsWith(`${at}[`))
+    if (inField || issue.file.includes(standIn)) return { variable, refusesText: issue.path === at && refusesText(issue) }
+  }
+  return undefined
 }
