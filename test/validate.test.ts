@@ -9,7 +9,9 @@ import { pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
+import { chalk } from 'zx/core'
 import { JSON_FORMAT_VERSION } from '../lib/report/json-document.ts'
+import { formatText } from '../lib/report/validate-report.ts'
 import { createProject, defaultConfig, REPO, runTask, TSX, type Project } from './helpers/project.ts'
 
 const run = promisify(execFile)
@@ -346,6 +348,24 @@ test('a plugin\'s own code that throws: exit 1, the other environments still rep
     assert.match(stderr, 'plugin "buggy" failed in check()')
   } finally {
     project.remove()
+  }
+})
+
+test('the text report in colour (a terminal, FORCE_COLOR in CI): colours as colours, a hostile key still escaped', () => {
+  const saved = chalk.level
+  chalk.level = 1
+  try {
+    const text = formatText({
+      strict: false,
+      config: [],
+      environments: [{ environment: 'dev', types: [], items: 0, variables: [], unchecked: [], problems: [{ code: 'ENV_INVALID', file: 'environments/dev.yaml', path: 'x\u001b[2K', message: 'unknown field "x\u001b[2K\nforged"' }] }],
+    })
+    assert.ok(text.includes('\u001b[31m'), 'red, as a colour')
+    assert.not.ok(text.includes('\\u001b[31m'), 'no colour code shown as text')
+    assert.ok(text.includes('x\\u001b[2K\\nforged'), 'the key escaped')
+    assert.not.ok(text.includes('\u001b[2K'), 'no raw control from the file')
+  } finally {
+    chalk.level = saved
   }
 })
 

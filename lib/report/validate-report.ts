@@ -4,7 +4,7 @@
 // only its name, and whether it is set.
 import { chalk } from 'zx/core'
 import type { EnvironmentCheck, Problem, Unchecked, ValidateResult } from '../run/validate-offline.ts'
-import { escapeControls, escapeInvisible } from './quote.ts'
+import { escapeInvisible } from './quote.ts'
 
 /** What environment the config's own problems are shown under. */
 const CONFIG = '(config)'
@@ -101,7 +101,7 @@ export function formatText(result: ValidateResult): string {
     for (const line of unchecked) out.push(oneLine(`  ${line.environments.join(', ')}: ${where(line)}: ${line.text}`))
     out.push('')
   }
-  return escapeControls(out.join('\n').trimEnd())
+  return out.join('\n').trimEnd()
 }
 
 /** A table cell: pipes escaped, every control or invisible character shown as an escape */
