@@ -267,6 +267,18 @@ test('a variable in a number or boolean field is a problem, set or not: a ${VAR}
   }
 })
 
+test('a connection field its stand-in fails (projectId: P2\${ID}) leaves the file\'s other settings in force: exportDir still says where the flows are', async () => {
+  const project = projectWith({ 'environments/dev.yaml': `projectId: "P2\${DEV_ID}"\nmanagementKey: \${DEV_MANAGEMENT_KEY}\nexportDir: elsewhere\nflows: [sign-in]\n` })
+  try {
+    const { code, document } = await validateJson(project, ['--env', 'dev'])
+    assert.is(code, 3, JSON.stringify(document.unchecked))
+    assert.equal(document.issues.map((issue: { file: string }) => issue.file), ['elsewhere/flows/sign-in.json'])
+    assert.equal(document.unchecked.map((entry: { path: string; variable: string }) => [entry.path, entry.variable]), [['projectId', 'DEV_ID']])
+  } finally {
+    project.remove()
+  }
+})
+
 test('a variable named like a secret in a field that is not one is refused, set or not', async () => {
   const project = projectWith({ 'environments/dev.yaml': `${REAL}${DECLARED.replace('name: Acme,', 'name: "${ACME_SECRET}",')}` })
   try {
