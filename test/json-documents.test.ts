@@ -96,6 +96,11 @@ test('a failure is a document too', async ({ run }) => {
   const failed = await run('sync', '--env', 'nowhere')
   assert.is(failed.kind, 'error')
   assert.is(failed.error.code, 'ENV_NOT_FOUND')
+  // a task of sub-commands, wrong before any command is chosen
+  for (const args of [[], ['bogus'], ['--env', 'dev']]) {
+    const usage = await run('backup', ...args)
+    assert.equal([usage.kind, usage.error.code], ['error', 'USAGE'], `backup ${args.join(' ')} --json`)
+  }
 })
 
 test('every command that takes --json has a case above', async () => {

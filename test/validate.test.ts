@@ -9,7 +9,9 @@ import { pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
+import { chalk } from 'zx/core'
 import { JSON_FORMAT_VERSION } from '../lib/report/json-document.ts'
+import { formatText } from '../lib/report/validate-report.ts'
 import { createProject, defaultConfig, REPO, runTask, TSX, type Project } from './helpers/project.ts'
 
 const run = promisify(execFile)
@@ -203,22 +205,75 @@ test('variables from .env count as set, and no value is printed, however it is q
 
 test('a missing value gets a stand-in of its field\'s shape: what only the value could pass is listed as not checked, the rest is still checked', async () => {
   const project = projectWith({
-    'environments/dev.yaml': `${REAL}baseUrl: \${DEV_URL}\nthrottle:\n  limit: \${DEV_LIMIT}\n${DECLARED}\n`.replace('name: Acme,', 'name: "Acme ${REGION}",'),
+    'environments/dev.yaml': `${REAL}baseUrl: \${DEV_URL}\n${DECLARED}\n`.replace('name: Acme,', 'name: "Acme ${REGION}",').replace('[acme.com]', '["${ACME_DOMAIN}"]'),
   })
   try {
     const { code, document, stderr } = await validateJson(project, ['--env', 'dev'])
     assert.is(code, 0, stderr)
-    // the id, the key and the URL pass as stand-ins; a number cannot be stood in for by text
-    assert.equal(document.unchecked.filter((entry: { needs: string }) => entry.needs === 'value').map((entry: { path: string; variable: string }) => [entry.path, entry.variable]), [['throttle.limit', 'DEV_LIMIT']])
-    assert.equal(document.missingVariables.map((entry: { name: string }) => entry.name).sort(), ['DEV_LIMIT', 'DEV_MANAGEMENT_KEY', 'DEV_PROJECT_ID', 'DEV_URL', 'REGION'])
+    // the id, the key and the URL pass as stand-ins; a domain's cannot
+    assert.equal(document.unchecked.filter((entry: { needs: string }) => entry.needs === 'value').map((entry: { path: string; variable: string }) => [entry.path, entry.variable]), [['tenants[0].selfProvisioningDomains[0]', 'ACME_DOMAIN']])
+    assert.equal(document.missingVariables.map((entry: { name: string }) => entry.name).sort(), ['ACME_DOMAIN', 'DEV_MANAGEMENT_KEY', 'DEV_PROJECT_ID', 'DEV_URL', 'REGION'])
     const text = await validate(project, ['--env', 'dev'])
-    assert.match(text.stdout, 'dev: environments/dev.yaml: throttle.limit: not checked without $DEV_LIMIT (a stand-in value fails:')
+    assert.match(text.stdout, 'dev: environments/dev.yaml: tenants[0].selfProvisioningDomains[0]: not checked without $ACME_DOMAIN (a stand-in value fails:')
 
     // beside a stand-in, a real mistake is still found
     project.write('environments/dev.yaml', `${REAL}baseUrl: \${DEV_URL}\n${DECLARED.replace('{ name: Editor,', '{ name: Editor, colour: red,')}`)
     const broken = await validateJson(project, ['--env', 'dev'])
     assert.is(broken.code, 3)
     assert.equal(broken.document.issues.map((issue: { path: string }) => issue.path), ['roles[0].colour'])
+  } finally {
+    project.remove()
+  }
+})
+
+test('a missing variable in exportDir or a flow\'s id: the files its stand-in would name are not checked, not problems', async () => {
+  const project = projectWith({ 'environments/dev.yaml': `${REAL}exportDir: \${DEV_EXPORTS}\n${DECLARED.replace('flows: all', 'flows: [sign-up-or-in, "\${DEV_FLOW}"]')}` })
+  try {
+    const { code, document, stderr } = await validateJson(project, ['--env', 'dev'])
+    assert.is(code, 0, stderr)
+    assert.equal(document.issues, [])
+    const unchecked = document.unchecked.filter((entry: { needs: string }) => entry.needs === 'value')
+    assert.ok(unchecked.length > 0)
+    assert.ok(unchecked.every((entry: { variable: string }) => ['DEV_EXPORTS', 'DEV_FLOW'].includes(entry.variable)), JSON.stringify(unchecked))
+
+    // with the directory set, only the flow named by the missing variable is left unchecked
+    const set = await validateJson(project, ['--env', 'dev'], { DEV_EXPORTS: 'environments/exported' })
+    assert.is(set.code, 0, set.stdout)
+    assert.equal(set.document.unchecked.filter((entry: { needs: string }) => entry.needs === 'value').map((entry: { variable: string }) => entry.variable), ['DEV_FLOW'])
+    // and a real mistake beside it is still found: a listed flow that has no file
+    project.write('environments/dev.yaml', `${REAL}${DECLARED.replace('flows: all', 'flows: [no-such-flow, "\${DEV_FLOW}"]')}`)
+    const broken = await validateJson(project, ['--env', 'dev'])
+    assert.is(broken.code, 3)
+    assert.equal(broken.document.issues.map((issue: { file: string }) => issue.file), ['environments/exported/flows/no-such-flow.json'])
+  } finally {
+    project.remove()
+  }
+})
+
+test('a variable in a number or boolean field is a problem, set or not: a ${VAR} always gives text, which a sync refuses there', async () => {
+  const project = projectWith({ 'environments/dev.yaml': `${REAL}protected: \${DEV_PROTECTED}\nthrottle:\n  limit: \${DEV_LIMIT}\n${DECLARED}` })
+  try {
+    for (const env of [{}, { DEV_PROTECTED: 'true', DEV_LIMIT: '5' }]) {
+      const { code, document } = await validateJson(project, ['--env', 'dev'], env)
+      assert.is(code, 3, JSON.stringify(document.unchecked))
+      assert.equal(document.issues.map((issue: { file: string; path: string }) => [issue.file, issue.path]), [['environments/dev.yaml', 'protected'], ['environments/dev.yaml', 'throttle.limit']])
+      assert.not.ok(JSON.stringify(document.issues).includes('offline-'), 'no stand-in is shown as if it were the value')
+    }
+    const { document } = await validateJson(project, ['--env', 'dev'])
+    assert.match(document.issues[1].message, 'a ${VAR} always gives text')
+    assert.equal(document.unchecked, [])
+  } finally {
+    project.remove()
+  }
+})
+
+test('a connection field its stand-in fails (projectId: P2\${ID}) leaves the file\'s other settings in force: exportDir still says where the flows are', async () => {
+  const project = projectWith({ 'environments/dev.yaml': `projectId: "P2\${DEV_ID}"\nmanagementKey: \${DEV_MANAGEMENT_KEY}\nexportDir: elsewhere\nflows: [sign-in]\n` })
+  try {
+    const { code, document } = await validateJson(project, ['--env', 'dev'])
+    assert.is(code, 3, JSON.stringify(document.unchecked))
+    assert.equal(document.issues.map((issue: { file: string }) => issue.file), ['elsewhere/flows/sign-in.json'])
+    assert.equal(document.unchecked.map((entry: { path: string; variable: string }) => [entry.path, entry.variable]), [['projectId', 'DEV_ID']])
   } finally {
     project.remove()
   }
@@ -305,6 +360,24 @@ test('a plugin\'s own code that throws: exit 1, the other environments still rep
     assert.match(stderr, 'plugin "buggy" failed in check()')
   } finally {
     project.remove()
+  }
+})
+
+test('the text report in colour (a terminal, FORCE_COLOR in CI): colours as colours, a hostile key still escaped', () => {
+  const saved = chalk.level
+  chalk.level = 1
+  try {
+    const text = formatText({
+      strict: false,
+      config: [],
+      environments: [{ environment: 'dev', types: [], items: 0, variables: [], unchecked: [], problems: [{ code: 'ENV_INVALID', file: 'environments/dev.yaml', path: 'x\u001b[2K', message: 'unknown field "x\u001b[2K\nforged"' }] }],
+    })
+    assert.ok(text.includes('\u001b[31m'), 'red, as a colour')
+    assert.not.ok(text.includes('\\u001b[31m'), 'no colour code shown as text')
+    assert.ok(text.includes('x\\u001b[2K\\nforged'), 'the key escaped')
+    assert.not.ok(text.includes('\u001b[2K'), 'no raw control from the file')
+  } finally {
+    chalk.level = saved
   }
 })
 

@@ -17,7 +17,7 @@ import { readJsonFile } from '../io/json-file.ts'
 import { resolvesInside } from '../io/files.ts'
 import { MIN_SECRET_LENGTH, registerSecret } from '../report/secrets.ts'
 import { singleReference, substitute } from './substitute.ts'
-import { offlineVariables, setApart, type OfflineCheck } from './offline-check.ts'
+import { offlineVariables, setApart, type OfflineCheck, type Placeholders } from './offline-check.ts'
 import { formatPath, validate } from './validate.ts'
 
 /** Options of the embedded emulator: an environment with this section talks to a local one. */
@@ -97,7 +97,7 @@ export function loadEnvironment(
   const merged = readEnvironmentFile(environmentFile(name, config), readPolicy(config, 'environment'))
   const fileFor = (at: (string | number)[]) => merged.sources[String(at[0])] ?? merged.file
   const issues: ConfigIssue[] = []
-  const placeholders = new Map<string, string>()
+  const placeholders: Placeholders = new Map()
 
   const rawKey = merged.values.managementKey
   if (rawKey !== undefined && !singleReference(rawKey)) {
@@ -122,7 +122,10 @@ export function loadEnvironment(
     ...Object.fromEntries(handlers.map((handler) => [handler.section, v.optional(v.unknown())])),
     ...Object.fromEntries(handlers.flatMap((handler) => Object.keys(handler.settings ?? {}).map((key) => [key, v.optional(v.unknown())]))),
   })
-  const { output } = collectIssues(validate(schema, values, fileFor), issues)
+  const checked = collectIssues(validate(schema, values, fileFor), issues)
+  // offline, a field a stand-in failed (projectId: P2${ID}) must not take the file's other
+  // settings with it (exportDir, emulator): they are read without the fields that failed
+  const output = checked.output ?? (offline ? validate(schema, without(values, checked.issues), fileFor).output : undefined)
   // A file may protect an environment, never unprotect one the config protects (a shared base
   // file saying `protected: false` must not silently open prod, nor a copy of prod).
   const protection = { name, config, merged, flag: output?.protected, variables }
@@ -130,7 +133,8 @@ export function loadEnvironment(
   if (inheritedProtection) {
     issues.push({ file: fileFor(['protected']), path: 'protected', message: `cannot be false: environment "${name}" is protected (${inheritedProtection})`, fix: 'remove it; only protectedEnvironments in descope.config.ts, or another project, unprotects' })
   }
-  if (output) issues.push(...connectionIssues(output, fileFor))
+  // what the file holds, whether or not a stand-in in it failed: a field it has is not missing
+  if (output) issues.push(...connectionIssues(checked.output ?? values, fileFor))
   const exportDir = path.resolve(config.root, output?.exportDir ?? config.exportDir)
   // flows and the theme are read from here and written here: inside the project, as every file it keeps
   if (!resolvesInside(exportDir, config.root)) {
@@ -188,9 +192,15 @@ export function loadEnvironment(
   }
 }
 
+/** `values` without the top-level fields `issues` are at (every connection field is optional). */
+function without(values: Record<string, unknown>, issues: ConfigIssue[]): Record<string, unknown> {
+  const failed = new Set(issues.map((issue) => issue.path.split(/[.[]/)[0]))
+  return Object.fromEntries(Object.entries(values).filter(([key]) => !failed.has(key)))
+}
+
 /** A real project needs its id and key; the embedded emulator provides both and its own URL. */
 function connectionIssues(
-  output: { projectId?: string; managementKey?: string; baseUrl?: string; emulator?: unknown },
+  output: { projectId?: unknown; managementKey?: unknown; baseUrl?: unknown; emulator?: unknown },
   fileFor: (at: string[]) => string,
 ): ConfigIssue[] {
   const issues: ConfigIssue[] = []

@@ -11,6 +11,12 @@ type PathItem = { key: unknown }
  */
 export const unquoted = (message: string): string => message.replace(/ but received .*$/s, '')
 
+/** Schemas no text passes: a ${VAR}, which always gives text, can never fill one whatever it holds. */
+const NOT_TEXT = new Set(['number', 'boolean', 'bigint', 'array', 'tuple', 'strict_tuple', 'loose_tuple', 'object', 'strict_object', 'loose_object', 'record'])
+/** Marks an issue of a field that takes no text, received text (a symbol: never printed or serialized). */
+export const REFUSES_TEXT: unique symbol = Symbol('refuses text')
+export const refusesText = (issue: ConfigIssue): boolean => (issue as { [REFUSES_TEXT]?: true })[REFUSES_TEXT] === true
+
 export function formatPath(path: readonly (string | number)[]): string {
   return path
     .map((key, index) => (typeof key === 'number' ? `[${key}]` : index === 0 ? key : `.${key}`))
@@ -36,7 +42,8 @@ export function validate<TSchema extends v.GenericSchema>(
     const inner = (issue.path ?? []).map((item: PathItem) => item.key as string | number)
     const path = [...prefix, ...inner]
     const described = describe(issue, schema, inner, input)
-    return { file: fileFor(path), path: formatPath(path), ...described, message: quote ? described.message : unquoted(described.message) }
+    const text = issue.kind === 'schema' && typeof issue.input === 'string' && NOT_TEXT.has(issue.type)
+    return { file: fileFor(path), path: formatPath(path), ...described, message: quote ? described.message : unquoted(described.message), ...(text ? { [REFUSES_TEXT]: true } : {}) }
   })
   return { output: undefined, issues }
 }

@@ -4,7 +4,7 @@
 // only its name, and whether it is set.
 import { chalk } from 'zx/core'
 import type { EnvironmentCheck, Problem, Unchecked, ValidateResult } from '../run/validate-offline.ts'
-import { escapeControls, escapeInvisible } from './quote.ts'
+import { escapeInvisible } from './quote.ts'
 
 /** What environment the config's own problems are shown under. */
 const CONFIG = '(config)'
@@ -70,36 +70,38 @@ function sections(result: ValidateResult) {
 }
 
 const where = (line: Line) => `${line.file}${line.path ? `: ${line.path}` : ''}`
+/** Names and messages quote keys from files (a newline, ESC): on one line each, so none can forge a line of the report. */
+const oneLine = escapeInvisible
 
 export function formatText(result: ValidateResult): string {
   const { problems, failures, missing, set, unchecked } = sections(result)
   const valid = isValid(result)
   const out = [(valid ? chalk.green : chalk.red)(summaryLine(result)), '']
-  const width = Math.max(0, ...result.environments.map((check) => check.environment.length)) + 2
+  const width = Math.max(0, ...result.environments.map((check) => oneLine(check.environment).length)) + 2
   for (const check of result.environments) {
     const state = check.failure ? chalk.red('could not be checked') : check.problems.length ? chalk.red(count(check.problems.length, 'problem')) : chalk.green('ok')
-    out.push(`  ${check.environment.padEnd(width)}${state}${check.types.length ? chalk.dim(`  ${count(check.items, 'item')} of ${count(check.types.length, 'type')}`) : ''}`)
+    out.push(`  ${oneLine(check.environment).padEnd(width)}${state}${check.types.length ? chalk.dim(`  ${count(check.items, 'item')} of ${count(check.types.length, 'type')}`) : ''}`)
   }
   if (result.environments.length) out.push('')
   if (problems.length) {
     out.push(chalk.red('Problems:'))
-    for (const line of problems) out.push(`  ${line.environments.join(', ')}: ${where(line)}: ${line.text}`)
+    for (const line of problems) out.push(oneLine(`  ${line.environments.join(', ')}: ${where(line)}: ${line.text}`))
     out.push('')
   }
-  for (const check of failures) out.push(chalk.red(`${check.environment}: could not be checked (${check.failure!.code}): ${check.failure!.message}`), '')
+  for (const check of failures) out.push(chalk.red(oneLine(`${check.environment}: could not be checked (${check.failure!.code}): ${check.failure!.message}`)), '')
   if (missing.length) {
     out.push(`Variables not set (${result.strict ? 'errors with --strict' : 'listed, not errors; --strict makes them errors'}):`)
     const column = Math.max(...missing.map((line) => line.text.length)) + 2
-    for (const line of missing) out.push(`  ${line.text.padEnd(column)}${where(line)}${chalk.dim(` (${line.environments.join(', ')})`)}`)
+    for (const line of missing) out.push(`  ${line.text.padEnd(column)}${oneLine(where(line))}${chalk.dim(oneLine(` (${line.environments.join(', ')})`))}`)
     out.push('')
   }
   if (set.length) out.push(`Variables set (values not shown): ${set.join(', ')}`, '')
   if (unchecked.length) {
     out.push('Not checked offline (a sync checks these with the values and against the live project):')
-    for (const line of unchecked) out.push(`  ${line.environments.join(', ')}: ${where(line)}: ${line.text}`)
+    for (const line of unchecked) out.push(oneLine(`  ${line.environments.join(', ')}: ${where(line)}: ${line.text}`))
     out.push('')
   }
-  return escapeControls(out.join('\n').trimEnd())
+  return out.join('\n').trimEnd()
 }
 
 /** A table cell: pipes escaped, every control or invisible character shown as an escape */

@@ -100,7 +100,9 @@ export async function invoke(task: Task<any> | CommandSet, argv: string[]): Prom
   if (name === undefined || name === '--help' || name === '-h') return ok(commandSetHelp(task))
   const names = Object.keys(task.commands).join(', ')
   const problem = name.startsWith('-') ? `say what to do first: ${names}` : `unknown command "${name}": use ${names}`
-  return failed(new UsageError(`${problem}; see --help`), createLogger(), false)
+  // no command chosen, yet --json asked for a document: a script gets one, as from any command
+  const json = argv.includes('--json') && Object.values(task.commands).some((each) => 'json' in each.flags)
+  return failed(new UsageError(`${problem}; see --help`), createLogger(), json)
 }
 
 async function execute(invocation: string, command: Command<any>, argv: string[]): Promise<number> {
