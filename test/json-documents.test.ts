@@ -6,7 +6,7 @@ import path from 'node:path'
 import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { startEmulator, type Emulator } from '../lib/emulator/index.ts'
-import { JSON_FORMAT_VERSION } from '../lib/report/json-document.ts'
+import { JSON_FORMAT_VERSION, jsonDocument } from '../lib/report/json-document.ts'
 import type { Command, CommandSet, Task } from '../lib/run/runner.ts'
 import { createProject, emulatorEnvironment, REPO, runTask, type Project } from './helpers/project.ts'
 
@@ -113,5 +113,11 @@ test('every command that takes --json has a case above', async () => {
   }
   assert.equal(withJson.filter((name) => !covered.has(name)), [], 'commands whose --json no case runs')
 })
+
+// type-checked, never run: a body cannot override the envelope (tsc fails if this compiles)
+export const envelopeFirst = () => {
+  // @ts-expect-error `kind` is the envelope's
+  jsonDocument('plan', { kind: 'other' })
+}
 
 test.run()

@@ -9,11 +9,14 @@ export const JSON_FORMAT_VERSION = 1
 
 export type JsonKind = 'plan' | 'apply' | 'drift' | 'drift-matrix' | 'export' | 'backup' | 'backup-list' | 'backup-prune' | 'validate' | 'import' | 'error' | 'interrupted' | 'tenant-report'
 
-export function jsonDocument<T extends object>(kind: JsonKind, body: T): { kind: JsonKind; formatVersion: number } & T {
+/** A document's own fields; the envelope's two are never among them, so a body cannot override it. */
+type Body = object & { kind?: never; formatVersion?: never }
+
+export function jsonDocument<T extends Body>(kind: JsonKind, body: T): { kind: JsonKind; formatVersion: number } & T {
   return { kind, formatVersion: JSON_FORMAT_VERSION, ...body }
 }
 
 /** Prints one document on stdout, redacted like every other report. */
-export function printJson(kind: JsonKind, body: object): void {
+export function printJson<T extends Body>(kind: JsonKind, body: T): void {
   print(JSON.stringify(jsonDocument(kind, body), null, 2))
 }
