@@ -154,11 +154,11 @@ test('usage: --matrix with --against, and --all-rows without --matrix, exit 3 wi
   assert.match(rows.stderr, 'add --matrix')
 })
 
-test('hostile keys stay in their cells; rows by registry order, then code unit; unmanaged shown, counted only with --strict', () => {
+test('hostile keys stay in their cells; rows by registry order, then code unit; unmanaged shown, counted only with --strict; a key drift.ignore skips is ignored, not undeclared', () => {
   const result = (environment: string, parts: Partial<DriftResult>): DriftResult => ({ environment, projectId: 'P2x', against: 'files', differences: [], compared: [], notes: [], ...parts })
   const results = [
     result('toString', {
-      compared: [{ type: 'tenant', key: 'a|b`c' }, { type: 'tenant', key: 'B' }, { type: 'role', key: 'evil\u001b[2K\u202e' }],
+      compared: [{ type: 'tenant', key: 'a|b`c' }, { type: 'tenant', key: 'B' }, { type: 'role', key: 'evil\u001b[2K\u202e' }, { type: 'tenant', key: 'sandbox', ignored: true }],
       differences: [{ type: 'tenant', key: 'stray', kind: 'unmanaged' }, { type: 'role', key: 'evil\u001b[2K\u202e', kind: 'duplicate' }],
     }),
     result('hasOwnProperty', { compared: [{ type: 'tenant', key: 'a|b`c' }], differences: [{ type: 'tenant', key: 'a|b`c', kind: 'missing' }] }),
@@ -170,13 +170,15 @@ test('hostile keys stay in their cells; rows by registry order, then code unit; 
     ['role', 'evil\u001b[2K\u202e', 'duplicate', 'not-declared'],
     ['tenant', 'B', 'ok', 'not-declared'],
     ['tenant', 'a|b`c', 'ok', 'missing'],
+    ['tenant', 'sandbox', 'ignored', 'not-declared'],
     ['tenant', 'stray', 'unmanaged', 'not-declared'],
   ])
+  assert.match(formatMatrixText(results, options), '- ignored: drift.ignore skips its key')
   assert.is(matrix.summary.drift, 2, 'unmanaged is not drift without --strict')
   assert.is(driftMatrix(results, { ...options, strict: true }).summary.drift, 3)
   // "B" is in sync where declared, and only one environment declares it: counted, shown with --all-rows
   assert.equal(driftMatrix(results, { ...options, allRows: false }).rows.map((row) => row.key), ['evil\u001b[2K\u202e', 'a|b`c', 'stray'])
-  assert.match(formatMatrixText(results, { ...options, allRows: false }), '1 more item(s) show no drift, 1 of them not declared in every environment (--all-rows lists them).')
+  assert.match(formatMatrixText(results, { ...options, allRows: false }), '2 more item(s) show no drift, 2 of them not declared in every environment (--all-rows lists them).')
 
   const markdown = formatMatrixMarkdown(results, options)
   assert.match(markdown, '| tenant | ``a\\|b`c`` | ✓ | + missing |')

@@ -64,10 +64,11 @@ export function findDrift(handlers: readonly AnyHandler[], desired: LiveState, l
  * The desired items findDrift compares, by type and key, in handler order: an item here that no
  * difference names is in sync (the matrix's "ok", where an item not here is not declared at all).
  */
-export function comparedItems(handlers: readonly AnyHandler[], desired: LiveState, rules: DriftRules): { type: string; key: string }[] {
+export function comparedItems(handlers: readonly AnyHandler[], desired: LiveState, rules: DriftRules): { type: string; key: string; ignored?: true }[] {
   return handlers.flatMap((handler) => {
     const skipped = skippedKeys(rules, handler.type)
-    return (desired.get(handler.type) ?? []).map((item) => handler.key(item)).filter((key) => !skipped.has(key)).map((key) => ({ type: handler.type, key }))
+    // declared but skipped by drift.ignore.<type>.keys: said as such, not as undeclared
+    return (desired.get(handler.type) ?? []).map((item) => handler.key(item)).map((key) => ({ type: handler.type, key, ...(skipped.has(key) ? { ignored: true as const } : {}) }))
   })
 }
 

@@ -8,8 +8,8 @@ import { escapeInvisible, quoted } from './quote.ts'
 import { printJson } from './json-document.ts'
 import { print } from './print.ts'
 
-const MARK: Record<CellState, string> = { ok: '✓', ...SIGN, 'not-declared': '·', unchecked: '×' }
-const PAINT: Record<CellState, (text: string) => string> = { ok: (text) => text, ...COLOUR, 'not-declared': chalk.dim, unchecked: chalk.red }
+const MARK: Record<CellState, string> = { ok: '✓', ...SIGN, ignored: '-', 'not-declared': '·', unchecked: '×' }
+const PAINT: Record<CellState, (text: string) => string> = { ok: (text) => text, ...COLOUR, ignored: chalk.dim, 'not-declared': chalk.dim, unchecked: chalk.red }
 /** what each mark means, for the legend */
 const SAYS: Record<CellState, string> = {
   ok: 'in sync',
@@ -17,11 +17,12 @@ const SAYS: Record<CellState, string> = {
   missing: 'missing: in the files, not live',
   unmanaged: 'unmanaged: live, not in the files',
   duplicate: 'duplicate: more than one live item holds the key',
+  ignored: 'ignored: drift.ignore skips its key',
   'not-declared': "not in that environment's files",
   unchecked: 'could not be checked',
 }
 /** marks that stand alone in a cell; the drift kinds are spelled out */
-const BARE: ReadonlySet<CellState> = new Set(['ok', 'not-declared', 'unchecked'])
+const BARE: ReadonlySet<CellState> = new Set(['ok', 'ignored', 'not-declared', 'unchecked'])
 
 /** `✓`, `·`, `×`, or the kind spelled out: `~ changed` */
 const label = ({ state }: MatrixCell) => (BARE.has(state) ? MARK[state] : `${MARK[state]} ${state}`)

@@ -7,11 +7,11 @@ import { byCodeUnit } from '../engine/normalize.ts'
 import { summarize } from './drift-report.ts'
 
 /**
- * A drift kind; `ok`: compared and in sync; `not-declared`: not part of that environment's files
- * (which says nothing of its live state, unlike `missing`); `unchecked`: its environment could
- * not be checked.
+ * A drift kind; `ok`: compared and in sync; `ignored`: declared, and its key is one the config's
+ * drift.ignore skips; `not-declared`: not part of that environment's files (which says nothing of
+ * its live state, unlike `missing`); `unchecked`: its environment could not be checked.
  */
-export type CellState = 'ok' | DriftKind | 'not-declared' | 'unchecked'
+export type CellState = 'ok' | DriftKind | 'ignored' | 'not-declared' | 'unchecked'
 
 export interface MatrixCell {
   state: CellState
@@ -71,7 +71,7 @@ function rowsOf(results: DriftResult[], types: readonly string[]): MatrixRow[] {
     return row
   }
   for (const { environment, compared, differences } of results) {
-    for (const { type, key } of compared) rowOf(type, key).cells[environment] = { state: 'ok' }
+    for (const { type, key, ignored } of compared) rowOf(type, key).cells[environment] = { state: ignored ? 'ignored' : 'ok' }
     for (const { type, key, kind, fields } of differences) {
       rowOf(type, key).cells[environment] = { state: kind, ...(fields ? { paths: fields.map((field) => field.path) } : {}) }
     }

@@ -15,8 +15,8 @@ export interface DriftResult {
   /** 'files', or the environment compared against */
   against: string
   differences: Difference[]
-  /** the desired items compared, by type and key: those no difference names are in sync */
-  compared: { type: string; key: string }[]
+  /** the desired items, by type and key: those no difference names are in sync, unless `ignored` (drift.ignore skips their key) */
+  compared: { type: string; key: string; ignored?: true }[]
   /** what the plugins say of the live items checked (an expired access key), drift or not */
   notes: Noted[]
   /** when the check could not be completed */
