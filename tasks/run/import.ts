@@ -26,7 +26,7 @@ export async function run(args: ImportArgs, log: ConsolaInstance): Promise<numbe
     const base = target.base ? readBaseSections(target.base, ctx.config, ctx.handlers, projectVariables(ctx.config)) : undefined
     // the file's own environment names its variables: `--out environments/eu.yaml` is environment "eu"
     const environment = path.basename(target.file).replace(/\.ya?ml$/, '')
-    const plan = await planImport(ctx, { environment, types, base })
+    const plan = await planImport(ctx, { environment, file: displayPath(target.file), types, base })
     const file = renderImportFile(target, plan, { environment: ctx.env.name, projectId: ctx.projectId, baseUrl: ctx.env.baseUrl, date: new Date() })
     refuseOverwrite(target, file, plan, ctx.env.exportDir, args.force)
     writeImport(target, file, plan, ctx.env.exportDir)
