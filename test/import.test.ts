@@ -173,6 +173,19 @@ test('with a base file, only what differs from it is written: a second environme
   assert.equal(JSON.parse(plan.stdout).changes, [])
 })
 
+test('--base naming the file written, or a file that extends it, is a usage error before the project is read: the file would extend itself', async ({ project }) => {
+  assert.is((await run(project, 'import', ['--out', 'environments/self.yaml'])).code, 0)
+  const before = read(project, 'environments/self.yaml')
+  project.write('environments/child.yaml', 'extends: self.yaml\n')
+  for (const base of ['environments/self.yaml', 'environments/child.yaml']) {
+    const refused = await run(project, 'import', ['--out', 'environments/self.yaml', '--base', base, '--force', '--json'])
+    assert.is(refused.code, 3, refused.stderr)
+    assert.is(JSON.parse(refused.stdout).error.code, 'USAGE', base)
+    assert.match(JSON.parse(refused.stdout).error.message, '--base')
+    assert.is(read(project, 'environments/self.yaml'), before, `untouched (--base ${base})`)
+  }
+})
+
 test('hostile: tenants called __proto__ and toString, and text with quotes, backslashes, newlines and ${...}, round-trip exactly', async () => {
   const project = createProject({}, configWithTestPlugins({ 'tenant-settings': '' }))
   try {
