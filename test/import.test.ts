@@ -186,6 +186,15 @@ test('--base naming the file written, or a file that extends it, is a usage erro
   }
 })
 
+test('a file written outside environments/ (or as .yml) is no environment yet: the report says where to put it, not a sync that cannot find it', async ({ project }) => {
+  for (const out of ['adopted/eu.yaml', 'environments/eu.yml']) {
+    const imported = await run(project, 'import', ['--out', out])
+    assert.is(imported.code, 0, imported.stderr)
+    assert.not.match(imported.stdout, '--env eu', out)
+    assert.match(imported.stdout, 'environments/eu.yaml', out)
+  }
+})
+
 test('hostile: tenants called __proto__ and toString, and text with quotes, backslashes, newlines and ${...}, round-trip exactly', async () => {
   const project = createProject({}, configWithTestPlugins({ 'tenant-settings': '' }))
   try {

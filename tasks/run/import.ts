@@ -4,6 +4,7 @@ import path from 'node:path'
 import { withContext, type Context } from '../../lib/run/context.ts'
 import { readBaseSections } from '../../lib/config/base-file.ts'
 import { projectVariables } from '../../lib/config/dotenv.ts'
+import { environmentsDir, isEnvironmentName } from '../../lib/config/environment-files.ts'
 import { closest } from '../../lib/config/validate.ts'
 import { ConfigError, displayPath, ExitCode, UsageError } from '../../lib/errors.ts'
 import { resolvesInside } from '../../lib/io/files.ts'
@@ -84,6 +85,11 @@ function report(ctx: Context, target: ImportTarget, file: ImportFile, plan: Impo
   }
   for (const note of [...(target.rewritten ? [target.rewritten] : []), ...plan.notes]) lines.push(`Note: ${note}`)
   const environment = path.basename(target.file).replace(/\.ya?ml$/, '')
-  lines.push(file.state === 'unchanged' ? `${shown} already says this: nothing written.` : `Wrote ${shown}. Next: npx tsx tasks/sync.ts --env ${environment} (it should plan no change).`)
+  // a sync finds only environments/<name>.yaml: a file elsewhere is told where it must go first
+  const home = path.join(environmentsDir(ctx.config), `${environment}.yaml`)
+  const next = home === target.file && isEnvironmentName(environment)
+    ? `Next: npx tsx tasks/sync.ts --env ${environment} (it should plan no change).`
+    : `To plan it, make it ${isEnvironmentName(environment) ? displayPath(home) : `environments/<name>.yaml (letters, digits, _ and -)`}.`
+  lines.push(file.state === 'unchanged' ? `${shown} already says this: nothing written.` : `Wrote ${shown}. ${next}`)
   return lines.join('\n')
 }
