@@ -113,6 +113,26 @@ test('local imported into a fresh file: the next plan from that file alone is em
   assert.match(missing.stderr, VARIABLE)
 })
 
+test('a secret variable\'s value pasted into a live field, as is, URL-encoded or in base64, refuses the import: nothing written, nothing printed', async ({ project }) => {
+  const stateFile = path.join(project.dir, '.descope-emulator/local.json')
+  const saved = fs.readFileSync(stateFile, 'utf8')
+  try {
+    for (const form of [OIDC_SECRET, encodeURIComponent(OIDC_SECRET), Buffer.from(`token ${OIDC_SECRET}`).toString('base64')]) {
+      const state = JSON.parse(saved)
+      const permission = Object.values(state.permissions as Record<string, { name: string; description: string }>).find((candidate) => candidate.name === 'projects.read')!
+      permission.description = `pasted: ${form} (oops)`
+      fs.writeFileSync(stateFile, JSON.stringify(state))
+      const refused = await run(project, 'import', ['--out', 'environments/leaky.yaml', '--json'])
+      assert.is(refused.code, 1, refused.stderr)
+      assert.is(JSON.parse(refused.stdout).error.code, 'EXPORT_SECRET')
+      assert.not.ok(`${refused.stdout}${refused.stderr}`.includes(form), 'not printed')
+      assert.not.ok(fs.existsSync(path.join(project.dir, 'environments/leaky.yaml')), `nothing written (${form.slice(0, 6)}…)`)
+    }
+  } finally {
+    fs.writeFileSync(stateFile, saved)
+  }
+})
+
 test('an import that would replace a section the file declares is refused without --force, the file untouched; an unchanged project writes nothing', async ({ project }) => {
   assert.is((await run(project, 'import', ['--out', 'environments/again.yaml'])).code, 0)
   const first = read(project, 'environments/again.yaml')
