@@ -11,6 +11,7 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { startEmulator, type Emulator } from '../lib/emulator/index.ts'
 import { parseBackup } from '../lib/backup/format.ts'
+import { connect } from '../lib/run/context.ts'
 import { edit } from '../lib/run/edit.ts'
 import tenantSettings from '../plugins/tenant-settings.ts'
 import tenantSso from '../plugins/tenant-sso.ts'
@@ -204,6 +205,32 @@ test('edit() refuses a label that is not a script\'s name, or is a built-in oper
       () => assert.unreachable(`label ${label} is refused`),
       (error: Error) => assert.match(error.message, /label .* must be the script's name/, label),
     )
+  }
+})
+
+test('edit() refuses what change() returns that is not items of its types (nothing, a string, a section\'s name, another type), rather than plan no change', async ({ project, key, emulator }) => {
+  const ctx = await connect('dev', { cwd: project.dir, variables: key })
+  const before = emulator.log.length
+  try {
+    const returns: [unknown, string][] = [
+      [undefined, 'returned undefined'],
+      ['garbage', 'returned a string'],
+      [[{ id: 'acme', name: 'A' }], 'returned an array'],
+      [{ tenants: [{ id: 'acme', name: 'A' }] }, '"tenants" (did you mean tenant?)'],
+      [{ role: [{ name: 'Viewer' }] }, '"role"'],
+    ]
+    for (const [returned, says] of returns) {
+      await edit(ctx, { label: 'careless', types: ['tenant'], change: () => returned as never, apply: true }).then(
+        () => assert.unreachable(`${JSON.stringify(returned)} is refused`),
+        (error: Error & { code?: string }) => {
+          assert.is(error.code, 'USAGE', error.message)
+          assert.match(error.message, says)
+        },
+      )
+    }
+    assert.ok(emulator.log.slice(before).every((entry) => entry.method === 'GET'), 'nothing written')
+  } finally {
+    await ctx.close()
   }
 })
 
