@@ -60,6 +60,7 @@ export const ERROR_CODES = {
   EXPORT_REFUSED: 'an export would write an unsafe file',
   EXPORT_SECRET: 'an export would write a secret',
   IMPORT_EXISTS: 'an import would replace sections of an existing file, or flow and theme files (pass --force)',
+  IMPORT_UNDECLARABLE: 'the project holds a value an environment file cannot declare, or would read back otherwise',
   AUDIT_WRITE: 'the audit log could not be written',
   LIVE_INVALID: 'the API answered data of an unexpected shape',
   LIVE_UNREADABLE: 'the environment\'s management key may not read a type the plan needs',

@@ -113,6 +113,26 @@ test('local imported into a fresh file: the next plan from that file alone is em
   assert.match(missing.stderr, VARIABLE)
 })
 
+test('a secret variable\'s value pasted into a live field, as is, URL-encoded or in base64, refuses the import: nothing written, nothing printed', async ({ project }) => {
+  const stateFile = path.join(project.dir, '.descope-emulator/local.json')
+  const saved = fs.readFileSync(stateFile, 'utf8')
+  try {
+    for (const form of [OIDC_SECRET, encodeURIComponent(OIDC_SECRET), Buffer.from(`token ${OIDC_SECRET}`).toString('base64')]) {
+      const state = JSON.parse(saved)
+      const permission = Object.values(state.permissions as Record<string, { name: string; description: string }>).find((candidate) => candidate.name === 'projects.read')!
+      permission.description = `pasted: ${form} (oops)`
+      fs.writeFileSync(stateFile, JSON.stringify(state))
+      const refused = await run(project, 'import', ['--out', 'environments/leaky.yaml', '--json'])
+      assert.is(refused.code, 1, refused.stderr)
+      assert.is(JSON.parse(refused.stdout).error.code, 'EXPORT_SECRET')
+      assert.not.ok(`${refused.stdout}${refused.stderr}`.includes(form), 'not printed')
+      assert.not.ok(fs.existsSync(path.join(project.dir, 'environments/leaky.yaml')), `nothing written (${form.slice(0, 6)}…)`)
+    }
+  } finally {
+    fs.writeFileSync(stateFile, saved)
+  }
+})
+
 test('an import that would replace a section the file declares is refused without --force, the file untouched; an unchanged project writes nothing', async ({ project }) => {
   assert.is((await run(project, 'import', ['--out', 'environments/again.yaml'])).code, 0)
   const first = read(project, 'environments/again.yaml')
@@ -178,6 +198,28 @@ test('with a base file, only what differs from it is written: a second environme
   const plan = await run(project, 'sync', ['--env', 'second-imported', '--json'])
   assert.is(plan.code, 0, plan.stderr)
   assert.equal(JSON.parse(plan.stdout).changes, [])
+})
+
+test('--base naming the file written, or a file that extends it, is a usage error before the project is read: the file would extend itself', async ({ project }) => {
+  assert.is((await run(project, 'import', ['--out', 'environments/self.yaml'])).code, 0)
+  const before = read(project, 'environments/self.yaml')
+  project.write('environments/child.yaml', 'extends: self.yaml\n')
+  for (const base of ['environments/self.yaml', 'environments/child.yaml']) {
+    const refused = await run(project, 'import', ['--out', 'environments/self.yaml', '--base', base, '--force', '--json'])
+    assert.is(refused.code, 3, refused.stderr)
+    assert.is(JSON.parse(refused.stdout).error.code, 'USAGE', base)
+    assert.match(JSON.parse(refused.stdout).error.message, '--base')
+    assert.is(read(project, 'environments/self.yaml'), before, `untouched (--base ${base})`)
+  }
+})
+
+test('a file written outside environments/ (or as .yml) is no environment yet: the report says where to put it, not a sync that cannot find it', async ({ project }) => {
+  for (const out of ['adopted/eu.yaml', 'environments/eu.yml']) {
+    const imported = await run(project, 'import', ['--out', out])
+    assert.is(imported.code, 0, imported.stderr)
+    assert.not.match(imported.stdout, '--env eu', out)
+    assert.match(imported.stdout, 'environments/eu.yaml', out)
+  }
 })
 
 test('hostile: tenants called __proto__ and toString, and text with quotes, backslashes, newlines and ${...}, round-trip exactly', async () => {

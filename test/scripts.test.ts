@@ -11,7 +11,9 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { startEmulator, type Emulator } from '../lib/emulator/index.ts'
 import { parseBackup } from '../lib/backup/format.ts'
+import { connect } from '../lib/run/context.ts'
 import { edit } from '../lib/run/edit.ts'
+import { textTable } from '../lib/report/table.ts'
 import tenantSettings from '../plugins/tenant-settings.ts'
 import tenantSso from '../plugins/tenant-sso.ts'
 import { configWithTestPlugins, createProject, emulatorEnvironment, REPO, runTask, type Project } from './helpers/project.ts'
@@ -125,6 +127,12 @@ test('the report as a table: one line per tenant, a newline in a value shown as 
   assert.not.match(brief.stdout.split('\n')[0]!, 'sso')
 })
 
+test('the report\'s table takes as many tenants as a project holds: 200,000 rows, no stack overflow', () => {
+  const table = textTable(['id', 'name'], Array.from({ length: 200_000 }, (_, index) => [`tenant-${index}`, 'Name']))
+  assert.is(table.split('\n').length, 200_001)
+  assert.is(table.split('\n')[1], 'tenant-0       Name')
+})
+
 test('the report as JSON: one document of kind tenant-report, attribute keys as data', async (context) => {
   const result = await run(context, REPORT, '--env', 'dev', '--json')
   assert.is(result.code, 0, result.stderr)
@@ -204,6 +212,32 @@ test('edit() refuses a label that is not a script\'s name, or is a built-in oper
       () => assert.unreachable(`label ${label} is refused`),
       (error: Error) => assert.match(error.message, /label .* must be the script's name/, label),
     )
+  }
+})
+
+test('edit() refuses what change() returns that is not items of its types (nothing, a string, a section\'s name, another type), rather than plan no change', async ({ project, key, emulator }) => {
+  const ctx = await connect('dev', { cwd: project.dir, variables: key })
+  const before = emulator.log.length
+  try {
+    const returns: [unknown, string][] = [
+      [undefined, 'returned undefined'],
+      ['garbage', 'returned a string'],
+      [[{ id: 'acme', name: 'A' }], 'returned an array'],
+      [{ tenants: [{ id: 'acme', name: 'A' }] }, '"tenants" (did you mean tenant?)'],
+      [{ role: [{ name: 'Viewer' }] }, '"role"'],
+    ]
+    for (const [returned, says] of returns) {
+      await edit(ctx, { label: 'careless', types: ['tenant'], change: () => returned as never, apply: true }).then(
+        () => assert.unreachable(`${JSON.stringify(returned)} is refused`),
+        (error: Error & { code?: string }) => {
+          assert.is(error.code, 'USAGE', error.message)
+          assert.match(error.message, says)
+        },
+      )
+    }
+    assert.ok(emulator.log.slice(before).every((entry) => entry.method === 'GET'), 'nothing written')
+  } finally {
+    await ctx.close()
   }
 })
 

@@ -109,6 +109,7 @@ async function editTarget<T extends ItemType>(ctx: Context, options: EditOptions
   const script = `the script "${options.label}"`
   const handed = Object.fromEntries(types.map((type) => [type, structuredClone(live.get(type) ?? [])])) as ItemsOf<T>
   const returned = await options.change(handed)
+  assertShape(ctx, options.label, types, returned)
   const issues: ConfigIssue[] = []
   const declared = new Map<string, object[]>()
   /** per type, the key of each declared item: where a plan's message points */
@@ -116,7 +117,7 @@ async function editTarget<T extends ItemType>(ctx: Context, options: EditOptions
   const at = (handler: AnyHandler, key: string) => `${handler.section}[${quoted(key)}]`
   for (const type of types) {
     const handler = ctx.handlers.get(type)
-    const items = returned !== null && typeof returned === 'object' ? own(returned, type) : undefined
+    const items = own(returned, type)
     if (items === undefined) continue
     if (!Array.isArray(items)) throw new UsageError(`edit "${options.label}": change() must return a list of ${type} items for ${type}, not ${typeof items}`)
     const before = new Map<string, object>()
@@ -147,6 +148,21 @@ async function editTarget<T extends ItemType>(ctx: Context, options: EditOptions
       return { file: script, path: key === undefined ? '' : formatPath([at(ctx.handlers.get(type), key), ...(field ? [field] : [])]) }
     },
   }
+}
+
+/**
+ * What change() returns is an object of lists by type: anything else (nothing, a list, a
+ * section's name, a type not asked for) is a mistake that would otherwise plan no change, as if
+ * the script had nothing to do. (An item in place, mutated, is lost: change() gets a copy.)
+ */
+function assertShape(ctx: Context, label: string, types: string[], returned: unknown): asserts returned is object {
+  const what = Array.isArray(returned) ? 'an array' : returned === null ? 'null' : typeof returned === 'object' ? undefined : typeof returned === 'undefined' ? 'undefined' : `a ${typeof returned}`
+  const example = `{ ${types[0]}: [...] }`
+  if (what) throw new UsageError(`edit "${label}": change() returned ${what}; return the items as they should be, by type: ${example} (an item it leaves out stays as it is)`)
+  const others = Object.keys(returned as object).filter((key) => !types.includes(key))
+  if (!others.length) return
+  const guess = (key: string) => ctx.handlers.find((handler) => handler.section === key && types.includes(handler.type))?.type
+  throw new UsageError(`edit "${label}": change() returned ${others.map((key) => `${quoted(key)}${guess(key) ? ` (did you mean ${guess(key)}?)` : ''}`).join(', ')}, not among the types it was given (${types.join(', ')}); return ${example}`)
 }
 
 /**

@@ -12,7 +12,7 @@ import { readPolicy } from '../config/config.ts'
 import { readEnvironmentFile } from '../config/env-file.ts'
 import { environmentFile } from '../config/environment-files.ts'
 import { blockHolds, blockText, renderKey, topLevelBlocks, type Block } from '../config/render-env.ts'
-import { ConfigError, displayPath, type ConfigIssue } from '../errors.ts'
+import { ConfigError, displayPath, UsageError, type ConfigIssue } from '../errors.ts'
 import { readTextFile, writeFileAtomic } from '../io/files.ts'
 import { writeExport } from './export.ts'
 
@@ -56,7 +56,12 @@ export function importTarget(ctx: Context, out: string | undefined, base: string
     ]
   }
   const extended = exists && merged.chain.length > 1 ? merged.chain[1] : undefined
-  return { file, exists, blocks, base: base === undefined ? extended : path.resolve(base), ...(rewritten ? { rewritten } : {}) }
+  const baseFile = base === undefined ? extended : path.resolve(base)
+  // the file would extend itself: a cycle no plan can load, its sections all "left to the base"
+  if (baseFile && readEnvironmentFile(baseFile, readPolicy(ctx.config, 'environment')).chain.includes(file)) {
+    throw new UsageError(`--base ${displayPath(baseFile)} is ${baseFile === file ? 'the file the import writes' : `or extends ${displayPath(file)}, the file the import writes`}; name the file it should extend, such as environments/base.yaml`)
+  }
+  return { file, exists, blocks, base: baseFile, ...(rewritten ? { rewritten } : {}) }
 }
 
 export interface ImportFile {

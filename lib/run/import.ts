@@ -12,12 +12,15 @@ import type { Context } from './context.ts'
 import type { ResourceHandler } from '../contract.ts'
 import type { BaseSections } from '../config/base-file.ts'
 import { fileValue } from '../config/render-env.ts'
-import { DescopeMgmtError } from '../errors.ts'
+import { validateSection } from '../config/sections.ts'
+import { ConfigError, DescopeMgmtError, type ConfigIssue } from '../errors.ts'
 import { findDrift } from '../engine/drift.ts'
 import { readLive } from '../engine/live.ts'
 import { withoutFields } from '../engine/normalize.ts'
 import { own } from '../config/schemas.ts'
 import { stableJson } from '../io/json-file.ts'
+import { showChange } from '../report/plan-report.ts'
+import { escapeInvisible } from '../report/quote.ts'
 import { holdsSecret } from '../report/secrets.ts'
 import { planExport, sectionOf, type ExportedFile } from './export.ts'
 
@@ -26,6 +29,8 @@ type AnyHandler = ResourceHandler<any, any>
 export interface ImportOptions {
   /** the environment the file is for: the first part of its secrets' variable names */
   environment: string
+  /** the file to write, as messages show it */
+  file: string
   /** only these types (default: every configured type) */
   types?: string[]
   /** what the file's base declares: sections equal to live are left to it */
@@ -91,6 +96,7 @@ export async function planImport(ctx: Context, options: ImportOptions): Promise<
     wanted.push({ handler, items: importable(handler, items, live, notes) })
   }
   const variables = secretVariables(ctx, wanted, options.environment)
+  refuseUndeclarable(ctx, wanted, variables, options.file)
   for (const { handler, items } of wanted) {
     const section = inlineSection(handler, items, variables, options.base, notes)
     if (section) sections.push(section)
@@ -169,6 +175,49 @@ function takesField(handler: AnyHandler, item: object, field: string, settings: 
   const candidate = Object.fromEntries([...Object.entries(handler.asDeclared?.(item) ?? item), [field, 'x'.repeat(32)]])
   const parsed = v.safeParse(handler.schema, candidate)
   return parsed.success && !(handler.check?.([parsed.output], settings) ?? []).some((issue) => issue.field === field)
+}
+
+const UNDECLARABLE_FIX = 'change it in the Descope console and import again, or leave the type out with --type'
+
+/**
+ * Live values a file cannot declare (a tab or an escape code in a name, an id with a space: the
+ * console takes what the file's schema refuses) are refused before anything is written: a file
+ * the next plan cannot load, or would change (a name with spaces around it, which a file's
+ * schema trims), is no adoption. Each section is checked as a load would check it, each secret
+ * standing in for the value its variable will hold, then compared with live as a plan would.
+ */
+function refuseUndeclarable(ctx: Context, wanted: { handler: AnyHandler; items: object[] }[], variables: ReturnType<typeof secretVariables>, file: string): void {
+  const issues: ConfigIssue[] = []
+  for (const { handler, items } of wanted) {
+    const placeheld = items.map((item) => {
+      const secrets = variables.of(item)
+      return secrets ? Object.fromEntries([...Object.entries(item), ...[...secrets.keys()].map((field) => [field, 'x'.repeat(32)])]) : item
+    })
+    const section = sectionOf(handler, placeheld)
+    if (section === undefined) continue
+    const found: ConfigIssue[] = []
+    const declared = validateSection(handler, section, () => file, found, { dir: '', readJson: () => ({}) }, ctx.env.settings.get(handler.type) ?? {})
+    // valid, it must still read back as live: a schema that trims a name would rename the item
+    for (const difference of declared && !found.length ? findDrift([handler], new Map([[handler.type, declared.items]]), new Map([[handler.type, items]]), { ignore: {}, environmentSpecific: {} }) : []) {
+      const where = `${handler.type} ${JSON.stringify(difference.key)} (as live holds it)`
+      if (difference.kind === 'changed') {
+        for (const field of difference.fields ?? []) {
+          const [live, desired] = showChange(field.live, field.desired).map(escapeInvisible)
+          issues.push({ file, path: handler.section, message: `${where}: ${field.path} ${live} would read back from a file as ${desired}`, fix: UNDECLARABLE_FIX })
+        }
+      } else if (difference.kind === 'missing') {
+        issues.push({ file, path: handler.section, message: `${where}: its key would read back from a file as another`, fix: UNDECLARABLE_FIX })
+      }
+    }
+    for (const issue of found) {
+      // the path points into a file that is never written: the item is named by its key too
+      const index = new RegExp(`^${handler.section}\\[(\\d+)\\]`).exec(issue.path)?.[1]
+      const declared = index !== undefined && Array.isArray(section) ? section[Number(index)] : undefined
+      const key = declared === undefined ? undefined : handler.key(declared)
+      issues.push({ ...issue, message: `${key === undefined ? '' : `${handler.type} ${JSON.stringify(key)} `}(as live holds it): ${issue.message.replace(/; write it without$/, '')}`, fix: UNDECLARABLE_FIX })
+    }
+  }
+  if (issues.length) throw new ConfigError('IMPORT_UNDECLARABLE', issues, { title: 'the project holds values an environment file cannot declare (nothing was written)' })
 }
 
 /** Where a write-only value goes before the YAML is made; replaced by its `${VAR}` after escaping. */

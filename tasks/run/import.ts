@@ -27,7 +27,7 @@ export async function run(args: ImportArgs, log: ConsolaInstance): Promise<numbe
     const base = target.base ? readBaseSections(target.base, ctx.config, ctx.handlers, projectVariables(ctx.config)) : undefined
     // the file's own environment names its variables: `--out environments/eu.yaml` is environment "eu"
     const environment = path.basename(target.file).replace(/\.ya?ml$/, '')
-    const plan = await planImport(ctx, { environment, types, base })
+    const plan = await planImport(ctx, { environment, file: displayPath(target.file), types, base })
     const file = renderImportFile(target, plan, { environment: ctx.env.name, projectId: ctx.projectId, baseUrl: ctx.env.baseUrl, date: new Date() })
     refuseOverwrite(target, file, plan, ctx.env.exportDir, args.force)
     writeImport(target, file, plan, ctx.env.exportDir)
@@ -84,13 +84,12 @@ function report(ctx: Context, target: ImportTarget, file: ImportFile, plan: Impo
     for (const variable of plan.variables) lines.push(`  ${variable.name}   ${variable.type} ${JSON.stringify(variable.key)} ${variable.field}`)
   }
   for (const note of [...(target.rewritten ? [target.rewritten] : []), ...plan.notes]) lines.push(`Note: ${note}`)
-  lines.push(file.state === 'unchanged' ? `${shown} already says this: nothing written.` : `Wrote ${shown}.${nextStep(ctx, target.file)}`)
+  const environment = path.basename(target.file).replace(/\.ya?ml$/, '')
+  // a sync finds only environments/<name>.yaml: a file elsewhere is told where it must go first
+  const home = path.join(environmentsDir(ctx.config), `${environment}.yaml`)
+  const next = home === target.file && isEnvironmentName(environment) && environment !== 'base'
+    ? `Next: npx tsx tasks/sync.ts --env ${environment} (it should plan no change).`
+    : `To plan it, make it ${isEnvironmentName(environment) ? displayPath(home) : `environments/<name>.yaml (letters, digits, _ and -)`}.`
+  lines.push(file.state === 'unchanged' ? `${shown} already says this: nothing written.` : `Wrote ${shown}. ${next}`)
   return lines.join('\n')
-}
-
-/** The plan to run next, when the file written is an environment's (not one written elsewhere to copy from). */
-function nextStep(ctx: Context, file: string): string {
-  const name = path.basename(file).replace(/\.yaml$/, '')
-  const isEnvironment = path.dirname(path.resolve(file)) === environmentsDir(ctx.config) && file.endsWith('.yaml') && isEnvironmentName(name) && name !== 'base'
-  return isEnvironment ? ` Next: npx tsx tasks/sync.ts --env ${name} (it should plan no change).` : ''
 }
