@@ -188,4 +188,12 @@ test('hostile keys stay in their cells; rows by registry order, then code unit; 
   assert.equal(textRow(text, 'role', 'evil'), ['role', '"evil\\u001b[2K\\u202e"', '! duplicate', '·'])
 })
 
+test('the text matrix takes as many rows as a project has: 200,000 missing tenants, no stack overflow', () => {
+  const compared = Array.from({ length: 200_000 }, (_, i) => ({ type: 'tenant', key: `t${i}` }))
+  const differences = compared.map(({ type, key }) => ({ type, key, kind: 'missing' as const }))
+  const text = formatMatrixText([{ environment: 'dev', projectId: 'P2x', against: 'files', differences, compared, notes: [] }], { types: ['tenant'], strict: false, allRows: false })
+  assert.match(text, 'tenant  "t99999"   + missing')
+  assert.match(text, 'Drift: 0 changed, 200000 missing')
+})
+
 test.run()

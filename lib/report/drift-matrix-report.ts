@@ -7,6 +7,7 @@ import { driftMatrix, type CellState, type DriftMatrix, type MatrixCell, type Ma
 import { escapeInvisible, quoted } from './quote.ts'
 import { printJson } from './json-document.ts'
 import { print } from './print.ts'
+import { widest } from './table.ts'
 
 const MARK: Record<CellState, string> = { ok: '✓', ...SIGN, ignored: '-', 'not-declared': '·', unchecked: '×' }
 const PAINT: Record<CellState, (text: string) => string> = { ok: (text) => text, ...COLOUR, ignored: chalk.dim, 'not-declared': chalk.dim, unchecked: chalk.red }
@@ -66,7 +67,7 @@ export function formatMatrixText(results: DriftResult[], options: MatrixOptions)
         paint: [(text: string) => text, (text: string) => text, ...names.map((name) => PAINT[row.cells[name]!.state])],
       })),
     ]
-    const widths = table[0]!.head.map((_, column) => Math.max(...table.map((line) => line.head[column]!.length)))
+    const widths = table[0]!.head.map((_, column) => widest(table.map((line) => line.head[column])))
     for (const { head, paint } of table) {
       const padded = head.map((text, column) => (paint[column] ?? chalk.bold)(column === head.length - 1 ? text : text.padEnd(widths[column]!)))
       lines.push(padded.join('  '))

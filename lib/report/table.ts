@@ -5,11 +5,17 @@
 // (=, +, -, @, a tab or a carriage return first: OWASP's "CSV injection") starts with a ' instead.
 import { escapeInvisible } from './quote.ts'
 
+/** The length of the longest text: a fold, since Math.max(...) spread over a project's 150,000 tenants overflows the stack. */
+export const widest = (texts: Iterable<string | undefined>): number => {
+  let width = 0
+  for (const text of texts) width = Math.max(width, text?.length ?? 0)
+  return width
+}
+
 /** Columns padded to their widest cell, two spaces apart; the last one is not padded. */
 export function textTable(head: string[], rows: string[][]): string {
   const cells = [head, ...rows].map((row) => row.map(escapeInvisible))
-  // a fold, not Math.max(...): spread, a project's 150,000 tenants overflow the stack
-  const widths = head.map((_, column) => cells.reduce((widest, row) => Math.max(widest, row[column]?.length ?? 0), 0))
+  const widths = head.map((_, column) => widest(cells.map((row) => row[column])))
   return cells
     .map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ').trimEnd())
     .join('\n')

@@ -5,6 +5,7 @@
 import { chalk } from 'zx/core'
 import type { EnvironmentCheck, Problem, Unchecked, ValidateResult } from '../run/validate-offline.ts'
 import { escapeInvisible } from './quote.ts'
+import { widest } from './table.ts'
 
 /** What environment the config's own problems are shown under. */
 const CONFIG = '(config)'
@@ -91,7 +92,7 @@ export function formatText(result: ValidateResult): string {
   for (const check of failures) out.push(chalk.red(oneLine(`${check.environment}: could not be checked (${check.failure!.code}): ${check.failure!.message}`)), '')
   if (missing.length) {
     out.push(`Variables not set (${result.strict ? 'errors with --strict' : 'listed, not errors; --strict makes them errors'}):`)
-    const column = Math.max(...missing.map((line) => line.text.length)) + 2
+    const column = widest(missing.map((line) => line.text)) + 2
     for (const line of missing) out.push(`  ${line.text.padEnd(column)}${oneLine(where(line))}${chalk.dim(oneLine(` (${line.environments.join(', ')})`))}`)
     out.push('')
   }
