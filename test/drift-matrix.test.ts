@@ -192,6 +192,7 @@ test('the text matrix takes as many rows as a project has: 200,000 missing tenan
   const compared = Array.from({ length: 200_000 }, (_, i) => ({ type: 'tenant', key: `t${i}` }))
   const differences = compared.map(({ type, key }) => ({ type, key, kind: 'missing' as const }))
   const text = formatMatrixText([{ environment: 'dev', projectId: 'P2x', against: 'files', differences, compared, notes: [] }], { types: ['tenant'], strict: false, allRows: false })
+    .replace(/\u001b\[[0-9;]*m/g, '')
   assert.match(text, 'tenant  "t99999"   + missing')
   assert.match(text, 'Drift: 0 changed, 200000 missing')
 })
