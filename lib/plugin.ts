@@ -20,8 +20,11 @@ export async function readEach<T>(ctx: Pick<HandlerContext, 'progress'>, keys: r
   let done = 0
   progress(0, keys.length)
   return Promise.all(keys.map(async (key) => {
-    const answer = await read(key)
-    progress(++done, keys.length)
-    return answer
+    try {
+      return await read(key)
+    } finally {
+      // a read that failed is over too: the count reaches its total, and no status line is left behind
+      progress(++done, keys.length)
+    }
   }))
 }

@@ -12,6 +12,7 @@ import { print, printSecretOnce } from '../lib/report/print.ts'
 import { configWithTestPlugins, createProject, defaultConfig, emulatorEnvironment, runTask, type Project } from './helpers/project.ts'
 import { seedTenants } from './helpers/seed.ts'
 import tenantSettings from '../plugins/tenant-settings.ts'
+import { readEach } from '../lib/plugin.ts'
 
 const APPLY_LINE = /^\[(\d+)\/(\d+)\] \d+\.\ds  (created|updated|deleted|failed to|skipped) /
 const PROGRESS_LINE = /^(\[\d+\/\d+\] |read \d+\/\d+ |waiting [\d.m]+s for the rate limit)/
@@ -247,6 +248,15 @@ test('what a task prints on stdout clears the status line first and has it drawn
     'err:\r\u001b[2K',
     'out:after the end\n',
   ])
+})
+
+test('an item-by-item read that fails still reaches its total: no status line is left behind it', async () => {
+  const counts: Array<[number, number]> = []
+  const read = (key: string) => (key === 'b' ? Promise.reject(new Error('refused')) : new Promise<string>((resolve) => setTimeout(() => resolve(key), 10)))
+  const failed = await readEach({ progress: (done, total) => counts.push([done, total]) }, ['a', 'b', 'c'], read).then(() => undefined, (error: Error) => error)
+  assert.is(failed?.message, 'refused')
+  await new Promise((resolve) => setTimeout(resolve, 30))
+  assert.equal(counts.at(-1), [3, 3])
 })
 
 test.run()
