@@ -64,13 +64,16 @@ test('sync, restore and runPlan from lib/index.ts refuse a protected environment
   assert.ok(emulator.state.tenants.keep)
 })
 
-test('a copy of prod is prod: through extends, by project id, whatever the case of its name', async ({ emulator, project }) => {
+test('a copy of prod is prod: through extends, by project id, whatever the case of its name', async ({ emulator, dev, project }) => {
   project.write('environments/prodcopy.yaml', 'extends: prod.yaml\n')
   project.write('environments/sameproject.yaml', emulatorEnvironment(emulator, 'tenants:\n  - { id: keep, name: Keep }\n'))
   project.write('environments/Prod.yaml', emulatorEnvironment(emulator, 'tenants:\n  - { id: keep, name: Keep }\n'))
   fs.symlinkSync(path.join(project.dir, 'environments/prod.yaml'), path.join(project.dir, 'environments/shared.yaml'))
   project.write('environments/linked.yaml', 'extends: shared.yaml\nmanagementKey: ${OTHER_KEY}\n')
+  // protected by its own file, not by the config's list: another file naming that project is protected too
+  project.write('environments/vault.yaml', `${emulatorEnvironment(dev, '')}protected: true\n`)
   const because: Record<string, string> = {
+    dev: 'it names the same project as the protected environment "vault"',
     prodcopy: 'it extends prod.yaml, a protected environment',
     sameproject: 'it names the same project as the protected environment "',
     linked: 'it extends prod.yaml, a protected environment',
@@ -82,7 +85,7 @@ test('a copy of prod is prod: through extends, by project id, whatever the case 
     assert.is(JSON.parse(result.stdout).error.code, 'PROTECTED', env)
     assert.match(result.stderr, `(${reason}`)
   }
-  assert.is(emulator.log.filter(isWrite).length, 0)
+  assert.is(emulator.log.filter(isWrite).length + dev.log.filter(isWrite).length, 0)
   // and a copy cannot unprotect itself
   project.write('environments/prodcopy.yaml', 'extends: prod.yaml\nprotected: false\n')
   const unprotected = await runTask('sync', ['--env', 'prodcopy'], { cwd: project.dir, env: { EMULATOR_KEY: emulator.managementKey } })

@@ -1,6 +1,7 @@
 // Which environments need a confirmation before an apply, and why. A copy of prod is prod:
 // the name in protectedEnvironments (in any case: `Prod` opens prod.yaml on macOS), a file
-// that extends a protected environment's file (through links too), and a file naming the same
+// that extends a protected environment's file (through links too; protected by the config's
+// list or by its own `protected: true`), and a file naming the same
 // project (the same projectId, literally or by the same ${VAR}, or one that resolves to the
 // same id; a management key is no proof: one company key may serve every project). Worked out
 // only when an apply asks: reading the protected files costs a plan nothing.
@@ -29,7 +30,7 @@ export function protectionOf(input: ProtectionInput): () => string | undefined {
 export function inherited({ name, config, merged, variables }: ProtectionInput): string | undefined {
   if (config.protectedEnvironments.some((other) => other.toLowerCase() === name.toLowerCase())) return 'protectedEnvironments names it'
   const chain = merged.chain.slice(1).map(identity)
-  const files = protectedFiles(config, name)
+  const files = [...protectedFiles(config, name), ...selfProtectedFiles(config, name)]
   const extended = files.find((file) => chain.includes(identity(file)))
   if (extended) return `it extends ${path.basename(extended)}, a protected environment`
   const mine = projectOf(merged.values, variables)
@@ -52,6 +53,23 @@ function protectedFiles(config: Config, name: string): string[] {
   const present = fs.existsSync(dir) ? fs.readdirSync(dir) : []
   const wanted = new Set(config.protectedEnvironments.map((other) => `${other.toLowerCase()}.yaml`))
   return present.filter((file) => wanted.has(file.toLowerCase()) && file.toLowerCase() !== `${name.toLowerCase()}.yaml`).map((file) => path.join(dir, file))
+}
+
+/** The other environments' files that say `protected: true` themselves (or through what they extend). */
+function selfProtectedFiles(config: Config, name: string): string[] {
+  const dir = path.resolve(config.root, config.environmentsDir)
+  const present = fs.existsSync(dir) ? fs.readdirSync(dir) : []
+  const listed = new Set(config.protectedEnvironments.map((other) => `${other.toLowerCase()}.yaml`))
+  return present
+    .filter((file) => file.endsWith('.yaml') && file !== 'base.yaml' && !listed.has(file.toLowerCase()) && file.toLowerCase() !== `${name.toLowerCase()}.yaml`)
+    .map((file) => path.join(dir, file))
+    .filter((file) => {
+      try {
+        return readEnvironmentFile(file, readPolicy(config, 'environment')).values.protected === true
+      } catch {
+        return false // a file that cannot be read now protects nothing it could be compared with
+      }
+    })
 }
 
 /** A file by what it is, not what it is called: a link and its target are one file. */
