@@ -3,6 +3,7 @@
 // server id and no secret. Around it: no overwrite without --force (and no churn when nothing
 // changed), --type, a base file, hostile keys and values, and the --json document.
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import yaml from 'js-yaml'
 import { suite } from 'uvu'
@@ -163,6 +164,14 @@ test('--type imports those types only (by type or section name), keeping the fil
   assert.equal(JSON.parse(typed.stdout).sections.map((section: { section: string }) => section.section), ['roles', 'tenants'])
   const values = yaml.load(read(project, 'environments/typed.yaml')) as Record<string, unknown>
   assert.equal(Object.keys(values).sort(), ['emulator', 'roles', 'tenants', 'throttle'])
+  // written outside the project, to copy from: and again, over what the first run wrote
+  const outside = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'import-out-')), 'roles.yaml')
+  for (const time of [1, 2]) {
+    const again = await run(project, 'import', ['--type', 'role', '--out', outside, '--force'])
+    assert.is(again.code, 0, `run ${time}: ${again.stderr}`)
+  }
+  assert.ok((yaml.load(fs.readFileSync(outside, 'utf8')) as { roles: unknown[] }).roles.length > 0)
+  fs.rmSync(path.dirname(outside), { recursive: true })
   // written elsewhere, to copy from: no environment of that name to plan
   const elsewhere = await run(project, 'import', ['--type', 'role', '--out', 'roles-of-local.yaml'])
   assert.is(elsewhere.code, 0, elsewhere.stderr)

@@ -38,9 +38,11 @@ export function importTarget(ctx: Context, out: string | undefined, base: string
   const file = out === undefined ? own : path.resolve(out)
   const exists = fs.existsSync(file)
   const source = exists ? file : own
-  const merged = readEnvironmentFile(source, readPolicy(ctx.config, 'environment'))
+  // a file --out names outside the project was the user's choice: read where it is, not as part of the project
+  const policy = { ...readPolicy(ctx.config, 'environment'), ...(source === own ? {} : { root: path.dirname(source) }) }
+  const merged = readEnvironmentFile(source, policy)
   const sections = new Set(ctx.handlers.map((handler) => handler.section))
-  let blocks = topLevelBlocks(withoutHeader(readTextFile(source, readPolicy(ctx.config, 'environment'))))
+  let blocks = topLevelBlocks(withoutHeader(readTextFile(source, policy)))
   // a new file starts from the environment's settings only
   if (!exists) blocks = blocks.filter((block) => block.key === undefined ? false : block.key !== 'extends' && !sections.has(block.key))
   // the keys the file itself sets (a new file: the environment's settings, none of its sections)
