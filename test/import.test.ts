@@ -209,6 +209,16 @@ test('with a base file, only what differs from it is written: a second environme
   assert.equal(JSON.parse(plan.stdout).changes, [])
 })
 
+test('a one-per-project section the base declares and the project lacks: the import says the next plan still sets it, not that it plans nothing', async ({ project }) => {
+  project.write('environments/fresh.yaml', 'extends: base.yaml\nemulator: { persist: .descope-emulator/fresh.json }\n')
+  const imported = await run(project, 'import', ['--env', 'fresh', '--type', 'tenant,authorizationSchema'])
+  assert.is(imported.code, 0, imported.stderr)
+  assert.match(imported.stdout, 'authorizationSchema: environments/base.yaml declares it and the project has none')
+  assert.match(imported.stdout, 'Next: npx tsx tasks/sync.ts --env fresh (it plans only what the notes say of authorizationSchema).')
+  const json = JSON.parse((await run(project, 'import', ['--env', 'fresh', '--type', 'tenant,authorizationSchema', '--json', '--force'])).stdout)
+  assert.equal(json.unsettled, ['authorizationSchema'])
+})
+
 test('--base naming the file written, or a file that extends it, is a usage error before the project is read: the file would extend itself', async ({ project }) => {
   assert.is((await run(project, 'import', ['--out', 'environments/self.yaml'])).code, 0)
   const before = read(project, 'environments/self.yaml')

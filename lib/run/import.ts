@@ -75,6 +75,8 @@ export interface ImportPlan {
   covers: string[]
   /** what the user must know: types not read, sections left out, items a base cannot lose */
   notes: string[]
+  /** sections the next plan still changes: the base declares them and the project has none, which a file cannot undo */
+  unsettled: string[]
 }
 
 export async function planImport(ctx: Context, options: ImportOptions): Promise<ImportPlan> {
@@ -84,6 +86,7 @@ export async function planImport(ctx: Context, options: ImportOptions): Promise<
   const inherited = inline.flatMap((handler) => (handler.inheritsFrom && ctx.handlers.has(handler.inheritsFrom) ? [handler.inheritsFrom] : []))
   const live = await readLive(ctx, [...new Set([...inline.map((handler) => handler.type), ...inherited])], undefined, 'skip')
   const notes: string[] = []
+  const unsettled: string[] = []
   const covers = selected.filter((handler) => handler.files || live.has(handler.type)).map((handler) => handler.section)
   const sections: ImportedSection[] = []
   const wanted: { handler: AnyHandler; items: object[] }[] = []
@@ -98,12 +101,12 @@ export async function planImport(ctx: Context, options: ImportOptions): Promise<
   const variables = secretVariables(ctx, wanted, options.environment)
   refuseUndeclarable(ctx, wanted, variables, options.file)
   for (const { handler, items } of wanted) {
-    const section = inlineSection(handler, items, variables, options.base, notes)
+    const section = inlineSection(handler, items, variables, options.base, notes, unsettled)
     if (section) sections.push(section)
   }
   const files: ExportedFile[] = []
   for (const handler of selected.filter((candidate) => candidate.files)) {
-    const section = await fileSection(ctx, handler, options.base, files, notes)
+    const section = await fileSection(ctx, handler, options.base, files, notes, unsettled)
     if (section) sections.push(section)
   }
   // files meant for git: a secret someone pasted into a live field is never written out
@@ -112,7 +115,7 @@ export async function planImport(ctx: Context, options: ImportOptions): Promise<
     throw new DescopeMgmtError('EXPORT_SECRET', `live ${leaking.map((section) => section.section).join(', ')} hold${leaking.length === 1 ? 's' : ''} a secret (the management key, or a secret variable's value) in a field; nothing was written. Remove it in the Descope console and import again`)
   }
   const order = ctx.handlers.map((handler) => handler.type)
-  return { sections: sections.sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type)), variables: variables.list, files, covers, notes }
+  return { sections: sections.sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type)), variables: variables.list, files, covers, notes, unsettled }
 }
 
 /**
@@ -223,7 +226,7 @@ function refuseUndeclarable(ctx: Context, wanted: { handler: AnyHandler; items: 
 /** Where a write-only value goes before the YAML is made; replaced by its `${VAR}` after escaping. */
 const MARK = '\u0000secret:'
 
-function inlineSection(handler: AnyHandler, items: object[], variables: ReturnType<typeof secretVariables>, base: BaseSections | undefined, notes: string[]): ImportedSection | undefined {
+function inlineSection(handler: AnyHandler, items: object[], variables: ReturnType<typeof secretVariables>, base: BaseSections | undefined, notes: string[], unsettled: string[]): ImportedSection | undefined {
   const declared = base?.declared.get(handler.type)
   const differs = declared ? fromBase(handler, declared, items) : undefined
   const count = sectionOf(handler, items)
@@ -233,6 +236,7 @@ function inlineSection(handler: AnyHandler, items: object[], variables: ReturnTy
   if (!declared && items.every((item) => handler.builtIn?.(item))) return undefined
   if (!size && handler.singleton === 'project') {
     notes.push(`${handler.section}: ${base!.file} declares it and the project has none; an environment file cannot take it away (extends replaces a key, never removes it), so the next plan sets it`)
+    unsettled.push(handler.section)
     return undefined
   }
   for (const difference of differs ?? []) {
@@ -265,12 +269,15 @@ function fromBase(handler: AnyHandler, declared: object[], items: object[]): Bas
 }
 
 /** A section that names files (`flows: all`, `theme: true`): its files as the export writes them. */
-async function fileSection(ctx: Context, handler: AnyHandler, base: BaseSections | undefined, files: ExportedFile[], notes: string[]): Promise<ImportedSection | undefined> {
+async function fileSection(ctx: Context, handler: AnyHandler, base: BaseSections | undefined, files: ExportedFile[], notes: string[], unsettled: string[]): Promise<ImportedSection | undefined> {
   const selection = handler.singleton === 'project' ? true : 'all'
   const exported = await planExport(ctx, { dir: ctx.env.exportDir, selections: new Map([[handler.type, selection]]) })
   const items = exported.filter((file) => file.state !== 'removed').length
   if (!items) {
-    if (base?.selections.has(handler.type)) notes.push(`${handler.section}: ${base.file} declares it and the project has none; an environment file cannot take it away, so the next plan deploys the files`)
+    if (base?.selections.has(handler.type)) {
+      notes.push(`${handler.section}: ${base.file} declares it and the project has none; an environment file cannot take it away, so the next plan deploys the files`)
+      unsettled.push(handler.section)
+    }
     return undefined
   }
   if (base && isDeepStrictEqual(base.selections.get(handler.type), selection) && exported.every((file) => file.state === 'unchanged')) {

@@ -62,6 +62,7 @@ function document(ctx: Context, target: ImportTarget, file: ImportFile, plan: Im
     exportDir: displayPath(ctx.env.exportDir),
     files: plan.files.map(({ file: name, state }) => ({ file: name, state })),
     notes: [...(target.rewritten ? [target.rewritten] : []), ...plan.notes],
+    unsettled: plan.unsettled,
   }
 }
 
@@ -88,7 +89,7 @@ function report(ctx: Context, target: ImportTarget, file: ImportFile, plan: Impo
   // a sync finds only environments/<name>.yaml: a file elsewhere is told where it must go first
   const home = path.join(environmentsDir(ctx.config), `${environment}.yaml`)
   const next = home === target.file && isEnvironmentName(environment) && environment !== 'base'
-    ? `Next: npx tsx tasks/sync.ts --env ${environment} (it should plan no change).`
+    ? `Next: npx tsx tasks/sync.ts --env ${environment} (${plan.unsettled.length ? `it plans only what the notes say of ${plan.unsettled.join(', ')}` : 'it should plan no change'}).`
     : `To plan it, make it ${isEnvironmentName(environment) ? displayPath(home) : `environments/<name>.yaml (letters, digits, _ and -)`}.`
   lines.push(file.state === 'unchanged' ? `${shown} already says this: nothing written.` : `Wrote ${shown}. ${next}`)
   return lines.join('\n')
