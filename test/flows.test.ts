@@ -91,6 +91,12 @@ test('export twice gives identical bytes; --check passes; an out-of-band change 
     else assert.is(after[file], before[file], `${file} unchanged`)
   }
   assert.match(after['flows/references-flow.json']!, '"name": "References Flow, edited"')
+
+  // a file that is not there is missing, not different
+  fs.rmSync(path.join(out, 'flows/sign-in.json'))
+  const missing = await run('export-flows', 'source', '--out', out, '--check', '--json')
+  assert.is(missing.code, 2)
+  assert.equal(JSON.parse(missing.stdout).files.filter((file: { state: string }) => file.state !== 'matches'), [{ file: 'flows/sign-in.json', state: 'missing' }])
 })
 
 test('promotion: export from one environment, sync another from the files; then they are equal', async ({ run, project }) => {

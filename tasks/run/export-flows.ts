@@ -29,13 +29,14 @@ export async function run(args: ExportFlowsArgs, log: ConsolaInstance): Promise<
     const files = await planExport(ctx, options)
     if (!args.check) writeExport(options.dir, files)
 
-    const verbs = args.check ? CHECK_VERB : VERB
+    // a file the check would write and that is not there is missing, not different
+    const said = ({ file, state }: ExportedFile) => (args.check && state === 'written' && !fs.existsSync(path.join(options.dir, file)) ? 'missing' : (args.check ? CHECK_VERB : VERB)[state])
     const shown = displayPath(options.dir)
     if (args.json) {
-      printJson('export', { environment: ctx.env.name, dir: shown, check: args.check, files: files.map(({ file, state }) => ({ file, state: verbs[state] })) })
+      printJson('export', { environment: ctx.env.name, dir: shown, check: args.check, files: files.map((file) => ({ file: file.file, state: said(file) })) })
     } else {
       print(`${args.check ? 'Checked' : 'Exported'} environment "${ctx.env.name}" ${args.check ? 'against' : 'into'} ${shown}:`)
-      for (const { file, state } of files) print(`  ${verbs[state].padEnd(9)} ${file}`)
+      for (const file of files) print(`  ${said(file).padEnd(9)} ${file.file}`)
       print(summary(files, args.check))
     }
     return args.check && files.some((file) => file.state !== 'unchanged') ? ExitCode.changesPending : ExitCode.ok
