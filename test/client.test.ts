@@ -163,7 +163,7 @@ test('circuitBreakAfter counts attempts, retries included: a dead API stops the 
   const client = createClient({ maxResponseBytes: 1 << 20, baseUrl: 'http://127.0.0.1:9', projectId: 'P2x', managementKey: 'K-xxxxxxxx', throttle: { limit: 100, intervalMs: 1000 }, retry: { ...fastRetry, limit: 10, circuitBreakAfter: 3 }, timeouts: TIMEOUTS })
   const error = await expectApiError(client.get('/v1/mgmt/tenant/all'))
   assert.is(client.stats.requests, 3, 'the third unanswered attempt stops it')
-  assert.match(error.message, 'stopped answering (3 attempts in a row got no answer: ECONNREFUSED)')
+  assert.match(error.message, 'nothing accepts connections at http://127.0.0.1:9 (3 attempts in a row were refused: ECONNREFUSED); check the environment\'s baseUrl, or that the API is up')
   const next = await expectApiError(client.get('/v1/mgmt/tenant/all'))
   assert.is(client.stats.requests, 3, 'and nothing more is sent')
   assert.match(next.message, 'Nothing more is sent in this run')

@@ -41,6 +41,8 @@ export function createCircuit(options: CircuitOptions): Circuit {
   setMaxListeners(0, controller.signal)
   let stopped: string | undefined
   let unansweredInARow = 0
+  /** every one of those attempts was refused (ECONNREFUSED) */
+  let refusedInARow = false
   // silence is time with an attempt on the wire and no answer since
   let onWire = 0
   let silentBefore = 0
@@ -85,8 +87,12 @@ export function createCircuit(options: CircuitOptions): Circuit {
     },
     unanswered(reason) {
       offWire()
+      refusedInARow = reason === 'ECONNREFUSED' && (unansweredInARow === 0 || refusedInARow)
       if (++unansweredInARow >= options.circuitBreakAfter) {
-        stop(`the API at ${options.api} stopped answering (${unansweredInARow} attempts in a row got no answer: ${reason})`)
+        // every attempt refused: nothing listens there, which is more often a wrong baseUrl than an outage
+        stop(refusedInARow
+          ? `nothing accepts connections at ${options.api} (${unansweredInARow} attempts in a row were refused: ECONNREFUSED); check the environment's baseUrl, or that the API is up`
+          : `the API at ${options.api} stopped answering (${unansweredInARow} attempts in a row got no answer: ${reason})`)
       }
     },
     close() {
