@@ -132,6 +132,8 @@ test('an unknown environment lists the ones that exist', async ({ project }) => 
   const [issue] = await issuesOf(project, 'staging')
   assert.match(issue!.message, 'environment "staging" does not exist')
   assert.match(issue!.fix!, 'dev')
+  const [typo] = await issuesOf(project, 'dve')
+  assert.match(typo!.fix!, 'did you mean dev? use one of: ')
   const [traversal] = await issuesOf(project, '../dev')
   assert.match(traversal!.message, '"../dev" is not an environment name')
 })

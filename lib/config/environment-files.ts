@@ -4,6 +4,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { Config } from './config.ts'
 import { ConfigError, displayPath } from '../errors.ts'
+import { closest } from './validate.ts'
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/
 
@@ -27,6 +28,11 @@ export function listEnvironments(config: Config): string[] {
  * The file of environment `name`, or a ConfigError (exit 3) when the name is not a plain name
  * (`../x`, `a,b`) or no such file exists: checked before anything is read or sent.
  */
+const didYouMean = (name: string, known: string[]) => {
+  const guess = closest(name, known)
+  return guess ? `did you mean ${guess}? ` : ''
+}
+
 export function environmentFile(name: string, config: Config): string {
   const file = path.join(environmentsDir(config), `${name}.yaml`)
   if (NAME.test(name) && fs.existsSync(file)) return file
@@ -36,7 +42,7 @@ export function environmentFile(name: string, config: Config): string {
     ? 'this task takes one environment; only tasks/drift.ts takes a list'
     : NAME.test(name) && fs.existsSync(file.replace(/\.yaml$/, '.yml'))
       ? `rename ${displayPath(file.replace(/\.yaml$/, '.yml'))} to ${path.basename(file)}: environment files end in .yaml`
-      : known.length ? `use one of: ${known.join(', ')}` : `create ${displayPath(file)}`
+      : known.length ? `${didYouMean(name, known)}use one of: ${known.join(', ')}` : `create ${displayPath(file)}`
   const message = NAME.test(name) ? `environment "${name}" does not exist` : `${JSON.stringify(name)} is not an environment name (letters, digits, _ and -)`
   throw new ConfigError('ENV_NOT_FOUND', [{ file: shown, path: '', message, fix }])
 }

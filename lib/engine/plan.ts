@@ -148,7 +148,7 @@ function massDeleteIssues(handlers: readonly AnyHandler[], env: Pick<Environment
     return [{
       ...env.locate(handler.type, -1),
       message: `the plan would delete ${count} of ${total} live ${handler.section} (${limits})`,
-      fix: `check that the files (or the backup) hold every ${handler.type} you mean to keep: a cut-short ${handler.section} list deletes the rest; to delete them all the same, pass --allow-mass-delete`,
+      fix: `check that the files (or the backup) hold every ${handler.type} you mean to keep: a ${handler.section} section cut short deletes the rest; to delete them all the same, pass --allow-mass-delete`,
     }]
   })
 }
