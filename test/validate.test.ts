@@ -175,6 +175,7 @@ test('--strict: each missing variable is a problem naming it, its file and field
     const text = await validate(project, ['--env', 'dev', '--strict'])
     assert.is(text.code, 3)
     assert.match(text.stdout, 'dev: environments/dev.yaml: managementKey: environment variable DEV_MANAGEMENT_KEY is not set (fix: export DEV_MANAGEMENT_KEY=')
+    assert.not.match(text.stdout, 'Variables not set', 'each is said once, as a problem')
 
     // with every variable set, strict passes
     const set = await validate(project, ['--env', 'dev', '--strict'], { DEV_PROJECT_ID: 'P2dev', DEV_MANAGEMENT_KEY: 'K-dev-key-1234567890' })

@@ -90,8 +90,9 @@ export function formatText(result: ValidateResult): string {
     out.push('')
   }
   for (const check of failures) out.push(chalk.red(oneLine(`${check.environment}: could not be checked (${check.failure!.code}): ${check.failure!.message}`)), '')
-  if (missing.length) {
-    out.push(`Variables not set (${result.strict ? 'errors with --strict' : 'listed, not errors; --strict makes them errors'}):`)
+  // with --strict each is a problem above already, with its fix
+  if (missing.length && !result.strict) {
+    out.push('Variables not set (listed, not errors; --strict makes them errors):')
     const column = widest(missing.map((line) => line.text)) + 2
     for (const line of missing) out.push(`  ${line.text.padEnd(column)}${oneLine(where(line))}${chalk.dim(oneLine(` (${line.environments.join(', ')})`))}`)
     out.push('')
