@@ -207,6 +207,11 @@ export interface ResourceHandler<Item extends object = object, Live = unknown> {
   /** live items that every project has (built-ins): never listed as unmanaged, never pruned */
   builtIn?(item: Item): boolean
   /**
+   * the keys of the built-ins every project has, where they are known by name (the system
+   * permissions): what `tasks/validate.ts` takes as there without reading the project
+   */
+  builtInKeys?: readonly string[]
+  /**
    * the top-level fields Descope lets you change on a built-in item ('all': any); a file may
    * declare a built-in to manage those, and the plan refuses a change to any other (default: none)
    */

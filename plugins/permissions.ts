@@ -56,6 +56,9 @@ export function normalizePermission(live: LivePermission): Permission {
   }
 }
 
+/** The system permissions every project has (terraform-provider-descope authorization.go, systemPermissions). */
+export const SYSTEM_PERMISSIONS = ['Impersonate', 'User Admin', 'SSO Admin'] as const
+
 export default function permissions() {
   return definePlugin({
     name: 'permissions',
@@ -66,6 +69,7 @@ export default function permissions() {
       liveSchema: LivePermissionSchema,
       key: (permission) => permission.name,
       builtIn: (permission) => permission.systemDefault === true,
+      builtInKeys: SYSTEM_PERMISSIONS,
       list: (ctx) => permissionApi(ctx.client).loadAll(),
       normalize: normalizePermission,
       create: async (ctx, permission) => { await permissionApi(ctx.client).create(permission) },

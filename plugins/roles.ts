@@ -103,6 +103,7 @@ export default function roles() {
       list: (ctx) => roleApi(ctx.client).loadAll(),
       normalize: normalizeRole,
       builtIn: isBuiltInRole,
+      builtInKeys: [TENANT_ADMIN_ROLE],
       builtInChangeable: ['description', 'permissionNames', 'default', 'private'],
       create: async (ctx, role) => { await roleApi(ctx.client).create(role) },
       createBatch: async (ctx, roles) => { await roleApi(ctx.client).createBatch(roles) },

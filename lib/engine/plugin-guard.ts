@@ -11,7 +11,7 @@ const OPTIONAL_FUNCTIONS = ['serverId', 'references', 'ownedBy', 'group', 'apply
 /** facts whose first argument is an item; the verbs take the context first, then the item */
 const ITEM_FIRST = new Set(['references', 'ownedBy', 'group', 'claims', 'renamedFrom', 'builtIn', 'asDeclared', 'unset', 'notes', 'normalize'])
 const ITEM_SECOND = new Set(['create', 'update', 'preview'])
-const FIELD_LISTS = ['serverOwned', 'writeOnly', 'shownOnce', 'immutable', 'environmentSpecific'] as const
+const FIELD_LISTS = ['serverOwned', 'writeOnly', 'shownOnce', 'immutable', 'environmentSpecific', 'builtInKeys'] as const
 
 const isSchema = (value: unknown) =>
   typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'schema' &&

@@ -102,20 +102,22 @@ const problemsOf = (error: ConfigError): Problem[] => error.issues.map((issue) =
 /**
  * A plan refuses a reference to an item neither declared nor live. Offline only the files can
  * answer: a reference to an item they do not declare is said, not refused (the project may have
- * it: built in, such as the User Admin permission, or made by hand), unless its key is a near
- * miss of a declared one (`projects.wirte`): that is a typo the first plan would refuse.
+ * it: made by hand), unless its key is a near miss of a declared one (`projects.wirte`): that is a
+ * typo the first plan would refuse. What every project has (builtInKeys: the User Admin
+ * permission) counts as declared.
  */
 function undeclaredReferences(handlers: Registry, env: Environment): { problems: Problem[]; unchecked: Unchecked[] } {
   const keys = new Map(handlers.map((handler) => [handler.type, new Set((env.declared.get(handler.type) ?? []).map((item) => handler.key(item)))]))
+  const builtIn = new Map(handlers.map((handler) => [handler.type, new Set(handler.builtInKeys ?? [])]))
   const declared = (type: string, key: string | undefined) => key !== undefined && (keys.get(type)?.has(key) ?? false)
   const found = { problems: [] as Problem[], unchecked: [] as Unchecked[] }
   for (const handler of handlers) {
     env.declared.get(handler.type)?.forEach((item, index) => {
       for (const ref of handler.references?.(item) ?? []) {
         // a type no configured plugin manages is not checked by a plan either
-        if (!handlers.has(ref.type) || declared(ref.type, ref.key) || declared(ref.type, ref.orKey)) continue
+        if (!handlers.has(ref.type) || declared(ref.type, ref.key) || declared(ref.type, ref.orKey) || builtIn.get(ref.type)?.has(ref.key)) continue
         const what = `${handler.type} ${quoted(handler.key(item))} references ${ref.type} ${quoted(ref.key)}, which no file declares`
-        const near = closest(ref.key, [...keys.get(ref.type) ?? []])
+        const near = closest(ref.key, [...keys.get(ref.type) ?? [], ...builtIn.get(ref.type) ?? []])
         if (near === undefined) found.unchecked.push({ ...env.locate(handler.type, index), needs: 'live', message: `${what}: sync accepts it only if the project has it` })
         else found.problems.push({ ...env.locate(handler.type, index), code: 'PLAN_REFUSED', message: `${what} (did you mean ${quoted(near)}?)`, fix: `name ${ref.type} ${quoted(near)}, or declare ${ref.type} ${quoted(ref.key)} if the project has it` })
       }
