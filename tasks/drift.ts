@@ -7,10 +7,10 @@ const flags = {
   env: { type: 'list', value: '<names>', description: 'environment(s) to check against their files: dev, or dev,staging,prod (default: the config\'s defaultEnvironment); several run in parallel, each on its own throttle, with one combined report and exit code' },
   all: { type: 'boolean', description: 'every environment in environments/' },
   against: { type: 'string', value: '<name>', description: 'compare the live state of --env with the live state of <name> instead of its files, skipping fields that differ between environments by design ("what would promoting <name> to --env change?")' },
-  matrix: { type: 'boolean', description: 'all environments side by side: a row per item, a column per environment, each cell how it stands against its own files (✓ in sync, ~ changed, + missing, ? unmanaged, ! duplicate, · not in its files, × could not be checked); only the rows where something differs. With --json: { kind: "drift-matrix", environments: [{ name, projectId, error? }], rows: [{ type, key, cells: { <env>: { state, paths? } } }], summary }' },
+  matrix: { type: 'boolean', description: 'all environments side by side: a row per item, a column per environment, each cell how it stands against its own files (✓ in sync, ~ changed, + missing, ? unmanaged, ! duplicate, · not in its files, × could not be checked); only the rows where something differs. With --json: { kind: "drift-matrix", formatVersion, strict, allRows, summary, environments: [{ name, projectId, error? }], rows: [{ type, key, cells: { <env>: { state, paths? } } }], notes }' },
   'all-rows': { type: 'boolean', description: 'with --matrix: every row, the ones in sync everywhere too' },
   strict: { type: 'boolean', description: 'count unmanaged items as drift' },
-  json: { type: 'boolean', description: 'one JSON document: { kind, formatVersion, strict, summary, environments, differences: [{ environment, against, type, key, kind, paths?, fields?: [{ path, live, desired }] }] } (README: Drift)' },
+  json: { type: 'boolean', description: 'one JSON document: { kind, formatVersion, strict, summary, environments, differences: [{ environment, against, type, key, kind, paths?, fields?: [{ path, live, desired }] }], notes } (README: Drift)' },
   markdown: { type: 'boolean', description: 'a report fit for a pull-request comment or a CI job summary' },
 } as const satisfies FlagSpecs
 export type DriftArgs = ParsedFlags<WithCommonFlags<typeof flags>>

@@ -9,7 +9,7 @@ const flags = {
   out: { type: 'string', value: '<dir>', description: 'directory to write into (default: the environment\'s exportDir, environments/exported)' },
   theme: { type: 'boolean', tristate: true, description: 'export the theme, or not (default: if the environment says `theme: true`)' },
   check: { type: 'boolean', description: 'write nothing; exit 2 when the files differ from live, 0 when they match' },
-  json: { type: 'boolean', description: 'print { dir, check, files: [{ file, state }] } on stdout; state is written, unchanged or removed (with --check: differs, matches or not-live)' },
+  json: { type: 'boolean', description: 'print one JSON document on stdout: { kind: "export", formatVersion, environment, dir, check, files: [{ file, state }] }; state is written, unchanged or removed (with --check: matches, differs, missing or not-live)' },
 } as const satisfies FlagSpecs
 export type ExportFlowsArgs = ParsedFlags<WithCommonFlags<typeof flags>>
 

@@ -9,7 +9,7 @@ const flags = {
   out: { type: 'string', value: '<file>', description: 'the file to write (default: the environment\'s own, environments/<env>.yaml); a new file takes the environment\'s connection settings' },
   base: { type: 'string', value: '<file>', description: 'write only the sections that differ from this base file, and `extends:` it (default: what the file already extends, if anything)' },
   force: { type: 'boolean', description: 'replace sections the file declares, and flow or theme files that differ from the project' },
-  json: { type: 'boolean', description: 'one JSON document: { kind: "import", environment, projectId, file, state, base?, sections: [{ section, type, state, items, differs? }], replaces, variables: [{ name, type, key, field }], files: [{ file, state }], notes } (README: Adopting an existing project)' },
+  json: { type: 'boolean', description: 'one JSON document: { kind: "import", formatVersion, environment, projectId, file, state, base?, sections: [{ section, type, state, items, differs? }], replaces, variables: [{ name, type, key, field }], exportDir, files: [{ file, state }], notes, unsettled } (README: Adopting an existing project)' },
 } as const satisfies FlagSpecs
 export type ImportArgs = ParsedFlags<WithCommonFlags<typeof flags>>
 

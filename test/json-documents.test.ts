@@ -21,6 +21,8 @@ const test = suite<Context>('json documents')
 
 /** `invocation` → the kind its --json document must say */
 const covered = new Map<string, string>()
+/** `invocation` → the documents its runs printed, for the --help check */
+const printed = new Map<string, Record<string, any>[]>()
 
 test.before(async (context) => {
   context.emulator = await startEmulator()
@@ -37,6 +39,7 @@ test.before(async (context) => {
     assert.equal(Object.keys(document).slice(0, 2), ['kind', 'formatVersion'], 'the envelope comes first')
     const command = task === 'backup' ? `backup ${args[0]}` : task.replace(/^scripts\/(.*)\.ts$/, '$1')
     if (document.kind !== 'error') covered.set(command, document.kind)
+    if (document.kind !== 'error') printed.set(command, [...printed.get(command) ?? [], document])
     return document
   }
 })
@@ -112,6 +115,26 @@ test('every command that takes --json has a case above', async () => {
     for (const [name, command] of commands) if (Object.hasOwn(command.flags, 'json')) withJson.push(name)
   }
   assert.equal(withJson.filter((name) => !covered.has(name)), [], 'commands whose --json no case runs')
+})
+
+test('a --help that spells out a document names its envelope and every field it has', async () => {
+  const files = ['tasks', 'scripts'].flatMap((dir) => fs.readdirSync(path.join(REPO, dir)).filter((name) => name.endsWith('.ts')).map((name) => path.join(REPO, dir, name)))
+  const stale: string[] = []
+  for (const file of files) {
+    const { task } = (await import(file)) as { task: Task | CommandSet }
+    const commands: Array<[string, Command]> = 'commands' in task ? Object.entries(task.commands).map(([name, command]) => [`${task.name} ${name}`, command]) : [[task.name, task]]
+    for (const [name, command] of commands) {
+      // the shape is spelled out in the flag that asks for it: --json, or --matrix for drift's matrix
+      const shapes = Object.values(command.flags).map((flag) => flag.description).filter((text) => text.includes('{ kind'))
+      for (const document of printed.get(name) ?? []) {
+        const shape = shapes.find((text) => text.includes(`kind: "${document.kind}"`)) ?? shapes.find((text) => text.includes('{ kind,'))
+        if (!shape) continue
+        const missing = ['kind', 'formatVersion', ...Object.keys(document)].filter((key) => !new RegExp(`\\b${key}\\b`).test(shape))
+        if (missing.length) stale.push(`${name} (${document.kind}): ${[...new Set(missing)].join(', ')}`)
+      }
+    }
+  }
+  assert.equal(stale, [], 'fields a --json document has that its --help leaves out')
 })
 
 // type-checked, never run: a body cannot override the envelope (tsc fails if this compiles)
