@@ -136,6 +136,9 @@ test('an unknown environment lists the ones that exist', async ({ project }) => 
   assert.match(typo!.fix!, 'did you mean dev? use one of: ')
   const [traversal] = await issuesOf(project, '../dev')
   assert.match(traversal!.message, '"../dev" is not an environment name')
+  // a list is for the tasks that take one: drift and validate
+  const [list] = await issuesOf(project, 'dev,staging')
+  assert.match(list!.fix!, 'only tasks/drift.ts and tasks/validate.ts take a list')
 })
 
 test('an extends cycle is refused', async ({ project }) => {

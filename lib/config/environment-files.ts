@@ -24,22 +24,22 @@ export function listEnvironments(config: Config): string[] {
     .sort()
 }
 
-/**
- * The file of environment `name`, or a ConfigError (exit 3) when the name is not a plain name
- * (`../x`, `a,b`) or no such file exists: checked before anything is read or sent.
- */
 const didYouMean = (name: string, known: string[]) => {
   const guess = closest(name, known)
   return guess ? `did you mean ${guess}? ` : ''
 }
 
+/**
+ * The file of environment `name`, or a ConfigError (exit 3) when the name is not a plain name
+ * (`../x`, `a,b`) or no such file exists: checked before anything is read or sent.
+ */
 export function environmentFile(name: string, config: Config): string {
   const file = path.join(environmentsDir(config), `${name}.yaml`)
   if (NAME.test(name) && fs.existsSync(file)) return file
   const shown = NAME.test(name) ? displayPath(file) : displayPath(environmentsDir(config))
   const known = listEnvironments(config)
   const fix = name.includes(',')
-    ? 'this task takes one environment; only tasks/drift.ts takes a list'
+    ? 'this task takes one environment; only tasks/drift.ts and tasks/validate.ts take a list'
     : NAME.test(name) && fs.existsSync(file.replace(/\.yaml$/, '.yml'))
       ? `rename ${displayPath(file.replace(/\.yaml$/, '.yml'))} to ${path.basename(file)}: environment files end in .yaml`
       : known.length ? `${didYouMean(name, known)}use one of: ${known.join(', ')}` : `create ${displayPath(file)}`
