@@ -30,8 +30,9 @@ settings (projectId, managementKey, emulator, throttle, tenantAttributes...) are
 A file that extends a base (or --base) gets only the sections that differ from the base;
 extends replaces a section whole, so a section that differs is written whole.
 
-Without --force, an import that would replace a section the file declares, or change a flow
-or theme file already there, is refused (exit 3) before anything is written. Re-importing an
+Without --force, an import that would replace a section the file declares, rewrite its
+settings without their comments (a YAML alias across keys), or change a flow or theme file
+already there, is refused (exit 3) before anything is written. Re-importing an
 unchanged project writes nothing.
 
 Exit codes: 0 written (or nothing to change); 1 the project could not be read; 3 invalid

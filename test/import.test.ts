@@ -158,6 +158,31 @@ test('an import that would replace a section the file declares is refused withou
   assert.match(read(project, 'environments/again.yaml'), 'name: Acme Corporation')
 })
 
+test('a file whose own lines cannot be kept as written (an alias across keys) is refused without --force: rewriting it would drop its comments', async ({ project }) => {
+  const aliased = [
+    '# written by hand: this comment must survive',
+    'emulator:',
+    '  persist: .descope-emulator/local.json',
+    '  seed: &n 42',
+    'throttle: { limit: *n, intervalMs: 1000 }',
+    '',
+  ].join('\n')
+  project.write('environments/aliased.yaml', aliased)
+  const refused = await run(project, 'import', ['--out', 'environments/aliased.yaml', '--json'])
+  assert.is(refused.code, 3, refused.stdout)
+  const error = JSON.parse(refused.stdout).error
+  assert.is(error.code, 'IMPORT_EXISTS')
+  assert.equal(error.issues.map((issue: { file: string }) => issue.file), ['environments/aliased.yaml'])
+  assert.match(error.issues[0].message, 'comments')
+  assert.match(error.issues[0].fix, '--force')
+  assert.is(read(project, 'environments/aliased.yaml'), aliased, 'untouched')
+
+  const forced = await run(project, 'import', ['--out', 'environments/aliased.yaml', '--force'])
+  assert.is(forced.code, 0, forced.stderr)
+  assert.not.match(read(project, 'environments/aliased.yaml'), 'must survive')
+  assert.equal((yaml.load(read(project, 'environments/aliased.yaml')) as { throttle: unknown }).throttle, { limit: 42, intervalMs: 1000 })
+})
+
 test('--type imports those types only (by type or section name), keeping the file\'s settings; an unknown one is a usage error with a guess', async ({ project }) => {
   const typed = await run(project, 'import', ['--type', 'tenant,roles', '--out', 'environments/typed.yaml', '--json'])
   assert.is(typed.code, 0, typed.stderr)

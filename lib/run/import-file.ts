@@ -141,8 +141,9 @@ function header(from: ImportProvenance, plan: ImportPlan): string {
 }
 
 /**
- * Refuses, before any write, an import that would replace what the file declares or change a
- * flow or theme file already there, unless `force`: each named, with the way out.
+ * Refuses, before any write, an import that would replace what the file declares, write its
+ * settings anew (without their comments), or change a flow or theme file already there, unless
+ * `force`: each named, with the way out.
  */
 export function refuseOverwrite(target: ImportTarget, file: ImportFile, plan: ImportPlan, exportDir: string, force: boolean): void {
   if (force) return
@@ -150,6 +151,10 @@ export function refuseOverwrite(target: ImportTarget, file: ImportFile, plan: Im
   const shown = displayPath(target.file)
   if (target.exists && file.state === 'written' && file.replaces.length) {
     issues.push({ file: shown, path: file.replaces.join(', '), message: `exists, and the import would rewrite ${file.replaces.length === 1 ? 'this section' : 'these sections'} from the project, every field as it reads them (its other settings are kept as written)`, fix: 'pass --force to replace them, or --out <file> to write a new file' })
+  }
+  // its settings written anew lose their comments: as much an overwrite as a section replaced
+  if (target.exists && file.state === 'written' && target.rewritten) {
+    issues.push({ file: shown, path: '', message: 'exists, and its lines cannot be kept as written (a YAML alias or a document marker across keys): the import would write its settings anew, without their comments', fix: 'pass --force to rewrite it, write those keys without aliases, or --out <file> to write a new file' })
   }
   for (const exported of plan.files) {
     const where = path.join(exportDir, exported.file)
