@@ -86,6 +86,16 @@ test('a copy of prod is prod: through extends, by project id, whatever the case 
     assert.match(result.stderr, `(${reason}`)
   }
   assert.is(emulator.log.filter(isWrite).length + dev.log.filter(isWrite).length, 0)
+  // a protected file that cannot be read now protects what it may name: fail closed
+  fs.renameSync(path.join(project.dir, 'environments/vault.yaml'), path.join(project.dir, 'vault.yaml.aside'))
+  const prodFile = path.join(project.dir, 'environments/prod.yaml')
+  const prodText = fs.readFileSync(prodFile, 'utf8')
+  fs.writeFileSync(prodFile, 'tenants: [\n')
+  const unreadable = await runTask('sync', ['--env', 'dev', '--apply', '--json'], { cwd: project.dir, env: { EMULATOR_KEY: emulator.managementKey } })
+  assert.is(unreadable.code, 3, unreadable.stderr)
+  assert.match(unreadable.stderr, 'the protected environment "prod" cannot be read now (')
+  assert.is(dev.log.filter(isWrite).length, 0)
+  fs.writeFileSync(prodFile, prodText)
   // and a copy cannot unprotect itself
   project.write('environments/prodcopy.yaml', 'extends: prod.yaml\nprotected: false\n')
   const unprotected = await runTask('sync', ['--env', 'prodcopy'], { cwd: project.dir, env: { EMULATOR_KEY: emulator.managementKey } })

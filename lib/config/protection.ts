@@ -30,46 +30,43 @@ export function protectionOf(input: ProtectionInput): () => string | undefined {
 export function inherited({ name, config, merged, variables }: ProtectionInput): string | undefined {
   if (config.protectedEnvironments.some((other) => other.toLowerCase() === name.toLowerCase())) return 'protectedEnvironments names it'
   const chain = merged.chain.slice(1).map(identity)
-  const files = [...protectedFiles(config, name), ...selfProtectedFiles(config, name)]
-  const extended = files.find((file) => chain.includes(identity(file)))
-  if (extended) return `it extends ${path.basename(extended)}, a protected environment`
+  const others = protectedOthers(config, name)
+  const extended = others.find(({ file }) => chain.includes(identity(file)))
+  if (extended) return `it extends ${path.basename(extended.file)}, a protected environment`
   const mine = projectOf(merged.values, variables)
-  for (const file of files) {
-    let theirs: ReturnType<typeof projectOf>
-    try {
-      theirs = projectOf(readEnvironmentFile(file, readPolicy(config, 'environment')).values, variables)
-    } catch {
-      continue // a protected environment whose file cannot be read now cannot be compared
-    }
+  for (const { file, values, unreadable } of others) {
+    // a protected file that cannot be read now may name this very project: fail closed
+    if (unreadable) return `the protected environment "${path.basename(file, '.yaml')}" cannot be read now (${unreadable}), so it may name the same project`
+    const theirs = projectOf(values!, variables)
     const same = (['projectId', 'resolvedId'] as const).some((field) => mine[field] !== undefined && mine[field] === theirs[field])
     if (same) return `it names the same project as the protected environment "${path.basename(file, '.yaml')}"`
   }
   return undefined
 }
 
-/** The files of the protected environments other than `name`, found whatever the case of their names. */
-function protectedFiles(config: Config, name: string): string[] {
-  const dir = path.resolve(config.root, config.environmentsDir)
-  const present = fs.existsSync(dir) ? fs.readdirSync(dir) : []
-  const wanted = new Set(config.protectedEnvironments.map((other) => `${other.toLowerCase()}.yaml`))
-  return present.filter((file) => wanted.has(file.toLowerCase()) && file.toLowerCase() !== `${name.toLowerCase()}.yaml`).map((file) => path.join(dir, file))
-}
+/**
+ * The other environments that are protected, read once: those protectedEnvironments names
+ * (found whatever the case of their names; one that cannot be read is kept, as unreadable), and
+ * those whose own file says `protected: true` (or what it extends does; one that cannot be read
+ * says nothing, and cannot be applied either).
+ */
+interface ProtectedOther { file: string; values?: Record<string, unknown>; unreadable?: string }
 
-/** The other environments' files that say `protected: true` themselves (or through what they extend). */
-function selfProtectedFiles(config: Config, name: string): string[] {
+function protectedOthers(config: Config, name: string): ProtectedOther[] {
   const dir = path.resolve(config.root, config.environmentsDir)
   const present = fs.existsSync(dir) ? fs.readdirSync(dir) : []
   const listed = new Set(config.protectedEnvironments.map((other) => `${other.toLowerCase()}.yaml`))
-  return present
-    .filter((file) => file.endsWith('.yaml') && file !== 'base.yaml' && !listed.has(file.toLowerCase()) && file.toLowerCase() !== `${name.toLowerCase()}.yaml`)
-    .map((file) => path.join(dir, file))
-    .filter((file) => {
-      try {
-        return readEnvironmentFile(file, readPolicy(config, 'environment')).values.protected === true
-      } catch {
-        return false // a file that cannot be read now protects nothing it could be compared with
-      }
-    })
+  const candidates = present.filter((file) => file.toLowerCase().endsWith('.yaml') && file.toLowerCase() !== 'base.yaml' && file.toLowerCase() !== `${name.toLowerCase()}.yaml`)
+  return candidates.flatMap((file): ProtectedOther[] => {
+    const full = path.join(dir, file)
+    const isListed = listed.has(file.toLowerCase())
+    try {
+      const values = readEnvironmentFile(full, readPolicy(config, 'environment')).values
+      return isListed || values.protected === true ? [{ file: full, values }] : []
+    } catch (error) {
+      return isListed ? [{ file: full, unreadable: (error as Error).message.split('\n')[0]! }] : []
+    }
+  })
 }
 
 /** A file by what it is, not what it is called: a link and its target are one file. */
