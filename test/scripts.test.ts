@@ -13,6 +13,8 @@ import { startEmulator, type Emulator } from '../lib/emulator/index.ts'
 import { parseBackup } from '../lib/backup/format.ts'
 import { connect } from '../lib/run/context.ts'
 import { edit } from '../lib/run/edit.ts'
+import type { ConfigError } from '../lib/errors.ts'
+import type { ResourceTypes } from '../lib/contract.ts'
 import { textTable } from '../lib/report/table.ts'
 import tenantSettings from '../plugins/tenant-settings.ts'
 import tenantSso from '../plugins/tenant-sso.ts'
@@ -235,6 +237,23 @@ test('edit() refuses what change() returns that is not items of its types (nothi
         },
       )
     }
+    assert.ok(emulator.log.slice(before).every((entry) => entry.method === 'GET'), 'nothing written')
+  } finally {
+    await ctx.close()
+  }
+})
+
+test('edit() refuses a changed item that clashes with one it left alone (a domain, a name), before any write: Descope would refuse it halfway', async ({ project, key, emulator }) => {
+  const ctx = await connect('dev', { cwd: project.dir, variables: key })
+  const before = emulator.log.length
+  try {
+    const clash = (tenants: ResourceTypes['tenant'][]) => tenants.map((tenant) => (tenant.id === 'globex' ? { ...tenant, name: 'Acme, "Inc"', selfProvisioningDomains: ['acme.io'] } : tenant))
+    const refused = await edit(ctx, { label: 'clash', types: ['tenant'], change: ({ tenant }) => ({ tenant: clash(tenant) }), apply: true }).then(() => undefined, (error: ConfigError) => error)
+    assert.is(refused?.code, 'PLAN_REFUSED')
+    const messages = refused!.issues.map((issue) => issue.message)
+    assert.ok(messages.some((message) => message.includes('domain "acme.io" is claimed by tenants "acme" and "globex"')), messages.join('\n'))
+    assert.ok(messages.some((message) => message.includes('already used by tenant "acme"')), messages.join('\n'))
+    assert.ok(refused!.issues.every((issue) => issue.path.startsWith('tenants["globex"]')), 'said of the changed tenant')
     assert.ok(emulator.log.slice(before).every((entry) => entry.method === 'GET'), 'nothing written')
   } finally {
     await ctx.close()

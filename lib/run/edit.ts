@@ -102,6 +102,20 @@ function assertLabel(label: string): void {
 type AnyHandler = ResourceHandler<any, any>
 
 /**
+ * The plugin's rules across items (a name or a domain only one tenant may hold), run over every
+ * item as the edit leaves them, so a changed item that clashes with one the script left alone is
+ * refused here, not by Descope halfway through the apply. Only what concerns a changed item is said.
+ */
+function clashesWithTheRest(handler: AnyHandler, edited: Map<string, object>, changed: Set<string>, said: ConfigIssue[], settings: Readonly<Record<string, unknown>> | undefined, at: (key: string) => string, file: string): ConfigIssue[] {
+  // the changed items last: a rule names the second of two items that clash, which is then the changed one
+  const keys = [...edited.keys()].sort((a, b) => Number(changed.has(a)) - Number(changed.has(b)))
+  const already = new Set(said.map((issue) => issue.message))
+  return (handler.check?.(keys.map((key) => edited.get(key)!), settings ?? {}) ?? [])
+    .filter((issue) => changed.has(keys[issue.index]!) && !already.has(issue.message))
+    .map((issue) => ({ file, path: formatPath([at(keys[issue.index]!), ...(issue.field ? [issue.field] : [])]), message: issue.message, fix: issue.fix }))
+}
+
+/**
  * The live items with the script's changes in place, each changed one checked like a file's
  * item, and refused when the environment's files would undo it.
  */
@@ -135,6 +149,7 @@ async function editTarget<T extends ItemType>(ctx: Context, options: EditOptions
     issues.push(...undoneByFiles(ctx, handler, valid, before))
     // what the plan brings live to: every live item, the changed ones as the script made them
     const edited = new Map<string, object>([...before, ...valid.map((item) => [handler.key(item), item] as const)])
+    issues.push(...clashesWithTheRest(handler, edited, new Set(valid.map((item) => handler.key(item))), issues, ctx.env.settings.get(type), (key) => at(handler, key), script))
     declared.set(type, [...edited.values()])
     keys.set(type, [...edited.keys()])
   }
