@@ -119,10 +119,11 @@ async function execute(invocation: string, command: Command<any>, argv: string[]
     log = createLogger({ verbose: args.verbose as boolean, quiet: args.quiet as boolean, progress })
     return await command.run(args, log)
   } catch (error) {
+    // the status line goes before the error is told, so the error never lands on it
     progress?.end()
     return failed(error, log, json, argv.includes('--verbose'))
   } finally {
-    progress?.end()
+    progress?.end() // after a run that ended well (end() twice is harmless)
   }
 }
 
