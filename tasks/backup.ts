@@ -4,7 +4,7 @@ import { defineCommand, defineCommandSet, runAsScript } from '../lib/run/runner.
 
 const env = { type: 'string', value: '<name>', description: 'the environment (default: the config\'s defaultEnvironment)' } as const
 const backupDir = { type: 'string', value: '<dir>', description: 'where backups live (default: $DESCOPE_BACKUP_DIR, the config\'s backups.dir, or ~/.descope-mgmt/backups); one directory per project' } as const
-const json = { type: 'boolean', description: 'one JSON document on stdout, { kind, formatVersion, ... } (README: JSON documents)' } as const
+const json = { type: 'boolean', description: 'one JSON document on stdout, kind and formatVersion first; its fields: README, JSON documents' } as const
 
 const createFlags = { env, 'backup-dir': backupDir, json } as const satisfies FlagSpecs
 const listFlags = { env: { ...env, description: 'only this environment\'s backups' }, 'backup-dir': backupDir, json } as const satisfies FlagSpecs
