@@ -193,8 +193,8 @@ test('truncated, newer-format and missing files: clear errors, and list still li
 })
 
 test('the management key is in no backup, list output or log', async ({ project }) => {
-  // each a process of its own: no secret registered by an earlier run in this one may hide a leak
-  const run = (task: string, ...args: string[]) => runTask(task, args, { cwd: project.dir, env: { EMULATOR_KEY: KEY }, spawn: true })
+  // no secret registered by an earlier run may hide a leak
+  const run = (task: string, ...args: string[]) => runTask(task, args, { cwd: project.dir, env: { EMULATOR_KEY: KEY }, freshSecrets: true })
   const outputs = [
     await run('sync', '--env', 'dev', '--apply', '--verbose'),
     await run('backup', 'create', '--env', 'dev', '--verbose'),

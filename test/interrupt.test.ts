@@ -11,19 +11,22 @@ import { waitFor } from './helpers/emulator-http.ts'
 import { RELAYED_MS } from '../lib/run/interrupt.ts'
 import { configWithTestPlugins, createProject, emulatorEnvironment, runTask, startTask, type Project } from './helpers/project.ts'
 import { cuttingProxy } from './helpers/cutting-proxy.ts'
+import { slowWritesProxy, type SlowWritesProxy } from './helpers/slow-writes-proxy.ts'
 import fgaSchema from '../plugins/fga-schema.ts'
 
 const COUNT = 40
 const tenants = 'tenants:\n' + Array.from({ length: COUNT }, (_, i) => `  - { id: t${i}, name: Tenant ${i} }`).join('\n') + '\n'
 
-const test = suite<{ emulator: Emulator; project: Project }>('interrupt')
+const test = suite<{ emulator: Emulator; writes: SlowWritesProxy; project: Project }>('interrupt')
 
 test.before.each(async (context) => {
-  // slow answers, so that Ctrl-C lands in the middle of the apply
-  context.emulator = await startEmulator({ latencyMs: 150 })
-  context.project = createProject({ 'environments/dev.yaml': emulatorEnvironment(context.emulator, tenants) })
+  context.emulator = await startEmulator()
+  // slow writes, so that Ctrl-C lands in the middle of the apply (reads need not wait)
+  context.writes = await slowWritesProxy(context.emulator.url, 150)
+  context.project = createProject({ 'environments/dev.yaml': emulatorEnvironment({ url: context.writes.url, projectId: context.emulator.projectId }, tenants) })
 })
 test.after.each(async (context) => {
+  await context.writes.close()
   await context.emulator.close()
   context.project.remove()
 })
@@ -33,7 +36,7 @@ const locks = (project: Project) => (fs.existsSync(path.join(project.dir, '.lock
 const env = (emulator: Emulator) => ({ EMULATOR_KEY: emulator.managementKey })
 
 for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
-  test(`${signal} mid-apply: the summary with the backup, the lock released, exit ${code}; a re-run converges`, async ({ emulator, project }) => {
+  test(`${signal} mid-apply: the summary with the backup, the lock released, exit ${code}; a re-run converges`, async ({ emulator, writes, project }) => {
     const task = startTask('sync', ['--env', 'dev', '--apply', ...(signal === 'SIGTERM' ? ['--json'] : [])], { cwd: project.dir, env: env(emulator) })
     await waitFor(() => creates(emulator).length >= 4, 'a few creates', 20_000)
     task.child.kill(signal)
@@ -57,6 +60,8 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]
     }
     assert.equal(locks(project), [], 'the lock is released')
 
+    // converging is all the re-run has to show: no need to wait on its writes
+    writes.delayMs = 0
     const again = await runTask('sync', ['--env', 'dev', '--apply'], { cwd: project.dir, env: env(emulator) })
     assert.is(again.code, 0, again.stderr)
     assert.is(Object.keys(emulator.state.tenants).length, COUNT)
@@ -66,12 +71,12 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]
   })
 }
 
-test('a second Ctrl-C exits at once, and the lock is still released', async ({ project }) => {
+test('a second Ctrl-C exits at once, and the lock is still released', async ({ emulator, writes, project }) => {
   // answers slow enough that the requests in flight outlast a person's second press
-  const emulator = await startEmulator({ latencyMs: 1500 })
-  project.write('environments/dev.yaml', emulatorEnvironment(emulator, tenants))
+  writes.delayMs = 1500
   const task = startTask('sync', ['--env', 'dev', '--apply'], { cwd: project.dir, env: env(emulator) })
-  await waitFor(() => creates(emulator).length >= 2, 'a few creates', 20_000)
+  // and the next on their way, with most of their wait still ahead: the second signal comes before they land
+  await waitFor(() => creates(emulator).length >= 2 && writes.heldUntil - Date.now() > 1000, 'a few creates, and more in flight', 20_000)
   task.child.kill('SIGINT')
   await waitFor(() => task.output().stderr.includes('starting no new changes'), 'the first Ctrl-C is heard', 5000)
   // a person's second press: later than a relayed copy of the first could come
@@ -81,21 +86,18 @@ test('a second Ctrl-C exits at once, and the lock is still released', async ({ p
   assert.is(result.code, 130, result.stderr)
   assert.match(result.stderr, 'SIGINT again: stopping now')
   assert.equal(locks(project), [])
-  await emulator.close()
 })
 
-test('SIGTERM after a Ctrl-C stops at once with SIGTERM\'s code (143): the last signal says why it ended', async ({ project }) => {
-  const emulator = await startEmulator({ latencyMs: 1500 })
-  project.write('environments/dev.yaml', emulatorEnvironment(emulator, tenants))
+test('SIGTERM after a Ctrl-C stops at once with SIGTERM\'s code (143): the last signal says why it ended', async ({ emulator, writes, project }) => {
+  writes.delayMs = 1500
   const task = startTask('sync', ['--env', 'dev', '--apply'], { cwd: project.dir, env: env(emulator) })
-  await waitFor(() => creates(emulator).length >= 2, 'a few creates', 20_000)
+  await waitFor(() => creates(emulator).length >= 2 && writes.heldUntil - Date.now() > 1000, 'a few creates, and more in flight', 20_000)
   task.child.kill('SIGINT')
   await waitFor(() => task.output().stderr.includes('starting no new changes'), 'the Ctrl-C is heard', 5000)
   task.child.kill('SIGTERM')
   const result = await task.done
   assert.is(result.code, 143, result.stderr)
   assert.match(result.stderr, 'SIGTERM after SIGINT: stopping now')
-  await emulator.close()
 })
 
 test('one Ctrl-C that arrives twice (the terminal signals the group, npx tsx forwards it) is one: the apply still finishes its summary', async ({ emulator, project }) => {

@@ -20,9 +20,10 @@ test.before.each((context) => {
 })
 test.after.each((context) => context.project.remove())
 
-// the README's main command as a user runs it: each run a process of its own
+// the README's main command as a user runs it; the apply a process of its own, so that the state
+// it leaves is read back by another, and a process warning would be seen
 test('local: plan, apply, then "No changes", with state kept between runs', async ({ project }) => {
-  const plan = await runTask('sync', [], { cwd: project.dir, spawn: true })
+  const plan = await runTask('sync', [], { cwd: project.dir })
   assert.is(plan.code, 0, plan.stderr)
   assert.match(plan.stdout, 'environment "local"')
   // a new project already has the default sign-up-or-in flow and a theme, as the files hold them;
@@ -42,7 +43,7 @@ test('local: plan, apply, then "No changes", with state kept between runs', asyn
   assert.not.match(applied.stderr, 'MaxListenersExceededWarning')
   assert.ok(fs.existsSync(path.join(project.dir, '.descope-emulator/local.json')), 'state persisted')
 
-  const again = await runTask('sync', ['--detailed-exitcode'], { cwd: project.dir, spawn: true })
+  const again = await runTask('sync', ['--detailed-exitcode'], { cwd: project.dir })
   assert.is(again.code, 0, again.stderr)
   assert.match(again.stdout, 'No changes')
 })

@@ -12,8 +12,9 @@ import { suite } from 'uvu'
 import * as assert from 'uvu/assert'
 import { startEmulator } from '../lib/emulator/index.ts'
 import { waitFor } from './helpers/emulator-http.ts'
+import { slowWritesProxy } from './helpers/slow-writes-proxy.ts'
 import { DEFAULT_PASSWORD_POLICY } from '../plugins/password-policy.ts'
-import { configWithTestPlugins, createProject, defaultConfig, emulatorEnvironment, REPO, runTask, startTask, type Project, type TaskResult } from './helpers/project.ts'
+import { configWithTestPlugins, createProject, defaultConfig, emulatorEnvironment, pluginFile, REPO, runTask, startTask, type Project, type TaskResult } from './helpers/project.ts'
 
 const test = suite<{ project: Project }>('plugin shapes')
 
@@ -25,7 +26,12 @@ const CONNECTOR_SECRET = `s3cr"et\\with'quotes$x`
 test.before.each((context) => {
   context.project = createProject({}, CONFIG())
 })
-test.after.each((context) => context.project.remove())
+test.after.each(async (context) => {
+  for (const close of closing.splice(0)) await close()
+  context.project.remove()
+})
+/** what a test started (see slowWritesApi), closed after it whatever happened */
+const closing: (() => Promise<void>)[] = []
 
 const environment = (name: string, body = '', emulator = '') => `emulator: { persist: .state/${name}.json${emulator} }\n${body}`
 
@@ -60,6 +66,35 @@ async function lifecycle(project: Project, body: string, secretsOut = false, emu
     outputs,
     state: (env) => JSON.parse(fs.readFileSync(path.join(project.dir, '.state', `${env}.json`), 'utf8')),
     read: (file) => fs.readFileSync(path.resolve(project.dir, file), 'utf8'),
+  }
+}
+
+/**
+ * Environment a on an emulator of this process (with the plugins of CONFIG()), persisted where
+ * a's own would be, behind a proxy that holds each write `delayMs` (the emulator's latencyMs, for
+ * writes alone): an apply to interrupt, without the same wait on every read before it.
+ */
+async function slowWritesApi(project: Project, delayMs: number, body: string) {
+  // the plugins of CONFIG(): the backup before the first write reads every type
+  const plugins = await Promise.all(['access-keys', 'connectors', 'tenant-values', 'password-policy', 'tenant-settings'].map(async (name) => (await import(pathToFileURL(pluginFile(name)).href)).default()))
+  const emulator = await startEmulator({ persistPath: path.join(project.dir, '.state/a.json'), plugins })
+  const writes = await slowWritesProxy(emulator.url, delayMs)
+  let open = true
+  const close = async () => {
+    if (!open) return
+    open = false
+    await writes.close()
+    await emulator.close()
+  }
+  closing.push(close)
+  project.write('environments/a.yaml', emulatorEnvironment({ url: writes.url, projectId: emulator.projectId }, body))
+  return {
+    env: { EMULATOR_KEY: emulator.managementKey },
+    /** the keys made, read from the state file once the emulator has written it for the last time */
+    async created() {
+      await close()
+      return (Object.values(JSON.parse(fs.readFileSync(path.join(project.dir, '.state/a.json'), 'utf8')).plugins['access-keys'].keys) as { name: string }[]).map((key) => key.name)
+    },
   }
 }
 
@@ -124,15 +159,15 @@ test('a secret shown once goes to --secrets-out (0600) and nowhere else; without
 
 test('Ctrl-C during an apply keeps every secret already shown once: the file is written as each arrives', async ({ project }) => {
   const keys = Array.from({ length: 20 }, (_, i) => `  - { name: key-${i} }`).join('\n')
-  project.write('environments/a.yaml', environment('a', `accessKeys:\n${keys}\n`, ', latencyMs: 150'))
+  const api = await slowWritesApi(project, 150, `accessKeys:\n${keys}\n`)
   const file = path.join(project.dir, 'keys.json')
-  const task = startTask('sync', ['--env', 'a', '--apply', '--secrets-out', 'keys.json'], { cwd: project.dir })
+  const task = startTask('sync', ['--env', 'a', '--apply', '--secrets-out', 'keys.json'], { cwd: project.dir, env: api.env })
   await waitFor(() => fs.existsSync(file), 'the first secret', 30_000)
   task.child.kill('SIGINT')
   const result = await task.done
   assert.is(result.code, 130, result.stderr)
   const written = (JSON.parse(fs.readFileSync(file, 'utf8')).secrets as { key: string }[]).map((secret) => secret.key).sort()
-  const created = (Object.values(JSON.parse(fs.readFileSync(path.join(project.dir, '.state/a.json'), 'utf8')).plugins['access-keys'].keys) as { name: string }[]).map((key) => key.name).sort()
+  const created = (await api.created()).sort()
   assert.ok(created.length < 20, 'the run was cut short')
   assert.equal(written, created, 'every key made has its secret in the file')
 })
@@ -171,8 +206,8 @@ export default defineConfig({`).replace('plugin_access_keys()]', 'careless]'))
 
 test('a second Ctrl-C with --json --show-secrets still prints the secrets received, as a document of their own', async ({ project }) => {
   const keys = Array.from({ length: 16 }, (_, i) => `  - { name: key-${i} }`).join('\n')
-  project.write('environments/a.yaml', environment('a', `accessKeys:\n${keys}\n`, ', latencyMs: 800'))
-  const task = startTask('sync', ['--env', 'a', '--apply', '--json', '--show-secrets'], { cwd: project.dir })
+  const api = await slowWritesApi(project, 800, `accessKeys:\n${keys}\n`)
+  const task = startTask('sync', ['--env', 'a', '--apply', '--json', '--show-secrets'], { cwd: project.dir, env: api.env })
   await waitFor(() => task.output().stderr.includes('is in the --json document'), 'the first secret', 30_000)
   task.child.kill('SIGINT')
   await new Promise((resolve) => setTimeout(resolve, 300))
@@ -181,7 +216,7 @@ test('a second Ctrl-C with --json --show-secrets still prints the secrets receiv
   assert.is(result.code, 130, result.stderr)
   const printed = JSON.parse(result.stdout) as { interrupted: string; secrets: { key: string }[] }
   assert.is(printed.interrupted, 'SIGINT')
-  const created = (Object.values(JSON.parse(fs.readFileSync(path.join(project.dir, '.state/a.json'), 'utf8')).plugins['access-keys'].keys) as { name: string }[]).map((key) => key.name)
+  const created = await api.created()
   assert.ok(printed.secrets.length > 0)
   for (const secret of printed.secrets) assert.ok(created.includes(secret.key), secret.key)
 })
@@ -226,8 +261,8 @@ test('no fingerprint a plan publishes can confirm a guess of a write-only secret
 
 test('a create cut at the end of the grace period may have made its key: its lost secret is said, not "it converges" alone', async ({ project }) => {
   const keys = Array.from({ length: 12 }, (_, i) => `  - { name: key-${i} }`).join('\n')
-  project.write('environments/a.yaml', `${environment('a', `accessKeys:\n${keys}\n`, ', latencyMs: 1500')}timeouts: { graceMs: 300 }\n`)
-  const task = startTask('sync', ['--env', 'a', '--apply', '--json', '--secrets-out', 'keys.secrets.json'], { cwd: project.dir })
+  const api = await slowWritesApi(project, 1500, `accessKeys:\n${keys}\ntimeouts: { graceMs: 300 }\n`)
+  const task = startTask('sync', ['--env', 'a', '--apply', '--json', '--secrets-out', 'keys.secrets.json'], { cwd: project.dir, env: api.env })
   await waitFor(() => fs.existsSync(path.join(project.dir, 'keys.secrets.json')), 'the apply to start', 30_000)
   await new Promise((resolve) => setTimeout(resolve, 200))
   task.child.kill('SIGINT')

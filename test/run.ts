@@ -11,7 +11,7 @@ const root = path.dirname(fileURLToPath(import.meta.url))
 const only = process.argv[2] ? new RegExp(process.argv[2]) : undefined
 // The files that take longest (many task runs, or waits on purpose) start first, so that the
 // short ones fill in at the end instead of one long file running alone.
-const SLOW_FIRST = ['secret-outputs', 'plugin-shapes', 'interrupt', 'local', 'backup', 'fga-schema', 'deadlines', 'e2e-real-mode', 'tenant-settings', 'validate', 'flows', 'bad-input', 'sync', 'soak', 'drift', 'live-data', 'roles']
+const SLOW_FIRST = ['deadlines', 'soak', 'e2e-real-mode', 'interrupt', 'plugin-shapes', 'fga-schema', 'tenant-settings', 'validate', 'flows', 'bad-input', 'sync', 'drift', 'live-data', 'roles']
 const rank = (name: string) => {
   const index = SLOW_FIRST.indexOf(name.replace(/\.test\.ts$/, ''))
   return index === -1 ? SLOW_FIRST.length : index

@@ -7,9 +7,12 @@ import { test } from 'uvu'
 import * as assert from 'uvu/assert'
 import { startEmulator } from '../lib/emulator/index.ts'
 import { encodings } from '../lib/report/secrets.ts'
-import { createProject, emulatorEnvironment, REPO, runTask, type TaskResult } from './helpers/project.ts'
+import { createProject, emulatorEnvironment, REPO, runTask, tasksSecrets, type TaskResult } from './helpers/project.ts'
 
 const KEY = `K-"quoted"\\back\\slash'single'|pipe%25 & +plus-0123456789`
+
+/** In this process, and yet with no secret registered by an earlier run (see RunOptions.freshSecrets). */
+const freshRun = (task: string, args: string[], cwd: string) => runTask(task, args, { cwd, env: { EMULATOR_KEY: KEY }, freshSecrets: true })
 
 test('no output and no file holds the management key, in any encoding', async () => {
   // faults, so that retries and their log lines happen too
@@ -21,13 +24,13 @@ test('no output and no file holds the management key, in any encoding', async ()
   fs.cpSync(path.join(REPO, 'environments/exported'), path.join(project.dir, 'environments/exported'), { recursive: true })
   const outputs: TaskResult[] = []
   const run = async (task: string, ...args: string[]) => {
-    // a process of its own: no secret registered by an earlier run in this one may hide a leak
-    const result = await runTask(task, args, { cwd: project.dir, env: { EMULATOR_KEY: KEY }, spawn: true })
+    const result = await freshRun(task, args, project.dir)
     outputs.push(result)
     return result
   }
   try {
     assert.is((await run('sync', '--env', 'dev', '--out', 'dev.plan.json', '--verbose')).code, 0)
+    assert.ok((await tasksSecrets()).holdsSecret(KEY), 'the runs register their secrets where freshSecrets forgets them')
     assert.is((await run('sync', '--env', 'dev', '--plan', 'dev.plan.json', '--apply', '--verbose', '--json')).code, 0)
     await run('sync', '--env', 'dev', '--verbose', '--json')
     await run('backup', 'create', '--env', 'dev', '--verbose', '--json')
@@ -63,7 +66,7 @@ test('no output and no file holds the management key, in any encoding', async ()
 test('a key someone pasted into live data: never half-printed where long values are cut, never exported or backed up, and the apply that removes it goes ahead', async () => {
   const emulator = await startEmulator({ managementKey: KEY })
   const project = createProject({ 'environments/dev.yaml': emulatorEnvironment(emulator, 'tenants:\n  - { id: leak, name: Leak, customAttributes: { note: fixed } }\n') })
-  const run = (task: string, ...args: string[]) => runTask(task, args, { cwd: project.dir, env: { EMULATOR_KEY: KEY }, spawn: true })
+  const run = (task: string, ...args: string[]) => freshRun(task, args, project.dir)
   const call = (at: string, body: object) => fetch(`${emulator.url}${at}`, { method: 'POST', headers: { authorization: `Bearer ${emulator.projectId}:${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })
   try {
     // the key straddles the point where a plan cuts a long value

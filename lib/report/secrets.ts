@@ -17,6 +17,12 @@ export function registerSecret(value: unknown): void {
   ordered = [...forms.keys()].sort((a, b) => b.length - a.length)
 }
 
+/** Forgets every registered secret: a test's in-process run then starts as a new process would, with none. */
+export function forgetSecrets(): void {
+  forms.clear()
+  ordered = []
+}
+
 /** The ways a value can appear in output: the README promises each is redacted. */
 export function encodings(value: string): string[] {
   const json = JSON.stringify(value).slice(1, -1)

@@ -87,6 +87,11 @@ export interface RunOptions {
   timeoutMs?: number
   /** run it in a child process (see startTask) */
   spawn?: boolean
+  /**
+   * In this process, start with no secret registered, as a child does: none registered by an
+   * earlier run may hide a leak (one printed before the key is loaded, say).
+   */
+  freshSecrets?: boolean
 }
 
 export interface StartedTask {
@@ -164,6 +169,7 @@ async function runHere(task: string, args: string[], options: RunOptions): Promi
   const { invoke } = await import('../../lib/run/runner.ts')
   // a child of the suite gets NO_COLOR; chalk read this process's environment when it loaded
   const { chalk } = await import('zx/core')
+  if (options.freshSecrets) (await tasksSecrets()).forgetSecrets()
   routeWrites()
   const saved = { cwd: process.cwd(), env: { ...process.env }, chalk: chalk.level, stdinTTY: process.stdin.isTTY, stderrTTY: process.stderr.isTTY }
   const output = { stdout: '', stderr: '' }
@@ -193,6 +199,9 @@ async function runHere(task: string, args: string[], options: RunOptions): Promi
     replaceEnvironment(saved.env)
   }
 }
+
+/** The secrets registry of the tasks run in this process: theirs is the ES module graph, not a test file's (compiled to CommonJS). */
+export const tasksSecrets = () => import(pathToFileURL(path.join(REPO, 'lib/report/secrets.ts')).href) as Promise<typeof import('../../lib/report/secrets.ts')>
 
 /** What a task run sees: backups and locks inside the fixture, never in the user's home or shared by test files running at once. */
 function taskEnvironment(options: RunOptions): Record<string, string> {
