@@ -118,6 +118,10 @@ test('an unreachable environment is an error column, exit 1; the others are stil
     assert.is(text.code, 1)
     assert.match(plain(text.stdout), /down {5}could not be checked: /)
     assert.equal(textRow(text.stdout, 'role', '"Editor"'), ['role', '"Editor"', '✓', '~ changed', '×'])
+    assert.match(plain(text.stdout), /\d+ more item\(s\) show no drift where checked/)
+    // nothing differs where checked: every item said in sync there, not "none shows no drift"
+    const alone = await run('--matrix', '--env', 'dev,down')
+    assert.match(plain(alone.stdout), /All \d+ item\(s\) show no drift where checked \(--all-rows lists them\)\./)
     const markdown = await run('--matrix', '--env', 'dev,staging,down', '--markdown')
     assert.is(markdown.code, 1)
     assert.match(markdown.stdout, ':x: `down` could not be checked: ')

@@ -45,7 +45,9 @@ function hiddenLine(matrix: DriftMatrix): string | undefined {
   const hidden = matrix.summary.rows - matrix.rows.length
   if (!hidden) return matrix.rows.length ? undefined : 'No items.'
   const some = matrix.summary.declaredInSome ? `, ${matrix.summary.declaredInSome} of them not declared in every environment` : ''
-  return `${matrix.rows.length ? `${hidden} more item(s) show` : `None of the ${hidden} item(s) shows`} no drift${some} (--all-rows lists them).`
+  // an environment that could not be checked showed nothing: "no drift" holds only where checked
+  const where = matrix.environments.some((environment) => environment.error) ? ' where checked' : ''
+  return `${matrix.rows.length ? `${hidden} more item(s) show` : `All ${hidden} item(s) show`} no drift${where}${some} (--all-rows lists them).`
 }
 
 export function formatMatrixText(results: DriftResult[], options: MatrixOptions): string {
