@@ -47,6 +47,18 @@ test('an exclusive write never replaces a file, and leaves no temp file behind',
   assert.equal(fs.readdirSync(dir), ['a.json'])
 })
 
+test('a file replaced keeps its permissions (a read-only one stays read-only); a new one is 0644 unless told', ({ dir }) => {
+  const file = path.join(dir, 'env.yaml')
+  writeFileAtomic(file, 'first\n')
+  assert.is(fs.statSync(file).mode & 0o777, 0o644 & ~process.umask())
+  fs.chmodSync(file, 0o440)
+  writeFileAtomic(file, 'second\n')
+  assert.is(fs.readFileSync(file, 'utf8'), 'second\n')
+  assert.is(fs.statSync(file).mode & 0o777, 0o440)
+  writeFileAtomic(file, 'third\n', { mode: 0o600 })
+  assert.is(fs.statSync(file).mode & 0o777, 0o600, 'an explicit mode wins')
+})
+
 const policy = (dir: string, maxBytes = 1000): ReadPolicy => ({ kind: 'environment file', maxBytes, limitSetting: 'limits.environmentFileBytes', root: dir })
 
 function refused(read: () => unknown, code: string, message: string): void {

@@ -159,7 +159,7 @@ function lineAndColumn(text: string, position: number): string {
 }
 
 export interface WriteOptions {
-  /** permission bits of a new file (default 0644) */
+  /** permission bits of the file written (default: those of the file it replaces, else 0644) */
   mode?: number
   /** fail with EEXIST instead of replacing an existing file */
   exclusive?: boolean
@@ -171,7 +171,9 @@ export function writeFileAtomic(file: string, content: string, options: WriteOpt
   fs.mkdirSync(dir, { recursive: true })
   const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`)
   try {
-    const fd = fs.openSync(temp, 'wx', options.mode ?? 0o644)
+    // a file replaced keeps its permissions (a read-only one stays so): only its content changes
+    const mode = options.mode ?? ((fs.statSync(file, { throwIfNoEntry: false })?.mode ?? 0o644) & 0o777)
+    const fd = fs.openSync(temp, 'wx', mode)
     try {
       fs.writeFileSync(fd, content)
       fs.fsyncSync(fd)
