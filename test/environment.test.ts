@@ -147,4 +147,12 @@ test('an extends cycle is refused', async ({ project }) => {
   assert.match(issue!.message, 'cycle')
 })
 
+test('a ${VAR} in extends is refused as such: which files make up an environment is settled before any variable', async ({ project }) => {
+  project.write('environments/base.yaml', 'extends: ${BASE_FILE}\n')
+  const [issue] = await issuesOf(project, 'dev', { ...vars, BASE_FILE: 'dev.yaml' })
+  assert.is(issue!.path, 'extends')
+  assert.match(issue!.message, 'is ${BASE_FILE}, but variables are not replaced in extends')
+  assert.match(issue!.fix!, 'name the file itself')
+})
+
 test.run()

@@ -38,6 +38,10 @@ export function readEnvironmentFile(file: string, policy: ReadPolicy, chain: str
   if (typeof base !== 'string' || base === '') {
     throw fileError('ENV_INVALID', shown, 'extends', 'must be the relative path of another YAML file', 'write e.g. `extends: base.yaml`')
   }
+  // which files make up an environment is settled before any variable is read: extends is never substituted
+  if (base.includes('${')) {
+    throw fileError('ENV_INVALID', shown, 'extends', `is ${base}, but variables are not replaced in extends`, 'name the file itself, relative to this one: `extends: base.yaml`')
+  }
   const basePath = path.resolve(path.dirname(file), base)
   if (!fs.existsSync(basePath)) {
     throw fileError('ENV_EXTENDS_MISSING', shown, 'extends', `names ${base}, which does not exist (looked for ${displayPath(basePath)})`, 'correct the path; it is relative to this file')
