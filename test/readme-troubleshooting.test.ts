@@ -10,6 +10,7 @@ import { startEmulator, type Emulator } from '../lib/emulator/index.ts'
 import { acquireLock } from '../lib/run/lock.ts'
 import { createProject, REPO, runTask, type Project } from './helpers/project.ts'
 import { seedTenants } from './helpers/seed.ts'
+import { plainLog } from './helpers/output.ts'
 
 const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8')
 const start = readme.indexOf('## Troubleshooting')
@@ -17,9 +18,8 @@ const section = readme.slice(start, readme.indexOf('\n## ', start + 1))
 /** The section's unlabelled fenced blocks: the messages, in the order the section gives them. */
 const blocks = [...section.matchAll(/```\n([\s\S]*?)```/g)].map(([, body]) => body!.trim())
 
-/** What a run varies: the address the API is at, which read went first, a lock's owner and path, a count of attempts; and the log's colours. */
-const steady = (text: string) => text
-  .replace(/\x1b\[[0-9;]*m/g, '')
+/** What a run varies: the address the API is at, which read went first, a lock's owner and path, a count of attempts; and how the log is drawn. */
+const steady = (text: string) => plainLog(text)
   .replace(/(?:GET|POST) \/v1\/mgmt\/\S+ failed/g, '<request> failed')
   .replace(/(?:https?:\/\/)(?:api\.descope\.com|127\.0\.0\.1:\d+)/g, '<api>')
   .replace(/pid \d+ on \S+, since \S+\)/g, 'pid <pid>)')

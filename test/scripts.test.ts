@@ -18,6 +18,7 @@ import type { ResourceTypes } from '../lib/contract.ts'
 import { textTable } from '../lib/report/table.ts'
 import tenantSettings from '../plugins/tenant-settings.ts'
 import tenantSso from '../plugins/tenant-sso.ts'
+import { plainLog } from './helpers/output.ts'
 import { configWithTestPlugins, createProject, emulatorEnvironment, REPO, runTask, type Project } from './helpers/project.ts'
 
 const REPORT = 'scripts/tenant-report.ts'
@@ -340,9 +341,7 @@ const section = readme.slice(start, readme.indexOf('\n## ', start + 1))
 const blocks = [...section.matchAll(/```(\w*)\n([\s\S]*?)```/g)].map(([, lang, body]) => ({ lang: lang!, body: body! }))
 
 /** What differs from run to run: the emulator's port, where backups go and when; the log's colours, and its level's label (consola writes `[error]` under CI=true, ` ERROR ` on a terminal). */
-const steady = (text: string) => text
-  .replace(/\x1b\[[0-9;]*m/g, '')
-  .replace(/^ ?(?:\[(\w+)\]| ([A-Z]+) ) /gm, (_, ci: string | undefined, tty: string | undefined) => `${(ci ?? tty)!.toUpperCase()}: `)
+const steady = (text: string) => plainLog(text)
   .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT')
   .replace(/\S+\/(P2\w+)\/\d{8}T\d{6}Z-/g, '<backups>/$1/<time>-')
   .split('\n').map((line) => line.trimEnd()).filter(Boolean).join('\n')
