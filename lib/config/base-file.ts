@@ -6,10 +6,10 @@
 import type { Config } from './config.ts'
 import { readPolicy } from './config.ts'
 import { readEnvironmentFile } from './env-file.ts'
-import { handlerSettings, isWriteOnly, literalSecrets, validateSection } from './sections.ts'
+import { isWriteOnly, literalSecrets, readSections } from './sections.ts'
 import { substitute } from './substitute.ts'
 import { ConfigError, displayPath, type ConfigIssue } from '../errors.ts'
-import type { FileSource, ResourceHandler } from '../contract.ts'
+import type { ResourceHandler } from '../contract.ts'
 
 export interface BaseSections {
   /** the base file, as shown in messages */
@@ -22,26 +22,13 @@ export interface BaseSections {
   selections: Map<string, unknown>
 }
 
-/** Files are not read here: a section that names them is compared by its export (see above). */
-const NO_FILES: FileSource = { dir: '', readJson: () => { throw new Error('a base file\'s flow files are not read') } }
-
 export function readBaseSections(file: string, config: Config, handlers: readonly ResourceHandler<any, any>[], variables: Record<string, string | undefined>): BaseSections {
   const merged = readEnvironmentFile(file, readPolicy(config, 'environment'))
   const fileFor = (at: (string | number)[]) => merged.sources[String(at[0])] ?? merged.file
   const issues: ConfigIssue[] = [...literalSecrets(handlers, merged.values, fileFor)]
   const values = substitute(merged.values, { variables, fileFor, issues, secretField: (at) => isWriteOnly(handlers, at) }) as Record<string, unknown>
-  const declared = new Map<string, object[]>()
-  const selections = new Map<string, unknown>()
-  for (const handler of handlers) {
-    const value = values[handler.section]
-    if (value === undefined) continue
-    if (handler.files) {
-      selections.set(handler.type, value)
-      continue
-    }
-    const section = validateSection(handler, value, fileFor, issues, NO_FILES, handlerSettings(handler, values, fileFor, issues))
-    if (section) declared.set(handler.type, section.items)
-  }
+  // files are not read here: a section that names them is compared by its export (see above)
+  const { declared, selections } = readSections(handlers, values, fileFor, issues, undefined)
   if (issues.length) throw new ConfigError('ENV_INVALID', issues)
   return { file: displayPath(file), path: file, declared, selections }
 }

@@ -11,8 +11,8 @@ import { inherited, protectionOf } from './protection.ts'
 import { ConfigError, type ConfigIssue } from '../errors.ts'
 import type { FileSource, ResourceHandler } from '../contract.ts'
 import { environmentFile } from './environment-files.ts'
-import { collectIssues, type Entry } from './items.ts'
-import { handlerSettings, isWriteOnly, literalSecrets, shortSecrets, validateSection } from './sections.ts'
+import { collectIssues } from './items.ts'
+import { isWriteOnly, literalSecrets, readSections, shortSecrets } from './sections.ts'
 import { readJsonFile } from '../io/json-file.ts'
 import { resolvesInside } from '../io/files.ts'
 import { MIN_SECRET_LENGTH, registerSecret } from '../report/secrets.ts'
@@ -142,28 +142,9 @@ export function loadEnvironment(
       ? { file: fileFor(['exportDir']), path: 'exportDir', message: `leads outside the project (to ${exportDir})`, fix: 'name a directory inside the project; export elsewhere once with export-flows --out' }
       : { file: 'descope.config.ts', path: 'exportDir', message: `leads outside the project (to ${exportDir})`, fix: 'name a directory inside the project' })
   }
-  const settings = new Map(handlers.map((handler) => [handler.type, handlerSettings(handler, record, fileFor, issues)]))
-  const declared = new Map<string, object[]>()
-  const origins = new Map<string, Entry[]>()
-  const partial = new Set<string>()
-  const selections = new Map<string, unknown>()
   const itemFilePolicy = readPolicy(config, 'item file')
   const fileSource: FileSource = { dir: exportDir, readJson: (file) => readJsonFile(file, itemFilePolicy) }
-  for (const handler of handlers) {
-    const value = record[handler.section]
-    // `theme: false` undoes a base file's `theme: true`: extends can replace a key, not remove it
-    if (value === undefined || (handler.files && value === false)) continue
-    if (handler.files && !expandFiles) {
-      selections.set(handler.type, value)
-      continue
-    }
-    if (handler.files?.exhaustive?.(value) === false) partial.add(handler.type)
-    if (handler.files) selections.set(handler.type, value)
-    const section = validateSection(handler, value, fileFor, issues, fileSource, settings.get(handler.type)!)
-    if (!section) continue
-    declared.set(handler.type, section.items)
-    origins.set(handler.type, section.entries)
-  }
+  const { settings, declared, origins, partial, selections } = readSections(handlers, record, fileFor, issues, expandFiles ? fileSource : undefined)
   if (offline) offline.unchecked.push(...setApart(issues, placeholders))
   // offline, a connection setting that failed is a placeholder's failure (set apart just now)
   if (issues.length || (!output && !offline)) throw new ConfigError('ENV_INVALID', issues)

@@ -33,6 +33,49 @@ export function validateSection(
   return { items: handler.resolve && issues.length === before ? handler.resolve(items, settings) : items, entries }
 }
 
+/** What a file's sections declare, every handler's, as a plan reads them. */
+export interface Sections {
+  /** each handler's settings (top-level keys it owns), by type */
+  settings: Map<string, Record<string, unknown>>
+  /** the valid items of each section, by type */
+  declared: Map<string, object[]>
+  /** where each declared item was written, by type */
+  origins: Map<string, Entry[]>
+  /** the types a section declares only some of (`flows: [a, b]`) */
+  partial: Set<string>
+  /** what each section that names files says (`flows: all`), by type */
+  selections: Map<string, unknown>
+}
+
+/**
+ * Every handler's section of a file, each checked on its own, so one broken section does not
+ * hide another's problems. `files` is where sections that name files read them; without it they
+ * are kept as written (their selections) and not read.
+ */
+export function readSections(
+  handlers: readonly ResourceHandler<any, any>[],
+  record: Record<string, unknown>,
+  fileFor: (at: (string | number)[]) => string,
+  issues: ConfigIssue[],
+  files: FileSource | undefined,
+): Sections {
+  const sections: Sections = { settings: new Map(), declared: new Map(), origins: new Map(), partial: new Set(), selections: new Map() }
+  for (const handler of handlers) sections.settings.set(handler.type, handlerSettings(handler, record, fileFor, issues))
+  for (const handler of handlers) {
+    const value = record[handler.section]
+    // `theme: false` undoes a base file's `theme: true`: extends can replace a key, not remove it
+    if (value === undefined || (handler.files && value === false)) continue
+    if (handler.files) sections.selections.set(handler.type, value)
+    if (handler.files && !files) continue
+    if (handler.files?.exhaustive?.(value) === false) sections.partial.add(handler.type)
+    const section = validateSection(handler, value, fileFor, issues, files!, sections.settings.get(handler.type)!)
+    if (!section) continue
+    sections.declared.set(handler.type, section.items)
+    sections.origins.set(handler.type, section.entries)
+  }
+  return sections
+}
+
 /** A handler's settings as the environment gives them, each checked with its schema. */
 export function handlerSettings(
   handler: ResourceHandler<any, any>,
