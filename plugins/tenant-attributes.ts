@@ -18,12 +18,15 @@ const Option = v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLeng
 /** an attribute's "Machine Name" as the console and TF allow it (stringattr.MachineIDValidator, at most 20) */
 export const MachineName = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,20}$/, 'must be 1 to 20 letters, digits, _ or - (the console\'s Machine Name)'))
 
+/** The console's "Display Name" of an attribute, tenant's or user's */
+export const DisplayName = v.pipe(v.string(), v.maxLength(100, 'must be at most 100 characters'), displayText())
+
 export const AttributeDefinitionSchema = v.pipe(
   v.strictObject({
     /** the console's "Machine Name": what a tenant's customAttributes key is */
     id: MachineName,
     /** the console's "Display Name" */
-    name: v.optional(v.pipe(v.string(), v.maxLength(100, 'must be at most 100 characters'), displayText())),
+    name: v.optional(DisplayName),
     type: v.picklist(ATTRIBUTE_TYPES, `must be one of ${ATTRIBUTE_TYPES.join(', ')}`),
     /** the choices of a singleselect or multiselect attribute */
     options: v.optional(v.pipe(v.array(Option), v.minLength(1, 'must list at least one option'))),

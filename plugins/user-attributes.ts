@@ -28,7 +28,7 @@ import * as v from 'valibot'
 import { displayText, name as permissionName, NAME_MAX, setOwn } from '../lib/config/schemas.ts'
 import { sortedUnique } from '../lib/engine/normalize.ts'
 import { defineEmulator, defineHandler, definePlugin, type EmulatorRequest, type HandlerContext } from '../lib/plugin.ts'
-import { isSelect, MachineName, optionsMatchType, valueProblem } from './tenant-attributes.ts'
+import { DisplayName, isSelect, MachineName, optionsMatchType, valueProblem } from './tenant-attributes.ts'
 
 /** The types by the names files use, and the numbers the API sends (see the header). */
 export const USER_ATTRIBUTE_TYPES = { string: 1, number: 2, boolean: 3, singleselect: 4, multiselect: 5, date: 6, monthday: 7 } as const
@@ -48,7 +48,7 @@ export const UserAttributeSchema = v.pipe(
     /** the console's "Machine Name": a user's customAttributes key */
     name: MachineName,
     /** the console's "Display Name" */
-    displayName: v.optional(v.pipe(v.string(), v.maxLength(100, 'must be at most 100 characters'), displayText())),
+    displayName: v.optional(DisplayName),
     type: v.picklist(TYPE_NAMES, `must be one of ${TYPE_NAMES.join(', ')}`),
     /** the choices of a singleselect or multiselect attribute, in the order users see them */
     options: v.optional(v.pipe(v.array(Option), v.minLength(1, 'must list at least one option'))),

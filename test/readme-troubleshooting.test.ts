@@ -67,7 +67,7 @@ test('a variable that is not set', async ({ project, env }) => {
 })
 
 test('401: the key is wrong', async ({ project, env }) => {
-  const result = await runTask('sync', ['--env', 'dev'], { cwd: project.dir, env: { ...env, DESCOPE_DEV_MANAGEMENT_KEY: 'K2wrongwrongwrongwrongwrongwrongwrong' } })
+  const result = await runTask('sync', ['--env', 'dev'], { cwd: project.dir, env: { ...env, DESCOPE_DEV_MANAGEMENT_KEY: 'not-the-key-of-this-project-but-as-long' } })
   assert.is(result.code, 1)
   shows(result.stderr, blocks[1], 'a 401')
 })
