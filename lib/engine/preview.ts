@@ -7,8 +7,8 @@
 import { ApiError, ConfigError, type ConfigIssue } from '../errors.ts'
 import type { Environment } from '../config/environment.ts'
 import type { HandlerContext, Preview } from '../contract.ts'
-import type { Plan } from './change.ts'
-import type { DeleteGuard } from './plan.ts'
+import type { LiveState, Plan } from './change.ts'
+import { planChanges, type DeleteGuard, type PlanOptions } from './plan.ts'
 import type { Registry } from './registry.ts'
 import { quoted } from '../report/quote.ts'
 
@@ -18,8 +18,19 @@ export interface PreviewRules {
   deleteGuard: DeleteGuard | false
 }
 
+/** The plan of `env` against live, and what each change's dry run says of it: how every task plans. */
+export function planWithPreviews(
+  handlers: Registry,
+  env: Parameters<typeof planChanges>[1],
+  live: LiveState,
+  rules: PlanOptions & PreviewRules,
+  contextFor: (type: string) => HandlerContext,
+): Promise<Plan> {
+  return previewPlan(planChanges(handlers, env, live, rules), handlers, contextFor, env, rules)
+}
+
 /** The plan with each create and update previewed by its handler, or refused (exit 3) for deletes not allowed. */
-export async function previewPlan(plan: Plan, handlers: Registry, contextFor: (type: string) => HandlerContext, env: Pick<Environment, 'declared' | 'locate'>, rules: PreviewRules): Promise<Plan> {
+async function previewPlan(plan: Plan, handlers: Registry, contextFor: (type: string) => HandlerContext, env: Pick<Environment, 'declared' | 'locate'>, rules: PreviewRules): Promise<Plan> {
   const issues: ConfigIssue[] = []
   let massive = false
   const changes = []

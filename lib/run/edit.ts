@@ -19,8 +19,7 @@ import { formatPath } from '../config/validate.ts'
 import { own } from '../config/schemas.ts'
 import { compareItem, type FieldChange } from '../engine/diff.ts'
 import { liveToRead } from '../engine/live.ts'
-import { planChanges } from '../engine/plan.ts'
-import { previewPlan } from '../engine/preview.ts'
+import { planWithPreviews } from '../engine/preview.ts'
 import type { LiveState, Plan } from '../engine/change.ts'
 import { quoted } from '../report/quote.ts'
 import { runPlan, type RunPlanResult } from './run-plan.ts'
@@ -83,7 +82,7 @@ export async function edit<T extends ItemType>(ctx: Context, options: EditOption
       target = await editTarget(ctx, options, types, live)
       return liveToRead({ handlers: ctx.handlers, env: target })
     },
-    plan: (live) => previewPlan(planChanges(ctx.handlers, target!, live, rules), ctx.handlers, ctx.handlerContext, target!, rules),
+    plan: (live) => planWithPreviews(ctx.handlers, target!, live, rules, ctx.handlerContext),
     // read when the plan is made, by then known: what the plan's fingerprint is of
     get desired() { return target },
     confirm: options.confirm,

@@ -8,8 +8,7 @@ import type { Context } from './context.ts'
 import { ConfigError, displayPath, UnreadableError, UsageError, type ConfigIssue } from '../errors.ts'
 import { validateBackupItems } from '../config/items.ts'
 import { liveToRead } from '../engine/live.ts'
-import { planChanges } from '../engine/plan.ts'
-import { previewPlan } from '../engine/preview.ts'
+import { planWithPreviews } from '../engine/preview.ts'
 import type { Plan } from '../engine/change.ts'
 import { runPlan, type RunPlanResult } from './run-plan.ts'
 import { formatPath } from '../config/validate.ts'
@@ -48,7 +47,7 @@ export function restore(ctx: Context, backup: Backup, file: string, options: Res
     read: liveToRead({ handlers: ctx.handlers, env: target }, options.prune),
     plan: (live) => {
       const rules = { prune: options.prune, deleteGuard: options.allowMassDelete ? false as const : ctx.config.deleteGuard }
-      return previewPlan(planChanges(ctx.handlers, target, live, rules), ctx.handlers, ctx.handlerContext, target, rules)
+      return planWithPreviews(ctx.handlers, target, live, rules, ctx.handlerContext)
     },
     desired: target,
     confirm: options.confirm,

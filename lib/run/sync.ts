@@ -3,8 +3,7 @@
 import type { Confirmation } from './confirm.ts'
 import type { Context } from './context.ts'
 import { liveToRead } from '../engine/live.ts'
-import { planChanges } from '../engine/plan.ts'
-import { previewPlan } from '../engine/preview.ts'
+import { planWithPreviews } from '../engine/preview.ts'
 import type { Plan } from '../engine/change.ts'
 import { runPlan, type RunPlanResult } from './run-plan.ts'
 import { assertPlanFor, assertUnchanged, type Fingerprints, type SavedPlan } from './saved-plan.ts'
@@ -42,7 +41,7 @@ export function sync(ctx: Context, options: SyncOptions): Promise<RunPlanResult>
     secrets: options.secrets,
     plan: (live) => {
       const deleteGuard = allowMassDelete ? false : ctx.config.deleteGuard
-      return previewPlan(planChanges(ctx.handlers, ctx.env, live, { prune, deleteGuard, sendSecrets: options.sendSecrets }), ctx.handlers, ctx.handlerContext, ctx.env, { prune, deleteGuard })
+      return planWithPreviews(ctx.handlers, ctx.env, live, { prune, deleteGuard, sendSecrets: options.sendSecrets }, ctx.handlerContext)
     },
     ...(saved ? {
       precheck: () => assertPlanFor(saved, ctx),
