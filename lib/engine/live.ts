@@ -26,8 +26,8 @@ export interface LiveSelection {
   only: Map<string, string[]>
 }
 
-/** A type of one item per item of another (a tenant's settings): the files name the parents it changes. */
-export const perParent = (handler: ResourceHandler<any, any>): boolean => typeof handler.singleton === 'object'
+/** Of a type of one item per item of another (a tenant's settings), that other type: the files name the parents it changes. */
+export const parentType = (handler: ResourceHandler<any, any>): string | undefined => (typeof handler.singleton === 'object' ? handler.singleton.per : undefined)
 
 /**
  * The types an environment manages, plus the types their items reference (to check
@@ -52,7 +52,7 @@ export function liveToRead(ctx: { handlers: Registry; env: { declared: Map<strin
   }
   // an undeclared item of one per parent goes with its parent: a delete of the parent breaks nothing
   const mayLoseReferences = new Set(ctx.handlers
-    .filter((handler) => handler.dependsOn?.some((type) => takesKeysAway(type) && !(perParent(handler) && type === (handler.singleton as { per: string }).per)))
+    .filter((handler) => handler.dependsOn?.some((type) => takesKeysAway(type) && type !== parentType(handler)))
     .map((handler) => handler.type))
   mayLoseReferences.forEach((type) => wanted.add(type))
   const only = new Map<string, string[]>()
@@ -62,7 +62,7 @@ export function liveToRead(ctx: { handlers: Registry; env: { declared: Map<strin
   }
   // of one per parent, a plan changes only the items declared: the others are never read
   for (const handler of ctx.handlers) {
-    if (perParent(handler) && wanted.has(handler.type) && !mayLoseReferences.has(handler.type)) only.set(handler.type, declaredKeys(handler.type))
+    if (parentType(handler) && wanted.has(handler.type) && !mayLoseReferences.has(handler.type)) only.set(handler.type, declaredKeys(handler.type))
   }
   return { types: ctx.handlers.map((handler) => handler.type).filter((type) => wanted.has(type)), only }
 }

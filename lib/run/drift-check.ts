@@ -5,7 +5,7 @@ import type { ConsolaInstance } from 'consola'
 import { connect, withContext, type Context } from './context.ts'
 import { comparedItems, findDrift, type Difference, type DriftRules } from '../engine/drift.ts'
 import { ConfigError, UsageError } from '../errors.ts'
-import { liveToRead, perParent, readLive } from '../engine/live.ts'
+import { liveToRead, parentType, readLive } from '../engine/live.ts'
 import type { LiveState, Noted } from '../engine/change.ts'
 import { notesOf } from '../engine/plan.ts'
 
@@ -60,7 +60,7 @@ async function checkOne(name: string, options: { against?: string; log: ConsolaI
 
 async function againstFiles(ctx: Context): Promise<Pick<DriftResult, 'differences' | 'compared' | 'notes'>> {
   // of one per parent (a tenant's settings), only the declared ones are compared: only they are read
-  const perParentOnly = new Map([...liveToRead(ctx).only].filter(([type]) => perParent(ctx.handlers.get(type))))
+  const perParentOnly = new Map([...liveToRead(ctx).only].filter(([type]) => parentType(ctx.handlers.get(type)) !== undefined))
   const live = await readLive(ctx, [...ctx.env.declared.keys()], perParentOnly)
   const drift = rules(ctx)
   return { differences: findDrift(ctx.handlers, ctx.env.declared, live, drift, false, ctx.env.partial), compared: comparedItems(ctx.handlers, ctx.env.declared, drift), notes: notesOf(ctx.handlers, live) }

@@ -18,7 +18,7 @@ import { quoted } from '../report/quote.ts'
 import { jsonDocument } from '../report/json-document.ts'
 import type { Signal } from '../errors.ts'
 import { describeWait, trapInterrupts } from './interrupt.ts'
-import { perParent, readLive, type LiveSelection } from '../engine/live.ts'
+import { parentType, readLive, type LiveSelection } from '../engine/live.ts'
 import { acquireLock } from './lock.ts'
 import type { LiveState, Plan } from '../engine/change.ts'
 import { configCommit } from './provenance.ts'
@@ -245,11 +245,11 @@ function restToBackUp(ctx: Pick<Context, 'handlers'>, live: LiveState, only: Rea
   const types: string[] = []
   const some = new Map<string, string[]>()
   for (const handler of ctx.handlers) {
-    if (!perParent(handler)) {
+    const per = parentType(handler)
+    if (!per) {
       if (!live.has(handler.type) || only.has(handler.type)) types.push(handler.type)
       continue
     }
-    const { per } = handler.singleton as { per: string }
     const read = new Set((live.get(handler.type) ?? []).map((item) => handler.key(item)))
     const goneWithParent = plan.changes.filter((change) => change.op === 'delete' && change.type === per && !read.has(change.key)).map((change) => change.key)
     if (!goneWithParent.length) continue
