@@ -2,9 +2,9 @@
 // for a CI job summary. Keys are quoted (text) or code spans (Markdown): they are data.
 import { chalk } from 'zx/core'
 import type { DriftResult } from '../run/drift-check.ts'
-import { COLOUR, SIGN, cell, summaryLine } from './drift-report.ts'
+import { COLOUR, SIGN, summaryLine } from './drift-report.ts'
 import { driftMatrix, type CellState, type DriftMatrix, type MatrixCell, type MatrixOptions } from './drift-matrix.ts'
-import { escapeInvisible, quoted } from './quote.ts'
+import { escapeInvisible, markdownCell as cell, quoted } from './quote.ts'
 import { printJson } from './json-document.ts'
 import { print } from './print.ts'
 import { widest } from './table.ts'

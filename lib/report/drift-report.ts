@@ -4,7 +4,7 @@ import { chalk } from 'zx/core'
 import type { DriftResult } from '../run/drift-check.ts'
 import { driftCount, type Difference, type DriftKind } from '../engine/drift.ts'
 import { showChange } from './plan-report.ts'
-import { escapeInvisible, quoted } from './quote.ts'
+import { escapeInvisible, markdownCell as cell, quoted } from './quote.ts'
 
 
 export const SIGN: Record<DriftKind, string> = { changed: '~', missing: '+', unmanaged: '?', duplicate: '!' }
@@ -74,8 +74,6 @@ export function formatText(results: DriftResult[], strict: boolean): string {
   return lines.join('\n')
 }
 
-/** A table cell: pipes escaped, and every control or invisible character shown as an escape (quote.ts) */
-export const cell = (text: string) => escapeInvisible(text).replace(/\|/g, '\\|')
 
 export function formatMarkdown(results: DriftResult[], strict: boolean): string {
   const lines = [`## Descope drift`, '', `**${summaryLine(results, strict)}**`, '']

@@ -27,3 +27,6 @@ export function escapeControls(text: string): string {
 export function escapeInvisible(text: string): string {
   return escapeControls(text).replace(/\n/g, '\\n').replace(/\t/g, '\\t')
 }
+
+/** A Markdown table cell: one line, invisible characters shown as escapes, pipes escaped. */
+export const markdownCell = (text: string) => escapeInvisible(text).replace(/\|/g, '\\|')

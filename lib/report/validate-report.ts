@@ -4,7 +4,7 @@
 // only its name, and whether it is set.
 import { chalk } from 'zx/core'
 import type { EnvironmentCheck, Problem, Unchecked, ValidateResult } from '../run/validate-offline.ts'
-import { escapeInvisible } from './quote.ts'
+import { escapeInvisible, markdownCell as cell } from './quote.ts'
 import { widest } from './table.ts'
 
 /** What environment the config's own problems are shown under. */
@@ -106,8 +106,6 @@ export function formatText(result: ValidateResult): string {
   return out.join('\n').trimEnd()
 }
 
-/** A table cell: pipes escaped, every control or invisible character shown as an escape */
-const cell = (text: string) => escapeInvisible(text).replace(/\|/g, '\\|')
 
 export function formatMarkdown(result: ValidateResult): string {
   const { problems, failures, missing, set, unchecked } = sections(result)
