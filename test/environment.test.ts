@@ -4,6 +4,7 @@ import { loadConfig } from '../lib/config/config.ts'
 import { loadEnvironment } from '../lib/config/environment.ts'
 import { ConfigError, type ConfigIssue } from '../lib/errors.ts'
 import { resolveHandlers } from '../lib/engine/registry.ts'
+import { readBaseSections } from '../lib/config/base-file.ts'
 import { createProject, defaultConfig, type Project } from './helpers/project.ts'
 
 const test = suite<{ project: Project }>('environment files')
@@ -153,6 +154,23 @@ test('a ${VAR} in extends is refused as such: which files make up an environment
   assert.is(issue!.path, 'extends')
   assert.match(issue!.message, 'is ${BASE_FILE}, but variables are not replaced in extends')
   assert.match(issue!.fix!, 'name the file itself')
+})
+
+test('a base file\'s sections read as an environment\'s do: theme: false undoes a theme it extends, its items are checked', async ({ project }) => {
+  project.write('environments/shared.yaml', 'theme: true\nflows: all\n')
+  project.write('environments/base2.yaml', 'extends: shared.yaml\ntheme: false\ntenants:\n  - { id: acme, name: Acme }\n')
+  const config = await loadConfig(project.dir)
+  const base = readBaseSections(`${project.dir}/environments/base2.yaml`, config, resolveHandlers(config.plugins), {})
+  assert.equal([...base.selections.keys()], ['flow'], 'theme: false declares no theme')
+  assert.equal(base.declared.get('tenant'), [{ id: 'acme', name: 'Acme' }])
+  project.write('environments/base2.yaml', 'tenants:\n  - { id: acme }\n')
+  try {
+    readBaseSections(`${project.dir}/environments/base2.yaml`, config, resolveHandlers(config.plugins), {})
+    assert.unreachable('a tenant without a name is refused')
+  } catch (error) {
+    assert.instance(error, ConfigError)
+    assert.match((error as ConfigError).issues[0]!.path, 'tenants[0]')
+  }
 })
 
 test.run()
